@@ -1,0 +1,166 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import type { z } from 'zod';
+import { UserError } from '../errors.js';
+import { runImports, type ImportJob } from '../corpus/import.js';
+import type { ImportResult } from '../corpus/import-context.js';
+import { formatPath } from '../study/load.js';
+import { postsFileSchema, ratingsFileSchema, repliesFileSchema, type Study } from '../study/schema.js';
+import { json, type Output } from './output.js';
+import { withStudy, type StudyOptions } from './study-context.js';
+
+interface ImportOptions extends StudyOptions {
+  posts?: string;
+  replies?: string;
+  ratings?: string;
+  columns?: string;
+  layout?: string;
+  format?: string;
+  source?: string;
+  sources?: string;
+  scale?: string;
+  pattern?: string;
+  alias: string[];
+  metadata?: string;
+  createMissing?: boolean;
+  json?: boolean;
+}
+
+/** `a=b,c=d` -> { a: 'b', c: 'd' } */
+function pairs(text: string, flag: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of text.split(',')) {
+    if (part.trim() === '') continue;
+    const eq = part.indexOf('=');
+    if (eq <= 0) throw new UserError(`expected KEY=VALUE, got "${part}"`, flag, `write it as ${flag} id=post_id,text=body`);
+    out[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
+  }
+  return out;
+}
+
+function parseSpec<S extends z.ZodType>(schema: S, raw: Record<string, unknown>, flag: string): z.infer<S> {
+  const r = schema.safeParse(raw);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  throw new UserError(issue?.message ?? 'invalid option', `${flag} ${formatPath(issue?.path ?? [])}`.trim(), 'see `empathy-lab import --help`');
+}
+
+/** The import jobs named on the command line, with their mapping flags, or else the manifest's corpus. */
+export function importJobs(study: Study, dir: string, o: ImportOptions): ImportJob[] {
+  const given = (['posts', 'replies', 'ratings'] as const).filter((k) => o[k] !== undefined);
+  const mappingFlags = [o.columns, o.layout, o.source, o.sources, o.scale, o.pattern, o.metadata, o.createMissing, o.alias.length ? 1 : undefined];
+  if (given.length > 1 && mappingFlags.some((f) => f !== undefined)) {
+    throw new UserError('mapping flags apply to one file at a time', '--posts/--replies/--ratings', 'import the files one by one, or put their mappings in study.yaml');
+  }
+  const resolve = (f: string) => path.resolve(f);
+  const label = (f: string) => f;
+  const common = {
+    ...(o.format ? { format: o.format } : {}),
+    ...(o.layout ? { layout: o.layout } : {}),
+  };
+  const jobs: ImportJob[] = [];
+  if (o.posts) {
+    const spec = parseSpec(
+      postsFileSchema,
+      { file: o.posts, ...common, ...(o.columns ? { columns: pairs(o.columns, '--columns') } : {}), ...(o.metadata ? { metadata: o.metadata.split(',') } : {}) },
+      '--posts',
+    );
+    jobs.push({ kind: 'posts', path: resolve(o.posts), label: label(o.posts), spec });
+  }
+  if (o.replies) {
+    const spec = parseSpec(
+      repliesFileSchema,
+      {
+        file: o.replies,
+        ...common,
+        ...(o.columns ? { columns: pairs(o.columns, '--columns') } : {}),
+        ...(o.source ? { source: o.source } : {}),
+        ...(o.sources ? { sources: o.sources.split(',') } : {}),
+      },
+      '--replies',
+    );
+    jobs.push({ kind: 'replies', path: resolve(o.replies), label: label(o.replies), spec });
+  }
+  if (o.ratings) {
+    const spec = parseSpec(
+      ratingsFileSchema,
+      {
+        file: o.ratings,
+        ...common,
+        ...(o.columns ? { columns: pairs(o.columns, '--columns') } : {}),
+        ...(o.scale ? { scale: o.scale } : {}),
+        ...(o.pattern ? { pattern: o.pattern } : {}),
+        ...(o.alias.length ? { aliases: pairs(o.alias.join(','), '--alias') } : {}),
+        ...(o.createMissing ? { create_missing: true } : {}),
+      },
+      '--ratings',
+    );
+    jobs.push({ kind: 'ratings', path: resolve(o.ratings), label: label(o.ratings), spec });
+  }
+  if (jobs.length > 0) return jobs;
+
+  const rel = (f: string) => path.relative(process.cwd(), path.join(dir, f)) || f;
+  const c = study.corpus;
+  if (c.posts) jobs.push({ kind: 'posts', path: path.join(dir, c.posts.file), label: rel(c.posts.file), spec: c.posts });
+  for (const r of c.replies) jobs.push({ kind: 'replies', path: path.join(dir, r.file), label: rel(r.file), spec: r });
+  for (const r of c.ratings) jobs.push({ kind: 'ratings', path: path.join(dir, r.file), label: rel(r.file), spec: r });
+  if (jobs.length === 0) {
+    throw new UserError('nothing to import: the manifest lists no corpus files and no file was given', 'study.yaml corpus', 'pass --posts FILE, --replies FILE or --ratings FILE, or list files under `corpus`');
+  }
+  return jobs;
+}
+
+function describe(r: ImportResult): string {
+  const created = Object.entries(r.created).map(([k, n]) => `${n} ${k} created`);
+  const parts = [`${r.inserted} new`, `${r.unchanged} already there`, ...(r.missing ? [`${r.missing} empty cells (missing)`] : []), ...created];
+  return `${r.kind} from ${r.file}: ${r.rowsRead} rows read, ${parts.join(', ')}`;
+}
+
+export function registerImport(program: Command, output: Output): void {
+  program
+    .command('import')
+    .summary('import posts, human replies or existing ratings (CSV or JSONL, long or wide)')
+    .description(
+      'Imports the corpus files listed in study.yaml, or the file given with --posts, --replies or --ratings.\n' +
+        'All files are imported in one transaction: any bad row aborts the import and leaves the database as it was.\n' +
+        'Re-importing the same file is a no-op.',
+    )
+    .argument('[dir]', 'study folder', '.')
+    .option('--study <file>', 'study manifest (instead of the folder)')
+    .option('--db <url>', 'database: a SQLite file or postgres:// URL (default: empathy-lab.sqlite in the study folder)')
+    .option('--posts <file>', 'a posts file')
+    .option('--replies <file>', 'a replies file')
+    .option('--ratings <file>', 'a ratings file')
+    .option('--format <format>', 'csv or jsonl (default: from the extension)')
+    .option('--layout <layout>', 'long or wide')
+    .option('--columns <map>', 'column mapping, e.g. id=post_id,text=body,domain=subreddit')
+    .option('--metadata <cols>', 'posts: further columns to keep, comma-separated')
+    .option('--source <id>', 'long replies without a source column: their source (default human)')
+    .option('--sources <ids>', 'wide replies: the columns that hold replies, comma-separated')
+    .option('--scale <id>', 'ratings without a scale column: the scale of every value')
+    .option('--pattern <regex>', 'wide ratings: column-name regex with named groups post, source, scale')
+    .option('--alias <from=to>', 'map a misspelled label (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--create-missing', 'ratings: create placeholder posts and replies that are not in the study')
+    .option('--json', 'print the results as JSON')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ empathy-lab import examples/demo
+  $ empathy-lab import my-study --posts reddit.csv --columns id=post_id,domain=subreddit,text=body
+  $ empathy-lab import my-study --replies published.csv --layout wide --columns post=post_id,post_text=seeker_post,domain=domain
+  $ empathy-lab import my-study --ratings qualtrics.csv --layout wide --columns rater=PROLIFIC_PID \\
+      --pattern 's(?<post>\\d+)_(?<source>[a-z0-9]+)_(?<scale>app|emp)' --alias app=appropriateness --alias emp=empathy`,
+    )
+    .action(async (dir: string, o: ImportOptions) => {
+      await withStudy(dir, o, async ({ loaded, hashes, store, row }) => {
+        const jobs = importJobs(loaded.study, loaded.dir, o);
+        const results = await runImports(store.db, { study: loaded.study, studyId: row.id, contentHash: hashes.content }, jobs);
+        if (o.json) output.out(json({ database: store.label, results }));
+        else {
+          for (const r of results) output.out(describe(r));
+          output.out(`database: ${store.label}`);
+        }
+      });
+    });
+}

@@ -1,0 +1,76 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { UserError } from '../errors.js';
+import { lintPersonalInfo, lintPosts, redactTable, type Finding, type TextColumn } from '../corpus/lint.js';
+import { readTable, toCsv } from '../corpus/table.js';
+import { loadStudy } from '../study/load.js';
+import { json, type Output } from './output.js';
+import { manifestArg, type StudyOptions } from './study-context.js';
+
+interface LintOptions extends StudyOptions {
+  redact?: string;
+  json?: boolean;
+}
+
+/** Exit status 1 when a blocking (error) finding exists, so `lint` can gate a pipeline. */
+export class LintFailed extends UserError {}
+
+export function registerLint(program: Command, output: Output): void {
+  program
+    .command('lint')
+    .summary('check the corpus: lengths, near duplicates, question-only posts, personal information')
+    .description(
+      'Checks the corpus files listed in study.yaml before they are imported. Exits 1 when a blocking problem is found.\n' +
+        'With --redact DIR, writes copies of the files with personal information replaced ([EMAIL], [PHONE], [URL], [USER])\n' +
+        'and DIR/redactions.jsonl, one line per change.',
+    )
+    .argument('[dir]', 'study folder', '.')
+    .option('--study <file>', 'study manifest (instead of the folder)')
+    .option('--redact <dir>', 'write redacted copies of the corpus files and a log of every change to this folder')
+    .option('--json', 'print the findings as JSON')
+    .addHelpText('after', '\nExamples:\n  $ empathy-lab lint examples/demo\n  $ empathy-lab lint my-study --redact my-study/redacted')
+    .action(async (dir: string, o: LintOptions) => {
+      const { study, dir: studyDir } = await loadStudy(manifestArg(dir, o));
+      const rel = (f: string) => path.relative(process.cwd(), path.join(studyDir, f)) || f;
+      const inputs: Array<{ file: string; column: TextColumn; posts: boolean }> = [];
+      if (study.corpus.posts) {
+        const spec = study.corpus.posts;
+        const t = await readTable(path.join(studyDir, spec.file), { format: spec.format, label: rel(spec.file) });
+        inputs.push({ file: spec.file, posts: true, column: { table: t, idColumn: spec.columns.id, textColumns: [spec.columns.text] } });
+      }
+      for (const spec of study.corpus.replies) {
+        const t = await readTable(path.join(studyDir, spec.file), { format: spec.format, label: rel(spec.file) });
+        const textColumns = spec.layout === 'wide' ? (spec.sources ?? t.columns.filter((c) => study.sources.some((s) => s.id === c))) : [spec.columns.text];
+        inputs.push({ file: spec.file, posts: false, column: { table: t, idColumn: spec.columns.post, textColumns } });
+      }
+      if (inputs.length === 0) throw new UserError('the manifest lists no corpus files to check', 'study.yaml corpus', 'list files under `corpus.posts` and `corpus.replies`');
+
+      const findings: Finding[] = inputs.flatMap((i) => (i.posts ? lintPosts(study, i.column) : lintPersonalInfo(i.column)));
+      const errors = findings.filter((f) => f.severity === 'error').length;
+      const checked = inputs.map((i) => ({ file: i.column.table.file, rows: i.column.table.records.length }));
+
+      let redactions = 0;
+      if (o.redact) {
+        await mkdir(o.redact, { recursive: true });
+        const log: string[] = [];
+        for (const i of inputs) {
+          const { rows, log: changes } = redactTable(i.column);
+          const out = path.join(o.redact, path.basename(i.file));
+          await writeFile(out, out.endsWith('.jsonl') ? rows.map((r) => JSON.stringify(r)).join('\n') + '\n' : toCsv(i.column.table.columns, rows));
+          log.push(...changes.map((c) => JSON.stringify(c)));
+          redactions += changes.length;
+        }
+        await writeFile(path.join(o.redact, 'redactions.jsonl'), log.length ? `${log.join('\n')}\n` : '');
+      }
+
+      if (o.json) output.out(json({ checked, findings, errors, redactions }));
+      else {
+        for (const f of findings) output.out(`${f.where}: ${f.severity}: ${f.rule}: post ${f.id}: ${f.message}`);
+        const rows = checked.map((c) => `${c.file} (${c.rows} rows)`).join(', ');
+        output.out(`${findings.length === 0 ? 'no problems' : `${errors} blocking problem${errors === 1 ? '' : 's'}`} in ${rows}`);
+        if (o.redact) output.out(`redacted copies in ${o.redact}: ${redactions} change${redactions === 1 ? '' : 's'} logged in redactions.jsonl`);
+      }
+      if (errors > 0) throw new LintFailed(`${errors} blocking problem${errors === 1 ? '' : 's'} found`, 'lint', 'fix them, or use --redact for personal information');
+    });
+}

@@ -1,0 +1,73 @@
+/**
+ * The one place that picks a concrete database: SQLite (better-sqlite3, WAL, foreign keys on) for a
+ * file path, Postgres (pg) for a `postgres://` URL. Everything else receives a Kysely handle.
+ */
+import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { UserError } from '../errors.js';
+import { migrateToLatest, type MigrationReport } from '../store/migrate.js';
+import type { Database, Db } from '../store/tables.js';
+
+export const DEFAULT_DB_FILE = 'empathy-lab.sqlite';
+
+export interface OpenedDb {
+  readonly db: Db;
+  /** What the user sees: the SQLite path or the Postgres URL without its password. */
+  readonly label: string;
+  readonly dialect: 'sqlite' | 'postgres';
+  readonly migrations: MigrationReport;
+  close(): Promise<void>;
+}
+
+export function isPostgresUrl(spec: string): boolean {
+  return /^postgres(ql)?:\/\//.test(spec);
+}
+
+function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+}
+
+/** Opens (and migrates) the database named by `--db`, or the study folder's SQLite file. */
+export async function openDb(spec: string | undefined, studyDir: string): Promise<OpenedDb> {
+  let db: Db;
+  let label: string;
+  let dialect: OpenedDb['dialect'];
+  if (spec && isPostgresUrl(spec)) {
+    const pool = new pg.Pool({ connectionString: spec, max: 10 });
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    label = redactUrl(spec);
+    dialect = 'postgres';
+  } else {
+    const file = path.resolve(studyDir, spec ?? DEFAULT_DB_FILE);
+    let sqlite: SqliteDatabase.Database;
+    try {
+      sqlite = new SqliteDatabase(file);
+    } catch (err) {
+      throw new UserError(`cannot open the SQLite database (${(err as Error).message})`, file, 'check the --db path and that its folder exists', { cause: err });
+    }
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 10000');
+    sqlite.pragma('synchronous = NORMAL');
+    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    label = path.relative(process.cwd(), file) || file;
+    dialect = 'sqlite';
+  }
+  let migrations: MigrationReport;
+  try {
+    migrations = await migrateToLatest(db as Kysely<unknown>);
+  } catch (err) {
+    await db.destroy();
+    if (err instanceof UserError) throw err;
+    const code = (err as { code?: string }).code;
+    throw new UserError(
+      `cannot use the database (${code ? `${code}: ` : ''}${(err as Error).message})`,
+      label,
+      dialect === 'postgres' ? 'check that the Postgres server is running and the URL is right' : 'check the --db path',
+      { cause: err },
+    );
+  }
+  return { db, label, dialect, migrations, close: () => db.destroy() };
+}

@@ -1,0 +1,52 @@
+/** Opening a study as every command does: manifest, hashes, database, and the study's row. */
+import { loadStudy, type LoadedStudy } from '../study/load.js';
+import { hashStudy, canonicalJson, type StudyHashes } from '../study/hash.js';
+import { upsertStudy } from '../store/studies.repository.js';
+import type { StudyRow } from '../store/tables.js';
+import { openDb, type OpenedDb } from './open-db.js';
+
+export interface StudyOptions {
+  /** `--study path/to/study.yaml`; otherwise the positional folder, otherwise `.`. */
+  readonly study?: string;
+  readonly db?: string;
+}
+
+export interface OpenStudy {
+  readonly loaded: LoadedStudy;
+  readonly hashes: StudyHashes;
+  readonly store: OpenedDb;
+  readonly row: StudyRow;
+}
+
+export function manifestArg(dir: string | undefined, options: StudyOptions): string {
+  return options.study ?? dir ?? '.';
+}
+
+export async function openStudy(dir: string | undefined, options: StudyOptions): Promise<OpenStudy> {
+  const loaded = await loadStudy(manifestArg(dir, options));
+  const hashes = await hashStudy(loaded.study, loaded.dir);
+  const store = await openDb(options.db, loaded.dir);
+  try {
+    const row = await upsertStudy(store.db, {
+      name: loaded.study.name,
+      title: loaded.study.title ?? null,
+      manifestJson: canonicalJson(loaded.study),
+      manifestHash: hashes.manifest,
+      contentHash: hashes.content,
+    });
+    return { loaded, hashes, store, row };
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+}
+
+/** Runs `fn` with an open study and always closes the database. */
+export async function withStudy<T>(dir: string | undefined, options: StudyOptions, fn: (s: OpenStudy) => Promise<T>): Promise<T> {
+  const s = await openStudy(dir, options);
+  try {
+    return await fn(s);
+  } finally {
+    await s.store.close();
+  }
+}

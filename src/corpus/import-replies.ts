@@ -1,0 +1,156 @@
+import { UserError } from '../errors.js';
+import { countWords } from '../language/words.js';
+import type { RepliesFileSpec } from '../study/schema.js';
+import { sha256 } from '../study/hash.js';
+import { newId, nowIso } from '../store/ids.js';
+import { recordImport } from '../store/imports.repository.js';
+import { insertPosts, postsByExternalId } from '../store/posts.repository.js';
+import { insertResponses, responseKey, responsesByKey } from '../store/responses.repository.js';
+import type { NewPost, NewResponse } from '../store/tables.js';
+import { cellWhere, columnNumber, requireColumns, type Table } from './table.js';
+import { cell, checkDomain, checkSource, requireNonEmpty, type ImportContext, type ImportResult } from './import-context.js';
+
+/**
+ * Replies to posts, in either layout:
+ * - long: one row per reply (post id, text, optional source and author columns);
+ * - wide: one row per post, one column per source (`post_id, domain, seeker_post, human, model_a`).
+ *   With `post_text` (and `domain`) mapped, posts not yet in the study are created from the file.
+ * Every reply is stored with `provider: imported`; an empty wide cell is a missing reply.
+ */
+export async function importReplies(ctx: ImportContext, table: Table, spec: RepliesFileSpec): Promise<ImportResult> {
+  const cols = spec.columns;
+  const posts = await postsByExternalId(ctx.db, ctx.studyId);
+  const existing = await responsesByKey(ctx.db, ctx.studyId);
+  const now = nowIso();
+
+  let sourceColumns: Array<{ column: string; source: string }> = [];
+  if (spec.layout === 'wide') {
+    requireColumns(table, { post: cols.post, post_text: cols.post_text, domain: cols.domain });
+    const declared = new Set(ctx.study.sources.map((s) => s.id));
+    const named = spec.sources ?? table.columns.filter((c) => declared.has(c));
+    if (named.length === 0) {
+      throw new UserError(
+        `no column is named after a source of the study (sources: ${[...declared].join(', ')}; columns: ${table.columns.join(', ')})`,
+        `${table.file}:1`,
+        'name the reply columns after the sources, or list them with --sources',
+      );
+    }
+    for (const c of named) {
+      requireColumns(table, { [`source ${c}`]: c }, '--sources');
+      checkSource(ctx.study, c, `${table.file}:1:${columnNumber(table, c)}`);
+    }
+    sourceColumns = named.map((c) => ({ column: c, source: c }));
+  } else {
+    requireColumns(table, { post: cols.post, text: cols.text, source: cols.source, author: cols.author });
+  }
+
+  const newPosts: NewPost[] = [];
+  const rows: NewResponse[] = [];
+  const firstLine = new Map<string, number>();
+  let unchanged = 0;
+  let missing = 0;
+
+  const postIdFor = (postExt: string, record: Table['records'][number]): string => {
+    const known = posts.get(postExt);
+    if (known) return known.id;
+    if (spec.layout === 'wide' && cols.post_text) {
+      const text = requireNonEmpty(cell(table, record, cols.post_text), 'post text', table, record, cols.post_text);
+      const domain = checkDomain(ctx.study, cols.domain ? cell(table, record, cols.domain) : '', cellWhere(table, record, cols.domain ?? cols.post));
+      const row: NewPost = {
+        id: newId(),
+        study_id: ctx.studyId,
+        external_id: postExt,
+        domain,
+        title: null,
+        text,
+        word_count: countWords(text),
+        import_id: null,
+        created_at: now,
+      };
+      newPosts.push(row);
+      posts.set(postExt, { id: row.id, text, domain, title: null });
+      return row.id;
+    }
+    throw new UserError(
+      `no post "${postExt}" in the study`,
+      cellWhere(table, record, cols.post),
+      'import the posts first (`empathy-lab import posts FILE`) or fix the post id',
+    );
+  };
+
+  const add = (postId: string, postExt: string, source: string, text: string, author: string | null, where: string, line: number) => {
+    const key = responseKey(postId, source);
+    const seenAt = firstLine.get(key);
+    if (seenAt !== undefined)
+      throw new UserError(`a second ${source} reply to post "${postExt}" (first on line ${seenAt})`, where, 'keep one reply per post and source');
+    firstLine.set(key, line);
+    const before = existing.get(key);
+    if (before) {
+      if (before.text === text) return void unchanged++;
+      throw new UserError(`post "${postExt}" already has a different ${source} reply`, where, 'remove the changed reply from the file, or start a new study database');
+    }
+    rows.push({
+      id: newId(),
+      study_id: ctx.studyId,
+      post_id: postId,
+      source,
+      parent_id: null,
+      text,
+      word_count: countWords(text),
+      author,
+      provider: 'imported',
+      model: null,
+      prompt_hash: null,
+      content_hash: ctx.contentHash,
+      tokens_in: null,
+      tokens_out: null,
+      cost_usd: null,
+      latency_ms: null,
+      finish_reason: null,
+      import_id: null,
+      created_at: now,
+    });
+  };
+
+  for (const record of table.records) {
+    const postExt = requireNonEmpty(cell(table, record, cols.post), 'post id', table, record, cols.post);
+    const postId = postIdFor(postExt, record);
+    if (spec.layout === 'wide') {
+      for (const { column, source } of sourceColumns) {
+        const text = cell(table, record, column);
+        if (text === '') {
+          missing++;
+          continue;
+        }
+        add(postId, postExt, source, text, null, cellWhere(table, record, column), record.line);
+      }
+    } else {
+      const source = cols.source ? requireNonEmpty(cell(table, record, cols.source), 'source', table, record, cols.source) : spec.source;
+      checkSource(ctx.study, source, cols.source ? cellWhere(table, record, cols.source) : `${table.file}:${record.line}`);
+      const text = requireNonEmpty(cell(table, record, cols.text), 'reply text', table, record, cols.text);
+      add(postId, postExt, source, text, cols.author ? cell(table, record, cols.author) || null : null, cellWhere(table, record, cols.text), record.line);
+    }
+  }
+
+  if (rows.length > 0 || newPosts.length > 0) {
+    const importId = await recordImport(ctx.db, {
+      studyId: ctx.studyId,
+      kind: 'replies',
+      file: table.file,
+      fileSha256: sha256(table.sha256Input),
+      rowsRead: table.records.length,
+      rowsInserted: rows.length,
+    });
+    await insertPosts(ctx.db, newPosts.map((p) => ({ ...p, import_id: importId })));
+    await insertResponses(ctx.db, rows.map((r) => ({ ...r, import_id: importId })));
+  }
+  return {
+    kind: 'replies',
+    file: table.file,
+    rowsRead: table.records.length,
+    inserted: rows.length,
+    unchanged,
+    missing,
+    created: newPosts.length > 0 ? { posts: newPosts.length } : {},
+  };
+}

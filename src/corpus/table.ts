@@ -1,0 +1,177 @@
+/**
+ * The one reader of tabular input (CSV and JSONL) in the project. Every record keeps the line it
+ * starts on, so every import error can say `file:line:column`. UTF-8 with or without BOM, CRLF,
+ * quoted newlines and embedded quotes are handled; invalid UTF-8 is an error naming its line.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { UserError } from '../errors.js';
+
+export interface TableRecord {
+  /** 1-based line where the record starts in the file. */
+  readonly line: number;
+  readonly values: Readonly<Record<string, string>>;
+}
+
+export interface Table {
+  /** The file as the user named it, for messages. */
+  readonly file: string;
+  readonly columns: readonly string[];
+  readonly records: readonly TableRecord[];
+  readonly sha256Input: Uint8Array;
+}
+
+export type TableFormat = 'csv' | 'jsonl';
+
+export function formatOf(file: string, explicit?: TableFormat): TableFormat {
+  if (explicit) return explicit;
+  const ext = path.extname(file).toLowerCase();
+  if (ext === '.jsonl' || ext === '.ndjson') return 'jsonl';
+  if (ext === '.csv' || ext === '.tsv' || ext === '.txt') return 'csv';
+  throw new UserError(`cannot tell the format from the extension "${ext}"`, file, 'use a .csv or .jsonl file, or pass --format csv|jsonl');
+}
+
+/** Decodes UTF-8 strictly; on a bad byte, names the line it is on. */
+export function decodeUtf8(bytes: Uint8Array, file: string): string {
+  try {
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  } catch {
+    let line = 1;
+    const decoder = new TextDecoder('utf-8', { fatal: true });
+    let start = 0;
+    for (let i = 0; i <= bytes.length; i++) {
+      if (i === bytes.length || bytes[i] === 0x0a) {
+        try {
+          decoder.decode(bytes.subarray(start, i));
+        } catch {
+          break;
+        }
+        line++;
+        start = i + 1;
+      }
+    }
+    throw new UserError('the file is not valid UTF-8', `${file}:${line}`, 'save it as UTF-8 (in Excel: "CSV UTF-8"), then import again');
+  }
+}
+
+function parseCsv(text: string, file: string): { columns: string[]; records: TableRecord[] } {
+  const delimiter = file.toLowerCase().endsWith('.tsv') ? '\t' : ',';
+  let rows: Array<{ record: string[]; info: { lines: number } }>;
+  try {
+    rows = parse(text, { delimiter, info: true, relax_column_count: false, skip_empty_lines: true }) as unknown as typeof rows;
+  } catch (err) {
+    const e = err as { lines?: number; message?: string; code?: string };
+    const msg = (e.message ?? String(err)).replace(/^Invalid Record Length: /, 'wrong number of fields: ').replace(/,? (at|on) line \d+.*$/, '');
+    throw new UserError(msg, `${file}:${e.lines ?? '?'}`, 'check quoting and the number of columns on that line', { cause: err });
+  }
+  const header = rows[0];
+  if (!header) throw new UserError('the file is empty', file, 'add a header row and data rows');
+  const columns = header.record.map((c) => c.trim());
+  const seen = new Set<string>();
+  columns.forEach((c, i) => {
+    if (c === '') throw new UserError(`column ${i + 1} of the header has no name`, `${file}:${header.info.lines}:${i + 1}`, 'name every column');
+    if (seen.has(c)) throw new UserError(`column "${c}" appears twice in the header`, `${file}:${header.info.lines}:${i + 1}`, 'give every column a distinct name');
+    seen.add(c);
+  });
+  // csv-parse reports the line on which a record ends; it starts that many lines earlier as its
+  // quoted fields hold newlines.
+  const records: TableRecord[] = [];
+  for (let r = 1; r < rows.length; r++) {
+    const row = rows[r] as { record: string[]; info: { lines: number } };
+    const values: Record<string, string> = {};
+    let newlines = 0;
+    columns.forEach((c, i) => {
+      const v = row.record[i] ?? '';
+      values[c] = v;
+      for (let k = v.indexOf('\n'); k !== -1; k = v.indexOf('\n', k + 1)) newlines++;
+    });
+    records.push({ line: row.info.lines - newlines, values });
+  }
+  return { columns, records };
+}
+
+function parseJsonl(text: string, file: string): { columns: string[]; records: TableRecord[] } {
+  const columns: string[] = [];
+  const known = new Set<string>();
+  const records: TableRecord[] = [];
+  const lines = text.split(/\r?\n/);
+  lines.forEach((raw, i) => {
+    if (raw.trim() === '') return;
+    let obj: unknown;
+    try {
+      obj = JSON.parse(raw);
+    } catch (err) {
+      throw new UserError(`not valid JSON (${(err as Error).message})`, `${file}:${i + 1}`, 'each line must be one JSON object', { cause: err });
+    }
+    if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
+      throw new UserError('expected a JSON object on this line', `${file}:${i + 1}`, 'each line must be one JSON object');
+    }
+    const values: Record<string, string> = {};
+    for (const [k, v] of Object.entries(obj)) {
+      if (!known.has(k)) {
+        known.add(k);
+        columns.push(k);
+      }
+      values[k] = v === null || v === undefined ? '' : typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
+    }
+    records.push({ line: i + 1, values });
+  });
+  if (records.length === 0) throw new UserError('the file has no records', file, 'add one JSON object per line');
+  return { columns, records };
+}
+
+/** Reads a CSV or JSONL file. `label` is how the file is named in messages. */
+export async function readTable(file: string, options: { format?: TableFormat; label?: string } = {}): Promise<Table> {
+  const label = options.label ?? file;
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UserError(code === 'ENOENT' ? 'no such file' : `cannot read the file (${code})`, label, 'check the path (relative paths are resolved against the study folder)', { cause: err });
+  }
+  return parseTable(bytes, formatOf(file, options.format), label);
+}
+
+export function parseTable(bytes: Uint8Array, format: TableFormat, label: string): Table {
+  const text = decodeUtf8(bytes, label);
+  const { columns, records } = format === 'csv' ? parseCsv(text, label) : parseJsonl(text, label);
+  return { file: label, columns, records, sha256Input: bytes };
+}
+
+/** Position of a column for `file:line:column` messages (1-based; 0 when the column is absent). */
+export function columnNumber(table: Table, column: string): number {
+  return table.columns.indexOf(column) + 1;
+}
+
+export function cellWhere(table: Table, record: TableRecord, column: string): string {
+  const col = columnNumber(table, column);
+  return col > 0 ? `${table.file}:${record.line}:${col}` : `${table.file}:${record.line}`;
+}
+
+/** Throws a one-line error if a mapped column is missing from the header, listing what is there. */
+export function requireColumns(table: Table, mapping: Readonly<Record<string, string | undefined>>, flag = '--columns'): void {
+  for (const [role, column] of Object.entries(mapping)) {
+    if (column === undefined) continue;
+    if (!table.columns.includes(column)) {
+      throw new UserError(
+        `no column "${column}" for the ${role} (the columns are: ${table.columns.join(', ')})`,
+        `${table.file}:1`,
+        `map it with ${flag} ${role}=NAME or in the manifest's corpus section`,
+      );
+    }
+  }
+}
+
+function csvField(value: string): string {
+  return /[",\r\n]/.test(value) || value.trim() !== value ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+/** CSV text (RFC 4180, CRLF-free) with the columns in the given order. */
+export function toCsv(columns: readonly string[], rows: ReadonlyArray<Readonly<Record<string, string | number | null | undefined>>>): string {
+  const lines = [columns.map(csvField).join(',')];
+  for (const row of rows) lines.push(columns.map((c) => csvField(row[c] === null || row[c] === undefined ? '' : String(row[c]))).join(','));
+  return `${lines.join('\n')}\n`;
+}

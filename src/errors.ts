@@ -1,0 +1,26 @@
+/**
+ * Errors a user can cause (a bad file, a bad manifest, a bad request). Each says where (`file:line`,
+ * a manifest path, a field), what is wrong, and what to do about it. The CLI prints them as one line
+ * and exits 1; the server maps them to 4xx. Anything else is a bug: exit 2.
+ */
+export class UserError extends Error {
+  override readonly name = 'UserError';
+  constructor(
+    message: string,
+    readonly where?: string,
+    readonly fix?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+
+  /** `where: message (fix)`, the one line a user sees. */
+  format(): string {
+    const head = this.where ? `${this.where}: ${this.message}` : this.message;
+    return this.fix ? `${head}; ${this.fix}` : head;
+  }
+}
+
+export function isUserError(err: unknown): err is UserError {
+  return err instanceof UserError;
+}

@@ -1,0 +1,36 @@
+/**
+ * Runs the dated migration files in `migrations/` (never hand-edited tables). The result is data:
+ * which migrations ran, so `empathy-lab db migrate` can print it.
+ */
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { UserError } from '../errors.js';
+import * as initial from './migrations/2026_11_22_001_initial.js';
+
+/** Every migration, by dated name; add new files here in date order. */
+const migrations: Record<string, Migration> = {
+  '2026_11_22_001_initial': initial,
+};
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+export interface MigrationReport {
+  readonly applied: string[];
+  readonly current: string | undefined;
+}
+
+export async function migrateToLatest(db: Kysely<unknown>): Promise<MigrationReport> {
+  const migrator = new Migrator({ db, provider, migrationTableName: 'el_migrations', migrationLockTableName: 'el_migrations_lock' });
+  const { error, results = [] } = await migrator.migrateToLatest();
+  const failed = results.find((r) => r.status === 'Error');
+  if (error) {
+    throw new UserError(
+      `database migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`,
+      undefined,
+      'check that --db points to an empathy-lab database that this version can upgrade',
+      { cause: error },
+    );
+  }
+  const all = await migrator.getMigrations();
+  const done = all.filter((m) => m.executedAt);
+  return { applied: results.filter((r) => r.status === 'Success').map((r) => r.migrationName), current: done.at(-1)?.name };
+}

@@ -1,0 +1,22 @@
+import type { Db, NewParticipant, ParticipantRow } from './tables.js';
+import { chunks } from './ids.js';
+
+export async function insertParticipants(db: Db, rows: readonly NewParticipant[]): Promise<void> {
+  for (const batch of chunks(rows, 15)) await db.insertInto('participants').values(batch).execute();
+}
+
+export async function participantsByExternalId(db: Db, studyId: string): Promise<Map<string, Pick<ParticipantRow, 'id' | 'attributes_json'>>> {
+  const rows = await db.selectFrom('participants').select(['id', 'external_id', 'attributes_json']).where('study_id', '=', studyId).execute();
+  return new Map(rows.map((r) => [r.external_id, r]));
+}
+
+export async function countParticipantsByStatus(db: Db, studyId: string): Promise<Array<{ status: string; participants: number }>> {
+  const rows = await db
+    .selectFrom('participants')
+    .select(['status', db.fn.countAll<string | number>().as('n')])
+    .where('study_id', '=', studyId)
+    .groupBy('status')
+    .orderBy('status')
+    .execute();
+  return rows.map((r) => ({ status: r.status, participants: Number(r.n) }));
+}

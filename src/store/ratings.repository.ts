@@ -1,0 +1,52 @@
+import type { Db, NewRating } from './tables.js';
+import { chunks } from './ids.js';
+
+export const ratingKey = (participantId: string, responseId: string, scale: string): string =>
+  `${participantId}\u0000${responseId}\u0000${scale}`;
+
+export async function insertRatings(db: Db, rows: readonly NewRating[]): Promise<void> {
+  for (const batch of chunks(rows, 12)) await db.insertInto('ratings').values(batch).execute();
+}
+
+/** Every rating of a study by its natural key, with its value (for idempotent re-imports). */
+export async function ratingValuesByKey(db: Db, studyId: string): Promise<Map<string, number>> {
+  const rows = await db.selectFrom('ratings').select(['participant_id', 'response_id', 'scale', 'value']).where('study_id', '=', studyId).execute();
+  return new Map(rows.map((r) => [ratingKey(r.participant_id, r.response_id, r.scale), r.value]));
+}
+
+export async function countRatingsByScale(db: Db, studyId: string): Promise<Array<{ scale: string; ratings: number }>> {
+  const rows = await db
+    .selectFrom('ratings')
+    .select(['scale', db.fn.countAll<string | number>().as('n')])
+    .where('study_id', '=', studyId)
+    .groupBy('scale')
+    .orderBy('scale')
+    .execute();
+  return rows.map((r) => ({ scale: r.scale, ratings: Number(r.n) }));
+}
+
+/** Long-format ratings joined to their post and response, in a stable order (for analysis and export). */
+export function ratingsLong(db: Db, studyId: string) {
+  return db
+    .selectFrom('ratings as r')
+    .innerJoin('responses as s', 's.id', 'r.response_id')
+    .innerJoin('posts as p', 'p.id', 's.post_id')
+    .innerJoin('participants as u', 'u.id', 'r.participant_id')
+    .select([
+      'u.external_id as rater',
+      'p.external_id as post',
+      'p.domain as domain',
+      's.source as source',
+      's.condition as condition',
+      'r.scale as scale',
+      'r.value as value',
+      'r.origin as origin',
+    ])
+    .where('r.study_id', '=', studyId)
+    .orderBy('u.external_id')
+    .orderBy('p.external_id')
+    .orderBy('s.source')
+    .orderBy('s.condition')
+    .orderBy('r.scale')
+    .execute();
+}

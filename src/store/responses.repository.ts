@@ -1,0 +1,34 @@
+import type { Db, NewResponse, ResponseRow } from './tables.js';
+import { chunks } from './ids.js';
+
+/** The natural key of a response: one per post, source, condition, sample and variant. */
+export const responseKey = (postId: string, source: string, condition = 'base', sampleIndex = 0, variant = ''): string =>
+  `${postId}\u0000${source}\u0000${condition}\u0000${sampleIndex}\u0000${variant}`;
+
+export async function insertResponses(db: Db, rows: readonly NewResponse[]): Promise<void> {
+  for (const batch of chunks(rows, 26)) await db.insertInto('responses').values(batch).execute();
+}
+
+export async function responsesByKey(db: Db, studyId: string): Promise<Map<string, Pick<ResponseRow, 'id' | 'text' | 'source' | 'post_id'>>> {
+  const rows = await db
+    .selectFrom('responses')
+    .select(['id', 'post_id', 'source', 'condition', 'sample_index', 'variant', 'text'])
+    .where('study_id', '=', studyId)
+    .execute();
+  return new Map(rows.map((r) => [responseKey(r.post_id, r.source, r.condition, r.sample_index, r.variant), r]));
+}
+
+export async function countResponsesBySource(
+  db: Db,
+  studyId: string,
+): Promise<Array<{ source: string; condition: string; responses: number }>> {
+  const rows = await db
+    .selectFrom('responses')
+    .select(['source', 'condition', db.fn.countAll<string | number>().as('n')])
+    .where('study_id', '=', studyId)
+    .groupBy(['source', 'condition'])
+    .orderBy('source')
+    .orderBy('condition')
+    .execute();
+  return rows.map((r) => ({ source: r.source, condition: r.condition, responses: Number(r.n) }));
+}

@@ -1,0 +1,42 @@
+import type { Db, StudyRow } from './tables.js';
+import { newId, nowIso } from './ids.js';
+
+export interface StudyRecord {
+  readonly name: string;
+  readonly title: string | null;
+  readonly manifestJson: string;
+  readonly manifestHash: string;
+  readonly contentHash: string;
+}
+
+/** Creates the study row, or brings its manifest and hashes up to date. */
+export async function upsertStudy(db: Db, s: StudyRecord): Promise<StudyRow> {
+  const existing = await db.selectFrom('studies').selectAll().where('name', '=', s.name).executeTakeFirst();
+  const now = nowIso();
+  if (!existing) {
+    const row: StudyRow = {
+      id: newId(),
+      name: s.name,
+      title: s.title,
+      manifest_json: s.manifestJson,
+      manifest_hash: s.manifestHash,
+      content_hash: s.contentHash,
+      created_at: now,
+      updated_at: now,
+    };
+    await db.insertInto('studies').values(row).onConflict((oc) => oc.column('name').doNothing()).execute();
+    // Another process may have created it at the same moment: read back whichever row won.
+    return db.selectFrom('studies').selectAll().where('name', '=', s.name).executeTakeFirstOrThrow();
+  }
+  if (existing.content_hash === s.contentHash && existing.manifest_json === s.manifestJson && existing.title === s.title) return existing;
+  await db
+    .updateTable('studies')
+    .set({ title: s.title, manifest_json: s.manifestJson, manifest_hash: s.manifestHash, content_hash: s.contentHash, updated_at: now })
+    .where('id', '=', existing.id)
+    .execute();
+  return { ...existing, title: s.title, manifest_json: s.manifestJson, manifest_hash: s.manifestHash, content_hash: s.contentHash, updated_at: now };
+}
+
+export function findStudy(db: Db, name: string): Promise<StudyRow | undefined> {
+  return db.selectFrom('studies').selectAll().where('name', '=', name).executeTakeFirst();
+}

@@ -1,0 +1,184 @@
+/** Row types of every table (the Kysely `Database` interface). Timestamps are ISO-8601 UTC text. */
+import type { Generated, Insertable, Kysely, Selectable } from 'kysely';
+
+export interface StudiesTable {
+  id: string;
+  name: string;
+  title: string | null;
+  manifest_json: string;
+  manifest_hash: string;
+  content_hash: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ImportsTable {
+  id: string;
+  study_id: string;
+  kind: string;
+  file: string;
+  file_sha256: string;
+  rows_read: number;
+  rows_inserted: number;
+  created_at: string;
+}
+
+export interface PostsTable {
+  id: string;
+  study_id: string;
+  external_id: string;
+  domain: string;
+  title: string | null;
+  text: string;
+  word_count: number;
+  metadata_json: Generated<string>;
+  import_id: string | null;
+  created_at: string;
+}
+
+export interface ResponsesTable {
+  id: string;
+  study_id: string;
+  post_id: string;
+  source: string;
+  condition: Generated<string>;
+  sample_index: Generated<number>;
+  variant: Generated<string>;
+  parent_id: string | null;
+  text: string;
+  word_count: number;
+  author: string | null;
+  provider: string;
+  model: string | null;
+  params_json: Generated<string>;
+  prompt_hash: string | null;
+  content_hash: string;
+  tokens_in: number | null;
+  tokens_out: number | null;
+  cost_usd: number | null;
+  latency_ms: number | null;
+  finish_reason: string | null;
+  checks_json: Generated<string>;
+  transforms_json: Generated<string>;
+  import_id: string | null;
+  created_at: string;
+}
+
+export interface GenerationAttemptsTable {
+  id: string;
+  study_id: string;
+  unit_key: string;
+  response_id: string | null;
+  provider: string;
+  model: string | null;
+  status: string;
+  error: string | null;
+  http_status: number | null;
+  tokens_in: number | null;
+  tokens_out: number | null;
+  latency_ms: number | null;
+  started_at: string;
+  finished_at: string | null;
+}
+
+export type ParticipantOrigin = 'prolific' | 'anonymous' | 'imported' | 'simulated';
+export type ParticipantStatus = 'started' | 'completed' | 'returned' | 'timed_out' | 'imported';
+
+export interface ParticipantsTable {
+  id: string;
+  study_id: string;
+  external_id: string;
+  origin: ParticipantOrigin;
+  status: ParticipantStatus;
+  prolific_study_id: string | null;
+  prolific_session_id: string | null;
+  attributes_json: Generated<string>;
+  completion_code: string | null;
+  started_at: string | null;
+  completed_at: string | null;
+  total_seconds: number | null;
+  import_id: string | null;
+  created_at: string;
+}
+
+export interface AssignmentsTable {
+  id: string;
+  study_id: string;
+  participant_id: string;
+  slots_json: string;
+  position: Generated<number>;
+  status: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface RatingsTable {
+  id: string;
+  study_id: string;
+  participant_id: string;
+  response_id: string;
+  scale: string;
+  value: number;
+  rt_ms: number | null;
+  idempotency_key: string | null;
+  origin: 'web' | 'imported' | 'simulated';
+  content_hash: string;
+  import_id: string | null;
+  created_at: string;
+}
+
+export interface AttentionResultsTable {
+  id: string;
+  participant_id: string;
+  check_id: string;
+  expected: string;
+  answer: string;
+  passed: number;
+  created_at: string;
+}
+
+export interface JudgeScoresTable {
+  id: string;
+  study_id: string;
+  response_id: string;
+  judge: string;
+  scale: string;
+  value: number;
+  created_at: string;
+}
+
+export interface ExclusionsTable {
+  id: string;
+  study_id: string;
+  participant_id: string;
+  rule: string;
+  reason: string;
+  created_at: string;
+}
+
+export interface Database {
+  studies: StudiesTable;
+  imports: ImportsTable;
+  posts: PostsTable;
+  responses: ResponsesTable;
+  generation_attempts: GenerationAttemptsTable;
+  participants: ParticipantsTable;
+  assignments: AssignmentsTable;
+  ratings: RatingsTable;
+  attention_results: AttentionResultsTable;
+  judge_scores: JudgeScoresTable;
+  exclusions: ExclusionsTable;
+}
+
+/** The database handle every repository function takes first. */
+export type Db = Kysely<Database>;
+
+export type StudyRow = Selectable<StudiesTable>;
+export type PostRow = Selectable<PostsTable>;
+export type NewPost = Insertable<PostsTable>;
+export type ResponseRow = Selectable<ResponsesTable>;
+export type NewResponse = Insertable<ResponsesTable>;
+export type ParticipantRow = Selectable<ParticipantsTable>;
+export type NewParticipant = Insertable<ParticipantsTable>;
+export type RatingRow = Selectable<RatingsTable>;
+export type NewRating = Insertable<RatingsTable>;

@@ -1,0 +1,326 @@
+/**
+ * The study manifest (`study.yaml`): one zod schema is the source of the TypeScript types, the
+ * defaults, the validation messages and the published JSON Schema (`empathy-lab schema`).
+ *
+ * Every object is strict: an unknown key is an error, because a typo such as `tempreature` must not
+ * be silently ignored. Defaults reproduce Lee, Suh, Zhan, Li & Ong (2024), arXiv 2403.18148.
+ */
+import { z } from 'zod';
+
+/** A number in [min, max] whose every failure says the range, e.g. "expected a number from 0 to 2". */
+function numberIn(min: number, max: number, integer = false) {
+  const what = integer ? 'a whole number' : 'a number';
+  const msg = `expected ${what} from ${min} to ${max}`;
+  const base = z.number({ error: msg });
+  return (integer ? base.int({ error: msg }) : base).min(min, { error: msg }).max(max, { error: msg });
+}
+
+const positiveInt = (what: string) =>
+  z.number({ error: `expected ${what} (a whole number of at least 1)` }).int().min(1, {
+    error: `expected ${what} (a whole number of at least 1)`,
+  });
+
+/** Identifiers used in column names, URLs and formulas: lower-case letters, digits, `_` and `-`. */
+const id = z
+  .string({ error: 'expected an identifier' })
+  .regex(/^[a-z][a-z0-9_-]*$/, {
+    error: 'expected an identifier: lower-case letters, digits, "_" or "-", starting with a letter',
+  });
+
+const relPath = z.string({ error: 'expected a file path relative to the study folder' }).min(1);
+
+// ---------------------------------------------------------------- corpus
+
+const postColumns = z.strictObject({
+  id: z.string().default('post_id'),
+  domain: z.string().default('domain'),
+  text: z.string().default('text'),
+  title: z.string().optional(),
+});
+
+export const postsFileSchema = z.strictObject({
+  file: relPath,
+  format: z.enum(['csv', 'jsonl']).optional(),
+  columns: postColumns.default({ id: 'post_id', domain: 'domain', text: 'text' }),
+  /** Further columns kept as post metadata. */
+  metadata: z.array(z.string()).default([]),
+});
+
+export const repliesFileSchema = z.strictObject({
+  file: relPath,
+  format: z.enum(['csv', 'jsonl']).optional(),
+  /** `long`: one row per reply; `wide`: one row per post, one column per source. */
+  layout: z.enum(['long', 'wide']).default('long'),
+  columns: z
+    .strictObject({
+      post: z.string().default('post_id'),
+      text: z.string().default('text'),
+      source: z.string().optional(),
+      author: z.string().optional(),
+      /** Wide files that carry their posts (`post_id, domain, seeker_post, human, ...`). */
+      post_text: z.string().optional(),
+      domain: z.string().optional(),
+    })
+    .default({ post: 'post_id', text: 'text' }),
+  /** Long layout without a source column: every reply belongs to this source. */
+  source: id.default('human'),
+  /** Wide layout: the columns that hold replies, each imported as the source of the same name. */
+  sources: z.array(z.string()).optional(),
+});
+
+export const ratingsFileSchema = z.strictObject({
+  file: relPath,
+  format: z.enum(['csv', 'jsonl']).optional(),
+  layout: z.enum(['long', 'wide']).default('long'),
+  columns: z
+    .strictObject({
+      rater: z.string().default('rater'),
+      post: z.string().default('post'),
+      source: z.string().default('source'),
+      scale: z.string().optional(),
+      value: z.string().default('value'),
+      domain: z.string().optional(),
+    })
+    .default({ rater: 'rater', post: 'post', source: 'source', value: 'value' }),
+  /** Long layout without a scale column: every value is on this scale. */
+  scale: id.optional(),
+  /** Wide layout: a regular expression with named groups `post`, `source` and `scale`. */
+  pattern: z.string().optional(),
+  /** Misspelled or abbreviated labels, e.g. `{ app: appropriateness, gtp4: gpt4 }`. */
+  aliases: z.record(z.string(), z.string()).default({}),
+  /**
+   * Ratings of a study run elsewhere may name posts and replies that were never imported: create
+   * empty placeholder posts and responses for them instead of failing.
+   */
+  create_missing: z.boolean().default(false),
+});
+
+const corpus = z.strictObject({
+  posts: postsFileSchema.optional(),
+  replies: z.array(repliesFileSchema).default([]),
+  ratings: z.array(ratingsFileSchema).default([]),
+});
+
+// ---------------------------------------------------------------- sources
+
+const params = z.strictObject({
+  temperature: numberIn(0, 2).default(0.1),
+  top_p: numberIn(0, 1).default(0.9),
+  max_tokens: positiveInt('max_tokens').default(512),
+  seed: z.number().int().optional(),
+  stop: z.array(z.string()).optional(),
+});
+
+const condition = z.strictObject({
+  id,
+  /** Prompt file (front matter-free Markdown with `## system` and `## user` parts). */
+  prompt: relPath,
+  /**
+   * One call may draft several labelled replies (the reference study's very-low / very-high
+   * empathy prompt); each label becomes its own condition `<id>-<label>`.
+   */
+  split: z
+    .strictObject({
+      labels: z.array(id).min(2),
+      /** A regex with a `label` group that starts each part; default: a line `LABEL:`. */
+      marker: z.string().optional(),
+    })
+    .optional(),
+});
+
+const corpusSource = z.strictObject({
+  id,
+  kind: z.literal('corpus'),
+  label: z.string().optional(),
+});
+
+const modelSource = z.strictObject({
+  id,
+  kind: z.literal('model'),
+  label: z.string().optional(),
+  provider: z.enum(['openai', 'anthropic', 'replay', 'eliza']),
+  model: z.string().min(1),
+  /** Base URL of an OpenAI-compatible server (vLLM, Ollama, llama.cpp, LM Studio, Together, Azure). */
+  endpoint: z.url().optional(),
+  /** Name of the environment variable holding the API key (the key itself never goes in a file). */
+  api_key_env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { error: 'expected an environment variable name' }).optional(),
+  /** Replay provider: a JSONL file of recorded replies. */
+  file: relPath.optional(),
+  params: params.default({ temperature: 0.1, top_p: 0.9, max_tokens: 512 }),
+  conditions: z.array(condition).min(1).default([{ id: 'base', prompt: 'prompts/base.md' }]),
+  samples: positiveInt('samples').default(1),
+  concurrency: positiveInt('concurrency').default(4),
+  requests_per_minute: positiveInt('requests_per_minute').optional(),
+  tokens_per_minute: positiveInt('tokens_per_minute').optional(),
+  timeout_seconds: numberIn(1, 3600).default(120),
+});
+
+const source = z.discriminatedUnion('kind', [corpusSource, modelSource], {
+  error: 'expected a source with kind "corpus" or "model"',
+});
+
+const price = z.strictObject({
+  input_per_mtok: z.number().min(0),
+  output_per_mtok: z.number().min(0),
+});
+
+const generation = z.strictObject({
+  min_words: positiveInt('min_words').default(100),
+  max_words: positiveInt('max_words').default(150),
+});
+
+// ---------------------------------------------------------------- instrument
+
+const scale = z
+  .strictObject({
+    id,
+    question: z.string().min(1),
+    points: numberIn(2, 101, true).default(5),
+    /** One label per point, lowest first. */
+    anchors: z.array(z.string()).optional(),
+  })
+  .refine((s) => !s.anchors || s.anchors.length === s.points, {
+    error: 'anchors must have one label per point',
+    path: ['anchors'],
+  });
+
+const attentionCheck = z.strictObject({
+  id,
+  /** The instructed-response item, e.g. "To show you are reading, choose 'Slightly agree'." */
+  text: z.string().min(1),
+  options: z.array(z.string()).min(2),
+  answer: z.string(),
+  /** Shown after this many rated responses. */
+  after: z.number().int().min(0),
+});
+
+const demographic = z.strictObject({
+  id,
+  question: z.string().min(1),
+  type: z.enum(['number', 'choice', 'text']),
+  options: z.array(z.string()).optional(),
+  required: z.boolean().default(false),
+});
+
+const instrument = z.strictObject({
+  scales: z.array(scale).min(1),
+  consent: z.string().default('I agree to take part in this study.'),
+  instructions: z.string().default('Read each post and rate every response to it.'),
+  comprehension: z
+    .strictObject({
+      question: z.string(),
+      options: z.array(z.string()).min(2),
+      answer: z.string(),
+      attempts: numberIn(1, 5, true).default(2),
+    })
+    .optional(),
+  attention_checks: z.array(attentionCheck).default([]),
+  demographics: z.array(demographic).default([]),
+  free_text: z.boolean().default(false),
+});
+
+// ---------------------------------------------------------------- design, recruitment, exclusions, analysis
+
+const design = z.strictObject({
+  /** `within-post`: every response to each post (the reference design); `one-per-post`: one each. */
+  type: z.enum(['within-post', 'one-per-post']).default('within-post'),
+  posts_per_rater: positiveInt('posts_per_rater').default(10),
+  target_ratings_per_response: positiveInt('target_ratings_per_response').default(5),
+  /** An assignment not finished in this time is reclaimed for the next participant. */
+  expiry_minutes: positiveInt('expiry_minutes').default(60),
+  seed: z.number().int().default(1),
+});
+
+const recruitment = z.strictObject({
+  prolific: z
+    .strictObject({
+      completion_code: z.string().min(1),
+      completion_url: z.url().optional(),
+    })
+    .optional(),
+});
+
+const exclusions = z.strictObject({
+  min_total_minutes: z.number().min(0).optional(),
+  max_total_minutes: z.number().min(0).optional(),
+  max_attention_failures: z.number().int().min(0).default(0),
+  straight_lining: z.boolean().default(true),
+});
+
+const analysis = z.strictObject({
+  formula: z.string().default('value ~ source + (1 | post:rater) + (1 | post) + (1 | rater)'),
+  reference_source: id.default('human'),
+  adjust: z.enum(['holm', 'tukey', 'bonferroni', 'none']).default('holm'),
+  reml: z.boolean().default(true),
+});
+
+const lint = z.strictObject({
+  min_words: z.number().int().min(0).default(50),
+  max_words: z.number().int().min(1).default(400),
+  /** Posts whose word-shingle Jaccard similarity reaches this are near duplicates. */
+  near_duplicate: numberIn(0, 1).default(0.8),
+  /** A post this short that ends in a question mark is "only a question". */
+  question_max_words: z.number().int().min(0).default(25),
+});
+
+export const studySchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    name: id,
+    title: z.string().optional(),
+    description: z.string().optional(),
+    domains: z.array(id).min(1),
+    corpus: corpus.default({ replies: [], ratings: [] }),
+    sources: z.array(source).min(1),
+    prices: z.record(z.string(), price).default({}),
+    generation: generation.default({ min_words: 100, max_words: 150 }),
+    instrument,
+    design: design.default({
+      type: 'within-post',
+      posts_per_rater: 10,
+      target_ratings_per_response: 5,
+      expiry_minutes: 60,
+      seed: 1,
+    }),
+    recruitment: recruitment.default({}),
+    exclusions: exclusions.default({ max_attention_failures: 0, straight_lining: true }),
+    analysis: analysis.default({
+      formula: 'value ~ source + (1 | post:rater) + (1 | post) + (1 | rater)',
+      reference_source: 'human',
+      adjust: 'holm',
+      reml: true,
+    }),
+    lint: lint.default({ min_words: 50, max_words: 400, near_duplicate: 0.8, question_max_words: 25 }),
+  })
+  .superRefine((study, ctx) => {
+    const ids = new Set<string>();
+    study.sources.forEach((s, i) => {
+      if (ids.has(s.id)) ctx.addIssue({ code: 'custom', path: ['sources', i, 'id'], message: `duplicate source id "${s.id}"` });
+      ids.add(s.id);
+    });
+    const scales = new Set<string>();
+    study.instrument.scales.forEach((s, i) => {
+      if (scales.has(s.id))
+        ctx.addIssue({ code: 'custom', path: ['instrument', 'scales', i, 'id'], message: `duplicate scale id "${s.id}"` });
+      scales.add(s.id);
+    });
+    if (study.generation.min_words > study.generation.max_words)
+      ctx.addIssue({ code: 'custom', path: ['generation', 'min_words'], message: 'min_words is larger than max_words' });
+  });
+
+export type Study = z.infer<typeof studySchema>;
+export type StudyInput = z.input<typeof studySchema>;
+export type Source = Study['sources'][number];
+export type ModelSource = Extract<Source, { kind: 'model' }>;
+export type Scale = Study['instrument']['scales'][number];
+export type PostsFileSpec = NonNullable<Study['corpus']['posts']>;
+export type RepliesFileSpec = Study['corpus']['replies'][number];
+export type RatingsFileSpec = Study['corpus']['ratings'][number];
+
+/** The JSON Schema editors use for autocomplete and checks (input shape: defaulted keys optional). */
+export function studyJsonSchema(): Record<string, unknown> {
+  return {
+    ...z.toJSONSchema(studySchema, { io: 'input', unrepresentable: 'any' }),
+    title: 'empathy-lab study manifest',
+  };
+}
