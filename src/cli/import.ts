@@ -1,3 +1,4 @@
+import { displayPath } from '../paths.js';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { z } from 'zod';
@@ -99,7 +100,7 @@ export function importJobs(study: Study, dir: string, o: ImportOptions): ImportJ
   }
   if (jobs.length > 0) return jobs;
 
-  const rel = (f: string) => path.relative(process.cwd(), path.join(dir, f)) || f;
+  const rel = (f: string) => displayPath(path.join(dir, f));
   const c = study.corpus;
   if (c.posts) jobs.push({ kind: 'posts', path: path.join(dir, c.posts.file), label: rel(c.posts.file), spec: c.posts });
   for (const r of c.replies) jobs.push({ kind: 'replies', path: path.join(dir, r.file), label: rel(r.file), spec: r });

@@ -1,3 +1,4 @@
+import { displayPath } from '../paths.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -32,7 +33,7 @@ export function registerLint(program: Command, output: Output): void {
     .addHelpText('after', '\nExamples:\n  $ empathy-lab lint examples/demo\n  $ empathy-lab lint my-study --redact my-study/redacted')
     .action(async (dir: string, o: LintOptions) => {
       const { study, dir: studyDir } = await loadStudy(manifestArg(dir, o));
-      const rel = (f: string) => path.relative(process.cwd(), path.join(studyDir, f)) || f;
+      const rel = (f: string) => displayPath(path.join(studyDir, f));
       const inputs: Array<{ file: string; column: TextColumn; posts: boolean }> = [];
       if (study.corpus.posts) {
         const spec = study.corpus.posts;

@@ -2,6 +2,7 @@
  * The one place that picks a concrete database: SQLite (better-sqlite3, WAL, foreign keys on) for a
  * file path, Postgres (pg) for a `postgres://` URL. Everything else receives a Kysely handle.
  */
+import { displayPath } from '../paths.js';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
@@ -52,7 +53,7 @@ export async function openDb(spec: string | undefined, studyDir: string): Promis
     sqlite.pragma('busy_timeout = 10000');
     sqlite.pragma('synchronous = NORMAL');
     db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-    label = path.relative(process.cwd(), file) || file;
+    label = displayPath(file);
     dialect = 'sqlite';
   }
   let migrations: MigrationReport;

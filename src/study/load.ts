@@ -3,6 +3,7 @@
  * name the file, the line and the manifest path, e.g.
  * `study.yaml:14 sources[2].params.temperature: expected a number from 0 to 2, got "hot"`.
  */
+import { displayPath } from '../paths.js';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
@@ -188,6 +189,6 @@ export async function loadStudy(manifestPath: string): Promise<LoadedStudy> {
       { cause: err },
     );
   }
-  const study = parseStudy(text, path.relative(process.cwd(), file) || file);
+  const study = parseStudy(text, displayPath(file));
   return { study, dir: path.dirname(path.resolve(file)), manifestPath: path.resolve(file), manifestText: text };
 }
