@@ -74,7 +74,7 @@ export async function importReplies(ctx: ImportContext, table: Table, spec: Repl
     throw new UserError(
       `no post "${postExt}" in the study`,
       cellWhere(table, record, cols.post),
-      'import the posts first (`empathy-lab import posts FILE`) or fix the post id',
+      'import the posts first (`empathy-lab import --posts FILE`) or fix the post id',
     );
   };
 
