@@ -56,38 +56,69 @@ export function decodeUtf8(bytes: Uint8Array, file: string): string {
   }
 }
 
+/**
+ * Line numbers from byte offsets. csv-parse counts a CRLF inside a quoted field as two lines, so its
+ * own line counts drift; offsets do not.
+ */
+function lineIndex(bytes: Uint8Array): (offset: number) => number {
+  const newlines: number[] = [];
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] === 0x0a) newlines.push(i);
+  return (offset) => {
+    // Skip the line breaks that end the previous record (and blank lines) to the record's first byte.
+    while (offset < bytes.length && (bytes[offset] === 0x0a || bytes[offset] === 0x0d)) offset++;
+    let lo = 0;
+    let hi = newlines.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((newlines[mid] as number) < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo + 1;
+  };
+}
+
 function parseCsv(text: string, file: string): { columns: string[]; records: TableRecord[] } {
   const delimiter = file.toLowerCase().endsWith('.tsv') ? '\t' : ',';
-  let rows: Array<{ record: string[]; info: { lines: number } }>;
+  const bytes = Buffer.from(text, 'utf8');
+  const lineAt = lineIndex(bytes);
+  // Where each record ends: the next one starts there, and so does the record a parse error is in.
+  const ends: number[] = [];
+  let rows: string[][];
   try {
-    rows = parse(text, { delimiter, info: true, relax_column_count: false, skip_empty_lines: true }) as unknown as typeof rows;
+    rows = parse(bytes, {
+      delimiter,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      on_record: (record: string[], context: { bytes: number }) => {
+        ends.push(context.bytes);
+        return record;
+      },
+    }) as string[][];
   } catch (err) {
-    const e = err as { lines?: number; message?: string; code?: string };
-    const msg = (e.message ?? String(err)).replace(/^Invalid Record Length: /, 'wrong number of fields: ').replace(/,? (at|on) line \d+.*$/, '');
-    throw new UserError(msg, `${file}:${e.lines ?? '?'}`, 'check quoting and the number of columns on that line', { cause: err });
+    const msg = ((err as Error).message ?? String(err)).replace(/^Quote Not Closed: .*/, 'a quoted field is never closed').replace(/,? (at|on) line \d+.*$/, '');
+    throw new UserError(msg, `${file}:${lineAt(ends.at(-1) ?? 0)}`, 'check the quoting on that line', { cause: err });
   }
   const header = rows[0];
   if (!header) throw new UserError('the file is empty', file, 'add a header row and data rows');
-  const columns = header.record.map((c) => c.trim());
+  const columns = header.map((c) => c.trim());
   const seen = new Set<string>();
   columns.forEach((c, i) => {
-    if (c === '') throw new UserError(`column ${i + 1} of the header has no name`, `${file}:${header.info.lines}:${i + 1}`, 'name every column');
-    if (seen.has(c)) throw new UserError(`column "${c}" appears twice in the header`, `${file}:${header.info.lines}:${i + 1}`, 'give every column a distinct name');
+    if (c === '') throw new UserError(`column ${i + 1} of the header has no name`, `${file}:1:${i + 1}`, 'name every column');
+    if (seen.has(c)) throw new UserError(`column "${c}" appears twice in the header`, `${file}:1:${i + 1}`, 'give every column a distinct name');
     seen.add(c);
   });
-  // csv-parse reports the line on which a record ends; it starts that many lines earlier as its
-  // quoted fields hold newlines.
   const records: TableRecord[] = [];
   for (let r = 1; r < rows.length; r++) {
-    const row = rows[r] as { record: string[]; info: { lines: number } };
+    const row = rows[r] as string[];
+    const line = lineAt(ends[r - 1] as number);
+    if (row.length !== columns.length) {
+      throw new UserError(`${row.length} field${row.length === 1 ? "" : "s"} where the header has ${columns.length}`, `${file}:${line}`, 'check quoting and commas on that line (a comma inside text needs "double quotes")');
+    }
     const values: Record<string, string> = {};
-    let newlines = 0;
     columns.forEach((c, i) => {
-      const v = row.record[i] ?? '';
-      values[c] = v;
-      for (let k = v.indexOf('\n'); k !== -1; k = v.indexOf('\n', k + 1)) newlines++;
+      values[c] = row[i] as string;
     });
-    records.push({ line: row.info.lines - newlines, values });
+    records.push({ line, values });
   }
   return { columns, records };
 }

@@ -13,7 +13,8 @@ export interface PersonalInfoSpan {
 
 const PATTERNS: ReadonlyArray<readonly [PersonalInfoKind, RegExp]> = [
   ['email', /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu],
-  ['url', /\b(?:https?:\/\/|www\.)[^\s<>"')\]]+|\b[a-z0-9-]+\.(?:com|org|net|io|co|uk|de|edu|gov|me|ly)(?:\/[^\s<>"')\]]*)?\b/giu],
+  // A URL does not end in the punctuation of the sentence around it.
+  ['url', /\b(?:https?:\/\/|www\.)[^\s<>"')\]]*[^\s<>"')\].,;:!?]|\b[a-z0-9-]+\.(?:com|org|net|io|co|uk|de|edu|gov|me|ly)(?:\/[^\s<>"')\]]*[^\s<>"')\].,;:!?])?\b/giu],
   ['handle', /(?<![\p{L}\p{N}/])\/?u\/[A-Za-z0-9_-]{3,20}\b|(?<![\p{L}\p{N}@.])@[A-Za-z0-9_]{2,30}\b/gu],
   // 9 to 15 digits with the usual separators, e.g. +1 (555) 123-4567, 07700 900123, 555.123.4567.
   ['phone', /(?<![\p{N}\p{L}])\+?\d[\d\s().-]{7,20}\d(?![\p{N}\p{L}])/gu],

@@ -1,0 +1,97 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { UserError } from '../../src/errors.js';
+import { hashStudy } from '../../src/study/hash.js';
+import { loadStudy, parseStudy } from '../../src/study/load.js';
+import { studyJsonSchema } from '../../src/study/schema.js';
+import { SMALL_MANIFEST, tempFolder } from '../helpers/study.js';
+
+function errorOf(text: string): string {
+  try {
+    parseStudy(text, 'study.yaml');
+  } catch (err) {
+    expect(err).toBeInstanceOf(UserError);
+    return (err as UserError).format();
+  }
+  throw new Error('expected a manifest error');
+}
+
+describe('study manifest', () => {
+  it('fills in the reference study defaults', () => {
+    const study = parseStudy(SMALL_MANIFEST);
+    const gpt4 = study.sources[1];
+    expect(gpt4).toMatchObject({ kind: 'model', params: { temperature: 0.1, top_p: 0.9, max_tokens: 512 }, samples: 1 });
+    expect(gpt4?.kind === 'model' && gpt4.conditions).toEqual([{ id: 'base', prompt: 'prompts/base.md' }]);
+    expect(study.analysis).toEqual({
+      formula: 'value ~ source + (1 | post:rater) + (1 | post) + (1 | rater)',
+      reference_source: 'human',
+      adjust: 'holm',
+      reml: true,
+    });
+    expect(study.design.type).toBe('within-post');
+    expect(study.lint).toMatchObject({ min_words: 50, max_words: 400 });
+    expect(study.generation).toEqual({ min_words: 100, max_words: 150 });
+  });
+
+  it('accepts the bundled demo and the init template', async () => {
+    const demo = await loadStudy(path.resolve('examples/demo'));
+    expect(demo.study.domains).toEqual(['anger', 'anxiety', 'covid', 'parenting', 'relationships', 'workplace']);
+    expect(demo.study.instrument.scales.map((s) => [s.id, s.points, s.anchors?.length])).toEqual([
+      ['appropriateness', 5, 5],
+      ['empathy', 5, 5],
+    ]);
+    const template = (await readFile('templates/study/study.yaml', 'utf8')).replace('{{name}}', 'tpl');
+    expect(parseStudy(template).name).toBe('tpl');
+  });
+
+  it('names file, line and path of a wrong value, and what is expected', () => {
+    const text = SMALL_MANIFEST.replace('model: gpt-4-turbo }', 'model: gpt-4-turbo, params: { temperature: hot } }');
+    expect(errorOf(text)).toBe('study.yaml:6 sources[1].params.temperature: expected a number from 0 to 2, got "hot"');
+  });
+
+  it('rejects unknown keys with a suggestion, on the line of the key', () => {
+    const text = SMALL_MANIFEST.replace('    - { id: empathy, question: How empathic is it?, points: 5 }', '    - id: empathy\n      question: How empathic?\n      pionts: 5');
+    expect(errorOf(text)).toBe('study.yaml:13 instrument.scales[1].pionts: unknown key "pionts"; did you mean "points"?');
+    expect(errorOf(`${SMALL_MANIFEST}\ndesing: { type: within-post }\n`)).toBe('study.yaml:13 desing: unknown key "desing"; did you mean "design"?');
+  });
+
+  it('reports missing required keys, bad enums, YAML syntax and cross-field rules', () => {
+    expect(errorOf(SMALL_MANIFEST.replace('name: small\n', ''))).toMatch(/^study\.yaml:\d+ name: required/);
+    expect(errorOf(SMALL_MANIFEST.replace('provider: openai, model: gpt', 'provider: opnai, model: gpt'))).toMatch(
+      /^study\.yaml:6 sources\[1\]\.provider: .*"openai".*got "opnai"$/,
+    );
+    expect(errorOf('name: x\ndomains: [a, b\n')).toMatch(/^study\.yaml:\d+: .*; fix the YAML syntax$/);
+    expect(errorOf(SMALL_MANIFEST.replace('{ id: llama2,', '{ id: gpt4,'))).toMatch(/sources\[2\]\.id: duplicate source id "gpt4"/);
+    expect(errorOf(SMALL_MANIFEST.replace('points: 5 }\n    - { id: empathy', 'points: 3, anchors: [a, b] }\n    - { id: empathy'))).toMatch(
+      /instrument\.scales\[0\]\.anchors: anchors must have one label per point/,
+    );
+  });
+
+  it('publishes a JSON Schema with the manifest sections, strict objects and defaults', () => {
+    const schema = studyJsonSchema() as { properties: Record<string, unknown>; required: string[]; additionalProperties: boolean };
+    expect(Object.keys(schema.properties)).toEqual(
+      expect.arrayContaining(['name', 'domains', 'corpus', 'sources', 'instrument', 'design', 'recruitment', 'exclusions', 'analysis']),
+    );
+    expect(schema.required).toEqual(expect.arrayContaining(['name', 'domains', 'sources', 'instrument']));
+    expect(schema.required).not.toContain('design');
+    expect(schema.additionalProperties).toBe(false);
+  });
+
+  it('hashes manifest, prompts and corpus stably, and changes when a corpus file changes', async () => {
+    const dir = await tempFolder({
+      'study.yaml': `${SMALL_MANIFEST}corpus:\n  posts: { file: posts.csv }\n`,
+      'posts.csv': 'post_id,domain,text\np1,anger,hello\n',
+      'prompts/base.md': '## user\n{{post}}\n',
+    });
+    const a = await loadStudy(dir);
+    const h1 = await hashStudy(a.study, a.dir);
+    const h2 = await hashStudy(a.study, a.dir);
+    expect(h1).toEqual(h2);
+    expect(h1.files.map((f) => f.path)).toEqual(['posts.csv', 'prompts/base.md']);
+    await writeFile(path.join(dir, 'posts.csv'), 'post_id,domain,text\np1,anger,hello!\n');
+    const h3 = await hashStudy(a.study, a.dir);
+    expect(h3.manifest).toBe(h1.manifest);
+    expect(h3.content).not.toBe(h1.content);
+  });
+});
