@@ -1,0 +1,124 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { buildProgram } from '../../src/cli/main.js';
+import { createPgDatabase, postgresAvailable } from '../helpers/backends.js';
+import { cli } from '../helpers/cli.js';
+import { tempFolder } from '../helpers/study.js';
+
+const run = promisify(execFile);
+const pg = await postgresAvailable();
+
+describe('empathy-lab CLI', async () => {
+  const root = await tempFolder({});
+  const demo = path.join(root, 'demo');
+
+  it('demo copies, imports and shows the bundled study; a second run changes nothing', async () => {
+    const first = await cli('demo', '--out', demo);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('imported posts from');
+    expect(first.stdout).toContain('36 new');
+    const again = await cli('demo', '--out', demo);
+    expect(again.stdout).toContain('0 new, 36 already there');
+    const status = await cli('status', demo, '--json');
+    expect(status.code).toBe(0);
+    const s = JSON.parse(status.stdout);
+    expect(s.posts).toEqual(['anger', 'anxiety', 'covid', 'parenting', 'relationships', 'workplace'].map((domain) => ({ domain, posts: 6 })));
+    expect(s.responses).toEqual([{ source: 'human', condition: 'base', responses: 36 }]);
+    expect(s.hashes.content).toMatch(/^[0-9a-f]{64}$/);
+    expect(s.imports.map((i: { kind: string; rows: number }) => [i.kind, i.rows])).toEqual([
+      ['posts', 36],
+      ['replies', 36],
+    ]);
+  });
+
+  it('lint passes the demo corpus and fails, with file:line:column, on personal information', async () => {
+    expect((await cli('lint', demo)).code).toBe(0);
+    const posts = path.join(demo, 'corpus/posts.csv');
+    const text = await readFile(posts, 'utf8');
+    await writeFile(posts, text.replace('I snapped at my neighbour', 'I (mail: me@example.com) snapped at my neighbour'));
+    const r = await cli('lint', demo, '--redact', path.join(root, 'redacted'));
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/corpus\/posts\.csv:2:3: error: personal-info: post anger-01: email "me@example\.com"/);
+    expect(r.stderr).toBe('empathy-lab: lint: 1 blocking problem found; fix them, or use --redact for personal information');
+    const redacted = await readFile(path.join(root, 'redacted/posts.csv'), 'utf8');
+    expect(redacted).toContain('I (mail: [EMAIL]) snapped');
+    const log = (await readFile(path.join(root, 'redacted/redactions.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    expect(log).toEqual([{ file: expect.stringMatching(/posts\.csv$/), line: 2, column: 'text', id: 'anger-01', kind: 'email', original: 'me@example.com' }]);
+    await writeFile(posts, text);
+  });
+
+  it('a manifest with an unknown key fails in one line and never touches the database', async () => {
+    const dir = await tempFolder({});
+    await cli('init', path.join(dir, 's'));
+    const manifest = path.join(dir, 's/study.yaml');
+    await writeFile(manifest, (await readFile(manifest, 'utf8')).replace('  posts_per_rater: 10', '  posts_per_rater: 10\n  post_per_rater: 3'));
+    const r = await cli('import', path.join(dir, 's'));
+    expect(r.code).toBe(1);
+    expect(r.stderr.split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/s\/study\.yaml:\d+ design\.post_per_rater: unknown key "post_per_rater"; did you mean "posts_per_rater"\?$/);
+    expect(existsSync(path.join(dir, 's/empathy-lab.sqlite'))).toBe(false);
+  });
+
+  it('imports ratings from the command line with mapping flags, and rejects a bad flag value', async () => {
+    const file = path.join(root, 'ratings.csv');
+    await writeFile(file, 'pid,post,src,emp\nx1,anger-01,human,4\nx1,anger-02,human,\n');
+    const ok = await cli('import', demo, '--ratings', file, '--columns', 'rater=pid,source=src,value=emp', '--scale', 'empathy', '--json');
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout).results[0]).toMatchObject({ kind: 'ratings', inserted: 1, missing: 1 });
+    const bad = await cli('import', demo, '--ratings', file, '--columns', 'rater');
+    expect(bad).toMatchObject({ code: 1, stderr: 'empathy-lab: --columns: expected KEY=VALUE, got "rater"; write it as --columns id=post_id,text=body' });
+  });
+
+  it('init writes a study that validates, with its JSON Schema beside it; refuses a non-empty folder', async () => {
+    const dir = path.join(root, 'new-study');
+    const r = await cli('init', dir);
+    expect(r.code).toBe(0);
+    expect((await readFile(path.join(dir, 'study.yaml'), 'utf8')).split('\n')[0]).toBe('# yaml-language-server: $schema=./study.schema.json');
+    expect(JSON.parse(await readFile(path.join(dir, 'study.schema.json'), 'utf8')).title).toBe('empathy-lab study manifest');
+    expect((await readFile(path.join(dir, 'prompts/base.md'), 'utf8'))).toContain('{{post}}');
+    expect((await cli('status', dir)).code).toBe(0);
+    expect(await cli('init', dir)).toMatchObject({ code: 1, stderr: expect.stringMatching(/^empathy-lab: .*new-study: the folder is not empty; choose a new folder name$/) });
+  });
+
+  it('schema prints the JSON Schema', async () => {
+    const r = await cli('schema');
+    expect(JSON.parse(r.stdout).properties.sources.type).toBe('array');
+  });
+
+  it.runIf(pg)('db migrate applies migrations to Postgres once, then reports it up to date', async () => {
+    const database = await createPgDatabase();
+    try {
+      expect((await cli('db', 'migrate', '--db', database.url)).stdout).toMatch(/applied 2026_11_22_001_initial$/);
+      expect((await cli('db', 'migrate', '--db', database.url)).stdout).toMatch(/up to date \(2026_11_22_001_initial\)$/);
+      expect((await cli('demo', '--out', path.join(root, 'demo-pg'), '--db', database.url)).code).toBe(0);
+      const s = JSON.parse((await cli('status', path.join(root, 'demo-pg'), '--db', database.url, '--json')).stdout);
+      expect(s.responses).toEqual([{ source: 'human', condition: 'base', responses: 36 }]);
+    } finally {
+      await database.drop();
+    }
+  });
+
+  it('every command has --help with an example', () => {
+    const program = buildProgram({ out: () => undefined, err: () => undefined, isTty: false });
+    const commands = program.commands.flatMap((c) => (c.commands.length ? c.commands : [c]));
+    for (const c of commands) {
+      let help = '';
+      c.configureOutput({ writeOut: (s) => void (help += s) });
+      c.outputHelp();
+      expect(help, c.name()).toMatch(/Examples?:\n\s+\$ empathy-lab /);
+    }
+  });
+
+  it('the installed bin exits 1 with one line and no stack trace on bad input', async () => {
+    const bin = path.resolve('bin/empathy-lab.js');
+    const r = await run(process.execPath, [bin, 'status', path.join(root, 'nowhere')]).catch((e: { code: number; stdout: string; stderr: string }) => e);
+    expect(r).toMatchObject({ code: 1 });
+    expect((r as { stderr: string }).stderr.trim()).toMatch(/^empathy-lab: .*nowhere\/study\.yaml: no study manifest here; pass a study folder/);
+    expect((r as { stderr: string }).stderr).not.toMatch(/\n\s+at /);
+  });
+
+});
