@@ -3,11 +3,11 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import type { z } from 'zod';
 import { UserError } from '../errors.js';
-import { runImports, type ImportJob } from '../corpus/import.js';
+import { runImports, type ImportJob, type ImportProgress } from '../corpus/import.js';
 import type { ImportResult } from '../corpus/import-context.js';
 import { formatPath } from '../study/load.js';
 import { postsFileSchema, ratingsFileSchema, repliesFileSchema, type Study } from '../study/schema.js';
-import { json, type Output } from './output.js';
+import { json, Progress, type Output } from './output.js';
 import { withStudy, type StudyOptions } from './study-context.js';
 
 interface ImportOptions extends StudyOptions {
@@ -111,6 +111,17 @@ export function importJobs(study: Study, dir: string, o: ImportOptions): ImportJ
   return jobs;
 }
 
+/** A progress bar for imports large enough to take a moment. */
+export function importProgress(output: Output): ImportProgress {
+  let bar: Progress | undefined;
+  return {
+    start: (records) => {
+      if (records >= 5000) bar = new Progress(output, 'checking rows', records);
+    },
+    tick: () => bar?.tick(),
+  };
+}
+
 function describe(r: ImportResult): string {
   const created = Object.entries(r.created).map(([k, n]) => `${n} ${k} created`);
   const parts = [`${r.inserted} new`, `${r.unchanged} already there`, ...(r.missing ? [`${r.missing} empty cells (missing)`] : []), ...created];
@@ -156,7 +167,7 @@ Examples:
     .action(async (dir: string, o: ImportOptions) => {
       await withStudy(dir, o, async ({ loaded, hashes, store, row }) => {
         const jobs = importJobs(loaded.study, loaded.dir, o);
-        const results = await runImports(store.db, { study: loaded.study, studyId: row.id, contentHash: hashes.content }, jobs);
+        const results = await runImports(store.db, { study: loaded.study, studyId: row.id, contentHash: hashes.content }, jobs, importProgress(output));
         if (o.json) output.out(json({ database: store.label, results }));
         else {
           for (const r of results) output.out(describe(r));

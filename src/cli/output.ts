@@ -38,6 +38,7 @@ export class Progress {
   readonly #started = Date.now();
   #done = 0;
   #lastDecile = -1;
+  #lastDraw = 0;
 
   constructor(output: Output, label: string, total: number) {
     this.#output = output;
@@ -47,8 +48,11 @@ export class Progress {
 
   tick(n = 1): void {
     this.#done = Math.min(this.#total, this.#done + n);
+    const now = Date.now();
+    if (this.#output.isTty && this.#done < this.#total && now - this.#lastDraw < 100) return;
+    this.#lastDraw = now;
     const frac = this.#done / this.#total;
-    const secs = (Date.now() - this.#started) / 1000;
+    const secs = (now - this.#started) / 1000;
     const rate = secs > 0 ? this.#done / secs : 0;
     const eta = rate > 0 ? (this.#total - this.#done) / rate : 0;
     if (this.#output.isTty) {

@@ -15,6 +15,8 @@ export interface ImportContext {
   readonly study: Study;
   readonly studyId: string;
   readonly contentHash: string;
+  /** Called once per record checked, for progress displays. */
+  readonly tick?: () => void;
 }
 
 export interface ImportResult {

@@ -21,6 +21,7 @@ export async function importPosts(ctx: ImportContext, table: Table, spec: PostsF
   let unchanged = 0;
   const now = nowIso();
   for (const record of table.records) {
+    ctx.tick?.();
     const id = requireNonEmpty(cell(table, record, cols.id), 'post id', table, record, cols.id);
     const where = cellWhere(table, record, cols.id);
     const seenAt = firstLine.get(id);

@@ -82,6 +82,7 @@ export async function importRatings(ctx: ImportContext, table: Table, spec: Rati
     if (matched.length === 0) throw new UserError(`no column matches the pattern ${spec.pattern}`, where, `check the pattern against the header: ${table.columns.slice(0, 8).join(', ')}`);
     const firstLine = new Map<string, number>();
     for (const record of table.records) {
+      ctx.tick?.();
       const rater = requireNonEmpty(cell(table, record, cols.rater), 'rater id', table, record, cols.rater);
       const seenAt = firstLine.get(rater);
       if (seenAt !== undefined)
@@ -104,6 +105,7 @@ export async function importRatings(ctx: ImportContext, table: Table, spec: Rati
       throw new UserError('the file has no scale column and no scale was named', `${table.file}:1`, 'map one with --columns scale=NAME, or pass --scale SCALE');
     }
     for (const record of table.records) {
+      ctx.tick?.();
       const raw = cell(table, record, cols.value);
       if (raw === '') {
         missing++;

@@ -113,6 +113,7 @@ export async function importReplies(ctx: ImportContext, table: Table, spec: Repl
   };
 
   for (const record of table.records) {
+    ctx.tick?.();
     const postExt = requireNonEmpty(cell(table, record, cols.post), 'post id', table, record, cols.post);
     const postId = postIdFor(postExt, record);
     if (spec.layout === 'wide') {

@@ -23,12 +23,19 @@ export interface StudyTarget {
 
 const ORDER = { posts: 0, replies: 1, ratings: 2 } as const;
 
-export async function runImports(db: Db, target: StudyTarget, jobs: readonly ImportJob[]): Promise<ImportResult[]> {
+export interface ImportProgress {
+  /** Called once all files are read, with the number of records to check. */
+  start(records: number): void;
+  tick(): void;
+}
+
+export async function runImports(db: Db, target: StudyTarget, jobs: readonly ImportJob[], progress?: ImportProgress): Promise<ImportResult[]> {
   const sorted = [...jobs].sort((a, b) => ORDER[a.kind] - ORDER[b.kind]);
   const tables: Table[] = [];
   for (const job of sorted) tables.push(await readTable(job.path, { format: job.spec.format, label: job.label }));
+  progress?.start(tables.reduce((n, t) => n + t.records.length, 0));
   return db.transaction().execute(async (trx) => {
-    const ctx = { db: trx, ...target };
+    const ctx = { db: trx, ...target, ...(progress ? { tick: () => progress.tick() } : {}) };
     const results: ImportResult[] = [];
     for (const [i, job] of sorted.entries()) {
       const table = tables[i] as Table;
