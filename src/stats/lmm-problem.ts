@@ -1,0 +1,373 @@
+/**
+ * A linear mixed model as lme4 formulates it (Bates, Maechler, Bolker & Walker 2015, J. Stat.
+ * Softw. 67(1), sections 3 and 5):
+ *
+ *   y = X beta + Z b + e,  b = Lambda_theta u,  u ~ N(0, sigma^2 I),  e ~ N(0, sigma^2 I).
+ *
+ * For a given theta the penalised least-squares problem is solved through the sparse Cholesky
+ * factor L of  Lambda' Z'Z Lambda + I  and the dense p x p factor R_X, and the profiled deviance is
+ *
+ *   ML:   log|L|^2 + n (1 + log(2 pi r^2 / n))
+ *   REML: log|L|^2 + log|R_X|^2 + (n - p)(1 + log(2 pi r^2 / (n - p)))
+ *
+ * with r^2 the penalised residual sum of squares. All cross-products (Z'Z, Z'X, Z'y, X'X, X'y, y'y)
+ * are formed once, so an evaluation costs one sparse factorisation and p + 1 triangular solves,
+ * independent of the number of observations.
+ */
+import { cholesky, dense, logDetFromCholesky, solveLower, solveLowerTransposed, type Dense } from './dense.js';
+import { cscFromTriplets, SparseCholesky, type Csc } from './sparse.js';
+
+/** One random-effects term: `(columns | group)`. */
+export interface RandomBlock {
+  /** The grouping factor's name as lme4 prints it (`post:rater`). */
+  readonly group: string;
+  readonly levels: readonly string[];
+  readonly codes: Int32Array;
+  /** Column names of the term's model matrix (`(Intercept)`, `Days`). */
+  readonly names: readonly string[];
+  /** n x r, row-major. */
+  readonly x: Float64Array;
+  readonly r: number;
+  /** Position of the block in u (level-major: all r coefficients of level 0, then level 1, ...). */
+  readonly offset: number;
+  /** Position of the block's r(r+1)/2 parameters in theta (lower triangle, column-major). */
+  readonly thetaOffset: number;
+}
+
+export interface LmmInput {
+  readonly y: Float64Array;
+  /** n x p, row-major. */
+  readonly x: Float64Array;
+  readonly p: number;
+  readonly blocks: readonly RandomBlock[];
+}
+
+export interface Evaluation {
+  readonly ok: boolean;
+  /** log |L|^2 */
+  readonly ldL2: number;
+  /** log |R_X|^2 */
+  readonly ldRX2: number;
+  /** Penalised residual sum of squares. */
+  readonly r2: number;
+  readonly beta: Float64Array;
+  /** Lower factor of R_X'R_X (= L_X L_X'). */
+  readonly lx: Dense;
+  /** L^{-1} P Lambda' Z'y (permuted order). */
+  readonly cu: Float64Array;
+  /** L^{-1} P Lambda' Z'X, one array per fixed column. */
+  readonly rzx: Float64Array[];
+  /** Spherical random effects u (original order). */
+  readonly u: Float64Array;
+}
+
+export const thetaLength = (blocks: readonly RandomBlock[]) => blocks.reduce((s, b) => s + (b.r * (b.r + 1)) / 2, 0);
+
+/** Lower bounds of theta: 0 for the diagonal of each block's factor, unbounded below it. */
+export function thetaLowerBounds(blocks: readonly RandomBlock[]): Float64Array {
+  const lower = new Float64Array(thetaLength(blocks));
+  for (const b of blocks) {
+    let k = b.thetaOffset;
+    for (let j = 0; j < b.r; j++) for (let i = j; i < b.r; i++) lower[k++] = i === j ? 0 : -Infinity;
+  }
+  return lower;
+}
+
+/** The r x r lower-triangular factor T of a block, from theta (column-major lower triangle). */
+export function blockFactor(block: RandomBlock, theta: ArrayLike<number>): Float64Array {
+  const r = block.r;
+  const t = new Float64Array(r * r);
+  let k = block.thetaOffset;
+  for (let j = 0; j < r; j++) for (let i = j; i < r; i++) t[i * r + j] = theta[k++] as number;
+  return t;
+}
+
+export class LmmProblem {
+  readonly n: number;
+  readonly p: number;
+  readonly q: number;
+  readonly blocks: readonly RandomBlock[];
+  readonly y: Float64Array;
+  readonly x: Float64Array;
+  readonly ztz: Csc;
+  /** Z'X, p arrays of length q. */
+  readonly ztx: Float64Array[];
+  readonly zty: Float64Array;
+  readonly xtx: Float64Array;
+  readonly xty: Float64Array;
+  readonly yty: number;
+  readonly chol: SparseCholesky;
+  readonly #aValues: Float64Array;
+  readonly #diagPos: Int32Array;
+  /** Per index of u: its block, and its position within the block's r coefficients. */
+  readonly #blockOf: Int32Array;
+  readonly #posOf: Int32Array;
+  readonly #allScalar: boolean;
+
+  constructor(input: LmmInput) {
+    const { y, x, p, blocks } = input;
+    const n = y.length;
+    this.n = n;
+    this.p = p;
+    this.y = y;
+    this.x = x;
+    this.blocks = blocks;
+    const q = blocks.reduce((s, b) => s + b.levels.length * b.r, 0);
+    this.q = q;
+    this.#blockOf = new Int32Array(q);
+    this.#posOf = new Int32Array(q);
+    blocks.forEach((b, k) => {
+      for (let a = 0; a < b.levels.length * b.r; a++) {
+        this.#blockOf[b.offset + a] = k;
+        this.#posOf[b.offset + a] = a % b.r;
+      }
+    });
+    this.#allScalar = blocks.every((b) => b.r === 1);
+
+    // Cross-products. Per observation, the nonzeros of its row of Z: m = sum r_k entries.
+    const m = blocks.reduce((s, b) => s + b.r, 0);
+    const rowCols = new Int32Array(m);
+    const rowVals = new Float64Array(m);
+    const diagBlocks = blocks.map((b) => new Float64Array(b.levels.length * b.r * b.r));
+    let crossPerRow = 0;
+    for (let k = 0; k < blocks.length; k++) for (let l = 0; l < blocks.length; l++) if (k !== l) crossPerRow += (blocks[k] as RandomBlock).r * (blocks[l] as RandomBlock).r;
+    const diagEntries = blocks.reduce((s, b) => s + b.levels.length * b.r * b.r, 0);
+    const total = n * crossPerRow + diagEntries;
+    const tr = new Int32Array(total);
+    const tc = new Int32Array(total);
+    const tv = new Float64Array(total);
+    let t = 0;
+    const ztx = Array.from({ length: p }, () => new Float64Array(q));
+    const zty = new Float64Array(q);
+    const xtx = new Float64Array(p * p);
+    const xty = new Float64Array(p);
+    let yty = 0;
+    for (let i = 0; i < n; i++) {
+      let c = 0;
+      const rowStart: number[] = [];
+      for (const b of blocks) {
+        rowStart.push(c);
+        const base = b.offset + (b.codes[i] as number) * b.r;
+        for (let j = 0; j < b.r; j++) {
+          rowCols[c] = base + j;
+          rowVals[c] = b.x[i * b.r + j] as number;
+          c++;
+        }
+      }
+      const yi = y[i] as number;
+      yty += yi * yi;
+      for (let a = 0; a < p; a++) {
+        const xa = x[i * p + a] as number;
+        xty[a] += xa * yi;
+        for (let b2 = 0; b2 <= a; b2++) xtx[a * p + b2] += xa * (x[i * p + b2] as number);
+      }
+      for (let e = 0; e < m; e++) {
+        const col = rowCols[e] as number;
+        const v = rowVals[e] as number;
+        if (v === 0) continue;
+        zty[col] += v * yi;
+        for (let a = 0; a < p; a++) (ztx[a] as Float64Array)[col] += v * (x[i * p + a] as number);
+      }
+      // Z'Z: the same-block part accumulates per level; cross-block pairs become triplets.
+      for (let k = 0; k < blocks.length; k++) {
+        const bk = blocks[k] as RandomBlock;
+        const sk = rowStart[k] as number;
+        const lev = bk.codes[i] as number;
+        const d = diagBlocks[k] as Float64Array;
+        for (let a = 0; a < bk.r; a++)
+          for (let b2 = 0; b2 < bk.r; b2++) d[lev * bk.r * bk.r + a * bk.r + b2] += (rowVals[sk + a] as number) * (rowVals[sk + b2] as number);
+        for (let l = 0; l < blocks.length; l++) {
+          if (l === k) continue;
+          const bl = blocks[l] as RandomBlock;
+          const sl = rowStart[l] as number;
+          for (let a = 0; a < bk.r; a++)
+            for (let b2 = 0; b2 < bl.r; b2++) {
+              tr[t] = rowCols[sk + a] as number;
+              tc[t] = rowCols[sl + b2] as number;
+              tv[t] = (rowVals[sk + a] as number) * (rowVals[sl + b2] as number);
+              t++;
+            }
+        }
+      }
+    }
+    for (let a = 0; a < p; a++) for (let b2 = a + 1; b2 < p; b2++) xtx[a * p + b2] = xtx[b2 * p + a] as number;
+    blocks.forEach((b, k) => {
+      const d = diagBlocks[k] as Float64Array;
+      for (let lev = 0; lev < b.levels.length; lev++)
+        for (let a = 0; a < b.r; a++)
+          for (let b2 = 0; b2 < b.r; b2++) {
+            tr[t] = b.offset + lev * b.r + a;
+            tc[t] = b.offset + lev * b.r + b2;
+            tv[t] = d[lev * b.r * b.r + a * b.r + b2] as number;
+            t++;
+          }
+    });
+    this.ztz = cscFromTriplets(q, q, tr, tc, tv, t);
+    this.ztx = ztx;
+    this.zty = zty;
+    this.xtx = xtx;
+    this.xty = xty;
+    this.yty = yty;
+    this.#aValues = new Float64Array(this.ztz.values.length);
+    this.#diagPos = new Int32Array(q);
+    for (let c = 0; c < q; c++) {
+      for (let k = this.ztz.colPtr[c] as number; k < (this.ztz.colPtr[c + 1] as number); k++) if (this.ztz.rowIdx[k] === c) this.#diagPos[c] = k;
+    }
+    // Fill-reducing order: blocks come sorted by decreasing number of levels (as lme4 sorts its
+    // terms), and eliminating the largest factor first leaves the fill in the smallest one's block.
+    const perm = new Int32Array(q);
+    for (let a = 0; a < q; a++) perm[a] = a;
+    this.chol = new SparseCholesky(this.ztz, perm);
+  }
+
+  /** Lambda' v for v in u-space (original order). */
+  lambdaTransposeTimes(theta: ArrayLike<number>, v: ArrayLike<number>, out = new Float64Array(this.q)): Float64Array {
+    for (const b of this.blocks) {
+      const t = blockFactor(b, theta);
+      for (let lev = 0; lev < b.levels.length; lev++) {
+        const base = b.offset + lev * b.r;
+        for (let i = 0; i < b.r; i++) {
+          let s = 0;
+          for (let i2 = i; i2 < b.r; i2++) s += (t[i2 * b.r + i] as number) * (v[base + i2] as number);
+          out[base + i] = s;
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Lambda v for v in u-space. */
+  lambdaTimes(theta: ArrayLike<number>, v: ArrayLike<number>, out = new Float64Array(this.q)): Float64Array {
+    for (const b of this.blocks) {
+      const t = blockFactor(b, theta);
+      for (let lev = 0; lev < b.levels.length; lev++) {
+        const base = b.offset + lev * b.r;
+        for (let i = 0; i < b.r; i++) {
+          let s = 0;
+          for (let j = 0; j <= i; j++) s += (t[i * b.r + j] as number) * (v[base + j] as number);
+          out[base + i] = s;
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Values of Lambda' Z'Z Lambda + I on the pattern of Z'Z. */
+  #assemble(theta: ArrayLike<number>): Float64Array {
+    const { colPtr, rowIdx, values } = this.ztz;
+    const a = this.#aValues;
+    if (this.#allScalar) {
+      const lam = new Float64Array(this.q);
+      for (const b of this.blocks) lam.fill(theta[b.thetaOffset] as number, b.offset, b.offset + b.levels.length);
+      for (let c = 0; c < this.q; c++) {
+        const lc = lam[c] as number;
+        for (let k = colPtr[c] as number; k < (colPtr[c + 1] as number); k++) a[k] = (lam[rowIdx[k] as number] as number) * lc * (values[k] as number);
+      }
+    } else {
+      const factors = this.blocks.map((b) => blockFactor(b, theta));
+      // Columns: B[:, c] = sum_{j' >= j} T[j', j] M[:, c - j + j'] (the block's columns share a pattern).
+      for (let c = 0; c < this.q; c++) {
+        const bl = this.blocks[this.#blockOf[c] as number] as RandomBlock;
+        const t = factors[this.#blockOf[c] as number] as Float64Array;
+        const j = this.#posOf[c] as number;
+        const start = colPtr[c] as number;
+        const len = (colPtr[c + 1] as number) - start;
+        for (let e = 0; e < len; e++) {
+          let s = 0;
+          for (let j2 = j; j2 < bl.r; j2++) s += (t[j2 * bl.r + j] as number) * (values[(colPtr[c - j + j2] as number) + e] as number);
+          a[start + e] = s;
+        }
+      }
+      // Rows: within each column, a block's rows are a contiguous complete run.
+      const tmp = new Float64Array(Math.max(...this.blocks.map((b) => b.r)));
+      for (let c = 0; c < this.q; c++) {
+        let k = colPtr[c] as number;
+        const end = colPtr[c + 1] as number;
+        while (k < end) {
+          const row = rowIdx[k] as number;
+          const bl = this.blocks[this.#blockOf[row] as number] as RandomBlock;
+          const t = factors[this.#blockOf[row] as number] as Float64Array;
+          const r = bl.r;
+          for (let i = 0; i < r; i++) tmp[i] = a[k + i] as number;
+          for (let i = 0; i < r; i++) {
+            let s = 0;
+            for (let i2 = i; i2 < r; i2++) s += (t[i2 * r + i] as number) * (tmp[i2] as number);
+            a[k + i] = s;
+          }
+          k += r;
+        }
+      }
+    }
+    for (let c = 0; c < this.q; c++) a[this.#diagPos[c] as number] += 1;
+    return a;
+  }
+
+  /** Solves the penalised least-squares problem at theta. */
+  evaluate(theta: ArrayLike<number>): Evaluation {
+    const p = this.p;
+    const q = this.q;
+    const failed: Evaluation = { ok: false, ldL2: NaN, ldRX2: NaN, r2: NaN, beta: new Float64Array(p), lx: dense(p, p), cu: new Float64Array(q), rzx: [], u: new Float64Array(q) };
+    if (!this.chol.factor(this.#assemble(theta))) return failed;
+    const ldL2 = this.chol.logDet();
+    const cu = this.chol.forward(this.lambdaTransposeTimes(theta, this.zty));
+    const rzx = this.ztx.map((col) => this.chol.forward(this.lambdaTransposeTimes(theta, col)));
+    // R_X'R_X = X'X - RZX'RZX
+    const m = new Float64Array(p * p);
+    for (let i = 0; i < p; i++)
+      for (let j = 0; j <= i; j++) {
+        let s = this.xtx[i * p + j] as number;
+        const ri = rzx[i] as Float64Array;
+        const rj = rzx[j] as Float64Array;
+        for (let k = 0; k < q; k++) s -= (ri[k] as number) * (rj[k] as number);
+        m[i * p + j] = s;
+        m[j * p + i] = s;
+      }
+    const lx = cholesky(dense(p, p, m));
+    if (!lx) return failed;
+    const rhs = new Float64Array(p);
+    for (let i = 0; i < p; i++) {
+      let s = this.xty[i] as number;
+      const ri = rzx[i] as Float64Array;
+      for (let k = 0; k < q; k++) s -= (ri[k] as number) * (cu[k] as number);
+      rhs[i] = s;
+    }
+    const cb = solveLower(lx, rhs);
+    const beta = solveLowerTransposed(lx, Float64Array.from(cb));
+    // u = L^{-T}(cu - RZX beta); r^2 = |y - X beta - Z Lambda u|^2 + |u|^2, from the residuals
+    // themselves: y'y - |cu|^2 - |cb|^2 is the same number but loses digits to cancellation, and
+    // the Satterthwaite Hessian differentiates it twice.
+    const w = Float64Array.from(cu);
+    rzx.forEach((col, j) => {
+      const bj = beta[j] as number;
+      for (let k = 0; k < q; k++) w[k] -= (col[k] as number) * bj;
+    });
+    const u = this.chol.backward(w);
+    const b = this.lambdaTimes(theta, u);
+    let r2 = 0;
+    for (let k = 0; k < q; k++) r2 += (u[k] as number) ** 2;
+    for (let i = 0; i < this.n; i++) {
+      let fit = 0;
+      for (let j = 0; j < p; j++) fit += (this.x[i * p + j] as number) * (beta[j] as number);
+      for (const bl of this.blocks) {
+        const base = bl.offset + (bl.codes[i] as number) * bl.r;
+        for (let j = 0; j < bl.r; j++) fit += (bl.x[i * bl.r + j] as number) * (b[base + j] as number);
+      }
+      r2 += ((this.y[i] as number) - fit) ** 2;
+    }
+    return { ok: true, ldL2, ldRX2: logDetFromCholesky(lx), r2, beta, lx, cu, rzx, u };
+  }
+
+  /** Profiled deviance (REML criterion or -2 log-likelihood) at theta. */
+  deviance(theta: ArrayLike<number>, reml: boolean): number {
+    const e = this.evaluate(theta);
+    return e.ok ? profiledDeviance(e, this.n, this.p, reml) : Infinity;
+  }
+}
+
+export function profiledDeviance(e: Evaluation, n: number, p: number, reml: boolean): number {
+  if (reml) {
+    const nmp = n - p;
+    return e.ldL2 + e.ldRX2 + nmp * (1 + Math.log((2 * Math.PI * e.r2) / nmp));
+  }
+  return e.ldL2 + n * (1 + Math.log((2 * Math.PI * e.r2) / n));
+}

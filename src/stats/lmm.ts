@@ -1,0 +1,273 @@
+/**
+ * Fitting a linear mixed model from an lme4 formula and a data frame, with the quantities lme4 and
+ * lmerTest report: fixed effects and their covariance, Satterthwaite t tests, variance components,
+ * the REML criterion or deviance, information criteria, conditional modes, and convergence and
+ * singularity diagnostics.
+ */
+import { cholesky, dense, inverseFromCholesky, type Dense } from './dense.js';
+import { buildFrame, frameVariablesUsedAsFactors, groupingFactor, modelMatrix, type DataFrame, type Frame } from './design.js';
+import { StatsInputError } from './errors.js';
+import { formulaVariables, parseFormula, type Formula } from './formula.js';
+import { gradient } from './derivatives.js';
+import { blockFactor, LmmProblem, profiledDeviance, thetaLength, thetaLowerBounds, type RandomBlock } from './lmm-problem.js';
+import { minimize } from './optimize.js';
+import { satterthwaiteDf, satterthwaiteSetup, type Satterthwaite } from './satterthwaite.js';
+import { tTestP } from './distributions.js';
+
+export interface FitOptions {
+  /** REML (default) or maximum likelihood. */
+  readonly reml?: boolean;
+  /** Reference level per factor (`relevel`): `{ source: 'human' }`. */
+  readonly reference?: Readonly<Record<string, string>>;
+  /** Skip the Satterthwaite computations (df, t tests) when only estimates are needed. */
+  readonly satterthwaite?: boolean;
+  /**
+   * Evaluate the model at these covariance parameters instead of optimising (lme4's devFunOnly):
+   * for checking this implementation against another's estimates, or profiling.
+   */
+  readonly theta?: ArrayLike<number>;
+}
+
+export interface VarCorrRow {
+  readonly grp: string;
+  readonly var1: string | null;
+  readonly var2: string | null;
+  /** A variance or covariance. */
+  readonly vcov: number;
+  /** An SD or correlation. */
+  readonly sdcor: number;
+}
+
+export interface LmmFit {
+  readonly formula: string;
+  readonly reml: boolean;
+  readonly nobs: number;
+  /** Rows dropped for missing values. */
+  readonly dropped: number;
+  readonly ngroups: Readonly<Record<string, number>>;
+  readonly fixefNames: readonly string[];
+  readonly beta: Float64Array;
+  readonly vcov: Dense;
+  readonly se: Float64Array;
+  readonly df: Float64Array;
+  readonly t: Float64Array;
+  readonly p: Float64Array;
+  readonly theta: Float64Array;
+  readonly sigma: number;
+  readonly varcor: readonly VarCorrRow[];
+  /** REML criterion for REML fits, deviance (-2 log-likelihood) for ML fits. */
+  readonly devianceOrRemlCriterion: number;
+  readonly logLik: number;
+  /** Number of parameters: fixed effects + covariance parameters + residual variance. */
+  readonly npar: number;
+  readonly aic: number;
+  readonly bic: number;
+  readonly ranef: ReadonlyArray<{ group: string; names: readonly string[]; levels: readonly string[]; values: Float64Array }>;
+  readonly singular: boolean;
+  readonly converged: boolean;
+  readonly warnings: readonly string[];
+  readonly evaluations: number;
+  /** Satterthwaite df of any contrast L of the fixed effects (lmerTest's definition). */
+  dfFor(l: ArrayLike<number>): number;
+  /** Asymptotic covariance of (theta, sigma) and the Jacobians of Var(beta-hat) (lmerTest's vcov_varpar, Jac_list). */
+  satterthwaite(): Satterthwaite;
+  /** The design, for reference grids. */
+  readonly design: { readonly frame: Frame; readonly formula: Formula; readonly droppedColumns: readonly string[] };
+}
+
+/** Columns of X that are linear combinations of earlier ones (as lme4 drops them, with a message). */
+function estimableColumns(x: Float64Array, n: number, p: number): number[] {
+  const keep: number[] = [];
+  for (let j = 0; j < p; j++) {
+    const cols = [...keep, j];
+    const m = cols.length;
+    const xtx = new Float64Array(m * m);
+    for (let a = 0; a < m; a++)
+      for (let b = 0; b <= a; b++) {
+        let s = 0;
+        for (let i = 0; i < n; i++) s += (x[i * p + (cols[a] as number)] as number) * (x[i * p + (cols[b] as number)] as number);
+        xtx[a * m + b] = xtx[b * m + a] = s;
+      }
+    if (cholesky(dense(m, m, xtx), 1e-10)) keep.push(j);
+  }
+  return keep;
+}
+
+function buildBlocks(frame: Frame, formula: Formula): RandomBlock[] {
+  const raw = formula.random.map((rt) => {
+    const g = groupingFactor(frame, rt.group);
+    const mm = modelMatrix(frame, rt.intercept, rt.terms);
+    return { g, mm };
+  });
+  // lme4 orders terms by decreasing number of levels (stable).
+  const order = raw.map((_, i) => i).sort((a, b) => (raw[b] as (typeof raw)[0]).g.levels.length - (raw[a] as (typeof raw)[0]).g.levels.length || a - b);
+  const seen = new Map<string, number>();
+  let offset = 0;
+  let thetaOffset = 0;
+  return order.map((i) => {
+    const { g, mm } = raw[i] as (typeof raw)[0];
+    const r = mm.names.length;
+    if (g.levels.length >= frame.n) {
+      throw new StatsInputError(
+        `the grouping factor ${g.name} has ${g.levels.length} levels for ${frame.n} observations, so its random effects cannot be told apart from the residual`,
+        `(… | ${g.name})`,
+        'remove the term, or check that the data have several observations per level',
+      );
+    }
+    const count = seen.get(g.name) ?? 0;
+    seen.set(g.name, count + 1);
+    const block: RandomBlock = {
+      group: count === 0 ? g.name : `${g.name}.${count}`,
+      levels: g.levels,
+      codes: g.codes,
+      names: mm.names,
+      x: mm.values,
+      r,
+      offset,
+      thetaOffset,
+    };
+    offset += g.levels.length * r;
+    thetaOffset += (r * (r + 1)) / 2;
+    return block;
+  });
+}
+
+function varCorr(blocks: readonly RandomBlock[], theta: Float64Array, sigma: number): VarCorrRow[] {
+  const rows: VarCorrRow[] = [];
+  for (const b of blocks) {
+    const t = blockFactor(b, theta);
+    const r = b.r;
+    const cov = new Float64Array(r * r);
+    for (let i = 0; i < r; i++)
+      for (let j = 0; j < r; j++) {
+        let s = 0;
+        for (let k = 0; k < r; k++) s += (t[i * r + k] as number) * (t[j * r + k] as number);
+        cov[i * r + j] = s * sigma * sigma;
+      }
+    const sd = Array.from({ length: r }, (_, i) => Math.sqrt(cov[i * r + i] as number));
+    for (let i = 0; i < r; i++) rows.push({ grp: b.group, var1: b.names[i] as string, var2: null, vcov: cov[i * r + i] as number, sdcor: sd[i] as number });
+    for (let j = 0; j < r; j++)
+      for (let i = j + 1; i < r; i++) {
+        const c = cov[i * r + j] as number;
+        rows.push({ grp: b.group, var1: b.names[j] as string, var2: b.names[i] as string, vcov: c, sdcor: c / ((sd[i] as number) * (sd[j] as number)) });
+      }
+  }
+  rows.push({ grp: 'Residual', var1: null, var2: null, vcov: sigma * sigma, sdcor: sigma });
+  return rows;
+}
+
+export function fitLmm(formulaText: string, data: DataFrame, options: FitOptions = {}): LmmFit {
+  const reml = options.reml ?? true;
+  const formula = parseFormula(formulaText);
+  if (formula.random.length === 0) {
+    throw new StatsInputError('the formula has no random-effects term', formulaText, 'add one such as (1 | post), or fit a linear model instead');
+  }
+  const frame = buildFrame(data, formulaVariables(formula), frameVariablesUsedAsFactors(formula), options.reference ?? {});
+  const response = frame.columns.get(formula.response);
+  if (!response || response.kind !== 'numeric') {
+    throw new StatsInputError(`the response ${formula.response} is not numeric`, formula.response, 'use a numeric rating column as the response');
+  }
+  const warnings: string[] = [];
+  if (frame.dropped > 0) warnings.push(`${frame.dropped} rows with missing values were dropped`);
+
+  const full = modelMatrix(frame, formula.intercept, formula.fixed);
+  const pFull = full.names.length;
+  const keep = estimableColumns(full.values, frame.n, pFull);
+  const droppedColumns = full.names.filter((_, j) => !keep.includes(j));
+  if (droppedColumns.length > 0) warnings.push(`fixed-effect model matrix is rank deficient so dropping ${droppedColumns.length} columns: ${droppedColumns.join(', ')}`);
+  const p = keep.length;
+  const x = new Float64Array(frame.n * p);
+  for (let i = 0; i < frame.n; i++) keep.forEach((j, k) => (x[i * p + k] = full.values[i * pFull + j] as number));
+  const fixefNames = keep.map((j) => full.names[j] as string);
+
+  const blocks = buildBlocks(frame, formula);
+  const problem = new LmmProblem({ y: response.values, x, p, blocks });
+  const k = thetaLength(blocks);
+  const lower = thetaLowerBounds(blocks);
+  const start = Float64Array.from(lower, (lo) => (lo === 0 ? 1 : 0));
+  const result = options.theta
+    ? { x: Float64Array.from(options.theta), value: problem.deviance(options.theta, reml), evaluations: 1, converged: true }
+    : minimize((th) => problem.deviance(th, reml), start, { lower });
+  if (result.x.length !== k) throw new StatsInputError(`theta has ${result.x.length} values, the model ${k}`, 'theta', 'give one value per covariance parameter');
+  const theta = result.x;
+  const e = problem.evaluate(theta);
+  if (!e.ok) throw new StatsInputError('the model could not be fitted: the penalised system is not positive definite', formulaText, 'check the fixed effects for collinearity');
+
+  const n = frame.n;
+  const sigma = Math.sqrt(e.r2 / (reml ? n - p : n));
+  const vcov = inverseFromCholesky(e.lx);
+  for (let i = 0; i < vcov.data.length; i++) vcov.data[i] *= sigma * sigma;
+  const se = Float64Array.from({ length: p }, (_, i) => Math.sqrt(vcov.data[i * p + i] as number));
+  const crit = profiledDeviance(e, n, p, reml);
+  const npar = p + k + 1;
+  const logLik = -crit / 2;
+
+  // Conditional modes b = Lambda u, per term and level.
+  const b = problem.lambdaTimes(theta, e.u);
+  const ranef = blocks.map((bl) => ({ group: bl.group, names: bl.names, levels: bl.levels, values: b.slice(bl.offset, bl.offset + bl.levels.length * bl.r) }));
+
+  const singular = blocks.some((b) => {
+    let idx = b.thetaOffset;
+    for (let j = 0; j < b.r; j++)
+      for (let i = j; i < b.r; i++, idx++) if (i === j && (theta[idx] as number) < 1e-4) return true;
+    return false;
+  });
+  if (singular) warnings.push('boundary (singular) fit: see help("isSingular")');
+  // lme4's check: the gradient at the optimum of the interior parameters should vanish.
+  const interior = Array.from(theta, (v, i) => (lower[i] === 0 ? v > 1e-4 : true));
+  const grad = gradient((th) => problem.deviance(th, reml), theta);
+  const maxGrad = Math.max(0, ...Array.from(grad, (g, i) => (interior[i] ? Math.abs(g) : 0)));
+  const converged = options.theta !== undefined || (result.converged && maxGrad < 0.002);
+  if (!converged) warnings.push(`Model failed to converge with max|grad| = ${maxGrad.toPrecision(3)} after ${result.evaluations} evaluations`);
+
+
+  let satt: Satterthwaite | undefined;
+  const satterthwaite = () => (satt ??= satterthwaiteSetup(problem, theta, sigma, reml));
+  const dfFor = (l: ArrayLike<number>): number => satterthwaiteDf(satterthwaite(), vcov, l);
+  const df = new Float64Array(p).fill(NaN);
+  const t = Float64Array.from({ length: p }, (_, i) => (e.beta[i] as number) / (se[i] as number));
+  const pv = new Float64Array(p).fill(NaN);
+  if (options.satterthwaite !== false) {
+    for (let i = 0; i < p; i++) {
+      const l = new Float64Array(p);
+      l[i] = 1;
+      df[i] = dfFor(l);
+      pv[i] = tTestP(t[i] as number, df[i] as number);
+    }
+  }
+  const ngroups: Record<string, number> = {};
+  for (const bl of blocks) {
+    const name = bl.group.replace(/\.\d+$/, '');
+    ngroups[name] = bl.levels.length;
+  }
+  return {
+    formula: formulaText,
+    reml,
+    nobs: n,
+    dropped: frame.dropped,
+    ngroups,
+    fixefNames,
+    beta: e.beta,
+    vcov,
+    se,
+    df,
+    t,
+    p: pv,
+    theta,
+    sigma,
+    varcor: varCorr(blocks, theta, sigma),
+    devianceOrRemlCriterion: crit,
+    logLik,
+    npar,
+    aic: -2 * logLik + 2 * npar,
+    bic: -2 * logLik + Math.log(n) * npar,
+    ranef,
+    singular,
+    converged,
+    warnings,
+    evaluations: result.evaluations,
+    dfFor,
+    satterthwaite,
+    design: { frame, formula, droppedColumns },
+  };
+}

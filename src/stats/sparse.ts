@@ -1,0 +1,281 @@
+/**
+ * Compressed sparse column matrices, and the sparse Cholesky factorisation of a symmetric positive
+ * definite matrix (up-looking, with the elimination tree; T. A. Davis, "Direct Methods for Sparse
+ * Linear Systems", SIAM 2006, ch. 4). The symbolic analysis is done once per pattern; each numeric
+ * factorisation of new values with that pattern then costs O(flops), with no allocation.
+ */
+
+export interface Csc {
+  readonly n: number;
+  readonly m: number;
+  /** Column pointers, length n + 1. */
+  readonly colPtr: Int32Array;
+  /** Row indices, sorted within each column. */
+  readonly rowIdx: Int32Array;
+  readonly values: Float64Array;
+}
+
+/**
+ * A CSC matrix from (row, col, value) triplets; duplicates are summed. Counting sort by column,
+ * then each column sorted by row.
+ */
+export function cscFromTriplets(m: number, n: number, rows: Int32Array, cols: Int32Array, vals: Float64Array, count = rows.length): Csc {
+  const counts = new Int32Array(n + 1);
+  for (let k = 0; k < count; k++) counts[(cols[k] as number) + 1]++;
+  for (let j = 0; j < n; j++) counts[j + 1] += counts[j] as number;
+  const next = Int32Array.from(counts.subarray(0, n));
+  const r = new Int32Array(count);
+  const v = new Float64Array(count);
+  for (let k = 0; k < count; k++) {
+    const p = next[cols[k] as number]++;
+    r[p] = rows[k] as number;
+    v[p] = vals[k] as number;
+  }
+  // Sort each column by row and sum duplicates.
+  const colPtr = new Int32Array(n + 1);
+  const outR = new Int32Array(count);
+  const outV = new Float64Array(count);
+  let nz = 0;
+  const order: number[] = [];
+  for (let j = 0; j < n; j++) {
+    colPtr[j] = nz;
+    const start = counts[j] as number;
+    const end = counts[j + 1] as number;
+    order.length = 0;
+    for (let p = start; p < end; p++) order.push(p);
+    order.sort((a, b) => (r[a] as number) - (r[b] as number));
+    let last = -1;
+    for (const p of order) {
+      const row = r[p] as number;
+      if (row === last) outV[nz - 1] += v[p] as number;
+      else {
+        outR[nz] = row;
+        outV[nz] = v[p] as number;
+        nz++;
+        last = row;
+      }
+    }
+  }
+  colPtr[n] = nz;
+  return { m, n, colPtr, rowIdx: outR.slice(0, nz), values: outV.slice(0, nz) };
+}
+
+/** y += A x */
+export function cscMultiplyAdd(a: Csc, x: ArrayLike<number>, y: Float64Array): void {
+  for (let j = 0; j < a.n; j++) {
+    const xj = x[j] as number;
+    if (xj === 0) continue;
+    for (let p = a.colPtr[j] as number; p < (a.colPtr[j + 1] as number); p++) y[a.rowIdx[p] as number] += (a.values[p] as number) * xj;
+  }
+}
+
+/**
+ * A symbolic Cholesky analysis of a symmetric matrix with a fixed pattern, under a fill-reducing
+ * permutation: `perm[k]` is the original index placed at position k.
+ */
+export class SparseCholesky {
+  readonly n: number;
+  readonly perm: Int32Array;
+  readonly pinv: Int32Array;
+  /** Upper triangle of P A P' (CSC); `fromA[p]` is where A's entry p goes (-1: lower, dropped). */
+  readonly #cColPtr: Int32Array;
+  readonly #cRowIdx: Int32Array;
+  readonly #cValues: Float64Array;
+  readonly #fromA: Int32Array;
+  readonly #parent: Int32Array;
+  /** L in CSC, the diagonal first in each column. */
+  readonly lColPtr: Int32Array;
+  readonly lRowIdx: Int32Array;
+  readonly lValues: Float64Array;
+  readonly #x: Float64Array;
+  readonly #stack: Int32Array;
+  readonly #mark: Int32Array;
+  readonly #next: Int32Array;
+
+  /** `a` holds the full symmetric pattern (both triangles). */
+  constructor(a: Csc, perm: Int32Array) {
+    const n = a.n;
+    this.n = n;
+    this.perm = perm;
+    this.pinv = new Int32Array(n);
+    for (let k = 0; k < n; k++) this.pinv[perm[k] as number] = k;
+    // Upper triangle of C = P A P'.
+    const counts = new Int32Array(n + 1);
+    for (let j = 0; j < n; j++) {
+      const cj = this.pinv[j] as number;
+      for (let p = a.colPtr[j] as number; p < (a.colPtr[j + 1] as number); p++) {
+        const ci = this.pinv[a.rowIdx[p] as number] as number;
+        if (ci <= cj) counts[cj + 1]++;
+      }
+    }
+    for (let j = 0; j < n; j++) counts[j + 1] += counts[j] as number;
+    const cnz = counts[n] as number;
+    const cRow = new Int32Array(cnz);
+    const fromA = new Int32Array(a.rowIdx.length).fill(-1);
+    const next = Int32Array.from(counts.subarray(0, n));
+    for (let j = 0; j < n; j++) {
+      const cj = this.pinv[j] as number;
+      for (let p = a.colPtr[j] as number; p < (a.colPtr[j + 1] as number); p++) {
+        const ci = this.pinv[a.rowIdx[p] as number] as number;
+        if (ci > cj) continue;
+        const q = next[cj]++;
+        cRow[q] = ci;
+        fromA[p] = q;
+      }
+    }
+    this.#cColPtr = counts;
+    this.#cRowIdx = cRow;
+    this.#cValues = new Float64Array(cnz);
+    this.#fromA = fromA;
+
+    // Elimination tree of C (upper triangle by columns).
+    const parent = new Int32Array(n).fill(-1);
+    const ancestor = new Int32Array(n).fill(-1);
+    for (let k = 0; k < n; k++) {
+      for (let p = counts[k] as number; p < (counts[k + 1] as number); p++) {
+        let i = cRow[p] as number;
+        while (i !== -1 && i < k) {
+          const inext = ancestor[i] as number;
+          ancestor[i] = k;
+          if (inext === -1) parent[i] = k;
+          i = inext;
+        }
+      }
+    }
+    this.#parent = parent;
+    this.#stack = new Int32Array(n);
+    this.#mark = new Int32Array(n).fill(-1);
+    this.#next = new Int32Array(n);
+    this.#x = new Float64Array(n);
+
+    // Column counts of L from the row patterns (each row's pattern is a subtree of the etree).
+    const colCount = new Int32Array(n).fill(1);
+    for (let k = 0; k < n; k++) {
+      const top = this.#ereach(k);
+      for (let t = top; t < n; t++) colCount[this.#stack[t] as number]++;
+    }
+    this.lColPtr = new Int32Array(n + 1);
+    for (let j = 0; j < n; j++) this.lColPtr[j + 1] = (this.lColPtr[j] as number) + (colCount[j] as number);
+    const lnz = this.lColPtr[n] as number;
+    this.lRowIdx = new Int32Array(lnz);
+    this.lValues = new Float64Array(lnz);
+  }
+
+  /** Number of nonzeros in L. */
+  get nnz(): number {
+    return this.lColPtr[this.n] as number;
+  }
+
+  /** Pattern of row k of L, into stack[top..n), in topological order. */
+  #ereach(k: number): number {
+    const n = this.n;
+    const stack = this.#stack;
+    const mark = this.#mark;
+    const parent = this.#parent;
+    let top = n;
+    mark[k] = k;
+    for (let p = this.#cColPtr[k] as number; p < (this.#cColPtr[k + 1] as number); p++) {
+      let i = this.#cRowIdx[p] as number;
+      if (i > k) continue;
+      let len = 0;
+      while (mark[i] !== k) {
+        stack[len++] = i;
+        mark[i] = k;
+        i = parent[i] as number;
+      }
+      while (len > 0) stack[--top] = stack[--len] as number;
+    }
+    // A stamp per row, so marks never need clearing: reset k's own mark for the next call.
+    mark[k] = -2 - k;
+    return top;
+  }
+
+  /**
+   * Factorises new values of A (same pattern as at construction; `aValues` parallel to A's entries).
+   * Returns false when the matrix is not positive definite.
+   */
+  factor(aValues: Float64Array): boolean {
+    const n = this.n;
+    const c = this.#cValues;
+    c.fill(0);
+    const fromA = this.#fromA;
+    for (let p = 0; p < fromA.length; p++) {
+      const q = fromA[p] as number;
+      if (q >= 0) c[q] += aValues[p] as number;
+    }
+    // Reset marks so ereach stamps are valid across factorisations.
+    this.#mark.fill(-1);
+    const lp = this.lColPtr;
+    const li = this.lRowIdx;
+    const lx = this.lValues;
+    const x = this.#x;
+    const next = this.#next;
+    for (let k = 0; k < n; k++) next[k] = lp[k] as number;
+    for (let k = 0; k < n; k++) {
+      const top = this.#ereach(k);
+      x[k] = 0;
+      for (let p = this.#cColPtr[k] as number; p < (this.#cColPtr[k + 1] as number); p++) {
+        const i = this.#cRowIdx[p] as number;
+        if (i <= k) x[i] = c[p] as number;
+      }
+      let d = x[k] as number;
+      x[k] = 0;
+      for (let t = top; t < n; t++) {
+        const i = this.#stack[t] as number;
+        const lki = (x[i] as number) / (lx[lp[i] as number] as number);
+        x[i] = 0;
+        const end = next[i] as number;
+        for (let p = (lp[i] as number) + 1; p < end; p++) x[li[p] as number] -= (lx[p] as number) * lki;
+        d -= lki * lki;
+        const q = next[i]++;
+        li[q] = k;
+        lx[q] = lki;
+      }
+      if (!(d > 0)) return false;
+      const q = next[k]++;
+      li[q] = k;
+      lx[q] = Math.sqrt(d);
+    }
+    return true;
+  }
+
+  /** log det(A) = 2 sum log L_ii */
+  logDet(): number {
+    let s = 0;
+    for (let j = 0; j < this.n; j++) s += Math.log(this.lValues[this.lColPtr[j] as number] as number);
+    return 2 * s;
+  }
+
+  /** Solves L y = P b, in place on a permuted copy: `b` in original order, result in permuted order. */
+  forward(b: ArrayLike<number>, out: Float64Array = new Float64Array(this.n)): Float64Array {
+    const n = this.n;
+    for (let k = 0; k < n; k++) out[k] = b[this.perm[k] as number] as number;
+    const lp = this.lColPtr;
+    const li = this.lRowIdx;
+    const lx = this.lValues;
+    for (let j = 0; j < n; j++) {
+      const xj = (out[j] as number) / (lx[lp[j] as number] as number);
+      out[j] = xj;
+      if (xj === 0) continue;
+      for (let p = (lp[j] as number) + 1; p < (lp[j + 1] as number); p++) out[li[p] as number] -= (lx[p] as number) * xj;
+    }
+    return out;
+  }
+
+  /** Solves L' x = y (y in permuted order); returns x in original order. */
+  backward(y: Float64Array, out: Float64Array = new Float64Array(this.n)): Float64Array {
+    const n = this.n;
+    const lp = this.lColPtr;
+    const li = this.lRowIdx;
+    const lx = this.lValues;
+    const z = Float64Array.from(y);
+    for (let j = n - 1; j >= 0; j--) {
+      let s = z[j] as number;
+      for (let p = (lp[j] as number) + 1; p < (lp[j + 1] as number); p++) s -= (lx[p] as number) * (z[li[p] as number] as number);
+      z[j] = s / (lx[lp[j] as number] as number);
+    }
+    for (let k = 0; k < n; k++) out[this.perm[k] as number] = z[k] as number;
+    return out;
+  }
+}
+
