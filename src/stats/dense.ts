@@ -10,7 +10,7 @@ export interface Dense {
   readonly data: Float64Array;
 }
 
-export const dense = (rows: number, cols: number, data = new Float64Array(rows * cols)): Dense => ({ rows, cols, data });
+export const dense = (rows: number, cols: number, data: Float64Array = new Float64Array(rows * cols)): Dense => ({ rows, cols, data });
 
 export const at = (m: Dense, i: number, j: number): number => m.data[i * m.cols + j] as number;
 

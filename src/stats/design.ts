@@ -46,7 +46,7 @@ export function isNumericColumn(values: readonly Cell[]): boolean {
   for (const v of values) {
     if (isMissing(v)) continue;
     if (typeof v === 'number') any = true;
-    else if (v.trim() !== '' && Number.isFinite(Number(v))) any = true;
+    else if (String(v).trim() !== '' && Number.isFinite(Number(v))) any = true;
     else return false;
   }
   return any;

@@ -116,7 +116,7 @@ export function minimize(f: (x: Float64Array) => number, x0: ArrayLike<number>, 
     xtol: options.xtol ?? 1e-9,
     maxEvaluations: options.maxEvaluations ?? 20_000,
   };
-  let x = Float64Array.from(x0);
+  let x: Float64Array = Float64Array.from(x0);
   let value = Infinity;
   let evaluations = 0;
   let converged = false;
