@@ -1,0 +1,118 @@
+/**
+ * Inter-rater reliability.
+ * - Intraclass correlations of Shrout & Fleiss (1979), "Intraclass correlations: uses in assessing
+ *   rater reliability", Psychological Bulletin 86(2): ICC(1,1), ICC(2,1), ICC(3,1) for one rater and
+ *   ICC(1,k), ICC(2,k), ICC(3,k) for the mean of k raters, from the two-way ANOVA of a complete
+ *   targets x judges table.
+ * - Krippendorff's alpha (Krippendorff 2011, "Computing Krippendorff's alpha-reliability") from the
+ *   coincidence matrix, for any number of coders, missing values allowed, with the nominal,
+ *   ordinal, interval and ratio difference functions.
+ */
+import { StatsInputError } from './errors.js';
+
+export interface IccResult {
+  /** One-way random: each target rated by a different set of judges. */
+  readonly icc1: number;
+  /** Two-way random: judges a random sample, absolute agreement. */
+  readonly icc2: number;
+  /** Two-way mixed: these judges only, consistency. */
+  readonly icc3: number;
+  /** The same for the mean of k judges. */
+  readonly icc1k: number;
+  readonly icc2k: number;
+  readonly icc3k: number;
+  readonly targets: number;
+  readonly judges: number;
+  readonly meanSquares: { readonly between: number; readonly within: number; readonly judges: number; readonly error: number };
+}
+
+/** ICCs of a complete table: `ratings[target][judge]`. */
+export function icc(ratings: readonly (readonly number[])[]): IccResult {
+  const n = ratings.length;
+  const k = ratings[0]?.length ?? 0;
+  if (n < 2 || k < 2 || ratings.some((r) => r.length !== k || r.some((v) => !Number.isFinite(v)))) {
+    throw new StatsInputError('ICC needs a complete table of at least 2 targets x 2 judges', 'ratings', 'use Krippendorff\'s alpha for incomplete designs');
+  }
+  const grand = ratings.flat().reduce((s, v) => s + v, 0) / (n * k);
+  const rowMeans = ratings.map((r) => r.reduce((s, v) => s + v, 0) / k);
+  const colMeans = Array.from({ length: k }, (_, j) => ratings.reduce((s, r) => s + (r[j] as number), 0) / n);
+  let ssTotal = 0;
+  for (const r of ratings) for (const v of r) ssTotal += (v - grand) ** 2;
+  const ssRows = k * rowMeans.reduce((s, m) => s + (m - grand) ** 2, 0);
+  const ssCols = n * colMeans.reduce((s, m) => s + (m - grand) ** 2, 0);
+  const ssError = ssTotal - ssRows - ssCols;
+  const bms = ssRows / (n - 1);
+  const wms = (ssTotal - ssRows) / (n * (k - 1));
+  const jms = ssCols / (k - 1);
+  const ems = ssError / ((n - 1) * (k - 1));
+  return {
+    icc1: (bms - wms) / (bms + (k - 1) * wms),
+    icc2: (bms - ems) / (bms + (k - 1) * ems + (k * (jms - ems)) / n),
+    icc3: (bms - ems) / (bms + (k - 1) * ems),
+    icc1k: (bms - wms) / bms,
+    icc2k: (bms - ems) / (bms + (jms - ems) / n),
+    icc3k: (bms - ems) / bms,
+    targets: n,
+    judges: k,
+    meanSquares: { between: bms, within: wms, judges: jms, error: ems },
+  };
+}
+
+export type AlphaMetric = 'nominal' | 'ordinal' | 'interval' | 'ratio';
+
+/**
+ * Krippendorff's alpha. `data[coder][unit]` holds a value or null (missing). Units with fewer than
+ * two values are not pairable and are left out, as the coefficient defines.
+ */
+export function krippendorffAlpha(data: ReadonlyArray<ReadonlyArray<number | null | undefined>>, metric: AlphaMetric = 'interval'): number {
+  const units = Math.max(0, ...data.map((row) => row.length));
+  const values = [...new Set(data.flat().filter((v): v is number => v !== null && v !== undefined))].sort((a, b) => a - b);
+  const index = new Map(values.map((v, i) => [v, i]));
+  const v = values.length;
+  const o = new Float64Array(v * v);
+  for (let u = 0; u < units; u++) {
+    const here = data.map((row) => row[u]).filter((x): x is number => x !== null && x !== undefined);
+    const m = here.length;
+    if (m < 2) continue;
+    for (let a = 0; a < m; a++)
+      for (let b = 0; b < m; b++) if (a !== b) o[(index.get(here[a] as number) as number) * v + (index.get(here[b] as number) as number)] += 1 / (m - 1);
+  }
+  const nc = Array.from({ length: v }, (_, c) => {
+    let s = 0;
+    for (let k = 0; k < v; k++) s += o[c * v + k] as number;
+    return s;
+  });
+  const n = nc.reduce((s, x) => s + x, 0);
+  if (n < 2) throw new StatsInputError('Krippendorff\'s alpha needs at least one unit with two or more values', 'data', 'add ratings of the same unit by several raters');
+  const delta2 = (c: number, k: number): number => {
+    if (c === k) return 0;
+    const vc = values[c] as number;
+    const vk = values[k] as number;
+    switch (metric) {
+      case 'nominal':
+        return 1;
+      case 'interval':
+        return (vc - vk) ** 2;
+      case 'ratio':
+        return ((vc - vk) / (vc + vk)) ** 2;
+      case 'ordinal': {
+        const [lo, hi] = c < k ? [c, k] : [k, c];
+        let s = 0;
+        for (let g = lo; g <= hi; g++) s += nc[g] as number;
+        return (s - ((nc[c] as number) + (nc[k] as number)) / 2) ** 2;
+      }
+    }
+  };
+  let dObserved = 0;
+  let dExpected = 0;
+  for (let c = 0; c < v; c++)
+    for (let k = 0; k < v; k++) {
+      const d = delta2(c, k);
+      if (d === 0) continue;
+      dObserved += (o[c * v + k] as number) * d;
+      dExpected += (nc[c] as number) * (nc[k] as number) * d;
+    }
+  dObserved /= n;
+  dExpected /= n * (n - 1);
+  return 1 - dObserved / dExpected;
+}
