@@ -4,8 +4,10 @@
  */
 import { Command, CommanderError } from 'commander';
 import { isUserError } from '../errors.js';
+import { StatsInputError } from '../stats/errors.js';
 import { consoleOutput, type Output } from './output.js';
 import { registerDb } from './db.js';
+import { registerFit } from './fit.js';
 import { registerDemo } from './demo.js';
 import { registerImport } from './import.js';
 import { registerInit } from './init.js';
@@ -22,7 +24,7 @@ export function buildProgram(output: Output): Command {
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => output.out(s.trimEnd()), writeErr: (s) => output.err(s.trimEnd()) })
     .exitOverride();
-  for (const register of [registerInit, registerDemo, registerImport, registerLint, registerStatus, registerSchema, registerDb]) {
+  for (const register of [registerInit, registerDemo, registerImport, registerLint, registerStatus, registerFit, registerSchema, registerDb]) {
     register(program, output);
   }
   return program;
@@ -37,6 +39,10 @@ export async function main(argv: readonly string[], output: Output = consoleOutp
     if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 1;
     if (isUserError(err)) {
       output.err(`empathy-lab: ${err.format()}`);
+      return 1;
+    }
+    if (err instanceof StatsInputError) {
+      output.err(`empathy-lab: ${err.where ? `${err.where}: ` : ''}${err.message}${err.fix ? `; ${err.fix}` : ''}`);
       return 1;
     }
     const e = err as Error;

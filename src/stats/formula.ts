@@ -62,7 +62,7 @@ function tokenize(text: string): Token[] {
       i += n[0].length;
       continue;
     }
-    throw new StatsInputError(`unexpected character "${ch}" at position ${i + 1}`, text, 'write the formula as in lme4, e.g. value ~ source + (1 | post) + (1 | rater)');
+    throw new StatsInputError(`unexpected character "${ch}" at position ${i + 1}`, `formula "${text}"`, 'write the formula as in lme4, e.g. value ~ source + (1 | post) + (1 | rater)');
   }
   return out;
 }
@@ -107,7 +107,7 @@ class Parser {
     if (t.text !== op) this.fail(`expected "${op}" at position ${t.pos + 1}, found "${t.text}"`);
   }
   fail(message: string): never {
-    throw new StatsInputError(message, this.text, 'write the formula as in lme4, e.g. value ~ source + (1 | post) + (1 | rater)');
+    throw new StatsInputError(message, `formula "${this.text}"`, 'write the formula as in lme4, e.g. value ~ source + (1 | post) + (1 | rater)');
   }
 
   /** sum := ['-'] product (('+' | '-') product)* */

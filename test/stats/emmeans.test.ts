@@ -90,3 +90,20 @@ describe('means across units', () => {
     expect(m.find((r) => r.group === 'gpt4')).toMatchObject({ mean: 1, n: 1 });
   });
 });
+
+describe('likelihood-ratio tests', async () => {
+  const { likelihoodRatioTest } = await import('../../src/stats/lrt.js');
+  const { chiSquaredUpperTail } = await import('../../src/stats/distributions.js');
+  it('refits by ML (matching the ML reference fit) and tests the difference', () => {
+    const ref = readReference('sleepstudy');
+    const ml = ref.models.find((m) => !m.REML) as (typeof ref.models)[0];
+    const rows = likelihoodRatioTest(['Reaction ~ Days + (1 | Subject) + (0 + Days | Subject)', 'Reaction ~ Days + (Days | Subject)'], readReferenceData(ref.dataset));
+    expect(rows.map((r) => r.npar)).toEqual([5, 6]);
+    // The larger model refitted by ML is lme4's ML fit.
+    expect(expectClose(rows[1]?.logLik as number, ml.logLik)).toBeNull();
+    const chisq = 2 * ((rows[1]?.logLik as number) - (rows[0]?.logLik as number));
+    expect(rows[1]?.chisq).toBeCloseTo(chisq, 12);
+    expect(rows[1]?.p).toBeCloseTo(chiSquaredUpperTail(chisq, 1), 12);
+    expect(rows[1]?.aic).toBeCloseTo(-2 * ml.logLik + 12, 6);
+  });
+});

@@ -1,0 +1,146 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import { readTable } from '../corpus/table.js';
+import { UserError } from '../errors.js';
+import type { DataFrame } from '../stats/design.js';
+import { emmeans, type Adjustment, type Emmeans } from '../stats/emmeans.js';
+import { fitLmm, type LmmFit } from '../stats/lmm.js';
+import { json, type Output } from './output.js';
+
+interface FitOptions {
+  data: string;
+  formula: string;
+  ml?: boolean;
+  ref: string[];
+  contrasts?: string;
+  adjust: string;
+  json?: boolean;
+}
+
+const ADJUSTMENTS = ['holm', 'tukey', 'bonferroni', 'none'];
+
+export async function readDataFrame(file: string): Promise<DataFrame> {
+  const table = await readTable(path.resolve(file), { label: file });
+  const frame: Record<string, string[]> = {};
+  for (const c of table.columns) frame[c] = table.records.map((r) => r.values[c] as string);
+  return frame;
+}
+
+const byName = (names: readonly string[], values: ArrayLike<number>) => Object.fromEntries(names.map((n, i) => [n, values[i] as number]));
+
+/** The fit as JSON, with the field names of lme4's reference files and emmeans' column names. */
+export function fitToJson(fit: LmmFit, contrasts?: Emmeans): Record<string, unknown> {
+  const p = fit.fixefNames.length;
+  const out: Record<string, unknown> = {
+    formula: fit.formula,
+    REML: fit.reml,
+    nobs: fit.nobs,
+    ngroups: fit.ngroups,
+    fixef: byName(fit.fixefNames, fit.beta),
+    se: byName(fit.fixefNames, fit.se),
+    df_satterthwaite: byName(fit.fixefNames, fit.df),
+    t: byName(fit.fixefNames, fit.t),
+    p: byName(fit.fixefNames, fit.p),
+    vcov: fit.fixefNames.map((_, i) => Array.from(fit.vcov.data.subarray(i * p, (i + 1) * p))),
+    varcor: fit.varcor,
+    sigma: fit.sigma,
+    deviance_or_reml_criterion: fit.devianceOrRemlCriterion,
+    logLik: fit.logLik,
+    AIC: fit.aic,
+    BIC: fit.bic,
+    singular: fit.singular,
+    converged: fit.converged,
+    warnings: fit.warnings,
+    theta: Array.from(fit.theta),
+    ranef: Object.fromEntries(
+      fit.ranef.map((r) => [
+        r.group,
+        r.levels.map((level, i) => ({ level, ...Object.fromEntries(r.names.map((n, j) => [n, r.values[i * r.names.length + j] as number])) })),
+      ]),
+    ),
+  };
+  if (contrasts) {
+    out.contrasts = {
+      emmeans: contrasts.emmeans.map((e) => ({ [contrasts.factor]: e.level, emmean: e.emmean, SE: e.se, df: e.df, 'lower.CL': e.lower, 'upper.CL': e.upper })),
+      [`pairs_${contrasts.adjust}`]: contrasts.pairs.map((c) => ({ contrast: c.contrast, estimate: c.estimate, SE: c.se, df: c.df, 't.ratio': c.t, 'p.value': c.p })),
+    };
+  }
+  return out;
+}
+
+const fmt = (x: number, digits = 4) => (Number.isFinite(x) ? x.toPrecision(digits) : 'NA');
+const fmtP = (p: number) => (p < 2e-16 ? '< 2e-16' : p.toPrecision(3));
+const stars = (p: number) => (p < 0.001 ? '***' : p < 0.01 ? '**' : p < 0.05 ? '*' : p < 0.1 ? '.' : '');
+
+function pad(rows: string[][], right: boolean[]): string {
+  const widths = rows[0]?.map((_, j) => Math.max(...rows.map((r) => (r[j] ?? '').length))) ?? [];
+  return rows.map((r) => r.map((c, j) => (right[j] ? c.padStart(widths[j] as number) : c.padEnd(widths[j] as number))).join('  ').trimEnd()).join('\n');
+}
+
+/** A readable summary laid out like R's `summary(lmer)` with lmerTest. */
+export function fitSummary(fit: LmmFit, contrasts?: Emmeans): string {
+  const lines: string[] = [];
+  lines.push(`Linear mixed model fit by ${fit.reml ? 'REML' : 'maximum likelihood'}. t-tests use Satterthwaite's method`);
+  lines.push(`Formula: ${fit.formula}`, '');
+  lines.push(fit.reml ? `REML criterion at convergence: ${fit.devianceOrRemlCriterion.toFixed(1)}` : `     AIC      BIC   logLik deviance\n${[fit.aic, fit.bic, fit.logLik, -2 * fit.logLik].map((v) => v.toFixed(1).padStart(8)).join(' ')}`);
+  lines.push('', 'Random effects:');
+  const rows = [['Groups', 'Name', 'Variance', 'Std.Dev.', 'Corr']];
+  for (const v of fit.varcor) {
+    if (v.var2 !== null) continue;
+    const corr = v.var1 === null ? [] : fit.varcor.filter((c) => c.grp === v.grp && c.var2 === v.var1).map((c) => fmt(c.sdcor, 2));
+    rows.push([v.grp, v.var1 ?? '', fmt(v.vcov), fmt(v.sdcor), corr.join(' ')]);
+  }
+  lines.push(pad(rows, [false, false, true, true, true]).replace(/^/gm, ' '));
+  lines.push(`Number of obs: ${fit.nobs}, groups:  ${Object.entries(fit.ngroups).map(([g, n]) => `${g}, ${n}`).join('; ')}`, '', 'Fixed effects:');
+  const fx = [['', 'Estimate', 'Std. Error', 'df', 't value', 'Pr(>|t|)', '']];
+  fit.fixefNames.forEach((n, i) =>
+    fx.push([n, fmt(fit.beta[i] as number, 5), fmt(fit.se[i] as number, 5), fmt(fit.df[i] as number, 5), fmt(fit.t[i] as number, 4), fmtP(fit.p[i] as number), stars(fit.p[i] as number)]),
+  );
+  lines.push(pad(fx, [false, true, true, true, true, true, false]));
+  lines.push('---', "Signif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1");
+  for (const w of fit.warnings) lines.push(`warning: ${w}`);
+  if (contrasts) {
+    lines.push('', `Estimated marginal means of ${contrasts.factor} (${Math.round(contrasts.level * 100)}% CI, Satterthwaite df):`);
+    lines.push(pad([[contrasts.factor, 'emmean', 'SE', 'df', 'lower.CL', 'upper.CL'], ...contrasts.emmeans.map((e) => [e.level, fmt(e.emmean, 5), fmt(e.se, 4), fmt(e.df, 5), fmt(e.lower, 5), fmt(e.upper, 5)])], [false, true, true, true, true, true]));
+    lines.push('', `Pairwise contrasts (p adjusted: ${contrasts.adjust}):`);
+    lines.push(pad([['contrast', 'estimate', 'SE', 'df', 't.ratio', 'p.value'], ...contrasts.pairs.map((c) => [c.contrast, fmt(c.estimate, 5), fmt(c.se, 4), fmt(c.df, 5), fmt(c.t, 4), fmtP(c.p)])], [false, true, true, true, true, true]));
+  }
+  return lines.join('\n');
+}
+
+export function registerFit(program: Command, output: Output): void {
+  program
+    .command('fit')
+    .summary('fit one linear mixed model to any CSV (lme4 formula), REML with Satterthwaite t tests')
+    .description(
+      'Fits a linear mixed model as lme4 + lmerTest do: REML (or ML with --ml), Satterthwaite df, variance components,\n' +
+        'conditional modes; with --contrasts, estimated marginal means and all pairwise contrasts as emmeans reports them.',
+    )
+    .requiredOption('--data <file>', 'a CSV or JSONL file, one row per observation')
+    .requiredOption('--formula <formula>', 'an lme4 formula, e.g. "rating ~ source + (1 | post:rater) + (1 | post) + (1 | rater)"')
+    .option('--ml', 'maximum likelihood instead of REML')
+    .option('--ref <factor=level>', 'reference level of a factor (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--contrasts <factor>', 'marginal means and pairwise contrasts of this factor')
+    .option('--adjust <method>', `p adjustment for the contrasts: ${ADJUSTMENTS.join(', ')}`, 'holm')
+    .option('--json', 'print one JSON object (field names as in lme4/lmerTest/emmeans)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ empathy-lab fit --data ratings.csv --formula "rating ~ source + (1 | post:rater) + (1 | post) + (1 | rater)" --ref source=human --contrasts source
+  $ empathy-lab fit --data sleepstudy.csv --formula "Reaction ~ Days + (Days | Subject)" --ml --json`,
+    )
+    .action(async (o: FitOptions) => {
+      if (!ADJUSTMENTS.includes(o.adjust)) throw new UserError(`unknown adjustment "${o.adjust}"`, '--adjust', `use one of ${ADJUSTMENTS.join(', ')}`);
+      const reference: Record<string, string> = {};
+      for (const r of o.ref) {
+        const eq = r.indexOf('=');
+        if (eq <= 0) throw new UserError(`expected FACTOR=LEVEL, got "${r}"`, '--ref', 'write it as --ref source=human');
+        reference[r.slice(0, eq)] = r.slice(eq + 1);
+      }
+      const data = await readDataFrame(o.data);
+      const fit = fitLmm(o.formula, data, { reml: !o.ml, reference });
+      const contrasts = o.contrasts ? emmeans(fit, o.contrasts, { adjust: o.adjust as Adjustment }) : undefined;
+      output.out(o.json ? json(fitToJson(fit, contrasts)) : fitSummary(fit, contrasts));
+    });
+}
