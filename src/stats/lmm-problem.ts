@@ -50,6 +50,7 @@ export interface Evaluation {
   readonly ldRX2: number;
   /** Penalised residual sum of squares. */
   readonly r2: number;
+  /** Fixed effects (on the original scale of y). */
   readonly beta: Float64Array;
   /** Lower factor of R_X'R_X (= L_X L_X'). */
   readonly lx: Dense;
@@ -103,10 +104,35 @@ export class LmmProblem {
   readonly #blockOf: Int32Array;
   readonly #posOf: Int32Array;
   readonly #allScalar: boolean;
+  /**
+   * The OLS coefficients subtracted from y before anything else: y* = y - X beta_ols has the same
+   * residuals for every theta (X beta_ols lies in the column space of X), but y*'y* is on the scale
+   * of r^2, so r^2 = y*'y* - |cu|^2 - |cb|^2 loses almost nothing to cancellation. Added back to beta.
+   */
+  readonly #betaOls: Float64Array;
+  /** Scratch space for the optimiser's evaluations (whose results are not kept). */
+  readonly #scratchLam: Float64Array;
+  readonly #scratch: Float64Array[];
 
   constructor(input: LmmInput) {
-    const { y, x, p, blocks } = input;
-    const n = y.length;
+    const { x, p, blocks } = input;
+    const n = input.y.length;
+    // y* = y - X beta_ols (see #betaOls).
+    const xtx0 = new Float64Array(p * p);
+    const xty0 = new Float64Array(p);
+    for (let i = 0; i < n; i++)
+      for (let a = 0; a < p; a++) {
+        const xa = x[i * p + a] as number;
+        xty0[a] += xa * (input.y[i] as number);
+        for (let b2 = 0; b2 < p; b2++) xtx0[a * p + b2] += xa * (x[i * p + b2] as number);
+      }
+    const lOls = cholesky(dense(p, p, xtx0));
+    this.#betaOls = lOls ? solveLowerTransposed(lOls, solveLower(lOls, xty0)) : new Float64Array(p);
+    const y = Float64Array.from(input.y, (v, i) => {
+      let s = v;
+      for (let a = 0; a < p; a++) s -= (x[i * p + a] as number) * (this.#betaOls[a] as number);
+      return s;
+    });
     this.n = n;
     this.p = p;
     this.y = y;
@@ -123,6 +149,8 @@ export class LmmProblem {
       }
     });
     this.#allScalar = blocks.every((b) => b.r === 1);
+    this.#scratchLam = new Float64Array(q);
+    this.#scratch = Array.from({ length: p + 1 }, () => new Float64Array(q));
 
     // Cross-products. Per observation, the nonzeros of its row of Z: m = sum r_k entries.
     const m = blocks.reduce((s, b) => s + b.r, 0);
@@ -221,7 +249,7 @@ export class LmmProblem {
   }
 
   /** Lambda' v for v in u-space (original order). */
-  lambdaTransposeTimes(theta: ArrayLike<number>, v: ArrayLike<number>, out = new Float64Array(this.q)): Float64Array {
+  lambdaTransposeTimes(theta: ArrayLike<number>, v: ArrayLike<number>, out: Float64Array = new Float64Array(this.q)): Float64Array {
     for (const b of this.blocks) {
       const t = blockFactor(b, theta);
       for (let lev = 0; lev < b.levels.length; lev++) {
@@ -302,15 +330,22 @@ export class LmmProblem {
     return a;
   }
 
-  /** Solves the penalised least-squares problem at theta. */
-  evaluate(theta: ArrayLike<number>): Evaluation {
+  /**
+   * Solves the penalised least-squares problem at theta. With `exact` (the default) r^2 comes from
+   * the residuals and u is computed; without it (the optimiser's many evaluations) r^2 comes from
+   * the cross-products, whose cancellation error (about 1e-14 relative in the deviance) is far below
+   * what the optimiser resolves, and the arrays returned are scratch space valid until the next call.
+   */
+  evaluate(theta: ArrayLike<number>, exact = true): Evaluation {
     const p = this.p;
     const q = this.q;
-    const failed: Evaluation = { ok: false, ldL2: NaN, ldRX2: NaN, r2: NaN, beta: new Float64Array(p), lx: dense(p, p), cu: new Float64Array(q), rzx: [], u: new Float64Array(q) };
+    const failed: Evaluation = { ok: false, ldL2: NaN, ldRX2: NaN, r2: NaN, beta: new Float64Array(p), lx: dense(p, p), cu: new Float64Array(0), rzx: [], u: new Float64Array(0) };
     if (!this.chol.factor(this.#assemble(theta))) return failed;
     const ldL2 = this.chol.logDet();
-    const cu = this.chol.forward(this.lambdaTransposeTimes(theta, this.zty));
-    const rzx = this.ztx.map((col) => this.chol.forward(this.lambdaTransposeTimes(theta, col)));
+    const lam = exact ? undefined : this.#scratchLam;
+    const out = (k: number) => (exact ? new Float64Array(q) : (this.#scratch[k] as Float64Array));
+    const cu = this.chol.forward(this.lambdaTransposeTimes(theta, this.zty, lam), out(p));
+    const rzx = this.ztx.map((col, j) => this.chol.forward(this.lambdaTransposeTimes(theta, col, lam), out(j)));
     // R_X'R_X = X'X - RZX'RZX
     const m = new Float64Array(p * p);
     for (let i = 0; i < p; i++)
@@ -333,6 +368,13 @@ export class LmmProblem {
     }
     const cb = solveLower(lx, rhs);
     const beta = solveLowerTransposed(lx, Float64Array.from(cb));
+    const betaOut = Float64Array.from(beta, (b, j) => b + (this.#betaOls[j] as number));
+    if (!exact) {
+      let r2 = this.yty;
+      for (let k = 0; k < q; k++) r2 -= (cu[k] as number) ** 2;
+      for (let i = 0; i < p; i++) r2 -= (cb[i] as number) ** 2;
+      return { ok: true, ldL2, ldRX2: logDetFromCholesky(lx), r2, beta: betaOut, lx, cu, rzx, u: new Float64Array(0) };
+    }
     // u = L^{-T}(cu - RZX beta); r^2 = |y - X beta - Z Lambda u|^2 + |u|^2, from the residuals
     // themselves: y'y - |cu|^2 - |cb|^2 is the same number but loses digits to cancellation, and
     // the Satterthwaite Hessian differentiates it twice.
@@ -345,21 +387,28 @@ export class LmmProblem {
     const b = this.lambdaTimes(theta, u);
     let r2 = 0;
     for (let k = 0; k < q; k++) r2 += (u[k] as number) ** 2;
+    const fitted = new Float64Array(this.n);
     for (let i = 0; i < this.n; i++) {
-      let fit = 0;
-      for (let j = 0; j < p; j++) fit += (this.x[i * p + j] as number) * (beta[j] as number);
-      for (const bl of this.blocks) {
-        const base = bl.offset + (bl.codes[i] as number) * bl.r;
-        for (let j = 0; j < bl.r; j++) fit += (bl.x[i * bl.r + j] as number) * (b[base + j] as number);
-      }
-      r2 += ((this.y[i] as number) - fit) ** 2;
+      let s = 0;
+      for (let j = 0; j < p; j++) s += (this.x[i * p + j] as number) * (beta[j] as number);
+      fitted[i] = s;
     }
-    return { ok: true, ldL2, ldRX2: logDetFromCholesky(lx), r2, beta, lx, cu, rzx, u };
+    for (const bl of this.blocks) {
+      const { codes, x: bx, r, offset } = bl;
+      for (let i = 0; i < this.n; i++) {
+        const base = offset + (codes[i] as number) * r;
+        let s = 0;
+        for (let j = 0; j < r; j++) s += (bx[i * r + j] as number) * (b[base + j] as number);
+        fitted[i] += s;
+      }
+    }
+    for (let i = 0; i < this.n; i++) r2 += ((this.y[i] as number) - (fitted[i] as number)) ** 2;
+    return { ok: true, ldL2, ldRX2: logDetFromCholesky(lx), r2, beta: betaOut, lx, cu, rzx, u };
   }
 
   /** Profiled deviance (REML criterion or -2 log-likelihood) at theta. */
-  deviance(theta: ArrayLike<number>, reml: boolean): number {
-    const e = this.evaluate(theta);
+  deviance(theta: ArrayLike<number>, reml: boolean, exact = false): number {
+    const e = this.evaluate(theta, exact);
     return e.ok ? profiledDeviance(e, this.n, this.p, reml) : Infinity;
   }
 }

@@ -186,7 +186,7 @@ export function fitLmm(formulaText: string, data: DataFrame, options: FitOptions
   const lower = thetaLowerBounds(blocks);
   const start = Float64Array.from(lower, (lo) => (lo === 0 ? 1 : 0));
   const result = options.theta
-    ? { x: Float64Array.from(options.theta), value: problem.deviance(options.theta, reml), evaluations: 1, converged: true }
+    ? { x: Float64Array.from(options.theta), value: problem.deviance(options.theta, reml, true), evaluations: 1, converged: true }
     : minimize((th) => problem.deviance(th, reml), start, { lower });
   if (result.x.length !== k) throw new StatsInputError(`theta has ${result.x.length} values, the model ${k}`, 'theta', 'give one value per covariance parameter');
   const theta = result.x;
@@ -215,7 +215,7 @@ export function fitLmm(formulaText: string, data: DataFrame, options: FitOptions
   if (singular) warnings.push('boundary (singular) fit: see help("isSingular")');
   // lme4's check: the gradient at the optimum of the interior parameters should vanish.
   const interior = Array.from(theta, (v, i) => (lower[i] === 0 ? v > 1e-4 : true));
-  const grad = gradient((th) => problem.deviance(th, reml), theta);
+  const grad = gradient((th) => problem.deviance(th, reml, true), theta);
   const maxGrad = Math.max(0, ...Array.from(grad, (g, i) => (interior[i] ? Math.abs(g) : 0)));
   const converged = options.theta !== undefined || (result.converged && maxGrad < 0.002);
   if (!converged) warnings.push(`Model failed to converge with max|grad| = ${maxGrad.toPrecision(3)} after ${result.evaluations} evaluations`);

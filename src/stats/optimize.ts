@@ -1,7 +1,7 @@
 /**
- * Bounded derivative-free minimisation for the few covariance parameters of a mixed model.
- * Nelder & Mead (1965) with bounds by projection, restarted from its own optimum with a fresh
- * simplex until a restart no longer improves (the usual remedy for Nelder-Mead's premature stops).
+ * Bounded minimisation for the few covariance parameters of a mixed model: Nelder & Mead (1965)
+ * with bounds by projection finds the basin from lme4's start without derivatives, then safeguarded
+ * Newton steps with finite-difference derivatives polish the interior parameters to full precision.
  */
 
 export interface MinimizeOptions {
@@ -9,7 +9,7 @@ export interface MinimizeOptions {
   readonly upper?: ArrayLike<number>;
   /** Initial simplex step per coordinate. */
   readonly step?: number;
-  /** Stop when the simplex's values agree to this (absolute). */
+  /** Stop when the simplex's values agree to this, relative to |f| (and absolute near 0). */
   readonly ftol?: number;
   /** ... and its vertices to this (absolute, per coordinate). */
   readonly xtol?: number;
@@ -61,7 +61,7 @@ function nelderMead(f: (x: Float64Array) => number, x0: Float64Array, o: Require
     let spread = 0;
     for (let k = 1; k <= n; k++)
       for (let i = 0; i < n; i++) spread = Math.max(spread, Math.abs(((simplex[k] as Float64Array)[i] as number) - ((simplex[0] as Float64Array)[i] as number)));
-    if (Math.abs(worst - best) <= o.ftol && spread <= o.xtol) {
+    if (Math.abs(worst - best) <= o.ftol * (Math.abs(best) + 1) && spread <= o.xtol) {
       converged = true;
       break;
     }
@@ -107,29 +107,102 @@ function nelderMead(f: (x: Float64Array) => number, x0: Float64Array, o: Require
   return { x: simplex[bestIdx] as Float64Array, value: values[bestIdx] as number, evaluations: evals, converged };
 }
 
+/**
+ * Newton steps on the parameters away from their bounds, with central-difference gradient and
+ * Hessian, each step accepted only if f decreases (halved up to 8 times otherwise). Nelder-Mead
+ * finds the basin cheaply but crawls over the last digits; Newton converges quadratically there.
+ */
+function polish(f: (x: Float64Array) => number, x0: Float64Array, f0: number, lower: ArrayLike<number>, upper?: ArrayLike<number>) {
+  let x = x0;
+  let fx = f0;
+  let evaluations = 0;
+  for (let iter = 0; iter < 6; iter++) {
+    const free = Array.from(x, (v, i) => i).filter((i) => (x[i] as number) - (lower[i] as number) > 1e-6 && (upper?.[i] === undefined || (upper[i] as number) - (x[i] as number) > 1e-6));
+    const m = free.length;
+    if (m === 0) break;
+    const h = free.map((i) => 1e-4 * Math.max(1, Math.abs(x[i] as number)));
+    const at = (moves: Array<[number, number]>) => {
+      const y = Float64Array.from(x);
+      for (const [k, d] of moves) y[free[k] as number] += d;
+      evaluations++;
+      return f(y);
+    };
+    const g = new Float64Array(m);
+    const hess = new Float64Array(m * m);
+    const plus: number[] = [];
+    const minus: number[] = [];
+    for (let a = 0; a < m; a++) {
+      plus[a] = at([[a, h[a] as number]]);
+      minus[a] = at([[a, -(h[a] as number)]]);
+      g[a] = ((plus[a] as number) - (minus[a] as number)) / (2 * (h[a] as number));
+      hess[a * m + a] = ((plus[a] as number) - 2 * fx + (minus[a] as number)) / (h[a] as number) ** 2;
+    }
+    for (let a = 0; a < m; a++)
+      for (let b = 0; b < a; b++) {
+        const ha = h[a] as number;
+        const hb = h[b] as number;
+        const v = (at([[a, ha], [b, hb]]) - at([[a, ha], [b, -hb]]) - at([[a, -ha], [b, hb]]) + at([[a, -ha], [b, -hb]])) / (4 * ha * hb);
+        hess[a * m + b] = hess[b * m + a] = v;
+      }
+    // Solve H d = -g by Cholesky; give up where H is not positive definite (a flat or saddle region).
+    const l = new Float64Array(m * m);
+    let pd = true;
+    for (let j = 0; j < m && pd; j++) {
+      let d = hess[j * m + j] as number;
+      for (let k = 0; k < j; k++) d -= (l[j * m + k] as number) ** 2;
+      if (!(d > 0)) pd = false;
+      else {
+        l[j * m + j] = Math.sqrt(d);
+        for (let i = j + 1; i < m; i++) {
+          let s = hess[i * m + j] as number;
+          for (let k = 0; k < j; k++) s -= (l[i * m + k] as number) * (l[j * m + k] as number);
+          l[i * m + j] = s / (l[j * m + j] as number);
+        }
+      }
+    }
+    if (!pd) break;
+    const d = Float64Array.from(g, (v) => -v);
+    for (let i = 0; i < m; i++) {
+      let s = d[i] as number;
+      for (let k = 0; k < i; k++) s -= (l[i * m + k] as number) * (d[k] as number);
+      d[i] = s / (l[i * m + i] as number);
+    }
+    for (let i = m - 1; i >= 0; i--) {
+      let s = d[i] as number;
+      for (let k = i + 1; k < m; k++) s -= (l[k * m + i] as number) * (d[k] as number);
+      d[i] = s / (l[i * m + i] as number);
+    }
+    let accepted = false;
+    for (let t = 1, tries = 0; tries < 8; tries++, t /= 2) {
+      const y = Float64Array.from(x);
+      free.forEach((i, a) => (y[i] += t * (d[a] as number)));
+      project(y, lower, upper);
+      const fy = f(y);
+      evaluations++;
+      if (fy < fx) {
+        const gain = fx - fy;
+        x = y;
+        fx = fy;
+        accepted = true;
+        if (gain <= 1e-14 * (Math.abs(fx) + 1)) return { x, value: fx, evaluations };
+        break;
+      }
+    }
+    if (!accepted) break;
+  }
+  return { x, value: fx, evaluations };
+}
+
 export function minimize(f: (x: Float64Array) => number, x0: ArrayLike<number>, options: MinimizeOptions): MinimizeResult {
   const o = {
     lower: options.lower,
     upper: options.upper,
     step: options.step ?? 0.25,
-    ftol: options.ftol ?? 1e-11,
-    xtol: options.xtol ?? 1e-9,
+    ftol: options.ftol ?? 1e-10,
+    xtol: options.xtol ?? 1e-7,
     maxEvaluations: options.maxEvaluations ?? 20_000,
   };
-  let x: Float64Array = Float64Array.from(x0);
-  let value = Infinity;
-  let evaluations = 0;
-  let converged = false;
-  let step = o.step;
-  for (let restart = 0; restart < 20 && evaluations < o.maxEvaluations; restart++) {
-    const r = nelderMead(f, x, { ...o, step }, o.maxEvaluations - evaluations);
-    evaluations += r.evaluations;
-    const improved = value - r.value;
-    x = r.x;
-    converged = r.converged;
-    if (r.value <= value) value = r.value;
-    if (restart > 0 && improved <= o.ftol) break;
-    step = Math.max(1e-3, step / 4);
-  }
-  return { x, value, evaluations, converged };
+  const nm = nelderMead(f, Float64Array.from(x0), o, o.maxEvaluations);
+  const polished = polish(f, nm.x, nm.value, o.lower, o.upper);
+  return { x: polished.x, value: polished.value, evaluations: nm.evaluations + polished.evaluations, converged: nm.converged };
 }

@@ -91,6 +91,9 @@ export class SparseCholesky {
   readonly #stack: Int32Array;
   readonly #mark: Int32Array;
   readonly #next: Int32Array;
+  /** Row patterns of L (below the diagonal), in the topological order the factorisation needs. */
+  readonly #rowPtr: Int32Array;
+  readonly #rowCols: Int32Array;
 
   /** `a` holds the full symmetric pattern (both triangles). */
   constructor(a: Csc, perm: Int32Array) {
@@ -148,12 +151,21 @@ export class SparseCholesky {
     this.#next = new Int32Array(n);
     this.#x = new Float64Array(n);
 
-    // Column counts of L from the row patterns (each row's pattern is a subtree of the etree).
+    // Row patterns of L (each a subtree of the etree), kept for every numeric factorisation, and
+    // from them the column counts.
+    const rowPtr = new Int32Array(n + 1);
+    const rows: Int32Array[] = [];
     const colCount = new Int32Array(n).fill(1);
     for (let k = 0; k < n; k++) {
       const top = this.#ereach(k);
-      for (let t = top; t < n; t++) colCount[this.#stack[t] as number]++;
+      const pattern = this.#stack.slice(top, n);
+      rows.push(pattern);
+      rowPtr[k + 1] = (rowPtr[k] as number) + pattern.length;
+      for (const i of pattern) colCount[i]++;
     }
+    this.#rowPtr = rowPtr;
+    this.#rowCols = new Int32Array(rowPtr[n] as number);
+    rows.forEach((pattern, k) => this.#rowCols.set(pattern, rowPtr[k] as number));
     this.lColPtr = new Int32Array(n + 1);
     for (let j = 0; j < n; j++) this.lColPtr[j + 1] = (this.lColPtr[j] as number) + (colCount[j] as number);
     const lnz = this.lColPtr[n] as number;
@@ -203,16 +215,15 @@ export class SparseCholesky {
       const q = fromA[p] as number;
       if (q >= 0) c[q] += aValues[p] as number;
     }
-    // Reset marks so ereach stamps are valid across factorisations.
-    this.#mark.fill(-1);
     const lp = this.lColPtr;
     const li = this.lRowIdx;
     const lx = this.lValues;
     const x = this.#x;
     const next = this.#next;
     for (let k = 0; k < n; k++) next[k] = lp[k] as number;
+    const rowPtr = this.#rowPtr;
+    const rowCols = this.#rowCols;
     for (let k = 0; k < n; k++) {
-      const top = this.#ereach(k);
       x[k] = 0;
       for (let p = this.#cColPtr[k] as number; p < (this.#cColPtr[k + 1] as number); p++) {
         const i = this.#cRowIdx[p] as number;
@@ -220,8 +231,8 @@ export class SparseCholesky {
       }
       let d = x[k] as number;
       x[k] = 0;
-      for (let t = top; t < n; t++) {
-        const i = this.#stack[t] as number;
+      for (let t = rowPtr[k] as number; t < (rowPtr[k + 1] as number); t++) {
+        const i = rowCols[t] as number;
         const lki = (x[i] as number) / (lx[lp[i] as number] as number);
         x[i] = 0;
         const end = next[i] as number;
