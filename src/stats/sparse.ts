@@ -94,6 +94,13 @@ export class SparseCholesky {
   /** Row patterns of L (below the diagonal), in the topological order the factorisation needs. */
   readonly #rowPtr: Int32Array;
   readonly #rowCols: Int32Array;
+  /**
+   * Where L's dense tail starts: columns tail..n-1 are full below the diagonal (in a rating study,
+   * the posts block: raters link every pair of posts they both rated). That block is factorised as
+   * a dense matrix, on contiguous rows, after its Schur complement is accumulated sparsely.
+   */
+  readonly tail: number;
+  readonly #dense: Float64Array;
 
   /** `a` holds the full symmetric pattern (both triangles). */
   constructor(a: Csc, perm: Int32Array) {
@@ -163,9 +170,21 @@ export class SparseCholesky {
       rowPtr[k + 1] = (rowPtr[k] as number) + pattern.length;
       for (const i of pattern) colCount[i]++;
     }
-    this.#rowPtr = rowPtr;
-    this.#rowCols = new Int32Array(rowPtr[n] as number);
-    rows.forEach((pattern, k) => this.#rowCols.set(pattern, rowPtr[k] as number));
+    // The dense tail: the longest run of last columns whose L columns are full (64 or more wide).
+    let tail = n;
+    while (tail > 0 && colCount[tail - 1] === n - tail + 1) tail--;
+    if (n - tail < 64) tail = n;
+    this.tail = tail;
+    this.#dense = new Float64Array(tail < n ? (n - tail) * (n - tail) : 0);
+    // Rows in the tail keep only their sparse part (columns before the tail) for the sparse phase.
+    const keptPtr = new Int32Array(n + 1);
+    const kept: number[] = [];
+    rows.forEach((pattern, k) => {
+      for (const i of pattern) if (k < tail || i < tail) kept.push(i);
+      keptPtr[k + 1] = kept.length;
+    });
+    this.#rowPtr = keptPtr;
+    this.#rowCols = Int32Array.from(kept);
     this.lColPtr = new Int32Array(n + 1);
     for (let j = 0; j < n; j++) this.lColPtr[j + 1] = (this.lColPtr[j] as number) + (colCount[j] as number);
     const lnz = this.lColPtr[n] as number;
@@ -223,6 +242,9 @@ export class SparseCholesky {
     for (let k = 0; k < n; k++) next[k] = lp[k] as number;
     const rowPtr = this.#rowPtr;
     const rowCols = this.#rowCols;
+    const tail = this.tail;
+    const m = n - tail;
+    const dense = this.#dense;
     for (let k = 0; k < n; k++) {
       x[k] = 0;
       for (let p = this.#cColPtr[k] as number; p < (this.#cColPtr[k + 1] as number); p++) {
@@ -242,10 +264,31 @@ export class SparseCholesky {
         li[q] = k;
         lx[q] = lki;
       }
-      if (!(d > 0)) return false;
-      const q = next[k]++;
-      li[q] = k;
-      lx[q] = Math.sqrt(d);
+      if (k < tail) {
+        if (!(d > 0)) return false;
+        const q = next[k]++;
+        li[q] = k;
+        lx[q] = Math.sqrt(d);
+      } else {
+        // Row k of the Schur complement S = C22 - L21 L21' (lower triangle, row-major).
+        const row = (k - tail) * m;
+        for (let j = tail; j < k; j++) {
+          dense[row + j - tail] = x[j] as number;
+          x[j] = 0;
+        }
+        dense[row + k - tail] = d;
+      }
+    }
+    if (m > 0) {
+      if (!denseCholesky(dense, m)) return false;
+      // Column j of the tail holds rows j..n-1, diagonal first.
+      for (let j = 0; j < m; j++) {
+        let q = lp[tail + j] as number;
+        for (let i = j; i < m; i++) {
+          li[q] = tail + i;
+          lx[q++] = dense[i * m + j] as number;
+        }
+      }
     }
     return true;
   }
@@ -290,3 +333,34 @@ export class SparseCholesky {
   }
 }
 
+
+/**
+ * In-place lower Cholesky factor of a dense m x m matrix whose lower triangle is given row-major;
+ * row-oriented (each entry a dot product of two contiguous rows), four accumulators per dot.
+ */
+function denseCholesky(a: Float64Array, m: number): boolean {
+  for (let i = 0; i < m; i++) {
+    const ri = i * m;
+    for (let j = 0; j <= i; j++) {
+      const rj = j * m;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      let k = 0;
+      for (; k + 3 < j; k += 4) {
+        s0 += (a[ri + k] as number) * (a[rj + k] as number);
+        s1 += (a[ri + k + 1] as number) * (a[rj + k + 1] as number);
+        s2 += (a[ri + k + 2] as number) * (a[rj + k + 2] as number);
+        s3 += (a[ri + k + 3] as number) * (a[rj + k + 3] as number);
+      }
+      for (; k < j; k++) s0 += (a[ri + k] as number) * (a[rj + k] as number);
+      const v = (a[ri + j] as number) - (s0 + s1 + s2 + s3);
+      if (i === j) {
+        if (!(v > 0)) return false;
+        a[ri + i] = Math.sqrt(v);
+      } else a[ri + j] = v / (a[rj + j] as number);
+    }
+  }
+  return true;
+}
