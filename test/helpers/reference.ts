@@ -1,10 +1,13 @@
-/** The R reference fits in ../shared/reference/lmm (lme4 1.1-31, lmerTest 3.1-3, emmeans 1.8.4). */
+/**
+ * The R reference fits (lme4 1.1-31, lmerTest 3.1-3, emmeans 1.8.4), kept in test/reference/lmm so
+ * the tests run on any clone; a copy of the project's shared/reference/lmm (a test checks they match).
+ */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseTable } from '../../src/corpus/table.js';
 import type { DataFrame } from '../../src/stats/design.js';
 
-export const REFERENCE_DIR = path.resolve(process.env.EMPATHY_LAB_REFERENCE ?? '../shared/reference/lmm');
+export const REFERENCE_DIR = path.resolve(process.env.EMPATHY_LAB_REFERENCE ?? path.join(import.meta.dirname, '../reference/lmm'));
 
 export interface ReferenceModel {
   formula: string;
