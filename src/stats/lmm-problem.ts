@@ -248,31 +248,18 @@ export class LmmProblem {
     this.chol = new SparseCholesky(this.ztz, perm);
   }
 
-  /** Lambda' v for v in u-space (original order). */
-  lambdaTransposeTimes(theta: ArrayLike<number>, v: ArrayLike<number>, out: Float64Array = new Float64Array(this.q)): Float64Array {
+  /** Lambda v, or Lambda' v with `transposed`, for v in u-space (original order). */
+  applyLambda(theta: ArrayLike<number>, v: ArrayLike<number>, transposed: boolean, out: Float64Array = new Float64Array(this.q)): Float64Array {
     for (const b of this.blocks) {
       const t = blockFactor(b, theta);
+      const r = b.r;
       for (let lev = 0; lev < b.levels.length; lev++) {
-        const base = b.offset + lev * b.r;
-        for (let i = 0; i < b.r; i++) {
+        const base = b.offset + lev * r;
+        for (let i = 0; i < r; i++) {
           let s = 0;
-          for (let i2 = i; i2 < b.r; i2++) s += (t[i2 * b.r + i] as number) * (v[base + i2] as number);
-          out[base + i] = s;
-        }
-      }
-    }
-    return out;
-  }
-
-  /** Lambda v for v in u-space. */
-  lambdaTimes(theta: ArrayLike<number>, v: ArrayLike<number>, out = new Float64Array(this.q)): Float64Array {
-    for (const b of this.blocks) {
-      const t = blockFactor(b, theta);
-      for (let lev = 0; lev < b.levels.length; lev++) {
-        const base = b.offset + lev * b.r;
-        for (let i = 0; i < b.r; i++) {
-          let s = 0;
-          for (let j = 0; j <= i; j++) s += (t[i * b.r + j] as number) * (v[base + j] as number);
+          // T is lower triangular: row i of T' is column i of T (entries i..r-1); row i of T is 0..i.
+          if (transposed) for (let k = i; k < r; k++) s += (t[k * r + i] as number) * (v[base + k] as number);
+          else for (let k = 0; k <= i; k++) s += (t[i * r + k] as number) * (v[base + k] as number);
           out[base + i] = s;
         }
       }
@@ -344,8 +331,8 @@ export class LmmProblem {
     const ldL2 = this.chol.logDet();
     const lam = exact ? undefined : this.#scratchLam;
     const out = (k: number) => (exact ? new Float64Array(q) : (this.#scratch[k] as Float64Array));
-    const cu = this.chol.forward(this.lambdaTransposeTimes(theta, this.zty, lam), out(p));
-    const rzx = this.ztx.map((col, j) => this.chol.forward(this.lambdaTransposeTimes(theta, col, lam), out(j)));
+    const cu = this.chol.forward(this.applyLambda(theta, this.zty, true, lam), out(p));
+    const rzx = this.ztx.map((col, j) => this.chol.forward(this.applyLambda(theta, col, true, lam), out(j)));
     // R_X'R_X = X'X - RZX'RZX
     const m = new Float64Array(p * p);
     for (let i = 0; i < p; i++)
@@ -384,7 +371,7 @@ export class LmmProblem {
       for (let k = 0; k < q; k++) w[k] -= (col[k] as number) * bj;
     });
     const u = this.chol.backward(w);
-    const b = this.lambdaTimes(theta, u);
+    const b = this.applyLambda(theta, u, false);
     let r2 = 0;
     for (let k = 0; k < q; k++) r2 += (u[k] as number) ** 2;
     const fitted = new Float64Array(this.n);

@@ -203,7 +203,7 @@ export function fitLmm(formulaText: string, data: DataFrame, options: FitOptions
   const logLik = -crit / 2;
 
   // Conditional modes b = Lambda u, per term and level.
-  const b = problem.lambdaTimes(theta, e.u);
+  const b = problem.applyLambda(theta, e.u, false);
   const ranef = blocks.map((bl) => ({ group: bl.group, names: bl.names, levels: bl.levels, values: b.slice(bl.offset, bl.offset + bl.levels.length * bl.r) }));
 
   const singular = blocks.some((b) => {
