@@ -78,3 +78,29 @@ export function hessian(f: (x: Float64Array) => number, x: Float64Array): Float6
     }
   return h;
 }
+
+/**
+ * Gradient and Hessian by plain central differences with step `delta` (lme4's deriv12), for the
+ * convergence check, which needs no Richardson accuracy.
+ */
+export function centralDerivatives(f: (x: Float64Array) => number, x: Float64Array, delta = 1e-4): { gradient: Float64Array; hessian: Float64Array } {
+  const k = x.length;
+  const f0 = f(x);
+  const g = new Float64Array(k);
+  const h = new Float64Array(k * k);
+  const up = new Float64Array(k);
+  const down = new Float64Array(k);
+  for (let i = 0; i < k; i++) {
+    up[i] = f(shifted(x, [[i, delta]]));
+    down[i] = f(shifted(x, [[i, -delta]]));
+    g[i] = ((up[i] as number) - (down[i] as number)) / (2 * delta);
+    h[i * k + i] = ((up[i] as number) - 2 * f0 + (down[i] as number)) / (delta * delta);
+    for (let j = 0; j < i; j++) {
+      const pp = f(shifted(x, [[i, delta], [j, delta]]));
+      const mm = f(shifted(x, [[i, -delta], [j, -delta]]));
+      // f(x+di+dj) + f(x-di-dj) - 2 f0 = delta^2 (H_ii + H_jj + 2 H_ij)
+      h[i * k + j] = h[j * k + i] = ((pp + mm - 2 * f0) / (delta * delta) - (h[i * k + i] as number) - (h[j * k + j] as number)) / 2;
+    }
+  }
+  return { gradient: g, hessian: h };
+}

@@ -4,11 +4,11 @@
  * the REML criterion or deviance, information criteria, conditional modes, and convergence and
  * singularity diagnostics.
  */
-import { cholesky, dense, inverseFromCholesky, type Dense } from './dense.js';
+import { cholesky, dense, inverseFromCholesky, solveLowerTransposed, type Dense } from './dense.js';
 import { buildFrame, frameVariablesUsedAsFactors, groupingFactor, modelMatrix, type DataFrame, type Frame } from './design.js';
 import { StatsInputError } from './errors.js';
 import { formulaVariables, parseFormula, type Formula } from './formula.js';
-import { gradient } from './derivatives.js';
+import { centralDerivatives } from './derivatives.js';
 import { blockFactor, LmmProblem, profiledDeviance, thetaLength, thetaLowerBounds, type RandomBlock } from './lmm-problem.js';
 import { minimize } from './optimize.js';
 import { satterthwaiteDf, satterthwaiteSetup, type Satterthwaite } from './satterthwaite.js';
@@ -213,13 +213,25 @@ export function fitLmm(formulaText: string, data: DataFrame, options: FitOptions
     return false;
   });
   if (singular) warnings.push('boundary (singular) fit: see help("isSingular")');
-  // lme4's check: the gradient at the optimum of the interior parameters should vanish.
-  const interior = Array.from(theta, (v, i) => (lower[i] === 0 ? v > 1e-4 : true));
-  const grad = gradient((th) => problem.deviance(th, reml, true), theta);
-  const maxGrad = Math.max(0, ...Array.from(grad, (g, i) => (interior[i] ? Math.abs(g) : 0)));
+  // lme4's check (checkConv): the gradient of the interior parameters, scaled by the Cholesky factor
+  // of the Hessian, should vanish; where the Hessian is not positive definite, the smaller of the
+  // scaled and raw gradients is used.
+  const free = Array.from(theta, (_, i) => i).filter((i) => (lower[i] === 0 ? (theta[i] as number) > 1e-4 : true));
+  let maxGrad = 0;
+  if (free.length > 0 && options.theta === undefined) {
+    const sub = (y: Float64Array) => {
+      const th = Float64Array.from(theta);
+      free.forEach((i, a) => (th[i] = y[a] as number));
+      return problem.deviance(th, reml);
+    };
+    const { gradient: g, hessian: h } = centralDerivatives(sub, Float64Array.from(free, (i) => theta[i] as number));
+    const l = cholesky(dense(free.length, free.length, h), 0);
+    // R = chol(H) is upper (H = R'R = L L'), and solve(R, g) is L'^{-1} g.
+    const scaled = l ? solveLowerTransposed(l, Float64Array.from(g)) : g;
+    maxGrad = Math.max(...Array.from(scaled, (v, a) => Math.min(Math.abs(v), Math.abs(g[a] as number))));
+  }
   const converged = options.theta !== undefined || (result.converged && maxGrad < 0.002);
   if (!converged) warnings.push(`Model failed to converge with max|grad| = ${maxGrad.toPrecision(3)} after ${result.evaluations} evaluations`);
-
 
   let satt: Satterthwaite | undefined;
   const satterthwaite = () => (satt ??= satterthwaiteSetup(problem, theta, sigma, reml));
