@@ -7,6 +7,7 @@ import { isUserError } from '../errors.js';
 import { StatsInputError } from '../stats/errors.js';
 import { consoleOutput, type Output } from './output.js';
 import { registerDb } from './db.js';
+import { registerFeatures } from './features.js';
 import { registerFit } from './fit.js';
 import { registerDemo } from './demo.js';
 import { registerImport } from './import.js';
@@ -24,7 +25,7 @@ export function buildProgram(output: Output): Command {
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => output.out(s.trimEnd()), writeErr: (s) => output.err(s.trimEnd()) })
     .exitOverride();
-  for (const register of [registerInit, registerDemo, registerImport, registerLint, registerStatus, registerFit, registerSchema, registerDb]) {
+  for (const register of [registerInit, registerDemo, registerImport, registerLint, registerStatus, registerFeatures, registerFit, registerSchema, registerDb]) {
     register(program, output);
   }
   return program;

@@ -183,14 +183,19 @@ export function cellWhere(table: Table, record: TableRecord, column: string): st
 }
 
 /** Throws a one-line error if a mapped column is missing from the header, listing what is there. */
-export function requireColumns(table: Table, mapping: Readonly<Record<string, string | undefined>>, flag = '--columns'): void {
+export function requireColumns(
+  table: Table,
+  mapping: Readonly<Record<string, string | undefined>>,
+  flag = '--columns',
+  fixFor: (role: string) => string = (role) => `map it with ${flag} ${role}=NAME or in the manifest's corpus section`,
+): void {
   for (const [role, column] of Object.entries(mapping)) {
     if (column === undefined) continue;
     if (!table.columns.includes(column)) {
       throw new UserError(
         `no column "${column}" for the ${role} (the columns are: ${table.columns.join(', ')})`,
         `${table.file}:1`,
-        `map it with ${flag} ${role}=NAME or in the manifest's corpus section`,
+        fixFor(role),
       );
     }
   }

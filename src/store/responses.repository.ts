@@ -32,3 +32,19 @@ export async function countResponsesBySource(
     .execute();
   return rows.map((r) => ({ source: r.source, condition: r.condition, responses: Number(r.n) }));
 }
+
+/** Original (non-variant) replies with text, joined to their post, in a stable order. */
+export function listResponsesWithPosts(db: Db, studyId: string) {
+  return db
+    .selectFrom('responses as r')
+    .innerJoin('posts as p', 'p.id', 'r.post_id')
+    .select(['r.id as id', 'p.external_id as post', 'p.domain as domain', 'r.source as source', 'r.condition as condition', 'r.sample_index as sample', 'r.text as text'])
+    .where('r.study_id', '=', studyId)
+    .where('r.variant', '=', '')
+    .where('r.text', '!=', '')
+    .orderBy('p.external_id')
+    .orderBy('r.source')
+    .orderBy('r.condition')
+    .orderBy('r.sample_index')
+    .execute();
+}

@@ -1,0 +1,112 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { readTable, requireColumns, toCsv } from '../corpus/table.js';
+import { UserError } from '../errors.js';
+import { BATTERY, extractFeatures } from '../language/features.js';
+import { compareGroups, type GroupComparison } from '../stats/compare-groups.js';
+import type { Adjustment } from '../stats/emmeans.js';
+import { listResponsesWithPosts } from '../store/responses.repository.js';
+import { json, type Output } from './output.js';
+import { withStudy, type StudyOptions } from './study-context.js';
+
+interface FeaturesOptions extends StudyOptions {
+  data?: string;
+  text: string;
+  group: string;
+  unit?: string;
+  id: string;
+  out?: string;
+  reference?: string;
+  adjust: string;
+  json?: boolean;
+}
+
+interface TextRow {
+  readonly id: string;
+  readonly group: string;
+  readonly unit: string | undefined;
+  readonly text: string;
+}
+
+async function rowsFromFile(o: FeaturesOptions): Promise<TextRow[]> {
+  const t = await readTable(path.resolve(o.data as string), { label: o.data as string });
+  requireColumns(t, { text: o.text, group: o.group, unit: o.unit }, '', (role) => `name the right column with --${role} NAME`);
+  return t.records.map((r, i) => ({
+    id: t.columns.includes(o.id) ? (r.values[o.id] as string) : String(i + 1),
+    group: r.values[o.group] as string,
+    unit: o.unit ? (r.values[o.unit] as string) : undefined,
+    text: r.values[o.text] as string,
+  }));
+}
+
+function comparisonTable(name: string, c: GroupComparison): string {
+  const means = c.groups.map((g) => `${g.group} ${g.mean.toFixed(4)} (${g.sd.toFixed(4)})`).join('  ');
+  const pairs = c.ols.map((p, i) => {
+    const m = c.mixed?.[i];
+    return `${p.contrast}: b ${p.b.toFixed(4)}, p ${p.p.toPrecision(2)}${m ? `; mixed b ${m.b.toFixed(4)}, p ${m.p.toPrecision(2)}` : ''}`;
+  });
+  return [`${name}: ${means}`, ...pairs.map((p) => `  ${p}`)].join('\n');
+}
+
+export function registerFeatures(program: Command, output: Output): void {
+  program
+    .command('features')
+    .summary('style features of every reply, and how sources differ on each')
+    .description(
+      'Computes the style battery (word and sentence counts, pronoun classes, question and exclamation marks, emojis,\n' +
+        'positive and negative emotion words, readability, and the empathy categories) for every reply of a study, or for\n' +
+        'every row of a CSV/JSONL of texts, writes them to a file, and compares sources on each feature: mean (SD) per source,\n' +
+        'and every pair by OLS and by a mixed model with the post as a random intercept (p adjusted with --adjust).',
+    )
+    .argument('[dir]', 'study folder', '.')
+    .option('--study <file>', 'study manifest (instead of the folder)')
+    .option('--db <url>', 'database: a SQLite file or postgres:// URL')
+    .option('--data <file>', 'a CSV or JSONL of texts instead of a study')
+    .option('--text <column>', 'with --data: the text column', 'text')
+    .option('--group <column>', 'with --data: the column naming the source', 'source')
+    .option('--unit <column>', 'with --data: the column naming the post (for the mixed model)')
+    .option('--id <column>', 'with --data: an id column kept in the output', 'id')
+    .option('--out <file>', 'where to write per-reply features (.csv or .jsonl)', 'features.csv')
+    .option('--reference <group>', 'the first group (default: human when present)')
+    .option('--adjust <method>', 'p adjustment across pairs: holm, tukey, bonferroni, none', 'holm')
+    .option('--json', 'print the comparisons as JSON')
+    .addHelpText('after', '\nExamples:\n  $ empathy-lab features examples/demo --out demo-features.csv\n  $ empathy-lab features --data replies.csv --text reply --group model --unit post_id --json')
+    .action(async (dir: string, o: FeaturesOptions) => {
+      if (!['holm', 'tukey', 'bonferroni', 'none'].includes(o.adjust)) throw new UserError(`unknown adjustment "${o.adjust}"`, '--adjust', 'use holm, tukey, bonferroni or none');
+      const rows: TextRow[] = o.data
+        ? await rowsFromFile(o)
+        : await withStudy(dir, o, async ({ store, row }) =>
+            (await listResponsesWithPosts(store.db, row.id)).map((r) => ({
+              id: r.id,
+              group: r.condition === 'base' ? r.source : `${r.source}/${r.condition}`,
+              unit: r.post,
+              text: r.text,
+            })),
+          );
+      if (rows.length === 0) throw new UserError('no replies to analyse', o.data ?? dir, 'import or generate replies first');
+      const features = rows.map((r) => extractFeatures(r.text));
+      const names = BATTERY.map((b) => b.name);
+      const outRows = rows.map((r, i) => ({ id: r.id, group: r.group, unit: r.unit ?? '', ...(features[i] as Record<string, number>) }));
+      await writeFile(o.out as string, (o.out as string).endsWith('.jsonl') ? `${outRows.map((r) => JSON.stringify(r)).join('\n')}\n` : toCsv(['id', 'group', 'unit', ...names], outRows));
+
+      const groups = [...new Set(rows.map((r) => r.group))];
+      const comparisons: Record<string, GroupComparison> = {};
+      if (groups.length >= 2) {
+        const reference = o.reference ?? (groups.includes('human') ? 'human' : undefined);
+        const units = rows.every((r) => r.unit !== undefined) ? rows.map((r) => r.unit as string) : undefined;
+        for (const name of names) {
+          comparisons[name] = compareGroups(
+            features.map((f) => f[name] as number),
+            rows.map((r) => r.group),
+            { ...(units ? { units } : {}), ...(reference ? { reference } : {}), adjust: o.adjust as Adjustment },
+          );
+        }
+      }
+      if (o.json) return output.out(json({ features: o.out, replies: rows.length, comparisons }));
+      output.out(`wrote ${rows.length} replies x ${names.length} features to ${o.out}`);
+      if (groups.length < 2) return output.out('one source only: no comparisons');
+      output.out(`\nmean (SD) per source; pairs by OLS and by a mixed model with a random intercept per post (p: ${o.adjust})\n`);
+      output.out(Object.entries(comparisons).map(([n, c]) => comparisonTable(n, c)).join('\n'));
+    });
+}
