@@ -62,3 +62,18 @@ describe('compareGroups', () => {
     expect(Math.min(...c.ols.map((p) => p.p))).toBeCloseTo(Math.min(1, 3 * (sorted[0] as number)), 12);
   });
 });
+
+describe('compareGroups mixed pairs against lmerTest + emmeans (Holm)', () => {
+  const mixedRef = JSON.parse(readFileSync(path.join(dir, 'features.mixed.reference.json'), 'utf8'));
+  it('reproduces estimate, SE, Satterthwaite df, t and Holm-adjusted p', () => {
+    const c = compareGroups(value, source, { reference: 'human', units: post, adjust: 'holm' });
+    c.mixed?.forEach((p, i) => {
+      const r = mixedRef.pairs_holm[i];
+      expect(p.contrast).toBe(r.contrast);
+      expect(Math.abs(p.b - r.b) / Math.abs(r.b)).toBeLessThan(1e-4);
+      expect(Math.abs(p.se - r.se) / r.se).toBeLessThan(1e-4);
+      expect(Math.abs(p.df - r.df) / r.df).toBeLessThan(1e-3);
+      expect(Math.abs(p.p - r.p) / r.p).toBeLessThan(1e-3);
+    });
+  });
+});
