@@ -1,0 +1,103 @@
+/**
+ * Multinomial logistic regression with an L2 (ridge) penalty, with glmnet's objective (Friedman,
+ * Hastie & Tibshirani 2010; alpha = 0):
+ *
+ *   minimise  -(1/N) sum_i log p(y_i | x_i)  +  (lambda / 2) sum_k |beta_k|^2,
+ *   p(k | x) = exp(b0_k + x' beta_k) / sum_j exp(b0_j + x' beta_j),
+ *
+ * with one coefficient vector per class and unpenalised intercepts, centred to sum to zero (the
+ * objective does not identify their common level). Solved by L-BFGS.
+ */
+import { StatsInputError } from './errors.js';
+import { lbfgs } from './lbfgs.js';
+
+export interface MultinomialFit {
+  readonly classes: readonly string[];
+  readonly p: number;
+  readonly intercepts: Float64Array;
+  /** K x p, row-major: class k's weights. */
+  readonly weights: Float64Array;
+  readonly lambda: number;
+  readonly converged: boolean;
+  readonly iterations: number;
+}
+
+/** `x` is n x p row-major; `y` holds class indices into `classes`. */
+export function fitMultinomial(x: Float64Array, y: Int32Array, classes: readonly string[], p: number, lambda: number): MultinomialFit {
+  const n = y.length;
+  const k = classes.length;
+  if (k < 2) throw new StatsInputError('a classifier needs at least two classes', 'labels', 'give replies from two or more sources');
+  if (!(lambda > 0)) throw new StatsInputError('lambda must be positive', 'lambda', 'use a small positive penalty such as 1/N');
+  const width = p + 1; // per class: intercept, then weights
+  const eta = new Float64Array(k);
+  const objective = (theta: Float64Array, grad: Float64Array): number => {
+    grad.fill(0);
+    let loss = 0;
+    for (let i = 0; i < n; i++) {
+      let max = -Infinity;
+      for (let c = 0; c < k; c++) {
+        let v = theta[c * width] as number;
+        for (let j = 0; j < p; j++) v += (theta[c * width + 1 + j] as number) * (x[i * p + j] as number);
+        eta[c] = v;
+        if (v > max) max = v;
+      }
+      let sum = 0;
+      for (let c = 0; c < k; c++) sum += Math.exp((eta[c] as number) - max);
+      const logSum = max + Math.log(sum);
+      const yi = y[i] as number;
+      loss -= (eta[yi] as number) - logSum;
+      for (let c = 0; c < k; c++) {
+        const r = Math.exp((eta[c] as number) - logSum) - (c === yi ? 1 : 0);
+        grad[c * width] += r / n;
+        for (let j = 0; j < p; j++) grad[c * width + 1 + j] += (r * (x[i * p + j] as number)) / n;
+      }
+    }
+    let penalty = 0;
+    for (let c = 0; c < k; c++)
+      for (let j = 0; j < p; j++) {
+        const w = theta[c * width + 1 + j] as number;
+        penalty += w * w;
+        grad[c * width + 1 + j] += lambda * w;
+      }
+    return loss / n + (lambda / 2) * penalty;
+  };
+  const result = lbfgs(objective, new Float64Array(k * width), { gtol: 1e-10 });
+  const intercepts = Float64Array.from({ length: k }, (_, c) => result.x[c * width] as number);
+  const mean = intercepts.reduce((s, v) => s + v, 0) / k;
+  for (let c = 0; c < k; c++) intercepts[c] -= mean;
+  const weights = new Float64Array(k * p);
+  for (let c = 0; c < k; c++) for (let j = 0; j < p; j++) weights[c * p + j] = result.x[c * width + 1 + j] as number;
+  return { classes, p, intercepts, weights, lambda, converged: result.converged, iterations: result.iterations };
+}
+
+/** Class probabilities, n x K row-major. */
+export function predictProbabilities(fit: MultinomialFit, x: Float64Array): Float64Array {
+  const k = fit.classes.length;
+  const p = fit.p;
+  const n = x.length / p;
+  const out = new Float64Array(n * k);
+  for (let i = 0; i < n; i++) {
+    let max = -Infinity;
+    for (let c = 0; c < k; c++) {
+      let v = fit.intercepts[c] as number;
+      for (let j = 0; j < p; j++) v += (fit.weights[c * p + j] as number) * (x[i * p + j] as number);
+      out[i * k + c] = v;
+      if (v > max) max = v;
+    }
+    let sum = 0;
+    for (let c = 0; c < k; c++) sum += out[i * k + c] = Math.exp((out[i * k + c] as number) - max);
+    for (let c = 0; c < k; c++) out[i * k + c] = (out[i * k + c] as number) / sum;
+  }
+  return out;
+}
+
+export function predictClasses(fit: MultinomialFit, x: Float64Array): Int32Array {
+  const k = fit.classes.length;
+  const probs = predictProbabilities(fit, x);
+  const n = probs.length / k;
+  return Int32Array.from({ length: n }, (_, i) => {
+    let best = 0;
+    for (let c = 1; c < k; c++) if ((probs[i * k + c] as number) > (probs[i * k + best] as number)) best = c;
+    return best;
+  });
+}
