@@ -50,3 +50,20 @@ export function ratingsLong(db: Db, studyId: string) {
     .orderBy('r.scale')
     .execute();
 }
+
+/** Mean rating per response and scale (every rating counted; exclusions come with the analysis). */
+export async function meanRatingsByResponse(db: Db, studyId: string): Promise<Map<string, Map<string, number>>> {
+  const rows = await db
+    .selectFrom('ratings')
+    .select(['response_id', 'scale', db.fn.avg<number | string>('value').as('mean')])
+    .where('study_id', '=', studyId)
+    .groupBy(['response_id', 'scale'])
+    .execute();
+  const out = new Map<string, Map<string, number>>();
+  for (const r of rows) {
+    const byScale = out.get(r.scale) ?? new Map<string, number>();
+    byScale.set(r.response_id, Number(r.mean));
+    out.set(r.scale, byScale);
+  }
+  return out;
+}
