@@ -13,7 +13,7 @@ import { withStudy } from './study-context.js';
 export function registerDemo(program: Command, output: Output): void {
   program
     .command('demo')
-    .summary('run the pipeline offline on the bundled demo study')
+    .summary('copy, import and show the bundled demo study (offline, no keys)')
     .description(
       'Copies the bundled demo study (examples/demo) to a working folder, imports its corpus and shows what it holds.\n' +
         'Needs no network and no keys. Running it again reuses the folder (imports are idempotent).',

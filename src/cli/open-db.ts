@@ -5,7 +5,7 @@
 import { displayPath } from '../paths.js';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { UserError } from '../errors.js';
 import { migrateToLatest, type MigrationReport } from '../store/migrate.js';
@@ -57,6 +57,20 @@ export async function openDb(spec: string | undefined, studyDir: string): Promis
     dialect = 'sqlite';
   }
   let migrations: MigrationReport;
+  try {
+    await sql`select 1`.execute(db);
+  } catch (err) {
+    await db.destroy();
+    // Network errors say most by their code (ECONNREFUSED); server errors by their message.
+    const code = (err as { code?: string }).code;
+    const detail = code && /^E[A-Z]+$/.test(code) ? code : (err as Error).message;
+    throw new UserError(
+      `cannot connect to the database (${detail})`,
+      label,
+      dialect === 'postgres' ? 'check that the Postgres server is running and the URL (host, port, user, database) is right' : 'check the --db path',
+      { cause: err },
+    );
+  }
   try {
     migrations = await migrateToLatest(db as Kysely<unknown>);
   } catch (err) {

@@ -161,7 +161,7 @@ export async function readTable(file: string, options: { format?: TableFormat; l
     bytes = await readFile(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new UserError(code === 'ENOENT' ? 'no such file' : `cannot read the file (${code})`, label, 'check the path (relative paths are resolved against the study folder)', { cause: err });
+    throw new UserError(code === 'ENOENT' ? 'no such file' : `cannot read the file (${code})`, label, 'check the path (paths in study.yaml are relative to the study folder, paths on the command line to the current folder)', { cause: err });
   }
   return parseTable(bytes, formatOf(file, options.format), label);
 }

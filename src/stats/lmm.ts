@@ -109,7 +109,7 @@ function buildBlocks(frame: Frame, formula: Formula): RandomBlock[] {
     const r = mm.names.length;
     if (g.levels.length >= frame.n) {
       throw new StatsInputError(
-        `the grouping factor ${g.name} has ${g.levels.length} levels for ${frame.n} observations, so its random effects cannot be told apart from the residual`,
+        `the grouping factor ${g.name} has ${g.levels.length} level${g.levels.length === 1 ? '' : 's'} for ${frame.n} observation${frame.n === 1 ? '' : 's'}, so its random effects cannot be told apart from the residual`,
         `(… | ${g.name})`,
         'remove the term, or check that the data have several observations per level',
       );

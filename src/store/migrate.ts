@@ -24,7 +24,7 @@ export async function migrateToLatest(db: Kysely<unknown>): Promise<MigrationRep
   const failed = results.find((r) => r.status === 'Error');
   if (error) {
     throw new UserError(
-      `database migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`,
+      `${failed ? `database migration ${failed.migrationName}` : 'migrating the database'} failed: ${error instanceof Error ? error.message : String(error)}`,
       undefined,
       'check that --db points to an empathy-lab database that this version can upgrade',
       { cause: error },

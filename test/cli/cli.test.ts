@@ -122,3 +122,11 @@ describe('empathy-lab CLI', async () => {
   });
 
 });
+
+describe('database errors', () => {
+  it('an unreachable Postgres server is a one-line connection error, not a migration error', async () => {
+    const r = await cli('db', 'migrate', '--db', 'postgres://nobody@127.0.0.1:1/none');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('empathy-lab: postgres://nobody@127.0.0.1:1/none: cannot connect to the database (ECONNREFUSED); check that the Postgres server is running and the URL (host, port, user, database) is right');
+  });
+});
