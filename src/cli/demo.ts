@@ -9,13 +9,15 @@ import { packageRoot } from './init.js';
 import type { Output } from './output.js';
 import { printStatus } from './status.js';
 import { withStudy } from './study-context.js';
+import { generateForStudy, summaryTable } from './generate.js';
 
 export function registerDemo(program: Command, output: Output): void {
   program
     .command('demo')
-    .summary('copy, import and show the bundled demo study (offline, no keys)')
+    .summary('copy, import, generate (eliza) and show the bundled demo study (offline, no keys)')
     .description(
-      'Copies the bundled demo study (examples/demo) to a working folder, imports its corpus and shows what it holds.\n' +
+      'Copies the bundled demo study (examples/demo) to a working folder, imports its corpus, generates replies with the\n' +
+        'offline eliza baseline, and shows what the study holds.\n' +
         'Needs no network and no keys. Running it again reuses the folder (imports are idempotent).',
     )
     .option('--out <dir>', 'working folder', 'empathy-lab-demo')
@@ -33,9 +35,12 @@ export function registerDemo(program: Command, output: Output): void {
       await withStudy(o.out, { db: o.db }, async (s) => {
         const results = await runImports(s.store.db, { study: s.loaded.study, studyId: s.row.id, contentHash: s.hashes.content }, importJobs(s.loaded.study, s.loaded.dir, { alias: [] }));
         for (const r of results) output.out(`imported ${r.kind} from ${r.file}: ${r.inserted} new, ${r.unchanged} already there`);
+        output.out('\ngenerating replies with the offline eliza baseline:');
+        output.out(summaryTable(await generateForStudy(s, output)));
         output.out('');
         await printStatus(s, output);
       });
-      output.out(`\nnext: empathy-lab lint ${o.out}   (the corpus checks)`);
+      output.out(`\nnext: empathy-lab features ${o.out}   (style of each source)`);
+      output.out(`      empathy-lab classify ${o.out}   (which source wrote this?)`);
     });
 }

@@ -10,6 +10,7 @@ import { registerClassify } from './classify.js';
 import { registerDb } from './db.js';
 import { registerFeatures } from './features.js';
 import { registerFit } from './fit.js';
+import { registerGenerate } from './generate.js';
 import { registerDemo } from './demo.js';
 import { registerImport } from './import.js';
 import { registerInit } from './init.js';
@@ -26,7 +27,7 @@ export function buildProgram(output: Output): Command {
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => output.out(s.trimEnd()), writeErr: (s) => output.err(s.trimEnd()) })
     .exitOverride();
-  for (const register of [registerInit, registerDemo, registerImport, registerLint, registerStatus, registerFeatures, registerClassify, registerFit, registerSchema, registerDb]) {
+  for (const register of [registerInit, registerDemo, registerImport, registerLint, registerGenerate, registerStatus, registerFeatures, registerClassify, registerFit, registerSchema, registerDb]) {
     register(program, output);
   }
   return program;

@@ -1,0 +1,86 @@
+import type { Command } from 'commander';
+import { UserError } from '../errors.js';
+import { elizaProvider } from '../generate/providers/eliza-provider.js';
+import type { Provider } from '../generate/provider.js';
+import { planGeneration, runGeneration, type UnitTally } from '../generate/runner.js';
+import type { Study } from '../study/schema.js';
+import { countPostsByDomain } from '../store/posts.repository.js';
+import { json, Progress, table, type Output } from './output.js';
+import { withStudy, type OpenStudy, type StudyOptions } from './study-context.js';
+
+interface GenerateOptions extends StudyOptions {
+  source?: string;
+  dryRun?: boolean;
+  json?: boolean;
+}
+
+/** The concrete provider of each selected model source (constructed here, in the composition root). */
+export function providersFor(study: Study, only?: ReadonlySet<string>): Map<string, Provider> {
+  const out = new Map<string, Provider>();
+  for (const s of study.sources) {
+    if (s.kind !== 'model' || (only && !only.has(s.id))) continue;
+    if (s.provider === 'eliza') out.set(s.id, elizaProvider({ min: study.generation.min_words, max: study.generation.max_words }));
+    else {
+      throw new UserError(
+        `provider "${s.provider}" (source ${s.id}) is not available in this version of empathy-lab yet; only the offline eliza provider is`,
+        `sources[${study.sources.indexOf(s)}].provider`,
+        `leave the source out with --source, or import its replies as a wide file (provider: imported)`,
+      );
+    }
+  }
+  return out;
+}
+
+const median = (xs: number[]) => (xs.length === 0 ? 0 : [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] as number);
+
+export async function generateForStudy(s: OpenStudy, output: Output, only?: ReadonlySet<string>): Promise<UnitTally[]> {
+  const plans = await planGeneration(s.loaded.study, s.loaded.dir, only);
+  const providers = providersFor(s.loaded.study, only);
+  const posts = (await countPostsByDomain(s.store.db, s.row.id)).reduce((n, d) => n + d.posts, 0);
+  const units = plans.reduce((n, p) => n + posts * p.source.samples, 0);
+  const progress = units >= 50 ? new Progress(output, 'generating', units) : undefined;
+  return runGeneration({ db: s.store.db, study: s.loaded.study, studyId: s.row.id, contentHash: s.hashes.content, plans, providers, onUnit: () => progress?.tick() });
+}
+
+export function summaryTable(tallies: readonly UnitTally[]): string {
+  return table(
+    ['source', 'condition', 'done', 'already there', 'failed', 'failed checks', 'tokens in', 'tokens out', 'cost USD', 'median ms'],
+    tallies.map((t) => [t.source, t.condition, t.done, t.skipped, t.failed, t.failedChecks, t.tokensIn, t.tokensOut, Number(t.costUsd.toFixed(4)), Math.round(median(t.latencies))]),
+  );
+}
+
+export function registerGenerate(program: Command, output: Output): void {
+  program
+    .command('generate')
+    .summary('replies from every model source and prompt condition (resumable)')
+    .description(
+      'Generates the replies the manifest asks for: every post x model source x prompt condition x sample. A rerun does only\n' +
+        'what is missing. Every reply is stored with its provenance (provider, model, parameters, prompt hash, tokens, cost,\n' +
+        'latency) and its checks (length, refusal, AI self-disclosure, repetition, truncation). This version has the offline\n' +
+        'eliza provider; the OpenAI-compatible, Anthropic and replay providers come next.',
+    )
+    .argument('[dir]', 'study folder', '.')
+    .option('--study <file>', 'study manifest (instead of the folder)')
+    .option('--db <url>', 'database: a SQLite file or postgres:// URL')
+    .option('--source <ids>', 'only these sources, comma-separated')
+    .option('--dry-run', 'print the number of calls and stop')
+    .option('--json', 'print the summary as JSON')
+    .addHelpText('after', '\nExamples:\n  $ empathy-lab generate examples/demo\n  $ empathy-lab generate my-study --source eliza --dry-run')
+    .action(async (dir: string, o: GenerateOptions) => {
+      const only = o.source ? new Set(o.source.split(',')) : undefined;
+      await withStudy(dir, o, async (s) => {
+        for (const id of only ?? []) {
+          const src = s.loaded.study.sources.find((x) => x.id === id);
+          if (!src || src.kind !== 'model') throw new UserError(`"${id}" is not a model source of this study`, '--source', `use one of ${s.loaded.study.sources.filter((x) => x.kind === 'model').map((x) => x.id).join(', ')}`);
+        }
+        if (o.dryRun) {
+          const plans = await planGeneration(s.loaded.study, s.loaded.dir, only);
+          const posts = (await countPostsByDomain(s.store.db, s.row.id)).reduce((n, d) => n + d.posts, 0);
+          const calls = plans.map((p) => ({ source: p.source.id, condition: p.condition.id, calls: posts * p.source.samples }));
+          return output.out(o.json ? json({ calls }) : table(['source', 'condition', 'calls (at most)'], calls.map((c) => [c.source, c.condition, c.calls])));
+        }
+        const tallies = await generateForStudy(s, output, only);
+        output.out(o.json ? json(tallies.map(({ latencies, ...t }) => ({ ...t, medianLatencyMs: median(latencies) }))) : summaryTable(tallies));
+      });
+    });
+}

@@ -1,0 +1,170 @@
+/**
+ * Generation: every (post, source, condition, sample) is one unit of work. A unit whose response is
+ * already stored is skipped, so a rerun does only what is missing; every call is recorded in
+ * `generation_attempts`; a failure is counted and the run goes on (one failure never stops 10,000).
+ *
+ * This is the sequential core. Concurrency, rate limits, retries and the request cache wrap the
+ * providers from outside; workers on several machines will claim units with FOR UPDATE SKIP LOCKED.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { UserError } from '../errors.js';
+import { canonicalJson, sha256 } from '../study/hash.js';
+import type { ModelSource, Study } from '../study/schema.js';
+import { newId, nowIso } from '../store/ids.js';
+import { listPosts } from '../store/posts.repository.js';
+import { responseKey, responsesByKey } from '../store/responses.repository.js';
+import type { Db } from '../store/tables.js';
+import { checkReply } from './checks.js';
+import { parsePrompt, renderPrompt, type PromptTemplate } from './prompts.js';
+import { ProviderError, type Provider } from './provider.js';
+
+export interface UnitTally {
+  source: string;
+  condition: string;
+  done: number;
+  skipped: number;
+  failed: number;
+  failedChecks: number;
+  tokensIn: number;
+  tokensOut: number;
+  costUsd: number;
+  latencies: number[];
+  lastError?: string;
+}
+
+export interface GenerationPlan {
+  readonly source: ModelSource;
+  readonly condition: ModelSource['conditions'][number];
+  readonly template: PromptTemplate;
+  readonly promptHash: string;
+}
+
+/** The conditions' prompt templates, read and checked before any call. */
+export async function planGeneration(study: Study, dir: string, only?: ReadonlySet<string>): Promise<GenerationPlan[]> {
+  const plans: GenerationPlan[] = [];
+  for (const source of study.sources) {
+    if (source.kind !== 'model' || (only && !only.has(source.id))) continue;
+    for (const condition of source.conditions) {
+      const file = path.join(dir, condition.prompt);
+      let text: string;
+      try {
+        text = await readFile(file, 'utf8');
+      } catch (err) {
+        throw new UserError('cannot read the prompt file', condition.prompt, `create it, or fix sources[${study.sources.indexOf(source)}].conditions prompt in study.yaml`, { cause: err });
+      }
+      plans.push({ source, condition, template: parsePrompt(text, condition.prompt), promptHash: sha256(text) });
+    }
+  }
+  return plans;
+}
+
+/** Splits one reply that holds several labelled replies ("VERY_LOW: ... VERY_HIGH: ..."). */
+export function splitLabelled(text: string, labels: readonly string[], marker?: string): Map<string, string> | null {
+  const re = new RegExp(marker ?? `^\\s*\\**\\s*(?<label>${labels.map((l) => l.replace(/[-_]/g, '[-_ ]')).join('|')})\\s*\\**\\s*:`, 'gim');
+  const hits = [...text.matchAll(re)].map((m) => ({ at: m.index as number, end: (m.index as number) + m[0].length, label: (m.groups?.label ?? '').toLowerCase().replace(/[- ]/g, '_') }));
+  const out = new Map<string, string>();
+  hits.forEach((h, i) => out.set(h.label, text.slice(h.end, hits[i + 1]?.at ?? text.length).trim()));
+  return labels.every((l) => (out.get(l.toLowerCase()) ?? '') !== '') ? new Map(labels.map((l) => [l, out.get(l.toLowerCase()) as string])) : null;
+}
+
+export interface RunOptions {
+  readonly db: Db;
+  readonly study: Study;
+  readonly studyId: string;
+  readonly contentHash: string;
+  readonly plans: readonly GenerationPlan[];
+  readonly providers: ReadonlyMap<string, Provider>;
+  readonly onUnit?: () => void;
+}
+
+export async function runGeneration(o: RunOptions): Promise<UnitTally[]> {
+  const posts = await listPosts(o.db, o.studyId);
+  const existing = await responsesByKey(o.db, o.studyId);
+  const range = { min: o.study.generation.min_words, max: o.study.generation.max_words };
+  const tallies: UnitTally[] = [];
+  for (const plan of o.plans) {
+    const { source, condition } = plan;
+    const provider = o.providers.get(source.id);
+    if (!provider) throw new UserError(`no provider for source ${source.id}`, 'sources', 'check the source\'s provider');
+    const labels = condition.split?.labels ?? [];
+    const conditionsStored = labels.length > 0 ? labels.map((l) => `${condition.id}-${l}`) : [condition.id];
+    const tally: UnitTally = { source: source.id, condition: condition.id, done: 0, skipped: 0, failed: 0, failedChecks: 0, tokensIn: 0, tokensOut: 0, costUsd: 0, latencies: [] };
+    tallies.push(tally);
+    const price = o.study.prices[source.model];
+    for (const post of posts) {
+      if (post.text === '') continue; // placeholder posts from imported ratings have nothing to answer
+      for (let sample = 0; sample < source.samples; sample++) {
+        o.onUnit?.();
+        if (conditionsStored.every((c) => existing.has(responseKey(post.id, source.id, c, sample)))) {
+          tally.skipped++;
+          continue;
+        }
+        const messages = renderPrompt(plan.template, {
+          post: post.text,
+          title: post.title ?? '',
+          domain: post.domain,
+          min_words: String(range.min),
+          max_words: String(range.max),
+        });
+        const unitKey = `${post.id}/${source.id}/${condition.id}/${sample}`;
+        const started = nowIso();
+        const attempt = { id: newId(), study_id: o.studyId, unit_key: unitKey, provider: source.provider, model: source.model, started_at: started };
+        try {
+          const result = await provider.generate(
+            { model: source.model, messages, params: source.params, unit: { postId: post.external_id, source: source.id, condition: condition.id, sampleIndex: sample }, post: { text: post.text, title: post.title, domain: post.domain } },
+            {},
+          );
+          const parts = labels.length > 0 ? splitLabelled(result.text, labels, condition.split?.marker) : new Map([['', result.text]]);
+          if (!parts) throw new ProviderError(`the reply does not hold every labelled part (${labels.join(', ')})`, false);
+          const cost = price ? (result.usage.inputTokens * price.input_per_mtok + result.usage.outputTokens * price.output_per_mtok) / 1e6 : null;
+          const rows = [...parts.entries()].map(([label, text]) => {
+            const checks = checkReply(text, result.finishReason, range);
+            if (!checks.passed) tally.failedChecks++;
+            return {
+              id: newId(),
+              study_id: o.studyId,
+              post_id: post.id,
+              source: source.id,
+              condition: label ? `${condition.id}-${label}` : condition.id,
+              sample_index: sample,
+              parent_id: null,
+              text,
+              word_count: checks.words,
+              author: null,
+              provider: source.provider,
+              model: source.model,
+              params_json: canonicalJson(source.params),
+              prompt_hash: plan.promptHash,
+              content_hash: o.contentHash,
+              tokens_in: result.usage.inputTokens,
+              tokens_out: result.usage.outputTokens,
+              cost_usd: cost,
+              latency_ms: Math.round(result.latencyMs),
+              finish_reason: result.finishReason,
+              checks_json: JSON.stringify(checks),
+              import_id: null,
+              created_at: nowIso(),
+            };
+          });
+          // The unit's responses and its attempt are committed together: never half a unit.
+          await o.db.transaction().execute(async (trx) => {
+            await trx.insertInto('responses').values(rows).onConflict((oc) => oc.columns(['post_id', 'source', 'condition', 'sample_index', 'variant']).doNothing()).execute();
+            await trx.insertInto('generation_attempts').values({ ...attempt, response_id: rows[0]?.id ?? null, status: 'ok', error: null, http_status: null, tokens_in: result.usage.inputTokens, tokens_out: result.usage.outputTokens, latency_ms: Math.round(result.latencyMs), finished_at: nowIso() }).execute();
+          });
+          tally.done++;
+          tally.tokensIn += result.usage.inputTokens;
+          tally.tokensOut += result.usage.outputTokens;
+          tally.costUsd += cost ?? 0;
+          tally.latencies.push(result.latencyMs);
+        } catch (err) {
+          if (!(err instanceof ProviderError)) throw err;
+          tally.failed++;
+          tally.lastError = err.message;
+          await o.db.insertInto('generation_attempts').values({ ...attempt, response_id: null, status: 'failed', error: err.message, http_status: err.status ?? null, tokens_in: null, tokens_out: null, latency_ms: null, finished_at: nowIso() }).execute();
+        }
+      }
+    }
+  }
+  return tallies;
+}
