@@ -16,7 +16,7 @@ describe('empathy-lab CLI', async () => {
   const root = await tempFolder({});
   const demo = path.join(root, 'demo');
 
-  it('demo copies, imports and shows the bundled study; a second run changes nothing', async () => {
+  it('demo copies, imports, generates eliza replies and shows the bundled study; a second run changes nothing', async () => {
     const first = await cli('demo', '--out', demo);
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('imported posts from');
@@ -27,7 +27,12 @@ describe('empathy-lab CLI', async () => {
     expect(status.code).toBe(0);
     const s = JSON.parse(status.stdout);
     expect(s.posts).toEqual(['anger', 'anxiety', 'covid', 'parenting', 'relationships', 'workplace'].map((domain) => ({ domain, posts: 6 })));
-    expect(s.responses).toEqual([{ source: 'human', condition: 'base', responses: 36 }]);
+    expect(s.responses).toEqual([
+      { source: 'eliza', condition: 'base', responses: 36 },
+      { source: 'human', condition: 'base', responses: 36 },
+    ]);
+    expect(first.stdout).toMatch(/eliza\s+base\s+36\s+0\s+0\s+0/);
+    expect(again.stdout).toMatch(/eliza\s+base\s+0\s+36\s+0/);
     expect(s.hashes.content).toMatch(/^[0-9a-f]{64}$/);
     expect(s.imports.map((i: { kind: string; rows: number }) => [i.kind, i.rows])).toEqual([
       ['posts', 36],
@@ -96,7 +101,10 @@ describe('empathy-lab CLI', async () => {
       expect((await cli('db', 'migrate', '--db', database.url)).stdout).toMatch(/up to date \(2026_11_22_001_initial\)$/);
       expect((await cli('demo', '--out', path.join(root, 'demo-pg'), '--db', database.url)).code).toBe(0);
       const s = JSON.parse((await cli('status', path.join(root, 'demo-pg'), '--db', database.url, '--json')).stdout);
-      expect(s.responses).toEqual([{ source: 'human', condition: 'base', responses: 36 }]);
+      expect(s.responses).toEqual([
+        { source: 'eliza', condition: 'base', responses: 36 },
+        { source: 'human', condition: 'base', responses: 36 },
+      ]);
     } finally {
       await database.drop();
     }
