@@ -40,6 +40,21 @@ describe('empathy-lab CLI', async () => {
     ]);
   });
 
+  it('features and classify run end to end on the demo (human and eliza replies)', async () => {
+    const f = await cli('features', demo, '--out', path.join(root, 'demo-features.csv'), '--json');
+    expect(f.code).toBe(0);
+    const features = JSON.parse(f.stdout);
+    expect(features.replies).toBe(72);
+    expect(features.comparisons.words.groups.map((g: { group: string }) => g.group)).toEqual(['human', 'eliza']);
+    expect(features.comparisons.words.mixed[0].contrast).toBe('human - eliza');
+    const c = await cli('classify', demo, '--json');
+    expect(c.code).toBe(0);
+    const classifier = JSON.parse(c.stdout).classifier;
+    expect(classifier.classes).toEqual(['eliza', 'human']);
+    expect(classifier.testSize).toBe(8);
+    expect(classifier.crossValidation.folds).toBe(5);
+  });
+
   it('lint passes the demo corpus and fails, with file:line:column, on personal information', async () => {
     expect((await cli('lint', demo)).code).toBe(0);
     const posts = path.join(demo, 'corpus/posts.csv');
