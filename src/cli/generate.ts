@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
 import { elizaProvider } from '../generate/providers/eliza-provider.js';
+import { openAiProvider } from '../generate/providers/openai-provider.js';
+import { withRetries } from '../generate/retry.js';
 import type { Provider } from '../generate/provider.js';
 import { planGeneration, runGeneration, type UnitTally } from '../generate/runner.js';
 import type { Study } from '../study/schema.js';
@@ -19,11 +21,28 @@ export function providersFor(study: Study, only?: ReadonlySet<string>): Map<stri
   const out = new Map<string, Provider>();
   for (const s of study.sources) {
     if (s.kind !== 'model' || (only && !only.has(s.id))) continue;
+    const where = `sources[${study.sources.indexOf(s)}]`;
     if (s.provider === 'eliza') out.set(s.id, elizaProvider({ min: study.generation.min_words, max: study.generation.max_words }));
-    else {
+    else if (s.provider === 'openai') {
+      // The key is read here, in the composition root, and never stored or printed.
+      const key = s.api_key_env ? process.env[s.api_key_env] : 'not-needed';
+      if (!key) throw new UserError(`the environment variable ${s.api_key_env} is not set`, `${where}.api_key_env`, `export ${s.api_key_env}=... before running generate (local servers such as Ollama need no key: leave api_key_env out)`);
+      const timeoutMs = s.timeout_seconds * 1000;
+      out.set(
+        s.id,
+        withRetries(openAiProvider({ ...(s.endpoint ? { baseURL: s.endpoint } : {}), apiKey: key, timeoutMs, label: s.id }), {
+          maxAttempts: 6,
+          baseDelayMs: 1000,
+          maxDelayMs: 60_000,
+          timeoutMs,
+          sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+          random: Math.random,
+        }),
+      );
+    } else {
       throw new UserError(
-        `provider "${s.provider}" (source ${s.id}) is not available in this version of empathy-lab yet; only the offline eliza provider is`,
-        `sources[${study.sources.indexOf(s)}].provider`,
+        `provider "${s.provider}" (source ${s.id}) is not available in this version of empathy-lab yet; eliza and openai are`,
+        `${where}.provider`,
         `leave the source out with --source, or import its replies as a wide file (provider: imported)`,
       );
     }
@@ -81,6 +100,7 @@ export function registerGenerate(program: Command, output: Output): void {
         }
         const tallies = await generateForStudy(s, output, only);
         output.out(o.json ? json(tallies.map(({ latencies, ...t }) => ({ ...t, medianLatencyMs: median(latencies) }))) : summaryTable(tallies));
+        if (!o.json) for (const t of tallies) if (t.stopped ?? t.lastError) output.err(`${t.source}/${t.condition}: ${t.stopped ?? `last failure: ${t.lastError}`}`);
       });
     });
 }

@@ -31,6 +31,8 @@ export interface UnitTally {
   costUsd: number;
   latencies: number[];
   lastError?: string;
+  /** Set when the source was stopped after too many consecutive failures. */
+  stopped?: string;
 }
 
 export interface GenerationPlan {
@@ -76,6 +78,8 @@ export interface RunOptions {
   readonly plans: readonly GenerationPlan[];
   readonly providers: ReadonlyMap<string, Provider>;
   readonly onUnit?: () => void;
+  /** Stop a source after this many failures in a row (default 10): a wrong key should not cost 10,000 calls. */
+  readonly maxConsecutiveFailures?: number;
 }
 
 export async function runGeneration(o: RunOptions): Promise<UnitTally[]> {
@@ -92,9 +96,14 @@ export async function runGeneration(o: RunOptions): Promise<UnitTally[]> {
     const tally: UnitTally = { source: source.id, condition: condition.id, done: 0, skipped: 0, failed: 0, failedChecks: 0, tokensIn: 0, tokensOut: 0, costUsd: 0, latencies: [] };
     tallies.push(tally);
     const price = o.study.prices[source.model];
-    for (const post of posts) {
+    let consecutive = 0;
+    units: for (const post of posts) {
       if (post.text === '') continue; // placeholder posts from imported ratings have nothing to answer
       for (let sample = 0; sample < source.samples; sample++) {
+        if (consecutive >= (o.maxConsecutiveFailures ?? 10)) {
+          tally.stopped = `stopped after ${consecutive} failures in a row; the last: ${tally.lastError}`;
+          break units;
+        }
         o.onUnit?.();
         if (conditionsStored.every((c) => existing.has(responseKey(post.id, source.id, c, sample)))) {
           tally.skipped++;
@@ -153,6 +162,7 @@ export async function runGeneration(o: RunOptions): Promise<UnitTally[]> {
             await trx.insertInto('generation_attempts').values({ ...attempt, response_id: rows[0]?.id ?? null, status: 'ok', error: null, http_status: null, tokens_in: result.usage.inputTokens, tokens_out: result.usage.outputTokens, latency_ms: Math.round(result.latencyMs), finished_at: nowIso() }).execute();
           });
           tally.done++;
+          consecutive = 0;
           tally.tokensIn += result.usage.inputTokens;
           tally.tokensOut += result.usage.outputTokens;
           tally.costUsd += cost ?? 0;
@@ -160,6 +170,7 @@ export async function runGeneration(o: RunOptions): Promise<UnitTally[]> {
         } catch (err) {
           if (!(err instanceof ProviderError)) throw err;
           tally.failed++;
+          consecutive++;
           tally.lastError = err.message;
           await o.db.insertInto('generation_attempts').values({ ...attempt, response_id: null, status: 'failed', error: err.message, http_status: err.status ?? null, tokens_in: null, tokens_out: null, latency_ms: null, finished_at: nowIso() }).execute();
         }

@@ -1,0 +1,121 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Provider } from '../../src/generate/provider.js';
+import { openAiProvider } from '../../src/generate/providers/openai-provider.js';
+import { withRetries } from '../../src/generate/retry.js';
+import { planGeneration, runGeneration } from '../../src/generate/runner.js';
+import { parseStudy } from '../../src/study/load.js';
+import { seededRng } from '../../src/stats/random.js';
+import { insertPosts } from '../../src/store/posts.repository.js';
+import { upsertStudy } from '../../src/store/studies.repository.js';
+import type { Db } from '../../src/store/tables.js';
+import { backends } from '../helpers/backends.js';
+import { cli } from '../helpers/cli.js';
+import { startFakeOpenAi, type FakeServer } from '../helpers/fake-openai.js';
+import { tempFolder } from '../helpers/study.js';
+
+const manifest = (endpoint: string) => `
+name: remote
+domains: [anger]
+corpus:
+  posts: { file: posts.csv }
+sources:
+  - { id: human, kind: corpus }
+  - id: gpt4
+    kind: model
+    provider: openai
+    model: gpt-4-turbo
+    endpoint: ${endpoint}
+    api_key_env: FAKE_OPENAI_KEY
+    samples: 2
+    timeout_seconds: 1
+prices: { gpt-4-turbo: { input_per_mtok: 10, output_per_mtok: 30 } }
+generation: { min_words: 1, max_words: 200 }
+instrument: { scales: [{ id: empathy, question: Q }] }
+`;
+
+let server: FakeServer;
+beforeAll(async () => {
+  server = await startFakeOpenAi();
+});
+afterAll(async () => server.close());
+
+for (const backend of await backends()) {
+  describe(`generation against an OpenAI-compatible server, on ${backend.name}`, () => {
+    let db: Db;
+    let dispose: () => Promise<void>;
+    beforeAll(async () => {
+      const created = await backend.create();
+      db = created.opened.db;
+      dispose = created.dispose;
+    });
+    afterAll(async () => dispose());
+
+    it('stores every unit exactly once after a run with 30% injected failures', async () => {
+      const dir = await tempFolder({ 'prompts/base.md': '## user\nReply to: {{post}}\n' });
+      const study = parseStudy(manifest(server.baseURL));
+      const row = await upsertStudy(db, { name: 'remote', title: null, manifestJson: '{}', manifestHash: 'm', contentHash: 'c' });
+      const posts = Array.from({ length: 20 }, (_, i) => `p${i}`);
+      await insertPosts(db, posts.map((id) => ({ id: `${row.id}-${id}`, study_id: row.id, external_id: id, domain: 'anger', title: null, text: `Post ${id}: I feel stuck.`, word_count: 5, import_id: null, created_at: 'now' })));
+      const rng = seededRng(30);
+      const failures = [{ kind: 'status', status: 429, retryAfter: '0' }, { kind: 'status', status: 500 }, { kind: 'malformed' }, { kind: 'hang' }] as const;
+      server.fallback(() => (rng() < 0.3 ? failures[Math.floor(rng() * failures.length)] : { kind: 'ok' }));
+      let retries = 0;
+      const provider: Provider = withRetries(openAiProvider({ baseURL: server.baseURL, apiKey: 'k', timeoutMs: 300, label: 'gpt4' }), {
+        maxAttempts: 10,
+        baseDelayMs: 1,
+        maxDelayMs: 5,
+        timeoutMs: 300,
+        sleep: async () => undefined,
+        random: () => 0.5,
+        onRetry: () => void retries++,
+      });
+      const tallies = await runGeneration({ db, study, studyId: row.id, contentHash: 'c', plans: await planGeneration(study, dir), providers: new Map([['gpt4', provider]]) });
+      expect(tallies[0]).toMatchObject({ done: 40, failed: 0 });
+      expect(retries).toBeGreaterThan(5);
+      const stored = await db.selectFrom('responses').select(['post_id', 'sample_index']).where('study_id', '=', row.id).execute();
+      expect(stored).toHaveLength(40);
+      expect(new Set(stored.map((r) => `${r.post_id}/${r.sample_index}`)).size).toBe(40);
+      const cost = await db.selectFrom('responses').select('cost_usd').where('study_id', '=', row.id).executeTakeFirstOrThrow();
+      expect(cost.cost_usd).toBeCloseTo((11 * 10 + 7 * 30) / 1e6, 12);
+      server.fallback({ kind: 'ok' });
+    });
+
+    it('stops a source after 10 failures in a row and says why (a wrong key)', async () => {
+      const dir = await tempFolder({ 'prompts/base.md': '## user\nReply to: {{post}}\n' });
+      const study = parseStudy(manifest(server.baseURL).replace('name: remote', 'name: wrongkey'));
+      const row = await upsertStudy(db, { name: 'wrongkey', title: null, manifestJson: '{}', manifestHash: 'm', contentHash: 'c' });
+      await insertPosts(db, Array.from({ length: 30 }, (_, i) => ({ id: `${row.id}-q${i}`, study_id: row.id, external_id: `q${i}`, domain: 'anger', title: null, text: 'text', word_count: 1, import_id: null, created_at: 'now' })));
+      server.fallback({ kind: 'status', status: 401 });
+      const before = server.requests.length;
+      const [t] = await runGeneration({ db, study, studyId: row.id, contentHash: 'c', plans: await planGeneration(study, dir), providers: new Map([['gpt4', openAiProvider({ baseURL: server.baseURL, apiKey: 'bad', timeoutMs: 300, label: 'gpt4' })]]) });
+      expect(server.requests.length - before).toBe(10);
+      expect(t?.stopped).toBe('stopped after 10 failures in a row; the last: gpt4: HTTP 401: wrong or missing API key (check the environment variable named by api_key_env)');
+      server.fallback({ kind: 'ok' });
+    });
+  });
+}
+
+describe('generate from the CLI against the fake server', () => {
+  it('reads the key from the environment variable the manifest names, and refuses when it is unset', async () => {
+    const dir = await tempFolder({ 'prompts/base.md': '## user\nReply to: {{post}}\n', 'posts.csv': 'post_id,domain,text\np1,anger,I am so angry at my brother.\np2,anger,My boss shouted at me today.\n' });
+    await writeFile(path.join(dir, 'study.yaml'), manifest(server.baseURL));
+    expect((await cli('import', dir)).code).toBe(0);
+    delete process.env.FAKE_OPENAI_KEY;
+    const missing = await cli('generate', dir);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/sources\[1\]\.api_key_env: the environment variable FAKE_OPENAI_KEY is not set/);
+    process.env.FAKE_OPENAI_KEY = 'sk-from-env';
+    try {
+      const r = await cli('generate', dir, '--json');
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout)[0]).toMatchObject({ source: 'gpt4', condition: 'base', done: 4, failed: 0 });
+      expect(server.requests.at(-1)?.authorization).toBe('Bearer sk-from-env');
+      const status = JSON.parse((await cli('status', dir, '--json')).stdout);
+      expect(status.responses).toEqual([{ source: 'gpt4', condition: 'base', responses: 4 }]);
+    } finally {
+      delete process.env.FAKE_OPENAI_KEY;
+    }
+  });
+});
