@@ -1,7 +1,11 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
 import { elizaProvider } from '../generate/providers/eliza-provider.js';
+import { anthropicProvider } from '../generate/providers/anthropic-provider.js';
 import { openAiProvider } from '../generate/providers/openai-provider.js';
+import { parseRecordings, replayProvider } from '../generate/providers/replay-provider.js';
 import { withRetries } from '../generate/retry.js';
 import type { Provider } from '../generate/provider.js';
 import { planGeneration, runGeneration, type UnitTally } from '../generate/runner.js';
@@ -17,35 +21,43 @@ interface GenerateOptions extends StudyOptions {
 }
 
 /** The concrete provider of each selected model source (constructed here, in the composition root). */
-export function providersFor(study: Study, only?: ReadonlySet<string>): Map<string, Provider> {
+export async function providersFor(study: Study, dir: string, only?: ReadonlySet<string>): Promise<Map<string, Provider>> {
   const out = new Map<string, Provider>();
   for (const s of study.sources) {
     if (s.kind !== 'model' || (only && !only.has(s.id))) continue;
     const where = `sources[${study.sources.indexOf(s)}]`;
-    if (s.provider === 'eliza') out.set(s.id, elizaProvider({ min: study.generation.min_words, max: study.generation.max_words }));
-    else if (s.provider === 'openai') {
-      // The key is read here, in the composition root, and never stored or printed.
-      const key = s.api_key_env ? process.env[s.api_key_env] : 'not-needed';
-      if (!key) throw new UserError(`the environment variable ${s.api_key_env} is not set`, `${where}.api_key_env`, `export ${s.api_key_env}=... before running generate (local servers such as Ollama need no key: leave api_key_env out)`);
-      const timeoutMs = s.timeout_seconds * 1000;
-      out.set(
-        s.id,
-        withRetries(openAiProvider({ ...(s.endpoint ? { baseURL: s.endpoint } : {}), apiKey: key, timeoutMs, label: s.id }), {
-          maxAttempts: 6,
-          baseDelayMs: 1000,
-          maxDelayMs: 60_000,
-          timeoutMs,
-          sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-          random: Math.random,
-        }),
-      );
-    } else {
-      throw new UserError(
-        `provider "${s.provider}" (source ${s.id}) is not available in this version of empathy-lab yet; eliza and openai are`,
-        `${where}.provider`,
-        `leave the source out with --source, or import its replies as a wide file (provider: imported)`,
-      );
+    if (s.provider === 'eliza') {
+      out.set(s.id, elizaProvider({ min: study.generation.min_words, max: study.generation.max_words }));
+      continue;
     }
+    if (s.provider === 'replay') {
+      if (!s.file) throw new UserError('a replay source needs a file of recorded replies', `${where}.file`, 'add file: recordings/SOURCE.jsonl');
+      let text: string;
+      try {
+        text = await readFile(path.join(dir, s.file), 'utf8');
+      } catch (err) {
+        throw new UserError('cannot read the recorded replies', s.file, `check ${where}.file`, { cause: err });
+      }
+      out.set(s.id, replayProvider(parseRecordings(text, s.file), s.id));
+      continue;
+    }
+    // The key is read here, in the composition root, and never stored or printed.
+    const key = s.api_key_env ? process.env[s.api_key_env] : 'not-needed';
+    if (!key) throw new UserError(`the environment variable ${s.api_key_env} is not set`, `${where}.api_key_env`, `export ${s.api_key_env}=... before running generate (local servers such as Ollama need no key: leave api_key_env out)`);
+    const timeoutMs = s.timeout_seconds * 1000;
+    const options = { ...(s.endpoint ? { baseURL: s.endpoint } : {}), apiKey: key, timeoutMs, label: s.id };
+    const provider = s.provider === 'openai' ? openAiProvider(options) : anthropicProvider(options);
+    out.set(
+      s.id,
+      withRetries(provider, {
+        maxAttempts: 6,
+        baseDelayMs: 1000,
+        maxDelayMs: 60_000,
+        timeoutMs,
+        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+        random: Math.random,
+      }),
+    );
   }
   return out;
 }
@@ -54,7 +66,7 @@ const median = (xs: number[]) => (xs.length === 0 ? 0 : [...xs].sort((a, b) => a
 
 export async function generateForStudy(s: OpenStudy, output: Output, only?: ReadonlySet<string>): Promise<UnitTally[]> {
   const plans = await planGeneration(s.loaded.study, s.loaded.dir, only);
-  const providers = providersFor(s.loaded.study, only);
+  const providers = await providersFor(s.loaded.study, s.loaded.dir, only);
   const posts = (await countPostsByDomain(s.store.db, s.row.id)).reduce((n, d) => n + d.posts, 0);
   const units = plans.reduce((n, p) => n + posts * p.source.samples, 0);
   const progress = units >= 50 ? new Progress(output, 'generating', units) : undefined;
@@ -75,8 +87,8 @@ export function registerGenerate(program: Command, output: Output): void {
     .description(
       'Generates the replies the manifest asks for: every post x model source x prompt condition x sample. A rerun does only\n' +
         'what is missing. Every reply is stored with its provenance (provider, model, parameters, prompt hash, tokens, cost,\n' +
-        'latency) and its checks (length, refusal, AI self-disclosure, repetition, truncation). This version has the offline\n' +
-        'eliza provider; the OpenAI-compatible, Anthropic and replay providers come next.',
+        'latency) and its checks (length, refusal, AI self-disclosure, repetition, truncation). Providers: openai (and every\n' +
+        'OpenAI-compatible server), anthropic, replay (recorded replies) and the offline eliza baseline.',
     )
     .argument('[dir]', 'study folder', '.')
     .option('--study <file>', 'study manifest (instead of the folder)')

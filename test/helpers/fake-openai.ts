@@ -1,6 +1,6 @@
 /**
- * A fake OpenAI-compatible server on 127.0.0.1 for tests: each request to /v1/chat/completions
- * takes the next scripted behaviour (or the fallback): a reply, an HTTP status (with Retry-After),
+ * A fake OpenAI-compatible (and Anthropic-compatible: POST /v1/messages) server on 127.0.0.1 for
+ * tests: each request takes the next scripted behaviour (or the fallback): a reply, an HTTP status (with Retry-After),
  * a hang (never answers), or malformed JSON. Requests are recorded.
  */
 import http from 'node:http';
@@ -44,8 +44,11 @@ export async function startFakeOpenAi(): Promise<FakeServer> {
       if (b.kind === 'status') return send(b.status, JSON.stringify({ error: { message: `scripted ${b.status}`, type: 'scripted' } }), b.retryAfter ? { 'retry-after': b.retryAfter } : {});
       const messages = body.messages as Array<{ content: string }>;
       const text = b.text ?? `A reply to: ${String(messages.at(-1)?.content ?? '').slice(0, 40)}`;
+      const anthropic = req.url?.endsWith('/messages') ?? false;
       const reply = () =>
-        send(
+        anthropic
+          ? send(200, JSON.stringify({ id: `msg_${requests.length}`, type: 'message', role: 'assistant', model: body.model, content: [{ type: 'text', text }], stop_reason: b.finish === 'length' ? 'max_tokens' : 'end_turn', usage: { input_tokens: 13, output_tokens: 5 } }))
+          : send(
           200,
           JSON.stringify({
             id: `chatcmpl-${requests.length}`,

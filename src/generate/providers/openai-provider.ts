@@ -7,6 +7,7 @@
  */
 import OpenAI, { APIConnectionError, APIError } from 'openai';
 import { ProviderError, type GenerationRequest, type GenerationResult, type Provider } from '../provider.js';
+import { classifyHttpError } from './http-errors.js';
 
 export interface OpenAiOptions {
   readonly baseURL?: string;
@@ -17,33 +18,9 @@ export interface OpenAiOptions {
   readonly label: string;
 }
 
-function retryAfterMs(headers: Headers | undefined): number | undefined {
-  const value = headers?.get('retry-after');
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
-}
-
 /** A ProviderError for any failure of a call, classified. */
 export function classifyOpenAiError(err: unknown, label: string, model: string): ProviderError {
-  if (err instanceof ProviderError) return err;
-  if (err instanceof APIError && err.status !== undefined) {
-    const status = err.status;
-    const hint: Record<number, string> = {
-      400: 'the server rejected the request (check the parameters)',
-      401: 'wrong or missing API key (check the environment variable named by api_key_env)',
-      403: 'the key is not allowed to use this model',
-      404: `unknown model "${model}" or wrong endpoint`,
-    };
-    const retriable = status === 408 || status === 409 || status === 429 || status >= 500;
-    return new ProviderError(`${label}: HTTP ${status}: ${hint[status] ?? err.message.split('\n')[0]}`, retriable, status, retryAfterMs(err.headers), { cause: err });
-  }
-  if (err instanceof APIConnectionError) return new ProviderError(`${label}: ${err.message}`, true, undefined, undefined, { cause: err });
-  if (err instanceof Error && err.name === 'AbortError') return new ProviderError(`${label}: the call was cancelled or timed out`, true, undefined, undefined, { cause: err });
-  // Malformed JSON and other unexpected replies: retriable, they are usually transient.
-  return new ProviderError(`${label}: unexpected reply (${err instanceof Error ? err.message : String(err)})`, true, undefined, undefined, { cause: err });
+  return classifyHttpError(err, { apiError: APIError, connectionError: APIConnectionError }, label, model, 'check the environment variable named by api_key_env');
 }
 
 export function openAiProvider(options: OpenAiOptions): Provider {
