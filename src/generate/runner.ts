@@ -3,8 +3,9 @@
  * already stored is skipped, so a rerun does only what is missing; every call is recorded in
  * `generation_attempts`; a failure is counted and the run goes on (one failure never stops 10,000).
  *
- * This is the sequential core. Concurrency, rate limits, retries and the request cache wrap the
- * providers from outside; workers on several machines will claim units with FOR UPDATE SKIP LOCKED.
+ * Each source runs with its own concurrency and rate limits (all sources at once); retries wrap the
+ * providers from outside. Workers on several machines claiming units with FOR UPDATE SKIP LOCKED,
+ * and the request cache, are still to come.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -18,6 +19,7 @@ import type { Db } from '../store/tables.js';
 import { checkReply } from './checks.js';
 import { parsePrompt, renderPrompt, type PromptTemplate } from './prompts.js';
 import { ProviderError, type Provider } from './provider.js';
+import { pool, RateLimiter, type Clock } from './rate-limit.js';
 
 export interface UnitTally {
   source: string;
@@ -80,102 +82,145 @@ export interface RunOptions {
   readonly onUnit?: () => void;
   /** Stop a source after this many failures in a row (default 10): a wrong key should not cost 10,000 calls. */
   readonly maxConsecutiveFailures?: number;
+  /** For the rate limits (default: the real clock). */
+  readonly clock?: Clock;
+}
+
+const realClock: Clock = { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) };
+
+interface Unit {
+  readonly plan: GenerationPlan;
+  readonly post: Awaited<ReturnType<typeof listPosts>>[number];
+  readonly sample: number;
+  readonly tally: UnitTally;
 }
 
 export async function runGeneration(o: RunOptions): Promise<UnitTally[]> {
   const posts = await listPosts(o.db, o.studyId);
   const existing = await responsesByKey(o.db, o.studyId);
   const range = { min: o.study.generation.min_words, max: o.study.generation.max_words };
+  const clock = o.clock ?? realClock;
   const tallies: UnitTally[] = [];
+  const bySource = new Map<string, Unit[]>();
   for (const plan of o.plans) {
     const { source, condition } = plan;
-    const provider = o.providers.get(source.id);
-    if (!provider) throw new UserError(`no provider for source ${source.id}`, 'sources', 'check the source\'s provider');
+    if (!o.providers.get(source.id)) throw new UserError(`no provider for source ${source.id}`, 'sources', "check the source's provider");
     const labels = condition.split?.labels ?? [];
-    const conditionsStored = labels.length > 0 ? labels.map((l) => `${condition.id}-${l}`) : [condition.id];
+    const stored = labels.length > 0 ? labels.map((l) => `${condition.id}-${l}`) : [condition.id];
     const tally: UnitTally = { source: source.id, condition: condition.id, done: 0, skipped: 0, failed: 0, failedChecks: 0, tokensIn: 0, tokensOut: 0, costUsd: 0, latencies: [] };
     tallies.push(tally);
-    const price = o.study.prices[source.model];
-    let consecutive = 0;
-    units: for (const post of posts) {
+    const units = bySource.get(source.id) ?? [];
+    bySource.set(source.id, units);
+    for (const post of posts) {
       if (post.text === '') continue; // placeholder posts from imported ratings have nothing to answer
       for (let sample = 0; sample < source.samples; sample++) {
-        if (consecutive >= (o.maxConsecutiveFailures ?? 10)) {
-          tally.stopped = `stopped after ${consecutive} failures in a row; the last: ${tally.lastError}`;
-          break units;
-        }
-        o.onUnit?.();
-        if (conditionsStored.every((c) => existing.has(responseKey(post.id, source.id, c, sample)))) {
+        if (stored.every((c) => existing.has(responseKey(post.id, source.id, c, sample)))) {
           tally.skipped++;
-          continue;
-        }
-        const messages = renderPrompt(plan.template, {
-          post: post.text,
-          title: post.title ?? '',
-          domain: post.domain,
-          min_words: String(range.min),
-          max_words: String(range.max),
-        });
-        const unitKey = `${post.id}/${source.id}/${condition.id}/${sample}`;
-        const started = nowIso();
-        const attempt = { id: newId(), study_id: o.studyId, unit_key: unitKey, provider: source.provider, model: source.model, started_at: started };
-        try {
-          const result = await provider.generate(
-            { model: source.model, messages, params: source.params, unit: { postId: post.external_id, source: source.id, condition: condition.id, sampleIndex: sample }, post: { text: post.text, title: post.title, domain: post.domain } },
-            {},
-          );
-          const parts = labels.length > 0 ? splitLabelled(result.text, labels, condition.split?.marker) : new Map([['', result.text]]);
-          if (!parts) throw new ProviderError(`the reply does not hold every labelled part (${labels.join(', ')})`, false);
-          const cost = price ? (result.usage.inputTokens * price.input_per_mtok + result.usage.outputTokens * price.output_per_mtok) / 1e6 : null;
-          const rows = [...parts.entries()].map(([label, text]) => {
-            const checks = checkReply(text, result.finishReason, range);
-            if (!checks.passed) tally.failedChecks++;
-            return {
-              id: newId(),
-              study_id: o.studyId,
-              post_id: post.id,
-              source: source.id,
-              condition: label ? `${condition.id}-${label}` : condition.id,
-              sample_index: sample,
-              parent_id: null,
-              text,
-              word_count: checks.words,
-              author: null,
-              provider: source.provider,
-              model: source.model,
-              params_json: canonicalJson(source.params),
-              prompt_hash: plan.promptHash,
-              content_hash: o.contentHash,
-              tokens_in: result.usage.inputTokens,
-              tokens_out: result.usage.outputTokens,
-              cost_usd: cost,
-              latency_ms: Math.round(result.latencyMs),
-              finish_reason: result.finishReason,
-              checks_json: JSON.stringify(checks),
-              import_id: null,
-              created_at: nowIso(),
-            };
-          });
-          // The unit's responses and its attempt are committed together: never half a unit.
-          await o.db.transaction().execute(async (trx) => {
-            await trx.insertInto('responses').values(rows).onConflict((oc) => oc.columns(['post_id', 'source', 'condition', 'sample_index', 'variant']).doNothing()).execute();
-            await trx.insertInto('generation_attempts').values({ ...attempt, response_id: rows[0]?.id ?? null, status: 'ok', error: null, http_status: null, tokens_in: result.usage.inputTokens, tokens_out: result.usage.outputTokens, latency_ms: Math.round(result.latencyMs), finished_at: nowIso() }).execute();
-          });
-          tally.done++;
-          consecutive = 0;
-          tally.tokensIn += result.usage.inputTokens;
-          tally.tokensOut += result.usage.outputTokens;
-          tally.costUsd += cost ?? 0;
-          tally.latencies.push(result.latencyMs);
-        } catch (err) {
-          if (!(err instanceof ProviderError)) throw err;
-          tally.failed++;
-          consecutive++;
-          tally.lastError = err.message;
-          await o.db.insertInto('generation_attempts').values({ ...attempt, response_id: null, status: 'failed', error: err.message, http_status: err.status ?? null, tokens_in: null, tokens_out: null, latency_ms: null, finished_at: nowIso() }).execute();
-        }
+          o.onUnit?.();
+        } else units.push({ plan, post, sample, tally });
       }
     }
   }
+
+  // Every source at once, each with its own concurrency and limits.
+  await Promise.all(
+    [...bySource.entries()].map(async ([sourceId, units]) => {
+      const source = (units[0]?.plan.source ?? o.plans.find((p) => p.source.id === sourceId)?.source) as ModelSource;
+      const provider = o.providers.get(sourceId) as Provider;
+      const limiter = new RateLimiter(clock, {
+        ...(source.requests_per_minute ? { requestsPerMinute: source.requests_per_minute } : {}),
+        ...(source.tokens_per_minute ? { tokensPerMinute: source.tokens_per_minute } : {}),
+      });
+      let consecutive = 0;
+      let stopped: string | undefined;
+      await pool(units, source.concurrency, async (unit) => {
+        o.onUnit?.();
+        if (stopped) return;
+        const ok = await runUnit(o, unit, provider, limiter, range);
+        consecutive = ok ? 0 : consecutive + 1;
+        if (consecutive >= (o.maxConsecutiveFailures ?? 10) && !stopped) {
+          stopped = `stopped after ${consecutive} failures in a row; the last: ${unit.tally.lastError}`;
+          for (const t of tallies) if (t.source === sourceId) t.stopped = stopped;
+        }
+      });
+    }),
+  );
   return tallies;
+}
+
+/** One unit: the call, then its responses and attempt committed together. Returns whether it succeeded. */
+async function runUnit(o: RunOptions, unit: Unit, provider: Provider, limiter: RateLimiter, range: { min: number; max: number }): Promise<boolean> {
+  const { plan, post, sample, tally } = unit;
+  const { source, condition } = plan;
+  const labels = condition.split?.labels ?? [];
+  const price = o.study.prices[source.model];
+  const messages = renderPrompt(plan.template, {
+    post: post.text,
+    title: post.title ?? '',
+    domain: post.domain,
+    min_words: String(range.min),
+    max_words: String(range.max),
+  });
+  const estimate = Math.ceil(messages.reduce((s, m) => s + m.content.length, 0) / 4) + source.params.max_tokens;
+  const attempt = { id: newId(), study_id: o.studyId, unit_key: `${post.id}/${source.id}/${condition.id}/${sample}`, provider: source.provider, model: source.model, started_at: nowIso() };
+  await limiter.acquire(estimate);
+  try {
+    const result = await provider.generate(
+      { model: source.model, messages, params: source.params, unit: { postId: post.external_id, source: source.id, condition: condition.id, sampleIndex: sample }, post: { text: post.text, title: post.title, domain: post.domain } },
+      {},
+    );
+    limiter.settle(estimate, result.usage.inputTokens + result.usage.outputTokens);
+    const parts = labels.length > 0 ? splitLabelled(result.text, labels, condition.split?.marker) : new Map([['', result.text]]);
+    if (!parts) throw new ProviderError(`the reply does not hold every labelled part (${labels.join(', ')})`, false);
+    const cost = price ? (result.usage.inputTokens * price.input_per_mtok + result.usage.outputTokens * price.output_per_mtok) / 1e6 : null;
+    const rows = [...parts.entries()].map(([label, text]) => {
+      const checks = checkReply(text, result.finishReason, range);
+      if (!checks.passed) tally.failedChecks++;
+      return {
+        id: newId(),
+        study_id: o.studyId,
+        post_id: post.id,
+        source: source.id,
+        condition: label ? `${condition.id}-${label}` : condition.id,
+        sample_index: sample,
+        parent_id: null,
+        text,
+        word_count: checks.words,
+        author: null,
+        provider: source.provider,
+        model: source.model,
+        params_json: canonicalJson(source.params),
+        prompt_hash: plan.promptHash,
+        content_hash: o.contentHash,
+        tokens_in: result.usage.inputTokens,
+        tokens_out: result.usage.outputTokens,
+        cost_usd: cost,
+        latency_ms: Math.round(result.latencyMs),
+        finish_reason: result.finishReason,
+        checks_json: JSON.stringify(checks),
+        import_id: null,
+        created_at: nowIso(),
+      };
+    });
+    // The unit's responses and its attempt are committed together: never half a unit.
+    await o.db.transaction().execute(async (trx) => {
+      await trx.insertInto('responses').values(rows).onConflict((oc) => oc.columns(['post_id', 'source', 'condition', 'sample_index', 'variant']).doNothing()).execute();
+      await trx
+        .insertInto('generation_attempts')
+        .values({ ...attempt, response_id: rows[0]?.id ?? null, status: 'ok', error: null, http_status: null, tokens_in: result.usage.inputTokens, tokens_out: result.usage.outputTokens, latency_ms: Math.round(result.latencyMs), finished_at: nowIso() })
+        .execute();
+    });
+    tally.done++;
+    tally.tokensIn += result.usage.inputTokens;
+    tally.tokensOut += result.usage.outputTokens;
+    tally.costUsd += cost ?? 0;
+    tally.latencies.push(result.latencyMs);
+    return true;
+  } catch (err) {
+    if (!(err instanceof ProviderError)) throw err;
+    tally.failed++;
+    tally.lastError = err.message;
+    await o.db.insertInto('generation_attempts').values({ ...attempt, response_id: null, status: 'failed', error: err.message, http_status: err.status ?? null, tokens_in: null, tokens_out: null, latency_ms: null, finished_at: nowIso() }).execute();
+    return false;
+  }
 }
