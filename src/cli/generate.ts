@@ -7,21 +7,27 @@ import { anthropicProvider } from '../generate/providers/anthropic-provider.js';
 import { openAiProvider } from '../generate/providers/openai-provider.js';
 import { parseRecordings, replayProvider } from '../generate/providers/replay-provider.js';
 import { withRetries } from '../generate/retry.js';
+import { withCache } from '../generate/cache.js';
+import { cacheGet, cachePut } from '../store/cache.repository.js';
+import type { Db } from '../store/tables.js';
 import type { Provider } from '../generate/provider.js';
 import { planGeneration, runGeneration, type UnitTally } from '../generate/runner.js';
 import type { Study } from '../study/schema.js';
-import { countPostsByDomain } from '../store/posts.repository.js';
+import { countPostsByDomain, listPosts } from '../store/posts.repository.js';
+import { responseKey, responsesByKey } from '../store/responses.repository.js';
+import { renderPrompt } from '../generate/prompts.js';
 import { json, Progress, table, type Output } from './output.js';
 import { withStudy, type OpenStudy, type StudyOptions } from './study-context.js';
 
 interface GenerateOptions extends StudyOptions {
   source?: string;
   dryRun?: boolean;
+  budget?: string;
   json?: boolean;
 }
 
 /** The concrete provider of each selected model source (constructed here, in the composition root). */
-export async function providersFor(study: Study, dir: string, only?: ReadonlySet<string>): Promise<Map<string, Provider>> {
+export async function providersFor(study: Study, dir: string, db: Db, only?: ReadonlySet<string>): Promise<Map<string, Provider>> {
   const out = new Map<string, Provider>();
   for (const s of study.sources) {
     if (s.kind !== 'model' || (only && !only.has(s.id))) continue;
@@ -47,30 +53,52 @@ export async function providersFor(study: Study, dir: string, only?: ReadonlySet
     const timeoutMs = s.timeout_seconds * 1000;
     const options = { ...(s.endpoint ? { baseURL: s.endpoint } : {}), apiKey: key, timeoutMs, label: s.id };
     const provider = s.provider === 'openai' ? openAiProvider(options) : anthropicProvider(options);
-    out.set(
-      s.id,
-      withRetries(provider, {
-        maxAttempts: 6,
-        baseDelayMs: 1000,
-        maxDelayMs: 60_000,
-        timeoutMs,
-        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-        random: Math.random,
-      }),
-    );
+    const retrying = withRetries(provider, {
+      maxAttempts: 6,
+      baseDelayMs: 1000,
+      maxDelayMs: 60_000,
+      timeoutMs,
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      random: Math.random,
+    });
+    out.set(s.id, withCache(retrying, { get: (k) => cacheGet(db, k), put: (k, p, m, r) => cachePut(db, k, p, m, r) }));
   }
   return out;
 }
 
+/** Calls still to make per source and condition, with estimated tokens (prompt length / 4, max_tokens out) and cost. */
+export async function estimateGeneration(s: OpenStudy): Promise<Array<{ source: string; condition: string; calls: number; tokensIn: number; tokensOut: number; costUsd: number | null }>> {
+  const plans = await planGeneration(s.loaded.study, s.loaded.dir);
+  const posts = await listPosts(s.store.db, s.row.id);
+  const existing = await responsesByKey(s.store.db, s.row.id);
+  const range = s.loaded.study.generation;
+  return plans.map((plan) => {
+    let calls = 0;
+    let tokensIn = 0;
+    for (const post of posts) {
+      if (post.text === '') continue;
+      for (let sample = 0; sample < plan.source.samples; sample++) {
+        if (existing.has(responseKey(post.id, plan.source.id, plan.condition.split ? `${plan.condition.id}-${plan.condition.split.labels[0]}` : plan.condition.id, sample))) continue;
+        calls++;
+        const messages = renderPrompt(plan.template, { post: post.text, title: post.title ?? '', domain: post.domain, min_words: String(range.min_words), max_words: String(range.max_words) });
+        tokensIn += Math.ceil(messages.reduce((n, m) => n + m.content.length, 0) / 4);
+      }
+    }
+    const tokensOut = calls * plan.source.params.max_tokens;
+    const price = s.loaded.study.prices[plan.source.model];
+    return { source: plan.source.id, condition: plan.condition.id, calls, tokensIn, tokensOut, costUsd: price ? (tokensIn * price.input_per_mtok + tokensOut * price.output_per_mtok) / 1e6 : null };
+  });
+}
+
 const median = (xs: number[]) => (xs.length === 0 ? 0 : [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] as number);
 
-export async function generateForStudy(s: OpenStudy, output: Output, only?: ReadonlySet<string>): Promise<UnitTally[]> {
+export async function generateForStudy(s: OpenStudy, output: Output, only?: ReadonlySet<string>, budgetUsd?: number): Promise<UnitTally[]> {
   const plans = await planGeneration(s.loaded.study, s.loaded.dir, only);
-  const providers = await providersFor(s.loaded.study, s.loaded.dir, only);
+  const providers = await providersFor(s.loaded.study, s.loaded.dir, s.store.db, only);
   const posts = (await countPostsByDomain(s.store.db, s.row.id)).reduce((n, d) => n + d.posts, 0);
   const units = plans.reduce((n, p) => n + posts * p.source.samples, 0);
   const progress = units >= 50 ? new Progress(output, 'generating', units) : undefined;
-  return runGeneration({ db: s.store.db, study: s.loaded.study, studyId: s.row.id, contentHash: s.hashes.content, plans, providers, onUnit: () => progress?.tick() });
+  return runGeneration({ db: s.store.db, study: s.loaded.study, studyId: s.row.id, contentHash: s.hashes.content, plans, providers, onUnit: () => progress?.tick(), ...(budgetUsd !== undefined ? { budgetUsd } : {}) });
 }
 
 export function summaryTable(tallies: readonly UnitTally[]): string {
@@ -94,7 +122,8 @@ export function registerGenerate(program: Command, output: Output): void {
     .option('--study <file>', 'study manifest (instead of the folder)')
     .option('--db <url>', 'database: a SQLite file or postgres:// URL')
     .option('--source <ids>', 'only these sources, comma-separated')
-    .option('--dry-run', 'print the number of calls and stop')
+    .option('--dry-run', 'print the number of calls and the estimated tokens and cost, and stop')
+    .option('--budget <usd>', 'stop before a call would take the cost of this run past this many US dollars')
     .option('--json', 'print the summary as JSON')
     .addHelpText('after', '\nExamples:\n  $ empathy-lab generate examples/demo\n  $ empathy-lab generate my-study --source eliza --dry-run')
     .action(async (dir: string, o: GenerateOptions) => {
@@ -104,13 +133,16 @@ export function registerGenerate(program: Command, output: Output): void {
           const src = s.loaded.study.sources.find((x) => x.id === id);
           if (!src || src.kind !== 'model') throw new UserError(`"${id}" is not a model source of this study`, '--source', `use one of ${s.loaded.study.sources.filter((x) => x.kind === 'model').map((x) => x.id).join(', ')}`);
         }
+        const budget = o.budget === undefined ? undefined : Number(o.budget);
+        if (budget !== undefined && !(budget >= 0)) throw new UserError(`expected an amount in US dollars, got "${o.budget}"`, '--budget', 'e.g. --budget 25');
         if (o.dryRun) {
-          const plans = await planGeneration(s.loaded.study, s.loaded.dir, only);
-          const posts = (await countPostsByDomain(s.store.db, s.row.id)).reduce((n, d) => n + d.posts, 0);
-          const calls = plans.map((p) => ({ source: p.source.id, condition: p.condition.id, calls: posts * p.source.samples }));
-          return output.out(o.json ? json({ calls }) : table(['source', 'condition', 'calls (at most)'], calls.map((c) => [c.source, c.condition, c.calls])));
+          const estimates = await estimateGeneration(s);
+          const filtered = estimates.filter((e) => !only || only.has(e.source));
+          if (o.json) return output.out(json({ calls: filtered }));
+          output.out(table(['source', 'condition', 'calls', 'tokens in (est.)', 'tokens out (at most)', 'cost USD (at most)'], filtered.map((c) => [c.source, c.condition, c.calls, c.tokensIn, c.tokensOut, c.costUsd === null ? 'no price' : Number(c.costUsd.toFixed(2))])));
+          return;
         }
-        const tallies = await generateForStudy(s, output, only);
+        const tallies = await generateForStudy(s, output, only, budget);
         output.out(o.json ? json(tallies.map(({ latencies, ...t }) => ({ ...t, medianLatencyMs: median(latencies) }))) : summaryTable(tallies));
         if (!o.json) for (const t of tallies) if (t.stopped ?? t.lastError) output.err(`${t.source}/${t.condition}: ${t.stopped ?? `last failure: ${t.lastError}`}`);
       });

@@ -84,6 +84,8 @@ export interface RunOptions {
   readonly maxConsecutiveFailures?: number;
   /** For the rate limits (default: the real clock). */
   readonly clock?: Clock;
+  /** Stop before a call whose estimated cost would take this run's spending past this (US dollars). */
+  readonly budgetUsd?: number;
 }
 
 const realClock: Clock = { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) };
@@ -122,6 +124,9 @@ export async function runGeneration(o: RunOptions): Promise<UnitTally[]> {
     }
   }
 
+  // The budget is shared by every source: committed spending plus the estimates of calls in flight.
+  const budget = { spent: 0, reserved: 0, stopped: false };
+
   // Every source at once, each with its own concurrency and limits.
   await Promise.all(
     [...bySource.entries()].map(async ([sourceId, units]) => {
@@ -136,7 +141,12 @@ export async function runGeneration(o: RunOptions): Promise<UnitTally[]> {
       await pool(units, source.concurrency, async (unit) => {
         o.onUnit?.();
         if (stopped) return;
-        const ok = await runUnit(o, unit, provider, limiter, range);
+        if (budget.stopped) return;
+        const ok = await runUnit(o, unit, provider, limiter, range, budget);
+        if (budget.stopped) {
+          for (const t of tallies) t.stopped ??= `stopped: the next call would take the cost past the budget of $${o.budgetUsd} ($${budget.spent.toFixed(4)} spent)`;
+          return;
+        }
         consecutive = ok ? 0 : consecutive + 1;
         if (consecutive >= (o.maxConsecutiveFailures ?? 10) && !stopped) {
           stopped = `stopped after ${consecutive} failures in a row; the last: ${unit.tally.lastError}`;
@@ -149,10 +159,16 @@ export async function runGeneration(o: RunOptions): Promise<UnitTally[]> {
 }
 
 /** One unit: the call, then its responses and attempt committed together. Returns whether it succeeded. */
-async function runUnit(o: RunOptions, unit: Unit, provider: Provider, limiter: RateLimiter, range: { min: number; max: number }): Promise<boolean> {
-  const { plan, post, sample, tally } = unit;
+async function runUnit(
+  o: RunOptions,
+  unit: Unit,
+  provider: Provider,
+  limiter: RateLimiter,
+  range: { min: number; max: number },
+  budget: { spent: number; reserved: number; stopped: boolean },
+): Promise<boolean> {
+  const { plan, post, sample } = unit;
   const { source, condition } = plan;
-  const labels = condition.split?.labels ?? [];
   const price = o.study.prices[source.model];
   const messages = renderPrompt(plan.template, {
     post: post.text,
@@ -161,8 +177,37 @@ async function runUnit(o: RunOptions, unit: Unit, provider: Provider, limiter: R
     min_words: String(range.min),
     max_words: String(range.max),
   });
+  // Tokens a call may use: the prompt (about 4 characters a token) and at most max_tokens out.
   const estimate = Math.ceil(messages.reduce((s, m) => s + m.content.length, 0) / 4) + source.params.max_tokens;
   const attempt = { id: newId(), study_id: o.studyId, unit_key: `${post.id}/${source.id}/${condition.id}/${sample}`, provider: source.provider, model: source.model, started_at: nowIso() };
+  const estimatedCost = price ? (estimate * Math.max(price.input_per_mtok, price.output_per_mtok)) / 1e6 : 0;
+  if (o.budgetUsd !== undefined && budget.spent + budget.reserved + estimatedCost > o.budgetUsd) {
+    budget.stopped = true;
+    return true;
+  }
+  budget.reserved += estimatedCost;
+  try {
+    return await callUnit(o, unit, provider, limiter, range, messages, estimate, attempt, budget);
+  } finally {
+    budget.reserved -= estimatedCost;
+  }
+}
+
+async function callUnit(
+  o: RunOptions,
+  unit: Unit,
+  provider: Provider,
+  limiter: RateLimiter,
+  range: { min: number; max: number },
+  messages: ReturnType<typeof renderPrompt>,
+  estimate: number,
+  attempt: { id: string; study_id: string; unit_key: string; provider: string; model: string; started_at: string },
+  budget: { spent: number },
+): Promise<boolean> {
+  const { plan, post, sample, tally } = unit;
+  const { source, condition } = plan;
+  const labels = condition.split?.labels ?? [];
+  const price = o.study.prices[source.model];
   await limiter.acquire(estimate);
   try {
     const result = await provider.generate(
@@ -214,6 +259,7 @@ async function runUnit(o: RunOptions, unit: Unit, provider: Provider, limiter: R
     tally.tokensIn += result.usage.inputTokens;
     tally.tokensOut += result.usage.outputTokens;
     tally.costUsd += cost ?? 0;
+    budget.spent += cost ?? 0;
     tally.latencies.push(result.latencyMs);
     return true;
   } catch (err) {

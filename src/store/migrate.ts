@@ -5,10 +5,12 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { UserError } from '../errors.js';
 import * as initial from './migrations/2026_11_22_001_initial.js';
+import * as generationCache from './migrations/2026_11_22_002_generation_cache.js';
 
 /** Every migration, by dated name; add new files here in date order. */
 const migrations: Record<string, Migration> = {
   '2026_11_22_001_initial': initial,
+  '2026_11_22_002_generation_cache': generationCache,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

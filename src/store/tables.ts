@@ -156,6 +156,14 @@ export interface ExclusionsTable {
   created_at: string;
 }
 
+export interface GenerationCacheTable {
+  key: string;
+  provider: string;
+  model: string;
+  result_json: string;
+  created_at: string;
+}
+
 export interface Database {
   studies: StudiesTable;
   imports: ImportsTable;
@@ -168,6 +176,7 @@ export interface Database {
   attention_results: AttentionResultsTable;
   judge_scores: JudgeScoresTable;
   exclusions: ExclusionsTable;
+  generation_cache: GenerationCacheTable;
 }
 
 /** The database handle every repository function takes first. */

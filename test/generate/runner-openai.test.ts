@@ -124,3 +124,39 @@ describe('generate from the CLI against the fake server', () => {
     }
   });
 });
+
+describe('cache, budget and dry run from the CLI', () => {
+  it('a rerun after the responses are lost is served from the cache: no new calls', async () => {
+    const dir = await tempFolder({ 'prompts/base.md': '## user\nReply to: {{post}}\n', 'posts.csv': 'post_id,domain,text\np1,anger,I am so angry at my brother.\np2,anger,My boss shouted at me today.\n' });
+    await writeFile(path.join(dir, 'study.yaml'), manifest(server.baseURL).replace('name: remote', 'name: cached').replace('    api_key_env: FAKE_OPENAI_KEY\n', ''));
+    await cli('import', dir);
+    const before = server.requests.length;
+    expect(JSON.parse((await cli('generate', dir, '--json')).stdout)[0]).toMatchObject({ done: 4 });
+    expect(server.requests.length - before).toBe(4);
+    // Lose the replies (a crash before they were kept, or a fresh copy of the study sharing the database).
+    const { openDb } = await import('../../src/cli/open-db.js');
+    const opened = await openDb(undefined, dir);
+    await opened.db.deleteFrom('generation_attempts').execute();
+    await opened.db.deleteFrom('responses').execute();
+    await opened.close();
+    expect(JSON.parse((await cli('generate', dir, '--json')).stdout)[0]).toMatchObject({ done: 4 });
+    expect(server.requests.length - before).toBe(4);
+  });
+
+  it('--dry-run estimates calls, tokens and cost; --budget stops before crossing it', async () => {
+    const dir = await tempFolder({ 'prompts/base.md': '## user\nReply to: {{post}}\n', 'posts.csv': 'post_id,domain,text\n' + Array.from({ length: 10 }, (_, i) => `p${i},anger,Post number ${i} about anger.`).join('\n') + '\n' });
+    await writeFile(path.join(dir, 'study.yaml'), manifest(server.baseURL).replace('name: remote', 'name: budget').replace('    api_key_env: FAKE_OPENAI_KEY\n', ''));
+    await cli('import', dir);
+    const dry = JSON.parse((await cli('generate', dir, '--dry-run', '--json')).stdout).calls[0];
+    // 10 posts x 2 samples; out: at most 512 tokens each; price $10 / $30 per million.
+    expect(dry).toMatchObject({ source: 'gpt4', condition: 'base', calls: 20, tokensOut: 20 * 512 });
+    expect(dry.costUsd).toBeCloseTo((dry.tokensIn * 10 + dry.tokensOut * 30) / 1e6, 12);
+    // Each call is budgeted at its estimate (prompt + 512 tokens at the higher price): about $0.016; $0.05 allows 3.
+    const r = await cli('generate', dir, '--budget', '0.05', '--json');
+    const t = JSON.parse(r.stdout)[0];
+    expect(t.done).toBeGreaterThan(0);
+    expect(t.done).toBeLessThan(20);
+    expect(t.costUsd).toBeLessThanOrEqual(0.05);
+    expect(t.stopped).toMatch(/past the budget of \$0\.05/);
+  });
+});

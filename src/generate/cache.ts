@@ -1,0 +1,34 @@
+/**
+ * The request cache wraps a provider from outside: a reply is stored under the hash of the full
+ * request (provider, model, messages, parameters with the seed, condition and sample index), so
+ * re-running a study after a crash, or on another machine sharing the database, makes no new call.
+ */
+import { canonicalJson, sha256 } from '../study/hash.js';
+import type { GenerationRequest, GenerationResult, Provider } from './provider.js';
+
+export interface CacheStore {
+  get(key: string): Promise<string | undefined>;
+  put(key: string, provider: string, model: string, resultJson: string): Promise<void>;
+}
+
+export function requestKey(providerId: string, r: GenerationRequest): string {
+  return sha256(canonicalJson({ provider: providerId, model: r.model, messages: r.messages, params: r.params, condition: r.unit.condition, sample: r.unit.sampleIndex }));
+}
+
+export function withCache(provider: Provider, store: CacheStore, stats?: { hits: number; misses: number }): Provider {
+  return {
+    id: provider.id,
+    async generate(request, options) {
+      const key = requestKey(provider.id, request);
+      const hit = await store.get(key);
+      if (hit !== undefined) {
+        if (stats) stats.hits++;
+        return JSON.parse(hit) as GenerationResult;
+      }
+      if (stats) stats.misses++;
+      const result = await provider.generate(request, options);
+      await store.put(key, provider.id, request.model, JSON.stringify(result));
+      return result;
+    },
+  };
+}
