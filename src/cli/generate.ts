@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
@@ -23,6 +25,7 @@ interface GenerateOptions extends StudyOptions {
   source?: string;
   dryRun?: boolean;
   budget?: string;
+  leaseSeconds?: string;
   json?: boolean;
 }
 
@@ -92,13 +95,25 @@ export async function estimateGeneration(s: OpenStudy): Promise<Array<{ source: 
 
 const median = (xs: number[]) => (xs.length === 0 ? 0 : [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] as number);
 
-export async function generateForStudy(s: OpenStudy, output: Output, only?: ReadonlySet<string>, budgetUsd?: number): Promise<UnitTally[]> {
+export async function generateForStudy(s: OpenStudy, output: Output, only?: ReadonlySet<string>, budgetUsd?: number, leaseMs = 15 * 60_000): Promise<UnitTally[]> {
   const plans = await planGeneration(s.loaded.study, s.loaded.dir, only);
   const providers = await providersFor(s.loaded.study, s.loaded.dir, s.store.db, only);
   const posts = (await countPostsByDomain(s.store.db, s.row.id)).reduce((n, d) => n + d.posts, 0);
   const units = plans.reduce((n, p) => n + posts * p.source.samples, 0);
   const progress = units >= 50 ? new Progress(output, 'generating', units) : undefined;
-  return runGeneration({ db: s.store.db, study: s.loaded.study, studyId: s.row.id, contentHash: s.hashes.content, plans, providers, onUnit: () => progress?.tick(), ...(budgetUsd !== undefined ? { budgetUsd } : {}) });
+  // Each process is a worker with its own id; several may share one study (on one Postgres database).
+  const worker = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  return runGeneration({
+    db: s.store.db,
+    study: s.loaded.study,
+    studyId: s.row.id,
+    contentHash: s.hashes.content,
+    plans,
+    providers,
+    onUnit: () => progress?.tick(),
+    claims: { worker, leaseMs },
+    ...(budgetUsd !== undefined ? { budgetUsd } : {}),
+  });
 }
 
 export function summaryTable(tallies: readonly UnitTally[]): string {
@@ -124,6 +139,7 @@ export function registerGenerate(program: Command, output: Output): void {
     .option('--source <ids>', 'only these sources, comma-separated')
     .option('--dry-run', 'print the number of calls and the estimated tokens and cost, and stop')
     .option('--budget <usd>', 'stop before a call would take the cost of this run past this many US dollars')
+    .option('--lease-seconds <s>', 'how long a worker\'s claim on a unit holds; a killed worker\'s units are free again after it', '900')
     .option('--json', 'print the summary as JSON')
     .addHelpText('after', '\nExamples:\n  $ empathy-lab generate examples/demo\n  $ empathy-lab generate my-study --source eliza --dry-run')
     .action(async (dir: string, o: GenerateOptions) => {
@@ -142,7 +158,9 @@ export function registerGenerate(program: Command, output: Output): void {
           output.out(table(['source', 'condition', 'calls', 'tokens in (est.)', 'tokens out (at most)', 'cost USD (at most)'], filtered.map((c) => [c.source, c.condition, c.calls, c.tokensIn, c.tokensOut, c.costUsd === null ? 'no price' : Number(c.costUsd.toFixed(2))])));
           return;
         }
-        const tallies = await generateForStudy(s, output, only, budget);
+        const lease = Number(o.leaseSeconds);
+        if (!(lease > 0)) throw new UserError(`expected a number of seconds, got "${o.leaseSeconds}"`, '--lease-seconds', 'e.g. --lease-seconds 900');
+        const tallies = await generateForStudy(s, output, only, budget, lease * 1000);
         output.out(o.json ? json(tallies.map(({ latencies, ...t }) => ({ ...t, medianLatencyMs: median(latencies) }))) : summaryTable(tallies));
         if (!o.json) for (const t of tallies) if (t.stopped ?? t.lastError) output.err(`${t.source}/${t.condition}: ${t.stopped ?? `last failure: ${t.lastError}`}`);
       });

@@ -20,6 +20,7 @@ import { checkReply } from './checks.js';
 import { parsePrompt, renderPrompt, type PromptTemplate } from './prompts.js';
 import { ProviderError, type Provider } from './provider.js';
 import { pool, RateLimiter, type Clock } from './rate-limit.js';
+import { claimUnit, releaseUnit } from '../store/claims.repository.js';
 
 export interface UnitTally {
   source: string;
@@ -86,6 +87,11 @@ export interface RunOptions {
   readonly clock?: Clock;
   /** Stop before a call whose estimated cost would take this run's spending past this (US dollars). */
   readonly budgetUsd?: number;
+  /**
+   * Claim each unit before calling, so several workers can share one study: this worker's id and
+   * how long a claim holds (a killed worker's claims expire after it).
+   */
+  readonly claims?: { readonly worker: string; readonly leaseMs: number };
 }
 
 const realClock: Clock = { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) };
@@ -185,11 +191,23 @@ async function runUnit(
     budget.stopped = true;
     return true;
   }
+  if (o.claims) {
+    // Another worker holds it, or finished it since this worker listed its units: not ours.
+    if (!(await claimUnit(o.db, o.studyId, attempt.unit_key, o.claims.worker, new Date(), o.claims.leaseMs))) return true;
+    const stored = condition.split ? condition.split.labels.map((l) => `${condition.id}-${l}`) : [condition.id];
+    const done = await o.db.selectFrom('responses').select('id').where('post_id', '=', post.id).where('source', '=', source.id).where('sample_index', '=', sample).where('variant', '=', '').where('condition', 'in', stored).executeTakeFirst();
+    if (done) {
+      unit.tally.skipped++;
+      await releaseUnit(o.db, o.studyId, attempt.unit_key, o.claims.worker);
+      return true;
+    }
+  }
   budget.reserved += estimatedCost;
   try {
     return await callUnit(o, unit, provider, limiter, range, messages, estimate, attempt, budget);
   } finally {
     budget.reserved -= estimatedCost;
+    if (o.claims) await releaseUnit(o.db, o.studyId, attempt.unit_key, o.claims.worker);
   }
 }
 

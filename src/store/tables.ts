@@ -164,6 +164,13 @@ export interface GenerationCacheTable {
   created_at: string;
 }
 
+export interface GenerationClaimsTable {
+  study_id: string;
+  unit_key: string;
+  worker: string;
+  expires_at: string;
+}
+
 export interface Database {
   studies: StudiesTable;
   imports: ImportsTable;
@@ -177,6 +184,7 @@ export interface Database {
   judge_scores: JudgeScoresTable;
   exclusions: ExclusionsTable;
   generation_cache: GenerationCacheTable;
+  generation_claims: GenerationClaimsTable;
 }
 
 /** The database handle every repository function takes first. */

@@ -112,8 +112,8 @@ describe('empathy-lab CLI', async () => {
   it.runIf(pg)('db migrate applies migrations to Postgres once, then reports it up to date', async () => {
     const database = await createPgDatabase();
     try {
-      expect((await cli('db', 'migrate', '--db', database.url)).stdout).toMatch(/applied 2026_11_22_001_initial, 2026_11_22_002_generation_cache$/);
-      expect((await cli('db', 'migrate', '--db', database.url)).stdout).toMatch(/up to date \(2026_11_22_002_generation_cache\)$/);
+      expect((await cli('db', 'migrate', '--db', database.url)).stdout).toMatch(/applied 2026_11_22_001_initial, .*2026_11_22_003_generation_claims$/);
+      expect((await cli('db', 'migrate', '--db', database.url)).stdout).toMatch(/up to date \(2026_11_22_003_generation_claims\)$/);
       expect((await cli('demo', '--out', path.join(root, 'demo-pg'), '--db', database.url)).code).toBe(0);
       const s = JSON.parse((await cli('status', path.join(root, 'demo-pg'), '--db', database.url, '--json')).stdout);
       expect(s.responses).toEqual([

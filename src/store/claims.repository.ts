@@ -1,0 +1,28 @@
+/**
+ * Claiming a unit of generation work. One atomic statement: insert the claim, or take it over if
+ * the holder's lease has run out; the worker owns the unit only if the row comes back with its id.
+ * The same statement runs on SQLite and Postgres (INSERT ... ON CONFLICT DO UPDATE ... WHERE ...
+ * RETURNING), so workers on several machines sharing one Postgres database never pay for a unit
+ * twice, and a worker killed mid-run leaves claims that expire after their lease.
+ */
+import type { Db } from './tables.js';
+
+export async function claimUnit(db: Db, studyId: string, unitKey: string, worker: string, now: Date, leaseMs: number): Promise<boolean> {
+  const expires = new Date(now.getTime() + leaseMs).toISOString();
+  const row = await db
+    .insertInto('generation_claims')
+    .values({ study_id: studyId, unit_key: unitKey, worker, expires_at: expires })
+    .onConflict((oc) =>
+      oc
+        .columns(['study_id', 'unit_key'])
+        .doUpdateSet({ worker, expires_at: expires })
+        .where('generation_claims.expires_at', '<', now.toISOString()),
+    )
+    .returning('worker')
+    .executeTakeFirst();
+  return row?.worker === worker;
+}
+
+export async function releaseUnit(db: Db, studyId: string, unitKey: string, worker: string): Promise<void> {
+  await db.deleteFrom('generation_claims').where('study_id', '=', studyId).where('unit_key', '=', unitKey).where('worker', '=', worker).execute();
+}
