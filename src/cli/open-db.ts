@@ -37,6 +37,9 @@ export async function openDb(spec: string | undefined, studyDir: string): Promis
   let dialect: OpenedDb['dialect'];
   if (spec && isPostgresUrl(spec)) {
     const pool = new pg.Pool({ connectionString: spec, max: 10 });
+    // The server may close an idle connection (a restart, an administrator); the pool drops it and
+    // opens a new one when needed. Without a listener that would crash the process, so say it once.
+    pool.on('error', (err) => process.stderr.write(`empathy-lab: an idle database connection was closed (${err.message}); continuing\n`));
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     label = redactUrl(spec);
     dialect = 'postgres';
