@@ -26,11 +26,21 @@ interface GenerateOptions extends StudyOptions {
   dryRun?: boolean;
   budget?: string;
   leaseSeconds?: string;
+  redo?: string;
   json?: boolean;
 }
 
 /** The concrete provider of each selected model source (constructed here, in the composition root). */
-export async function providersFor(study: Study, dir: string, db: Db, only?: ReadonlySet<string>): Promise<Map<string, Provider>> {
+export interface ProviderOptions {
+  readonly only?: ReadonlySet<string>;
+  /** False for a redo: replies are cached but not taken from the cache. */
+  readonly cacheRead?: boolean;
+  /** Counts retries per source, for the summary. */
+  readonly retries?: Map<string, number>;
+}
+
+export async function providersFor(study: Study, dir: string, db: Db, po: ProviderOptions = {}): Promise<Map<string, Provider>> {
+  const only = po.only;
   const out = new Map<string, Provider>();
   for (const s of study.sources) {
     if (s.kind !== 'model' || (only && !only.has(s.id))) continue;
@@ -63,8 +73,9 @@ export async function providersFor(study: Study, dir: string, db: Db, only?: Rea
       timeoutMs,
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       random: Math.random,
+      onRetry: () => po.retries?.set(s.id, (po.retries.get(s.id) ?? 0) + 1),
     });
-    out.set(s.id, withCache(retrying, { get: (k) => cacheGet(db, k), put: (k, p, m, r) => cachePut(db, k, p, m, r) }));
+    out.set(s.id, withCache(retrying, { get: (k) => cacheGet(db, k), put: (k, p, m, r) => cachePut(db, k, p, m, r) }, { read: po.cacheRead !== false }));
   }
   return out;
 }
@@ -95,15 +106,21 @@ export async function estimateGeneration(s: OpenStudy): Promise<Array<{ source: 
 
 const median = (xs: number[]) => (xs.length === 0 ? 0 : [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] as number);
 
-export async function generateForStudy(s: OpenStudy, output: Output, only?: ReadonlySet<string>, budgetUsd?: number, leaseMs = 15 * 60_000): Promise<UnitTally[]> {
+export async function generateForStudy(
+  s: OpenStudy,
+  output: Output,
+  options: { only?: ReadonlySet<string>; budgetUsd?: number; leaseMs?: number; cacheRead?: boolean } = {},
+): Promise<UnitTally[]> {
+  const { only, budgetUsd, leaseMs = 15 * 60_000 } = options;
   const plans = await planGeneration(s.loaded.study, s.loaded.dir, only);
-  const providers = await providersFor(s.loaded.study, s.loaded.dir, s.store.db, only);
+  const retries = new Map<string, number>();
+  const providers = await providersFor(s.loaded.study, s.loaded.dir, s.store.db, { ...(only ? { only } : {}), cacheRead: options.cacheRead !== false, retries });
   const posts = (await countPostsByDomain(s.store.db, s.row.id)).reduce((n, d) => n + d.posts, 0);
   const units = plans.reduce((n, p) => n + posts * p.source.samples, 0);
   const progress = units >= 50 ? new Progress(output, 'generating', units) : undefined;
   // Each process is a worker with its own id; several may share one study (on one Postgres database).
   const worker = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  return runGeneration({
+  const tallies = await runGeneration({
     db: s.store.db,
     study: s.loaded.study,
     studyId: s.row.id,
@@ -114,12 +131,40 @@ export async function generateForStudy(s: OpenStudy, output: Output, only?: Read
     claims: { worker, leaseMs },
     ...(budgetUsd !== undefined ? { budgetUsd } : {}),
   });
+  // Retries are counted per source; shown on the source's first condition.
+  const seen = new Set<string>();
+  for (const t of tallies) {
+    if (seen.has(t.source)) continue;
+    seen.add(t.source);
+    t.retried = retries.get(t.source) ?? 0;
+  }
+  return tallies;
+}
+
+/**
+ * `--redo failed-checks`: generated replies whose checks failed are kept as history (moved to the
+ * variant `superseded-<id>`), so their units are missing and are generated again.
+ */
+export async function supersedeFailedChecks(s: OpenStudy, only?: ReadonlySet<string>): Promise<number> {
+  const models = s.loaded.study.sources.filter((x) => x.kind === 'model' && (!only || only.has(x.id))).map((x) => x.id);
+  if (models.length === 0) return 0;
+  const failed = await s.store.db
+    .selectFrom('responses')
+    .select(['id', 'checks_json'])
+    .where('study_id', '=', s.row.id)
+    .where('variant', '=', '')
+    .where('source', 'in', models)
+    .where('provider', '!=', 'imported')
+    .execute();
+  const ids = failed.filter((r) => (JSON.parse(r.checks_json) as { passed?: boolean }).passed === false).map((r) => r.id);
+  for (const id of ids) await s.store.db.updateTable('responses').set({ variant: `superseded-${id}` }).where('id', '=', id).execute();
+  return ids.length;
 }
 
 export function summaryTable(tallies: readonly UnitTally[]): string {
   return table(
-    ['source', 'condition', 'done', 'already there', 'failed', 'failed checks', 'tokens in', 'tokens out', 'cost USD', 'median ms'],
-    tallies.map((t) => [t.source, t.condition, t.done, t.skipped, t.failed, t.failedChecks, t.tokensIn, t.tokensOut, Number(t.costUsd.toFixed(4)), Math.round(median(t.latencies))]),
+    ['source', 'condition', 'done', 'already there', 'failed', 'retried', 'failed checks', 'tokens in', 'tokens out', 'cost USD', 'median ms'],
+    tallies.map((t) => [t.source, t.condition, t.done, t.skipped, t.failed, t.retried, t.failedChecks, t.tokensIn, t.tokensOut, Number(t.costUsd.toFixed(4)), Math.round(median(t.latencies))]),
   );
 }
 
@@ -139,6 +184,7 @@ export function registerGenerate(program: Command, output: Output): void {
     .option('--source <ids>', 'only these sources, comma-separated')
     .option('--dry-run', 'print the number of calls and the estimated tokens and cost, and stop')
     .option('--budget <usd>', 'stop before a call would take the cost of this run past this many US dollars')
+    .option('--redo <what>', 'failed-checks: generate again the replies whose checks failed (the old ones are kept as history)')
     .option('--lease-seconds <s>', 'how long a worker\'s claim on a unit holds; a killed worker\'s units are free again after it', '900')
     .option('--json', 'print the summary as JSON')
     .addHelpText('after', '\nExamples:\n  $ empathy-lab generate examples/demo\n  $ empathy-lab generate my-study --source eliza --dry-run')
@@ -160,7 +206,9 @@ export function registerGenerate(program: Command, output: Output): void {
         }
         const lease = Number(o.leaseSeconds);
         if (!(lease > 0)) throw new UserError(`expected a number of seconds, got "${o.leaseSeconds}"`, '--lease-seconds', 'e.g. --lease-seconds 900');
-        const tallies = await generateForStudy(s, output, only, budget, lease * 1000);
+        if (o.redo !== undefined && o.redo !== 'failed-checks') throw new UserError(`unknown redo "${o.redo}"`, '--redo', 'use --redo failed-checks');
+        if (o.redo) output.err(`${await supersedeFailedChecks(s, only)} replies with failed checks kept as history and generated again`);
+        const tallies = await generateForStudy(s, output, { ...(only ? { only } : {}), ...(budget !== undefined ? { budgetUsd: budget } : {}), leaseMs: lease * 1000, cacheRead: !o.redo });
         output.out(o.json ? json(tallies.map(({ latencies, ...t }) => ({ ...t, medianLatencyMs: median(latencies) }))) : summaryTable(tallies));
         if (!o.json) for (const t of tallies) if (t.stopped ?? t.lastError) output.err(`${t.source}/${t.condition}: ${t.stopped ?? `last failure: ${t.lastError}`}`);
       });

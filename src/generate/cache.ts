@@ -15,18 +15,20 @@ export function requestKey(providerId: string, r: GenerationRequest): string {
   return sha256(canonicalJson({ provider: providerId, model: r.model, messages: r.messages, params: r.params, condition: r.unit.condition, sample: r.unit.sampleIndex }));
 }
 
-export function withCache(provider: Provider, store: CacheStore, stats?: { hits: number; misses: number }): Provider {
+/** With `read: false` (a redo), replies are written to the cache but never taken from it. */
+export function withCache(provider: Provider, store: CacheStore, options: { read?: boolean; stats?: { hits: number; misses: number } } = {}): Provider {
+  const stats = options.stats;
   return {
     id: provider.id,
-    async generate(request, options) {
+    async generate(request, callOptions) {
       const key = requestKey(provider.id, request);
-      const hit = await store.get(key);
+      const hit = options.read === false ? undefined : await store.get(key);
       if (hit !== undefined) {
         if (stats) stats.hits++;
         return JSON.parse(hit) as GenerationResult;
       }
       if (stats) stats.misses++;
-      const result = await provider.generate(request, options);
+      const result = await provider.generate(request, callOptions);
       await store.put(key, provider.id, request.model, JSON.stringify(result));
       return result;
     },

@@ -17,6 +17,7 @@ import { listPosts } from '../store/posts.repository.js';
 import { responseKey, responsesByKey } from '../store/responses.repository.js';
 import type { Db } from '../store/tables.js';
 import { checkReply } from './checks.js';
+import { blind } from './transforms.js';
 import { parsePrompt, renderPrompt, type PromptTemplate } from './prompts.js';
 import { ProviderError, type Provider } from './provider.js';
 import { pool, RateLimiter, type Clock } from './rate-limit.js';
@@ -26,6 +27,8 @@ export interface UnitTally {
   source: string;
   condition: string;
   done: number;
+  /** Calls tried again after a retriable failure (429, 5xx, timeouts). */
+  retried: number;
   skipped: number;
   failed: number;
   failedChecks: number;
@@ -115,7 +118,7 @@ export async function runGeneration(o: RunOptions): Promise<UnitTally[]> {
     if (!o.providers.get(source.id)) throw new UserError(`no provider for source ${source.id}`, 'sources', "check the source's provider");
     const labels = condition.split?.labels ?? [];
     const stored = labels.length > 0 ? labels.map((l) => `${condition.id}-${l}`) : [condition.id];
-    const tally: UnitTally = { source: source.id, condition: condition.id, done: 0, skipped: 0, failed: 0, failedChecks: 0, tokensIn: 0, tokensOut: 0, costUsd: 0, latencies: [] };
+    const tally: UnitTally = { source: source.id, condition: condition.id, done: 0, retried: 0, skipped: 0, failed: 0, failedChecks: 0, tokensIn: 0, tokensOut: 0, costUsd: 0, latencies: [] };
     tallies.push(tally);
     const units = bySource.get(source.id) ?? [];
     bySource.set(source.id, units);
@@ -236,7 +239,8 @@ async function callUnit(
     const parts = labels.length > 0 ? splitLabelled(result.text, labels, condition.split?.marker) : new Map([['', result.text]]);
     if (!parts) throw new ProviderError(`the reply does not hold every labelled part (${labels.join(', ')})`, false);
     const cost = price ? (result.usage.inputTokens * price.input_per_mtok + result.usage.outputTokens * price.output_per_mtok) / 1e6 : null;
-    const rows = [...parts.entries()].map(([label, text]) => {
+    const rows = [...parts.entries()].map(([label, raw]) => {
+      const { text, log } = o.study.generation.blind ? blind(raw) : { text: raw, log: [] };
       const checks = checkReply(text, result.finishReason, range);
       if (!checks.passed) tally.failedChecks++;
       return {
@@ -261,6 +265,7 @@ async function callUnit(
         latency_ms: Math.round(result.latencyMs),
         finish_reason: result.finishReason,
         checks_json: JSON.stringify(checks),
+        transforms_json: JSON.stringify(log),
         import_id: null,
         created_at: nowIso(),
       };

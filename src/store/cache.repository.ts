@@ -7,5 +7,10 @@ export async function cacheGet(db: Db, key: string): Promise<string | undefined>
 }
 
 export async function cachePut(db: Db, key: string, provider: string, model: string, resultJson: string): Promise<void> {
-  await db.insertInto('generation_cache').values({ key, provider, model, result_json: resultJson, created_at: nowIso() }).onConflict((oc) => oc.column('key').doNothing()).execute();
+  // A redo replaces the cached reply, so later runs get the new one.
+  await db
+    .insertInto('generation_cache')
+    .values({ key, provider, model, result_json: resultJson, created_at: nowIso() })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ result_json: resultJson, created_at: nowIso() }))
+    .execute();
 }

@@ -167,6 +167,8 @@ const price = z.strictObject({
 const generation = z.strictObject({
   min_words: positiveInt('min_words').default(100),
   max_words: positiveInt('max_words').default(150),
+  /** Blinding clean-up of every generated reply: Markdown, AI self-disclosure, sign-offs (logged). */
+  blind: z.boolean().default(true),
 });
 
 // ---------------------------------------------------------------- instrument
@@ -273,7 +275,7 @@ export const studySchema = z
     corpus: corpus.default({ replies: [], ratings: [] }),
     sources: z.array(source).min(1),
     prices: z.record(z.string(), price).default({}),
-    generation: generation.default({ min_words: 100, max_words: 150 }),
+    generation: generation.default({ min_words: 100, max_words: 150, blind: true }),
     instrument,
     design: design.default({
       type: 'within-post',

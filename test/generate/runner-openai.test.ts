@@ -160,3 +160,46 @@ describe('cache, budget and dry run from the CLI', () => {
     expect(t.stopped).toMatch(/past the budget of \$0\.05/);
   });
 });
+
+describe('blinding, retries, redo and variants from the CLI', () => {
+  it('cleans replies for blinding with a log, counts retries, redoes failed checks keeping history, and makes variants', async () => {
+    const dir = await tempFolder({ 'prompts/base.md': '## user\nReply to: {{post}}\n', 'posts.csv': 'post_id,domain,text\np1,anger,I am so angry at my brother.\n' });
+    await writeFile(path.join(dir, 'study.yaml'), manifest(server.baseURL).replace('name: remote', 'name: blinded').replace('    api_key_env: FAKE_OPENAI_KEY\n', '').replace('samples: 2', 'samples: 1').replace('generation: { min_words: 1, max_words: 200 }', 'generation: { min_words: 5, max_words: 200 }'));
+    await cli('import', dir);
+    server.script({ kind: 'status', status: 429, retryAfter: '0' }, { kind: 'ok', text: '**Hey!** As an AI, I cannot feel. That sounds hard 😢!\n\nWarm regards,\nBot' });
+    const first = JSON.parse((await cli('generate', dir, '--json')).stdout)[0];
+    expect(first).toMatchObject({ done: 1, retried: 1, failedChecks: 1 }); // "Hey! That sounds hard 😢!" has 4 words < 5
+    const { openDb } = await import('../../src/cli/open-db.js');
+    const read = async () => {
+      const opened = await openDb(undefined, dir);
+      try {
+        return await opened.db.selectFrom('responses').select(['id', 'text', 'variant', 'parent_id', 'transforms_json', 'checks_json']).orderBy('created_at').execute();
+      } finally {
+        await opened.close();
+      }
+    };
+    const [stored] = await read();
+    expect(stored?.text).toBe('Hey! That sounds hard 😢!');
+    expect(JSON.parse(stored?.transforms_json as string).map((l: { transform: string }) => l.transform)).toEqual(['markdown-to-plain', 'remove-ai-disclosure', 'remove-sign-off']);
+
+    const before = server.requests.length;
+    server.script({ kind: 'ok', text: 'That sounds really hard, and your anger makes sense!' });
+    const redo = await cli('generate', dir, '--redo', 'failed-checks', '--json');
+    expect(redo.stderr).toContain('1 replies with failed checks kept as history and generated again');
+    expect(server.requests.length - before).toBe(1); // not served from the cache
+    const after = await read();
+    expect(after.map((r) => r.variant)).toEqual([`superseded-${stored?.id}`, '']);
+    expect(after[1]?.text).toBe('That sounds really hard, and your anger makes sense!');
+
+    const v = await cli('variants', dir, '--make', 'no-exclamation,truncate-3', '--json');
+    expect(JSON.parse(v.stdout)).toEqual([
+      { variant: 'no-exclamation', made: 1, already: 0, unchanged: 0 },
+      { variant: 'truncate-3', made: 1, already: 0, unchanged: 0 },
+    ]);
+    const withVariants = await read();
+    const noExcl = withVariants.find((r) => r.variant === 'no-exclamation');
+    expect(noExcl).toMatchObject({ text: 'That sounds really hard, and your anger makes sense.', parent_id: after[1]?.id });
+    expect(JSON.parse((await cli('variants', dir, '--make', 'no-exclamation', '--json')).stdout)[0]).toMatchObject({ made: 0, already: 1 });
+    expect((await cli('variants', dir, '--make', 'shout')).stderr).toMatch(/unknown variant "shout"/);
+  });
+});
