@@ -31,7 +31,7 @@ describe('study manifest', () => {
     });
     expect(study.design.type).toBe('within-post');
     expect(study.lint).toMatchObject({ min_words: 50, max_words: 400 });
-    expect(study.generation).toEqual({ min_words: 100, max_words: 150 });
+    expect(study.generation).toEqual({ min_words: 100, max_words: 150, blind: true });
   });
 
   it('accepts the bundled demo and the init template', async () => {
