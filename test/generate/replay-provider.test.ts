@@ -41,3 +41,31 @@ describe('replay provider', () => {
     expect(JSON.parse(r.stdout)[0]).toMatchObject({ source: 'gpt4', done: 2, failed: 0, failedChecks: 2 });
   });
 });
+
+describe('a condition that drafts several labelled replies in one call', () => {
+  it('stores each part as its own condition, and counts a reply missing a part as failed', async () => {
+    const dir = await tempFolder({
+      'prompts/levels.md': '## user\nWrite a VERY_LOW and a VERY_HIGH empathy reply to: {{post}}\n',
+      'posts.csv': 'post_id,domain,text\np1,anger,I am angry.\np2,anger,I am upset.\n',
+      'recordings/gpt4.jsonl':
+        '{"post_id":"p1","condition":"levels","text":"VERY_LOW: Get over it.\\n\\nVERY_HIGH: That sounds so frustrating, and it makes sense."}\n' +
+        '{"post_id":"p2","condition":"levels","text":"Only one reply here."}\n',
+    });
+    await writeFile(
+      path.join(dir, 'study.yaml'),
+      'name: levels\ndomains: [anger]\ncorpus: { posts: { file: posts.csv } }\ngeneration: { min_words: 1, max_words: 50 }\nsources:\n' +
+        '  - id: gpt4\n    kind: model\n    provider: replay\n    model: gpt-4-turbo\n    file: recordings/gpt4.jsonl\n' +
+        '    conditions: [{ id: levels, prompt: prompts/levels.md, split: { labels: [very_low, very_high] } }]\n' +
+        'instrument: { scales: [{ id: empathy, question: Q }] }\n',
+    );
+    await cli('import', dir);
+    const r = JSON.parse((await cli('generate', dir, '--json')).stdout)[0];
+    expect(r).toMatchObject({ condition: 'levels', done: 1, failed: 1 });
+    expect(r.lastError).toBe('the reply does not hold every labelled part (very_low, very_high)');
+    const status = JSON.parse((await cli('status', dir, '--json')).stdout);
+    expect(status.responses).toEqual([
+      { source: 'gpt4', condition: 'levels-very_high', responses: 1 },
+      { source: 'gpt4', condition: 'levels-very_low', responses: 1 },
+    ]);
+  });
+});
