@@ -12,6 +12,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { seededRng } from '../../src/stats/random.js';
 
 const FORMULA = 'rating ~ source + (1 | post:rater) + (1 | post) + (1 | rater)';
 const SOURCES = ['human', 'gpt4', 'llama2', 'mistral'];
@@ -19,18 +20,6 @@ const EFFECTS = [0, 0.58, 0.5, 0.26];
 const args = process.argv.slice(2);
 const sizes = (args[args.indexOf('--sizes') + 1] && args.includes('--sizes') ? (args[args.indexOf('--sizes') + 1] as string) : '10000,100000,1000000').split(',').map(Number);
 const satterthwaite = args.includes('--satterthwaite');
-
-/** mulberry32: a small seeded generator, so every run fits the same data. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function normal(u: () => number): number {
   return Math.sqrt(-2 * Math.log(u() || 1e-300)) * Math.cos(2 * Math.PI * u());
@@ -40,7 +29,7 @@ function generate(ratings: number, file: string): { posts: number; raters: numbe
   const perRater = 10 * SOURCES.length;
   const raters = Math.round(ratings / perRater);
   const posts = Math.max(60, Math.round(Math.sqrt(ratings) * 0.6));
-  const u = rng(ratings);
+  const u = seededRng(ratings);
   const postEffect = Array.from({ length: posts }, () => 0.18 * normal(u));
   const lines = ['rater,post,source,rating'];
   for (let r = 0; r < raters; r++) {

@@ -1,20 +1,12 @@
-import path from 'node:path';
 import type { Command } from 'commander';
-import { readTable, requireColumns } from '../corpus/table.js';
 import { UserError } from '../errors.js';
 import { buildVocabulary, vectorize } from '../language/bag-of-words.js';
 import { classify, type ClassifierReport } from '../stats/classification.js';
 import { ratingRegression, type RatingRegression } from '../stats/regression.js';
-import { meanRatingsByResponse } from '../store/ratings.repository.js';
-import { listResponsesWithPosts } from '../store/responses.repository.js';
 import { json, table, type Output } from './output.js';
-import { withStudy, type StudyOptions } from './study-context.js';
+import { addReplyInputOptions, loadReplies, type ReplyInputOptions } from './replies-input.js';
 
-interface ClassifyOptions extends StudyOptions {
-  data?: string;
-  text: string;
-  group: string;
-  rating?: string;
+interface ClassifyOptions extends ReplyInputOptions {
   words: string;
   emojis: string;
   folds: string;
@@ -22,12 +14,6 @@ interface ClassifyOptions extends StudyOptions {
   lambda?: string;
   top: string;
   json?: boolean;
-}
-
-interface Reply {
-  readonly id: string;
-  readonly group: string;
-  readonly text: string;
 }
 
 const int = (v: string, flag: string, min = 1) => {
@@ -60,8 +46,7 @@ function printRegression(scale: string, r: RatingRegression, output: Output): vo
 }
 
 export function registerClassify(program: Command, output: Output): void {
-  program
-    .command('classify')
+  addReplyInputOptions(program.command('classify'))
     .summary('which model wrote this? a bag-of-words classifier of sources, and what predicts ratings')
     .description(
       'As the reference study did: the N most frequent unigrams and bigrams (stopwords and punctuation removed) plus the\n' +
@@ -70,12 +55,6 @@ export function registerClassify(program: Command, output: Output): void {
         'and the top terms per source. When ratings exist (a study\'s, or --rating), a ridge and an OLS regression of each\n' +
         'reply\'s mean rating on the same terms, with cross-validated MAE and R^2.',
     )
-    .argument('[dir]', 'study folder', '.')
-    .option('--study <file>', 'study manifest (instead of the folder)')
-    .option('--db <url>', 'database: a SQLite file or postgres:// URL')
-    .option('--data <file>', 'a CSV or JSONL of texts instead of a study')
-    .option('--text <column>', 'with --data: the text column', 'text')
-    .option('--group <column>', 'with --data: the column naming the source', 'source')
     .option('--rating <column>', 'with --data: a numeric rating column to predict')
     .option('--words <n>', 'unigrams and bigrams kept', '200')
     .option('--emojis <n>', 'emojis kept', '20')
@@ -86,26 +65,7 @@ export function registerClassify(program: Command, output: Output): void {
     .option('--json', 'print the results as JSON')
     .addHelpText('after', '\nExamples:\n  $ empathy-lab classify my-study\n  $ empathy-lab classify --data replies.csv --text reply --group model --rating empathy --json')
     .action(async (dir: string, o: ClassifyOptions) => {
-      let replies: Reply[];
-      const ratings = new Map<string, Map<string, number>>();
-      if (o.data) {
-        const t = await readTable(path.resolve(o.data), { label: o.data });
-        requireColumns(t, { text: o.text, group: o.group, rating: o.rating }, '', (role) => `name the right column with --${role} NAME`);
-        replies = t.records.map((r, i) => ({ id: String(i), group: r.values[o.group] as string, text: r.values[o.text] as string }));
-        if (o.rating) {
-          const byId = new Map<string, number>();
-          t.records.forEach((r, i) => {
-            const v = r.values[o.rating as string] as string;
-            if (v.trim() !== '' && Number.isFinite(Number(v))) byId.set(String(i), Number(v));
-          });
-          ratings.set(o.rating, byId);
-        }
-      } else {
-        replies = await withStudy(dir, o, async ({ store, row }) => {
-          for (const [scale, byId] of await meanRatingsByResponse(store.db, row.id)) ratings.set(scale, byId);
-          return (await listResponsesWithPosts(store.db, row.id)).map((r) => ({ id: r.id, group: r.condition === 'base' ? r.source : `${r.source}/${r.condition}`, text: r.text }));
-        });
-      }
+      const { replies, ratings } = await loadReplies(dir, o);
       if (new Set(replies.map((r) => r.group)).size < 2) throw new UserError('the classifier needs replies from at least two sources', o.data ?? dir, 'import or generate replies from another source first');
       const vocabulary = buildVocabulary(replies.map((r) => r.text), { words: int(o.words, '--words', 0), emojis: int(o.emojis, '--emojis', 0) });
       const x = vectorize(replies.map((r) => r.text), vocabulary);

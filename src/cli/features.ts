@@ -1,43 +1,18 @@
 import { writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { Command } from 'commander';
-import { readTable, requireColumns, toCsv } from '../corpus/table.js';
+import { toCsv } from '../corpus/table.js';
 import { UserError } from '../errors.js';
 import { BATTERY, extractFeatures } from '../language/features.js';
 import { compareGroups, type GroupComparison } from '../stats/compare-groups.js';
 import type { Adjustment } from '../stats/emmeans.js';
-import { listResponsesWithPosts } from '../store/responses.repository.js';
 import { json, type Output } from './output.js';
-import { withStudy, type StudyOptions } from './study-context.js';
+import { addReplyInputOptions, loadReplies, type ReplyInputOptions } from './replies-input.js';
 
-interface FeaturesOptions extends StudyOptions {
-  data?: string;
-  text: string;
-  group: string;
-  unit?: string;
-  id: string;
+interface FeaturesOptions extends ReplyInputOptions {
   out?: string;
   reference?: string;
   adjust: string;
   json?: boolean;
-}
-
-interface TextRow {
-  readonly id: string;
-  readonly group: string;
-  readonly unit: string | undefined;
-  readonly text: string;
-}
-
-async function rowsFromFile(o: FeaturesOptions): Promise<TextRow[]> {
-  const t = await readTable(path.resolve(o.data as string), { label: o.data as string });
-  requireColumns(t, { text: o.text, group: o.group, unit: o.unit }, '', (role) => `name the right column with --${role} NAME`);
-  return t.records.map((r, i) => ({
-    id: t.columns.includes(o.id) ? (r.values[o.id] as string) : String(i + 1),
-    group: r.values[o.group] as string,
-    unit: o.unit ? (r.values[o.unit] as string) : undefined,
-    text: r.values[o.text] as string,
-  }));
 }
 
 function comparisonTable(name: string, c: GroupComparison): string {
@@ -50,8 +25,7 @@ function comparisonTable(name: string, c: GroupComparison): string {
 }
 
 export function registerFeatures(program: Command, output: Output): void {
-  program
-    .command('features')
+  addReplyInputOptions(program.command('features'))
     .summary('style features of every reply, and how sources differ on each')
     .description(
       'Computes the style battery (word and sentence counts, pronoun classes, question and exclamation marks, emojis,\n' +
@@ -59,12 +33,6 @@ export function registerFeatures(program: Command, output: Output): void {
         'every row of a CSV/JSONL of texts, writes them to a file, and compares sources on each feature: mean (SD) per source,\n' +
         'and every pair by OLS and by a mixed model with the post as a random intercept (p adjusted with --adjust).',
     )
-    .argument('[dir]', 'study folder', '.')
-    .option('--study <file>', 'study manifest (instead of the folder)')
-    .option('--db <url>', 'database: a SQLite file or postgres:// URL')
-    .option('--data <file>', 'a CSV or JSONL of texts instead of a study')
-    .option('--text <column>', 'with --data: the text column', 'text')
-    .option('--group <column>', 'with --data: the column naming the source', 'source')
     .option('--unit <column>', 'with --data: the column naming the post (for the mixed model)')
     .option('--id <column>', 'with --data: an id column kept in the output', 'id')
     .option('--out <file>', 'where to write per-reply features (.csv or .jsonl)', 'features.csv')
@@ -74,16 +42,7 @@ export function registerFeatures(program: Command, output: Output): void {
     .addHelpText('after', '\nExamples:\n  $ empathy-lab features examples/demo --out demo-features.csv\n  $ empathy-lab features --data replies.csv --text reply --group model --unit post_id --json')
     .action(async (dir: string, o: FeaturesOptions) => {
       if (!['holm', 'tukey', 'bonferroni', 'none'].includes(o.adjust)) throw new UserError(`unknown adjustment "${o.adjust}"`, '--adjust', 'use holm, tukey, bonferroni or none');
-      const rows: TextRow[] = o.data
-        ? await rowsFromFile(o)
-        : await withStudy(dir, o, async ({ store, row }) =>
-            (await listResponsesWithPosts(store.db, row.id)).map((r) => ({
-              id: r.id,
-              group: r.condition === 'base' ? r.source : `${r.source}/${r.condition}`,
-              unit: r.post,
-              text: r.text,
-            })),
-          );
+      const { replies: rows } = await loadReplies(dir, o);
       if (rows.length === 0) throw new UserError('no replies to analyse', o.data ?? dir, 'import or generate replies first');
       const features = rows.map((r) => extractFeatures(r.text));
       const names = BATTERY.map((b) => b.name);
