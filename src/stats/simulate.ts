@@ -1,0 +1,83 @@
+/**
+ * A synthetic rating panel, for pilots, power checks and the offline demo. The generative model, per
+ * rating of response j (post p, source s) by rater r on a scale with K points:
+ *
+ *   y* = mean + effect[s] + a_p + b_r + c_pr + e,   a_p ~ N(0, sdPost^2), b_r ~ N(0, sdRater^2),
+ *        c_pr ~ N(0, sdPostRater^2), e ~ N(0, sdResidual^2 * use_r^2)
+ *
+ * where b_r is the rater's leniency and use_r (log-normal, median 1) how widely the rater uses the
+ * scale; y* is rounded to the nearest point and clamped to 1..K. A share of raters is inattentive and
+ * answers uniformly at random. This is the model the reference study's analysis assumes
+ * (value ~ source + (1 | post:rater) + (1 | post) + (1 | rater)), so a fit recovers the effects.
+ */
+import { seededRng, type Rng } from './random.js';
+
+export interface PanelModel {
+  readonly mean: number;
+  /** Per source, on the scale's units (human typically 0). */
+  readonly effects: Readonly<Record<string, number>>;
+  readonly sdPost: number;
+  readonly sdRater: number;
+  readonly sdPostRater: number;
+  readonly sdResidual: number;
+  /** SD of log scale use: 0 means every rater uses the scale alike. */
+  readonly sdScaleUse: number;
+  readonly inattentiveShare: number;
+  readonly points: number;
+  readonly seed: number;
+}
+
+export const DEFAULT_PANEL: Omit<PanelModel, 'effects' | 'points' | 'seed'> = {
+  mean: 3.4,
+  sdPost: 0.18,
+  sdRater: 0.5,
+  sdPostRater: 0.23,
+  sdResidual: 0.75,
+  sdScaleUse: 0.15,
+  inattentiveShare: 0.05,
+};
+
+export interface PanelRating {
+  readonly rater: number;
+  readonly response: number;
+  readonly value: number;
+}
+
+function normal(u: Rng): number {
+  return Math.sqrt(-2 * Math.log(u() || 1e-300)) * Math.cos(2 * Math.PI * u());
+}
+
+/**
+ * Ratings for `assignments[r]` (the responses rater r rates), each response given as its post index
+ * and source. Returns one rating per rater and response, and which raters were inattentive.
+ */
+export function simulatePanel(
+  responses: ReadonlyArray<{ post: number; source: string }>,
+  assignments: ReadonlyArray<readonly number[]>,
+  model: PanelModel,
+): { ratings: PanelRating[]; inattentive: boolean[] } {
+  const u = seededRng(model.seed);
+  const posts = Math.max(0, ...responses.map((r) => r.post)) + 1;
+  const a = Array.from({ length: posts }, () => model.sdPost * normal(u));
+  const ratings: PanelRating[] = [];
+  const inattentive: boolean[] = [];
+  assignments.forEach((list, r) => {
+    const b = model.sdRater * normal(u);
+    const use = Math.exp(model.sdScaleUse * normal(u));
+    const careless = u() < model.inattentiveShare;
+    inattentive.push(careless);
+    const c = new Map<number, number>();
+    for (const j of list) {
+      const resp = responses[j] as { post: number; source: string };
+      let value: number;
+      if (careless) value = 1 + Math.floor(u() * model.points);
+      else {
+        if (!c.has(resp.post)) c.set(resp.post, model.sdPostRater * normal(u));
+        const y = model.mean + (model.effects[resp.source] ?? 0) + (a[resp.post] as number) + b + (c.get(resp.post) as number) + model.sdResidual * use * normal(u);
+        value = Math.min(model.points, Math.max(1, Math.round(y)));
+      }
+      ratings.push({ rater: r, response: j, value });
+    }
+  });
+  return { ratings, inattentive };
+}
