@@ -16,6 +16,7 @@ import { registerImport } from './import.js';
 import { registerInit } from './init.js';
 import { registerLint } from './lint.js';
 import { registerSchema } from './schema.js';
+import { registerSimulate } from './simulate.js';
 import { registerStatus } from './status.js';
 import { registerVariants } from './variants.js';
 
@@ -28,7 +29,7 @@ export function buildProgram(output: Output): Command {
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => output.out(s.trimEnd()), writeErr: (s) => output.err(s.trimEnd()) })
     .exitOverride();
-  for (const register of [registerInit, registerDemo, registerImport, registerLint, registerGenerate, registerVariants, registerStatus, registerFeatures, registerClassify, registerFit, registerSchema, registerDb]) {
+  for (const register of [registerInit, registerDemo, registerImport, registerLint, registerGenerate, registerVariants, registerSimulate, registerStatus, registerFeatures, registerClassify, registerFit, registerSchema, registerDb]) {
     register(program, output);
   }
   return program;

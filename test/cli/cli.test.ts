@@ -153,3 +153,24 @@ describe('database errors', () => {
     expect(r.stderr).toBe('empathy-lab: postgres://nobody@127.0.0.1:1/none: cannot connect to the database (ECONNREFUSED); check that the Postgres server is running and the URL (host, port, user, database) is right');
   });
 });
+
+describe('simulate', () => {
+  it('adds a simulated panel to the demo: a balanced within-post design on every scale, marked simulated, once', async () => {
+    const root = await tempFolder({});
+    const dir = path.join(root, 'sim');
+    expect((await cli('demo', '--out', dir)).code).toBe(0);
+    const r = await cli('simulate', dir, '--effect', 'human=0', '--effect', 'eliza=-0.8', '--json');
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.stdout);
+    // 36 posts, 6 per rater, 5 ratings per response: 30 raters x 6 posts x 2 replies x 2 scales.
+    expect(s).toMatchObject({ raters: 30, ratings: 30 * 6 * 2 * 2, scales: ['appropriateness', 'empathy'], effects: { human: 0, eliza: -0.8 } });
+    const status = JSON.parse((await cli('status', dir, '--json')).stdout);
+    expect(status.participants).toEqual([{ status: 'completed', participants: 30 }]);
+    expect(status.ratings).toEqual([{ scale: 'appropriateness', ratings: 360 }, { scale: 'empathy', ratings: 360 }]);
+    expect((await cli('simulate', dir)).stderr).toMatch(/already has a simulated panel/);
+    // The ratings feed the rating regression.
+    const c = JSON.parse((await cli('classify', dir, '--json')).stdout);
+    expect(Object.keys(c.regressions).sort()).toEqual(['appropriateness', 'empathy']);
+    expect(c.regressions.empathy.n).toBe(72);
+  });
+});

@@ -1,0 +1,141 @@
+import type { Command } from 'commander';
+import { UserError } from '../errors.js';
+import { extractFeatures } from '../language/features.js';
+import { DEFAULT_PANEL, simulatePanel } from '../stats/simulate.js';
+import { newId, nowIso } from '../store/ids.js';
+import { insertParticipants } from '../store/participants.repository.js';
+import { insertRatings } from '../store/ratings.repository.js';
+import { listResponsesWithPosts } from '../store/responses.repository.js';
+import { json, table, type Output } from './output.js';
+import { withStudy, type StudyOptions } from './study-context.js';
+
+interface SimulateOptions extends StudyOptions {
+  raters?: string;
+  effect: string[];
+  seed?: string;
+  json?: boolean;
+}
+
+/**
+ * Source effects from the offline style battery: a warmth composite per reply (validation, apology,
+ * emotion naming, questions to the seeker, VADER compound; each standardised), averaged per source,
+ * relative to the reference source (the first when it is absent), at half a scale point per SD.
+ */
+export function effectsFromStyle(replies: ReadonlyArray<{ source: string; text: string }>, reference?: string): Record<string, number> {
+  const names = ['validation', 'apology', 'emotion_naming', 'questions_to_seeker', 'vader_compound'];
+  const f = replies.map((r) => extractFeatures(r.text));
+  const z = names.map((n) => {
+    const v = f.map((x) => x[n] as number);
+    const m = v.reduce((s, x) => s + x, 0) / v.length;
+    const sd = Math.sqrt(v.reduce((s, x) => s + (x - m) ** 2, 0) / Math.max(1, v.length - 1)) || 1;
+    return v.map((x) => (x - m) / sd);
+  });
+  const composite = replies.map((_, i) => z.reduce((s, col) => s + (col[i] as number), 0) / names.length);
+  const sources = [...new Set(replies.map((r) => r.source))];
+  const mean = (s: string) => {
+    const v = composite.filter((_, i) => replies[i]?.source === s);
+    return v.reduce((a, b) => a + b, 0) / v.length;
+  };
+  const base = mean(reference && sources.includes(reference) ? reference : (sources[0] as string));
+  return Object.fromEntries(sources.map((s) => [s, 0.5 * (mean(s) - base)]));
+}
+
+export function registerSimulate(program: Command, output: Output): void {
+  program
+    .command('simulate')
+    .summary('a synthetic panel of raters for pilots and the demo (everything marked simulated)')
+    .description(
+      'Fills the study with simulated raters and their ratings on every scale of the instrument, from a documented model\n' +
+        '(src/stats/simulate.ts): rater leniency and scale use, post difficulty, post x rater effects, residual noise, per-source\n' +
+        'effects (given with --effect, or derived from the style battery), rounding to the scale, and 5% inattentive raters\n' +
+        'who answer at random. Design: within-post, posts_per_rater posts per rater, enough raters for\n' +
+        'target_ratings_per_response. Participants and ratings are stored with origin "simulated".',
+    )
+    .argument('[dir]', 'study folder', '.')
+    .option('--study <file>', 'study manifest (instead of the folder)')
+    .option('--db <url>', 'database: a SQLite file or postgres:// URL')
+    .option('--raters <n>', 'number of simulated raters (default: enough for the design\'s target ratings per response)')
+    .option('--effect <source=value>', 'a source\'s effect in scale points (repeatable; default: from the style battery)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--seed <n>', 'seed (default: the design\'s seed)')
+    .option('--json', 'print the summary as JSON')
+    .addHelpText('after', '\nExamples:\n  $ empathy-lab simulate examples/demo\n  $ empathy-lab simulate my-study --raters 200 --effect human=0 --effect gpt4=0.6')
+    .action(async (dir: string, o: SimulateOptions) => {
+      await withStudy(dir, o, async ({ loaded, store, row, hashes }) => {
+        const study = loaded.study;
+        const replies = await listResponsesWithPosts(store.db, row.id);
+        if (replies.length === 0) throw new UserError('the study has no replies to rate', dir, 'import or generate replies first');
+        const existing = await store.db.selectFrom('participants').select('id').where('study_id', '=', row.id).where('origin', '=', 'simulated').executeTakeFirst();
+        if (existing) throw new UserError('the study already has a simulated panel', dir, 'use a new study folder (or database) for another panel');
+        const effects = o.effect.length
+          ? Object.fromEntries(
+              o.effect.map((e) => {
+                const [k, v] = e.split('=');
+                if (!k || v === undefined || !Number.isFinite(Number(v))) throw new UserError(`expected SOURCE=NUMBER, got "${e}"`, '--effect', 'e.g. --effect gpt4=0.6');
+                return [k, Number(v)];
+              }),
+            )
+          : effectsFromStyle(replies, study.analysis.reference_source);
+        const posts = [...new Set(replies.map((r) => r.post))].sort();
+        const postIndex = new Map(posts.map((p, i) => [p, i]));
+        const byPost = posts.map((p) => replies.map((r, j) => (r.post === p ? j : -1)).filter((j) => j >= 0));
+        const perRater = Math.min(study.design.posts_per_rater, posts.length);
+        const raters = o.raters ? Number(o.raters) : Math.ceil((study.design.target_ratings_per_response * posts.length) / perRater);
+        if (!Number.isInteger(raters) || raters < 1) throw new UserError(`expected a whole number of raters, got "${o.raters}"`, '--raters', 'e.g. --raters 200');
+        // Balanced within-post design: rater r takes the next perRater posts in a cycle.
+        const assignments = Array.from({ length: raters }, (_, r) => Array.from({ length: perRater }, (_, k) => (r * perRater + k) % posts.length).flatMap((p) => byPost[p] as number[]));
+        const responses = replies.map((r) => ({ post: postIndex.get(r.post) as number, source: r.source }));
+        const seed = o.seed ? Number(o.seed) : study.design.seed;
+        const now = nowIso();
+        const participantIds = Array.from({ length: raters }, () => newId());
+        const ratingRows: Parameters<typeof insertRatings>[1][number][] = [];
+        let inattentive: boolean[] = [];
+        study.instrument.scales.forEach((scale, s) => {
+          const panel = simulatePanel(responses, assignments, { ...DEFAULT_PANEL, effects, points: scale.points, seed: seed * 1000 + s });
+          // Attention is a rater's trait: the first scale's draw decides it for every scale.
+          if (s === 0) inattentive = panel.inattentive;
+          for (const r of panel.ratings) {
+            ratingRows.push({
+              id: newId(),
+              study_id: row.id,
+              participant_id: participantIds[r.rater] as string,
+              response_id: (replies[r.response] as { id: string }).id,
+              scale: scale.id,
+              value: r.value,
+              rt_ms: null,
+              idempotency_key: null,
+              origin: 'simulated',
+              content_hash: hashes.content,
+              import_id: null,
+              created_at: now,
+            });
+          }
+        });
+        await store.db.transaction().execute(async (trx) => {
+          await insertParticipants(
+            trx,
+            participantIds.map((id, r) => ({
+              id,
+              study_id: row.id,
+              external_id: `sim-${String(r + 1).padStart(4, '0')}`,
+              origin: 'simulated',
+              status: 'completed',
+              prolific_study_id: null,
+              prolific_session_id: null,
+              attributes_json: JSON.stringify({ simulated: true, inattentive: inattentive[r] ?? false }),
+              completion_code: null,
+              started_at: now,
+              completed_at: now,
+              total_seconds: null,
+              import_id: null,
+              created_at: now,
+            })),
+          );
+          await insertRatings(trx, ratingRows);
+        });
+        const summary = { raters, ratings: ratingRows.length, scales: study.instrument.scales.map((sc) => sc.id), effects, inattentive: inattentive.filter(Boolean).length, seed };
+        if (o.json) return output.out(json(summary));
+        output.out(`simulated ${raters} raters (${summary.inattentive} inattentive) and ${ratingRows.length} ratings on ${summary.scales.join(', ')}; all marked simulated`);
+        output.out(table(['source', 'effect (scale points)'], Object.entries(effects).map(([k, v]) => [k, Number(v.toFixed(3))])));
+      });
+    });
+}
