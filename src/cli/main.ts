@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { isUserError } from '../errors.js';
 import { StatsInputError } from '../stats/errors.js';
 import { consoleOutput, type Output } from './output.js';
+import { registerAnalyze } from './analyze.js';
 import { registerClassify } from './classify.js';
 import { registerDb } from './db.js';
 import { registerFeatures } from './features.js';
@@ -29,7 +30,7 @@ export function buildProgram(output: Output): Command {
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => output.out(s.trimEnd()), writeErr: (s) => output.err(s.trimEnd()) })
     .exitOverride();
-  for (const register of [registerInit, registerDemo, registerImport, registerLint, registerGenerate, registerVariants, registerSimulate, registerStatus, registerFeatures, registerClassify, registerFit, registerSchema, registerDb]) {
+  for (const register of [registerInit, registerDemo, registerImport, registerLint, registerGenerate, registerVariants, registerSimulate, registerStatus, registerFeatures, registerClassify, registerAnalyze, registerFit, registerSchema, registerDb]) {
     register(program, output);
   }
   return program;

@@ -67,3 +67,33 @@ export async function meanRatingsByResponse(db: Db, studyId: string): Promise<Ma
   }
   return out;
 }
+
+/** Every rating with its rater, post, domain, source and response, for the analysis. */
+export function ratingsForAnalysis(db: Db, studyId: string) {
+  return db
+    .selectFrom('ratings as r')
+    .innerJoin('responses as s', 's.id', 'r.response_id')
+    .innerJoin('posts as p', 'p.id', 's.post_id')
+    .innerJoin('participants as u', 'u.id', 'r.participant_id')
+    .select(['u.external_id as rater', 'p.external_id as post', 'p.domain as domain', 's.source as source', 's.condition as condition', 's.id as response', 'r.scale as scale', 'r.value as value'])
+    .where('r.study_id', '=', studyId)
+    .orderBy('u.external_id')
+    .orderBy('s.id')
+    .orderBy('r.scale')
+    .execute();
+}
+
+/** Participants with their total time and failed attention checks, for the exclusion rules. */
+export async function ratersForAnalysis(db: Db, studyId: string): Promise<Array<{ rater: string; totalSeconds: number | null; attentionFailures: number }>> {
+  const people = await db.selectFrom('participants').select(['id', 'external_id', 'total_seconds']).where('study_id', '=', studyId).orderBy('external_id').execute();
+  const failures = await db
+    .selectFrom('attention_results as a')
+    .innerJoin('participants as u', 'u.id', 'a.participant_id')
+    .select(['u.id as id', db.fn.countAll<string | number>().as('n')])
+    .where('u.study_id', '=', studyId)
+    .where('a.passed', '=', 0)
+    .groupBy('u.id')
+    .execute();
+  const failed = new Map(failures.map((f) => [f.id, Number(f.n)]));
+  return people.map((p) => ({ rater: p.external_id, totalSeconds: p.total_seconds, attentionFailures: failed.get(p.id) ?? 0 }));
+}

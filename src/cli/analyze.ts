@@ -1,0 +1,70 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { analyzeStudy } from '../analysis/study-analysis.js';
+import { UserError } from '../errors.js';
+import { extractFeatures } from '../language/features.js';
+import { ratersForAnalysis, ratingsForAnalysis } from '../store/ratings.repository.js';
+import { listResponsesWithPosts } from '../store/responses.repository.js';
+import { json, table, type Output } from './output.js';
+import { withStudy, type StudyOptions } from './study-context.js';
+
+interface AnalyzeOptions extends StudyOptions {
+  out?: string;
+  json?: boolean;
+}
+
+export function registerAnalyze(program: Command, output: Output): void {
+  program
+    .command('analyze')
+    .summary('all statistics of a study as one JSON document (models, contrasts, means, reliability, language)')
+    .description(
+      'Applies the manifest\'s exclusion rules (and reports how many raters and ratings each removed); for each scale of the\n' +
+        'instrument fits the manifest\'s model (REML, reference source from the manifest), all pairwise contrasts with the\n' +
+        'manifest\'s adjustment, means with 95% CIs across posts per source and per domain, and Krippendorff\'s alpha; correlates\n' +
+        'the scales; and compares sources on the style battery. Writes one JSON document (schema empathy-lab/analysis@1);\n' +
+        'the same inputs give byte-identical output.',
+    )
+    .argument('[dir]', 'study folder', '.')
+    .option('--study <file>', 'study manifest (instead of the folder)')
+    .option('--db <url>', 'database: a SQLite file or postgres:// URL')
+    .option('--out <file>', 'where to write the document (default: analysis.json in the study folder)')
+    .option('--json', 'print the document instead of a summary')
+    .addHelpText('after', '\nExamples:\n  $ empathy-lab analyze my-study\n  $ empathy-lab analyze my-study --out results/analysis.json')
+    .action(async (dir: string, o: AnalyzeOptions) => {
+      await withStudy(dir, o, async ({ loaded, store, row }) => {
+        const study = loaded.study;
+        const rows = await ratingsForAnalysis(store.db, row.id);
+        if (rows.length === 0) throw new UserError('the study has no ratings to analyse', dir, 'import ratings, collect them with serve, or simulate a panel');
+        const replies = await listResponsesWithPosts(store.db, row.id);
+        const doc = analyzeStudy({
+          ratings: rows.map((r) => ({ ...r, source: r.condition === 'base' ? r.source : `${r.source}/${r.condition}` })),
+          raters: await ratersForAnalysis(store.db, row.id),
+          scales: study.instrument.scales.map((s) => s.id),
+          formula: study.analysis.formula,
+          reference: study.analysis.reference_source,
+          adjust: study.analysis.adjust,
+          reml: study.analysis.reml,
+          exclusions: {
+            ...(study.exclusions.min_total_minutes !== undefined ? { minTotalMinutes: study.exclusions.min_total_minutes } : {}),
+            ...(study.exclusions.max_total_minutes !== undefined ? { maxTotalMinutes: study.exclusions.max_total_minutes } : {}),
+            maxAttentionFailures: study.exclusions.max_attention_failures,
+            straightLining: study.exclusions.straight_lining,
+          },
+          features: replies.map((r) => ({ source: r.condition === 'base' ? r.source : `${r.source}/${r.condition}`, post: r.post, values: extractFeatures(r.text) })),
+        });
+        const text = `${json(doc)}\n`;
+        const out = o.out ?? path.join(loaded.dir, 'analysis.json');
+        await writeFile(out, text);
+        if (o.json) return output.out(text.trimEnd());
+        output.out(`wrote ${out}`);
+        output.out(`raters: ${doc.raters.total}, excluded ${doc.raters.excluded} (${doc.exclusions.filter((e) => e.raters.length > 0).map((e) => `${e.rule}: ${e.raters.length}`).join('; ') || 'none'})`);
+        for (const s of doc.scales) {
+          if (!('contrasts' in s) || !s.contrasts) continue;
+          output.out(`\n${s.scale}: ${s.ratings} ratings`);
+          output.out(table(['source', 'emmean', 'lower.CL', 'upper.CL'], s.contrasts.emmeans.map((m) => [m.source, Number(m.emmean.toFixed(3)), Number(m['lower.CL'].toFixed(3)), Number(m['upper.CL'].toFixed(3))])));
+          output.out(table(['contrast', 'estimate', 't.ratio', 'p.value'], s.contrasts.pairs.map((c) => [c.contrast, Number(c.estimate.toFixed(3)), Number(c['t.ratio'].toFixed(2)), Number(c['p.value'].toPrecision(3))])));
+        }
+      });
+    });
+}

@@ -1,0 +1,89 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli } from '../helpers/cli.js';
+import { expectClose, expectCloseP, readReference, REFERENCE_DIR } from '../helpers/reference.js';
+import { tempFolder } from '../helpers/study.js';
+
+const MANIFEST = `
+name: reference-within
+domains: [anger, anxiety, covid, parenting, relationships, workplace]
+sources:
+  - { id: human, kind: corpus }
+  - { id: gpt4, kind: corpus }
+  - { id: llama2, kind: corpus }
+  - { id: mistral, kind: corpus }
+instrument:
+  scales: [{ id: empathy, question: How empathic is this response?, points: 5 }]
+exclusions: { straight_lining: false }
+analysis:
+  formula: value ~ source + (1 | post:rater) + (1 | post) + (1 | rater)
+  reference_source: human
+  adjust: holm
+`;
+
+describe('empathy-lab analyze', () => {
+  it('reproduces the reference model and Holm contrasts from ratings imported from another tool, byte-identically on a rerun', async () => {
+    const dir = await tempFolder({ 'study.yaml': MANIFEST });
+    const imported = await cli('import', dir, '--ratings', path.join(REFERENCE_DIR, 'ratings-within.csv'), '--columns', 'rater=rater,post=post,source=source,value=rating,domain=domain', '--scale', 'empathy', '--create-missing');
+    expect(imported.code).toBe(0);
+    const out = path.join(dir, 'a.json');
+    expect((await cli('analyze', dir, '--out', out)).code).toBe(0);
+    const doc = JSON.parse(await readFile(out, 'utf8'));
+    expect(doc.schema).toBe('empathy-lab/analysis@1');
+    const ref = readReference('ratings-within');
+    const m = ref.models[0] as (typeof ref.models)[0];
+    const s = doc.scales[0];
+    expect(s.model.nobs).toBe(m.nobs);
+    const problems: string[] = [];
+    for (const name of Object.keys(m.fixef)) {
+      for (const [what, ours, theirs, check] of [
+        ['fixef', s.model.fixef[name], m.fixef[name], expectClose],
+        ['se', s.model.se[name], m.se[name], expectClose],
+        ['p', s.model.p[name], m.p[name], expectCloseP],
+      ] as const) {
+        const r = check(ours as number, theirs as number);
+        if (r) problems.push(`${what} ${name}: ${r}`);
+      }
+      const df = expectClose(s.model.df_satterthwaite[name], m.df_satterthwaite[name] as number, 1e-3, 0);
+      if (df) problems.push(`df ${name}: ${df}`);
+    }
+    const contrasts = ref.contrasts as NonNullable<typeof ref.contrasts>;
+    s.contrasts.pairs.forEach((c: Record<string, number | string>, i: number) => {
+      const r = contrasts.pairs_holm[i] as Record<string, number | string>;
+      expect(c.contrast).toBe(r.contrast);
+      const e = expectClose(c.estimate as number, r.estimate as number);
+      if (e) problems.push(`estimate ${c.contrast}: ${e}`);
+      const p = expectCloseP(c['p.value'] as number, r['p.value'] as number);
+      if (p) problems.push(`p ${c.contrast}: ${p}`);
+    });
+    s.contrasts.emmeans.forEach((e: Record<string, number | string>, i: number) => {
+      const r = contrasts.emmeans[i] as Record<string, number | string>;
+      const d = expectClose(e['lower.CL'] as number, r['lower.CL'] as number);
+      if (d) problems.push(`lower.CL ${e.source}: ${d}`);
+    });
+    expect(problems).toEqual([]);
+    expect(s.meansAcrossPosts.map((x: { group: string }) => x.group)).toEqual(['gpt4', 'human', 'llama2', 'mistral']);
+    expect(s.reliability.krippendorffAlphaInterval).toBeGreaterThan(0);
+
+    const first = await readFile(out);
+    await cli('analyze', dir, '--out', out);
+    expect((await readFile(out)).equals(first)).toBe(true);
+  });
+
+  it('applies the straight-lining rule and reports whom it removed', async () => {
+    const dir = await tempFolder({ 'study.yaml': MANIFEST.replace('exclusions: { straight_lining: false }', 'exclusions: { straight_lining: true }') });
+    const rows = ['rater,post,source,domain,rating'];
+    for (let r = 0; r < 12; r++)
+      for (let p = 0; p < 6; p++)
+        for (const s of ['human', 'gpt4'])
+          rows.push(`r${r},p${p},${s},anger,${r === 0 ? 3 : 1 + ((r * 7 + p * 3 + (s === 'gpt4' ? 2 : 0)) % 5)}`);
+    await writeFile(path.join(dir, 'ratings.csv'), `${rows.join('\n')}\n`);
+    await cli('import', dir, '--ratings', path.join(dir, 'ratings.csv'), '--columns', 'rater=rater,post=post,source=source,value=rating,domain=domain', '--scale', 'empathy', '--create-missing');
+    const doc = JSON.parse((await cli('analyze', dir, '--json')).stdout);
+    const rule = doc.exclusions.find((e: { rule: string }) => e.rule.startsWith('the same value'));
+    expect(rule).toMatchObject({ raters: ['r0'], ratingsRemoved: 12 });
+    expect(doc.raters).toEqual({ total: 12, excluded: 1, kept: 11 });
+    expect(doc.scales[0].ratings).toBe(11 * 12);
+  });
+});
