@@ -1,0 +1,85 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { toCsv } from '../corpus/table.js';
+import { UserError } from '../errors.js';
+import type { Study } from '../study/schema.js';
+import { ratingsForAnalysis } from '../store/ratings.repository.js';
+import type { Output } from './output.js';
+import { withStudy, type StudyOptions } from './study-context.js';
+
+/** An R script that reads the exported ratings and refits the manifest's model per scale with lme4 + lmerTest. */
+export function refitScript(study: Study): string {
+  const formula = study.analysis.formula;
+  return `# Refits the models of the empathy-lab study "${study.name}" with lme4 + lmerTest (Satterthwaite df),
+# from the tidy files written beside this script. Run: Rscript refit.R
+# Needs: install.packages(c("lme4", "lmerTest")) (or Debian: r-cran-lme4 r-cran-lmertest).
+suppressMessages(library(lmerTest))
+here <- dirname(sub("--file=", "", grep("--file=", commandArgs(trailingOnly = FALSE), value = TRUE)))
+if (length(here) == 0 || here == "") here <- "."
+ratings <- read.csv(file.path(here, "ratings.csv"), stringsAsFactors = FALSE)
+out <- list()
+for (s in unique(ratings$scale)) {
+  d <- ratings[ratings$scale == s, ]
+  d$source <- relevel(factor(d$source), ref = "${study.analysis.reference_source}")
+  m <- lmer(${formula}, data = d, REML = ${study.analysis.reml ? 'TRUE' : 'FALSE'})
+  co <- summary(m)$coefficients
+  cat(sprintf('{"scale": "%s", "fixef": {%s}, "se": {%s}, "df": {%s}, "criterion": %.10g}\\n', s,
+    paste(sprintf('"%s": %.12g', rownames(co), co[, "Estimate"]), collapse = ", "),
+    paste(sprintf('"%s": %.12g', rownames(co), co[, "Std. Error"]), collapse = ", "),
+    paste(sprintf('"%s": %.12g', rownames(co), co[, "df"]), collapse = ", "),
+    ${study.analysis.reml ? 'REMLcrit(m)' : 'deviance(m)'}))
+}
+`;
+}
+
+export function registerExport(program: Command, output: Output): void {
+  program
+    .command('export')
+    .summary('tidy long CSV/JSONL of posts, responses, participants and ratings, and an R script that refits the models')
+    .argument('[dir]', 'study folder', '.')
+    .option('--study <file>', 'study manifest (instead of the folder)')
+    .option('--db <url>', 'database: a SQLite file or postgres:// URL')
+    .option('--out <dir>', 'the folder to write (default: export/ in the study folder)')
+    .addHelpText('after', '\nExample:\n  $ empathy-lab export my-study --out my-study/export && Rscript my-study/export/refit.R')
+    .action(async (dir: string, o: StudyOptions & { out?: string }) => {
+      await withStudy(dir, o, async ({ loaded, store, row }) => {
+        const out = o.out ?? path.join(loaded.dir, 'export');
+        await mkdir(out, { recursive: true });
+        const db = store.db;
+        const posts = await db.selectFrom('posts').select(['external_id as post', 'domain', 'title', 'text', 'word_count']).where('study_id', '=', row.id).orderBy('external_id').execute();
+        const responses = await db
+          .selectFrom('responses as r')
+          .innerJoin('posts as p', 'p.id', 'r.post_id')
+          .select(['r.id as response', 'p.external_id as post', 'r.source', 'r.condition', 'r.sample_index as sample', 'r.variant', 'r.parent_id as parent', 'r.provider', 'r.model', 'r.word_count', 'r.text', 'r.content_hash'])
+          .where('r.study_id', '=', row.id)
+          .orderBy('p.external_id')
+          .orderBy('r.source')
+          .orderBy('r.condition')
+          .orderBy('r.sample_index')
+          .orderBy('r.variant')
+          .execute();
+        const participants = await db
+          .selectFrom('participants')
+          .select(['external_id as rater', 'origin', 'status', 'total_seconds', 'attributes_json as attributes'])
+          .where('study_id', '=', row.id)
+          .orderBy('external_id')
+          .execute();
+        const ratings = await ratingsForAnalysis(db, row.id);
+        if (posts.length === 0) throw new UserError('the study is empty', dir, 'import a corpus first');
+        const tables: Array<[string, ReadonlyArray<Record<string, string | number | null>>]> = [
+          ['posts', posts],
+          ['responses', responses],
+          ['participants', participants],
+          ['ratings', ratings.map((r) => ({ rater: r.rater, post: r.post, domain: r.domain, source: r.condition === 'base' ? r.source : `${r.source}/${r.condition}`, response: r.response, scale: r.scale, value: r.value }))],
+        ];
+        for (const [name, rows] of tables) {
+          const columns = rows.length > 0 ? Object.keys(rows[0] as object) : [];
+          await writeFile(path.join(out, `${name}.csv`), toCsv(columns, rows));
+          await writeFile(path.join(out, `${name}.jsonl`), rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length ? '\n' : ''));
+        }
+        await writeFile(path.join(out, 'refit.R'), refitScript(loaded.study));
+        output.out(`wrote ${tables.map(([n, r]) => `${n} (${r.length})`).join(', ')} as CSV and JSONL, and refit.R, to ${out}`);
+      });
+    });
+}

@@ -1,0 +1,55 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli } from '../helpers/cli.js';
+import { expectClose } from '../helpers/reference.js';
+import { tempFolder } from '../helpers/study.js';
+
+const rAvailable = spawnSync('Rscript', ['-e', 'stopifnot(requireNamespace("lmerTest", quietly = TRUE))'], { stdio: 'ignore' }).status === 0;
+if (!rAvailable) console.warn('skipping the R refit test: Rscript with lme4 and lmerTest is not installed (apt-get install r-base-core r-cran-lme4 r-cran-lmertest)');
+
+describe('empathy-lab export', () => {
+  it('writes tidy CSV and JSONL of posts, responses, participants and ratings', async () => {
+    const root = await tempFolder({});
+    const dir = path.join(root, 'demo');
+    await cli('demo', '--out', dir);
+    await cli('simulate', dir, '--effect', 'human=0', '--effect', 'eliza=-0.5');
+    const r = await cli('export', dir);
+    expect(r.stdout).toMatch(/wrote posts \(36\), responses \(72\), participants \(30\), ratings \(720\)/);
+    const ratings = (await readFile(path.join(dir, 'export/ratings.csv'), 'utf8')).trim().split('\n');
+    expect(ratings[0]).toBe('rater,post,domain,source,response,scale,value');
+    expect(ratings).toHaveLength(721);
+    const first = JSON.parse((await readFile(path.join(dir, 'export/responses.jsonl'), 'utf8')).split('\n')[0] as string);
+    expect(first).toMatchObject({ post: 'anger-01', source: 'eliza', condition: 'base', variant: '' });
+  });
+
+  it.runIf(rAvailable)("the R script reproduces the tool's estimates with lme4 + lmerTest", async () => {
+    const root = await tempFolder({});
+    const dir = path.join(root, 'demo');
+    await cli('demo', '--out', dir);
+    await cli('simulate', dir, '--effect', 'human=0', '--effect', 'eliza=-0.5');
+    const ours = JSON.parse((await cli('analyze', dir, '--json')).stdout);
+    await cli('export', dir);
+    const lines = execFileSync('Rscript', [path.join(dir, 'export/refit.R')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n');
+    const problems: string[] = [];
+    for (const line of lines) {
+      const r = JSON.parse(line) as { scale: string; fixef: Record<string, number>; se: Record<string, number>; df: Record<string, number>; criterion: number };
+      const s = ours.scales.find((x: { scale: string }) => x.scale === r.scale);
+      for (const name of Object.keys(r.fixef)) {
+        for (const [what, a, b, rel] of [
+          ['fixef', s.model.fixef[name], r.fixef[name], 1e-4],
+          ['se', s.model.se[name], r.se[name], 1e-4],
+          ['df', s.model.df_satterthwaite[name], r.df[name], 1e-3],
+        ] as const) {
+          const c = expectClose(a as number, b as number, rel);
+          if (c) problems.push(`${r.scale} ${what} ${name}: ${c}`);
+        }
+      }
+      const c = expectClose(s.model.deviance_or_reml_criterion, r.criterion);
+      if (c) problems.push(`${r.scale} criterion: ${c}`);
+    }
+    expect(lines).toHaveLength(2);
+    expect(problems).toEqual([]);
+  });
+});
