@@ -8,6 +8,7 @@ import { StatsInputError } from '../stats/errors.js';
 import { consoleOutput, type Output } from './output.js';
 import { registerAnalyze } from './analyze.js';
 import { registerClassify } from './classify.js';
+import { registerCompare } from './compare.js';
 import { registerDb } from './db.js';
 import { registerExport } from './export.js';
 import { registerFeatures } from './features.js';
@@ -31,7 +32,7 @@ export function buildProgram(output: Output): Command {
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => output.out(s.trimEnd()), writeErr: (s) => output.err(s.trimEnd()) })
     .exitOverride();
-  for (const register of [registerInit, registerDemo, registerImport, registerLint, registerGenerate, registerVariants, registerSimulate, registerStatus, registerFeatures, registerClassify, registerAnalyze, registerExport, registerFit, registerSchema, registerDb]) {
+  for (const register of [registerInit, registerDemo, registerImport, registerLint, registerGenerate, registerVariants, registerSimulate, registerStatus, registerFeatures, registerClassify, registerAnalyze, registerCompare, registerExport, registerFit, registerSchema, registerDb]) {
     register(program, output);
   }
   return program;

@@ -174,3 +174,28 @@ describe('simulate', () => {
     expect(c.regressions.empathy.n).toBe(72);
   });
 });
+
+describe('compare', () => {
+  it('fits one model across two studies with a study factor and tests whether the source effects differ', async () => {
+    const root = await tempFolder({});
+    const a = path.join(root, 'a');
+    const b = path.join(root, 'b');
+    await cli('demo', '--out', a);
+    await cli('simulate', a, '--effect', 'human=0', '--effect', 'eliza=-0.8', '--seed', '1');
+    await cli('demo', '--out', b);
+    await writeFile(path.join(b, 'study.yaml'), (await readFile(path.join(b, 'study.yaml'), 'utf8')).replace(/^name: demo$/m, 'name: replication'));
+    await cli('import', b, '--db', path.join(b, 'replication.sqlite'));
+    await cli('generate', b, '--db', path.join(b, 'replication.sqlite'));
+    await cli('simulate', b, '--db', path.join(b, 'replication.sqlite'), '--effect', 'human=0', '--effect', 'eliza=-0.8', '--seed', '2');
+    const r = await cli('compare', a, b, '--db-b', path.join(b, 'replication.sqlite'), '--scale', 'empathy', '--json');
+    expect(r.code).toBe(0);
+    const c = JSON.parse(r.stdout);
+    expect(c.studies).toEqual(['demo', 'replication']);
+    expect(c.ratings).toBe(720);
+    expect(c.fixef.map((f: { term: string }) => f.term)).toEqual(['(Intercept)', 'sourceeliza', 'studyreplication', 'sourceeliza:studyreplication']);
+    expect(c.fixef[1].estimate).toBeLessThan(-0.4);
+    expect(c.interactionTest).toMatchObject({ df: 1 });
+    expect(c.perStudy.map((s: { study: string }) => s.study)).toEqual(['demo', 'replication']);
+    expect((await cli('compare', a, a)).stderr).toMatch(/both folders hold the study "demo"/);
+  });
+});
