@@ -8,8 +8,9 @@
  */
 import { compareGroups, type GroupComparison } from '../stats/compare-groups.js';
 import { emmeans, meansAcrossUnits, type Adjustment, type Emmeans, type UnitMeans } from '../stats/emmeans.js';
-import { fitLmm, type LmmFit } from '../stats/lmm.js';
+import { fitLmm } from '../stats/lmm.js';
 import { krippendorffAlpha } from '../stats/reliability.js';
+import { modelToJson } from './model-json.js';
 
 export const ANALYSIS_SCHEMA = 'empathy-lab/analysis@1';
 
@@ -77,31 +78,6 @@ export function exclusionsOf(input: AnalysisInput): ExclusionReport[] {
   });
 }
 
-const byName = (names: readonly string[], v: ArrayLike<number>) => Object.fromEntries(names.map((n, i) => [n, v[i] as number]));
-
-function modelJson(fit: LmmFit) {
-  return {
-    formula: fit.formula,
-    REML: fit.reml,
-    nobs: fit.nobs,
-    ngroups: fit.ngroups,
-    fixef: byName(fit.fixefNames, fit.beta),
-    se: byName(fit.fixefNames, fit.se),
-    df_satterthwaite: byName(fit.fixefNames, fit.df),
-    t: byName(fit.fixefNames, fit.t),
-    p: byName(fit.fixefNames, fit.p),
-    varcor: fit.varcor,
-    sigma: fit.sigma,
-    deviance_or_reml_criterion: fit.devianceOrRemlCriterion,
-    logLik: fit.logLik,
-    AIC: fit.aic,
-    BIC: fit.bic,
-    singular: fit.singular,
-    converged: fit.converged,
-    warnings: fit.warnings,
-  };
-}
-
 function contrastsJson(e: Emmeans) {
   return {
     emmeans: e.emmeans.map((m) => ({ source: m.level, emmean: m.emmean, SE: m.se, df: m.df, 'lower.CL': m.lower, 'upper.CL': m.upper })),
@@ -155,11 +131,11 @@ export function analyzeStudy(input: AnalysisInput) {
       domain: rows.map((r) => r.domain),
     };
     const sources = new Set(rows.map((r) => r.source));
-    let model: ReturnType<typeof modelJson> | { error: string };
+    let model: Record<string, unknown> | { error: string };
     let contrasts: ReturnType<typeof contrastsJson> | null = null;
     try {
       const fit = fitLmm(input.formula, data, { reml: input.reml, reference: sources.has(input.reference) ? { source: input.reference } : {} });
-      model = modelJson(fit);
+      model = modelToJson(fit);
       if (sources.size >= 2 && fit.design.frame.columns.get('source')?.kind === 'factor') contrasts = contrastsJson(emmeans(fit, 'source', { adjust: input.adjust }));
     } catch (err) {
       model = { error: (err as Error).message };

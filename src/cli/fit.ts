@@ -6,6 +6,7 @@ import type { DataFrame } from '../stats/design.js';
 import { emmeans, type Adjustment, type Emmeans } from '../stats/emmeans.js';
 import { fitLmm, type LmmFit } from '../stats/lmm.js';
 import { json, type Output } from './output.js';
+import { modelToJson } from '../analysis/model-json.js';
 
 interface FitOptions {
   data: string;
@@ -26,39 +27,9 @@ export async function readDataFrame(file: string): Promise<DataFrame> {
   return frame;
 }
 
-const byName = (names: readonly string[], values: ArrayLike<number>) => Object.fromEntries(names.map((n, i) => [n, values[i] as number]));
-
-/** The fit as JSON, with the field names of lme4's reference files and emmeans' column names. */
+/** The fit as JSON (lme4's field names, with details) and, when asked, emmeans' contrasts. */
 export function fitToJson(fit: LmmFit, contrasts?: Emmeans): Record<string, unknown> {
-  const p = fit.fixefNames.length;
-  const out: Record<string, unknown> = {
-    formula: fit.formula,
-    REML: fit.reml,
-    nobs: fit.nobs,
-    ngroups: fit.ngroups,
-    fixef: byName(fit.fixefNames, fit.beta),
-    se: byName(fit.fixefNames, fit.se),
-    df_satterthwaite: byName(fit.fixefNames, fit.df),
-    t: byName(fit.fixefNames, fit.t),
-    p: byName(fit.fixefNames, fit.p),
-    vcov: fit.fixefNames.map((_, i) => Array.from(fit.vcov.data.subarray(i * p, (i + 1) * p))),
-    varcor: fit.varcor,
-    sigma: fit.sigma,
-    deviance_or_reml_criterion: fit.devianceOrRemlCriterion,
-    logLik: fit.logLik,
-    AIC: fit.aic,
-    BIC: fit.bic,
-    singular: fit.singular,
-    converged: fit.converged,
-    warnings: fit.warnings,
-    theta: Array.from(fit.theta),
-    ranef: Object.fromEntries(
-      fit.ranef.map((r) => [
-        r.group,
-        r.levels.map((level, i) => ({ level, ...Object.fromEntries(r.names.map((n, j) => [n, r.values[i * r.names.length + j] as number])) })),
-      ]),
-    ),
-  };
+  const out = modelToJson(fit, { details: true });
   if (contrasts) {
     out.contrasts = {
       emmeans: contrasts.emmeans.map((e) => ({ [contrasts.factor]: e.level, emmean: e.emmean, SE: e.se, df: e.df, 'lower.CL': e.lower, 'upper.CL': e.upper })),
