@@ -54,7 +54,6 @@ export function importJobs(study: Study, dir: string, o: ImportOptions): ImportJ
     throw new UserError('mapping flags apply to one file at a time', '--posts/--replies/--ratings', 'import the files one by one, or put their mappings in study.yaml');
   }
   const resolve = (f: string) => path.resolve(f);
-  const label = (f: string) => f;
   const common = {
     ...(o.format ? { format: o.format } : {}),
     ...(o.layout ? { layout: o.layout } : {}),
@@ -66,7 +65,7 @@ export function importJobs(study: Study, dir: string, o: ImportOptions): ImportJ
       { file: o.posts, ...common, ...(o.columns ? { columns: pairs(o.columns, '--columns') } : {}), ...(o.metadata ? { metadata: o.metadata.split(',') } : {}) },
       '--posts',
     );
-    jobs.push({ kind: 'posts', path: resolve(o.posts), label: label(o.posts), spec });
+    jobs.push({ kind: 'posts', path: resolve(o.posts), label: o.posts, spec });
   }
   if (o.replies) {
     const spec = parseSpec(
@@ -80,7 +79,7 @@ export function importJobs(study: Study, dir: string, o: ImportOptions): ImportJ
       },
       '--replies',
     );
-    jobs.push({ kind: 'replies', path: resolve(o.replies), label: label(o.replies), spec });
+    jobs.push({ kind: 'replies', path: resolve(o.replies), label: o.replies, spec });
   }
   if (o.ratings) {
     const spec = parseSpec(
@@ -96,7 +95,7 @@ export function importJobs(study: Study, dir: string, o: ImportOptions): ImportJ
       },
       '--ratings',
     );
-    jobs.push({ kind: 'ratings', path: resolve(o.ratings), label: label(o.ratings), spec });
+    jobs.push({ kind: 'ratings', path: resolve(o.ratings), label: o.ratings, spec });
   }
   if (jobs.length > 0) return jobs;
 

@@ -50,8 +50,11 @@ export async function hashStudy(study: Study, dir: string): Promise<StudyHashes>
     studyFiles(study).map(async (rel) => {
       try {
         return { path: rel, sha256: sha256(await readFile(path.join(dir, rel))) };
-      } catch {
-        return { path: rel, sha256: null }; // a missing file hashes as absent; lint and import report it
+      } catch (err) {
+        // A missing file hashes as absent (status shows it; lint and import report it); any other
+        // failure to read is an error.
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { path: rel, sha256: null };
+        throw err;
       }
     }),
   );
