@@ -4,7 +4,7 @@ import { toCsv } from '../corpus/table.js';
 import { UserError } from '../errors.js';
 import { BATTERY, extractFeatures } from '../language/features.js';
 import { compareGroups, type GroupComparison } from '../stats/compare-groups.js';
-import type { Adjustment } from '../stats/emmeans.js';
+import { ADJUSTMENTS, type Adjustment } from '../stats/emmeans.js';
 import { json, type Output } from './output.js';
 import { addReplyInputOptions, loadReplies, type ReplyInputOptions } from './replies-input.js';
 
@@ -41,7 +41,7 @@ export function registerFeatures(program: Command, output: Output): void {
     .option('--json', 'print the comparisons as JSON')
     .addHelpText('after', '\nExamples:\n  $ empathy-lab features examples/demo --out demo-features.csv\n  $ empathy-lab features --data replies.csv --text reply --group model --unit post_id --json')
     .action(async (dir: string, o: FeaturesOptions) => {
-      if (!['holm', 'tukey', 'bonferroni', 'none'].includes(o.adjust)) throw new UserError(`unknown adjustment "${o.adjust}"`, '--adjust', 'use holm, tukey, bonferroni or none');
+      if (!(ADJUSTMENTS as readonly string[]).includes(o.adjust)) throw new UserError(`unknown adjustment "${o.adjust}"`, '--adjust', `use one of ${ADJUSTMENTS.join(', ')}`);
       const { replies: rows } = await loadReplies(dir, o);
       if (rows.length === 0) throw new UserError('no replies to analyse', o.data ?? dir, 'import or generate replies first');
       const features = rows.map((r) => extractFeatures(r.text));

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { readTable } from '../corpus/table.js';
 import { UserError } from '../errors.js';
 import type { DataFrame } from '../stats/design.js';
-import { emmeans, type Adjustment, type Emmeans } from '../stats/emmeans.js';
+import { ADJUSTMENTS, emmeans, type Adjustment, type Emmeans } from '../stats/emmeans.js';
 import { fitLmm, type LmmFit } from '../stats/lmm.js';
 import { json, type Output } from './output.js';
 import { modelToJson } from '../analysis/model-json.js';
@@ -17,8 +17,6 @@ interface FitOptions {
   adjust: string;
   json?: boolean;
 }
-
-const ADJUSTMENTS = ['holm', 'tukey', 'bonferroni', 'none'];
 
 export async function readDataFrame(file: string): Promise<DataFrame> {
   const table = await readTable(path.resolve(file), { label: file });
@@ -102,7 +100,7 @@ Examples:
   $ empathy-lab fit --data sleepstudy.csv --formula "Reaction ~ Days + (Days | Subject)" --ml --json`,
     )
     .action(async (o: FitOptions) => {
-      if (!ADJUSTMENTS.includes(o.adjust)) throw new UserError(`unknown adjustment "${o.adjust}"`, '--adjust', `use one of ${ADJUSTMENTS.join(', ')}`);
+      if (!(ADJUSTMENTS as readonly string[]).includes(o.adjust)) throw new UserError(`unknown adjustment "${o.adjust}"`, '--adjust', `use one of ${ADJUSTMENTS.join(', ')}`);
       const reference: Record<string, string> = {};
       for (const r of o.ref) {
         const eq = r.indexOf('=');

@@ -12,7 +12,9 @@ import { StatsInputError } from './errors.js';
 import type { LmmFit } from './lmm.js';
 import { ptukey } from './studentized-range.js';
 
-export type Adjustment = 'holm' | 'tukey' | 'bonferroni' | 'none';
+import type { Adjustment } from './adjustments.js';
+
+export { ADJUSTMENTS, type Adjustment } from './adjustments.js';
 
 export interface EmmeanRow {
   readonly level: string;

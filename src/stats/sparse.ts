@@ -60,15 +60,6 @@ export function cscFromTriplets(m: number, n: number, rows: Int32Array, cols: In
   return { m, n, colPtr, rowIdx: outR.slice(0, nz), values: outV.slice(0, nz) };
 }
 
-/** y += A x */
-export function cscMultiplyAdd(a: Csc, x: ArrayLike<number>, y: Float64Array): void {
-  for (let j = 0; j < a.n; j++) {
-    const xj = x[j] as number;
-    if (xj === 0) continue;
-    for (let p = a.colPtr[j] as number; p < (a.colPtr[j + 1] as number); p++) y[a.rowIdx[p] as number] += (a.values[p] as number) * xj;
-  }
-}
-
 /**
  * A symbolic Cholesky analysis of a symmetric matrix with a fixed pattern, under a fill-reducing
  * permutation: `perm[k]` is the original index placed at position k.

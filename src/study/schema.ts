@@ -6,6 +6,7 @@
  * be silently ignored. Defaults reproduce Lee, Suh, Zhan, Li & Ong (2024), arXiv 2403.18148.
  */
 import { z } from 'zod';
+import { ADJUSTMENTS } from '../stats/adjustments.js';
 
 /** A number in [min, max] whose every failure says the range, e.g. "expected a number from 0 to 2". */
 function numberIn(min: number, max: number, integer = false) {
@@ -252,7 +253,7 @@ const exclusions = z.strictObject({
 const analysis = z.strictObject({
   formula: z.string().default('value ~ source + (1 | post:rater) + (1 | post) + (1 | rater)'),
   reference_source: id.default('human'),
-  adjust: z.enum(['holm', 'tukey', 'bonferroni', 'none']).default('holm'),
+  adjust: z.enum(ADJUSTMENTS).default('holm'),
   reml: z.boolean().default(true),
 });
 
