@@ -1,12 +1,12 @@
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ImportJob } from '../../src/corpus/import.js';
 import { runImports } from '../../src/corpus/import.js';
 import { UserError } from '../../src/errors.js';
 import { postsFileSchema, ratingsFileSchema, repliesFileSchema, type Study } from '../../src/study/schema.js';
 import { upsertStudy } from '../../src/store/studies.repository.js';
 import type { Db } from '../../src/store/tables.js';
-import { backends } from '../helpers/backends.js';
+import { backends, databaseForSuite } from '../helpers/backends.js';
 import { smallStudy, tempFolder } from '../helpers/study.js';
 
 const TABLES = ['posts', 'responses', 'participants', 'ratings', 'imports'] as const;
@@ -61,14 +61,11 @@ async function failing(db: Db, target: { study: Study; studyId: string; contentH
 for (const backend of await backends()) {
   describe(`import on ${backend.name}`, () => {
     let db: Db;
-    let dispose: () => Promise<void>;
     let target: { study: Study; studyId: string; contentHash: string };
     let dir: string;
 
+    databaseForSuite(backend, (d) => (db = d));
     beforeAll(async () => {
-      const created = await backend.create();
-      db = created.opened.db;
-      dispose = created.dispose;
       const study = smallStudy();
       const row = await upsertStudy(db, { name: study.name, title: null, manifestJson: '{}', manifestHash: 'm', contentHash: 'c' });
       target = { study, studyId: row.id, contentHash: 'c' };
@@ -97,7 +94,6 @@ for (const backend of await backends()) {
         'ratings-unknown.csv': 'rater,post,source,value\nq1,p77,claude,4\n',
       });
     });
-    afterAll(async () => dispose());
 
     it('imports posts from CSV with BOM, CRLF, quoted newlines and embedded quotes, and a re-import is a no-op', async () => {
       const [r] = await runImports(db, target, [postsJob(dir)]);

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkReply, hasRepetitionLoop } from '../../src/generate/checks.js';
 import { parsePrompt, renderPrompt } from '../../src/generate/prompts.js';
 import { ProviderError, type Provider } from '../../src/generate/provider.js';
@@ -9,7 +9,7 @@ import { parseStudy } from '../../src/study/load.js';
 import { insertPosts } from '../../src/store/posts.repository.js';
 import { upsertStudy } from '../../src/store/studies.repository.js';
 import type { Db } from '../../src/store/tables.js';
-import { backends } from '../helpers/backends.js';
+import { backends, databaseForSuite } from '../helpers/backends.js';
 import { tempFolder } from '../helpers/study.js';
 
 const POST = "I snapped at my neighbour this morning and I can't stop replaying it. I feel sick about it. My brother says I am overreacting.";
@@ -90,13 +90,7 @@ describe('reply checks', () => {
 for (const backend of await backends()) {
   describe(`generation on ${backend.name}`, () => {
     let db: Db;
-    let dispose: () => Promise<void>;
-    beforeAll(async () => {
-      const created = await backend.create();
-      db = created.opened.db;
-      dispose = created.dispose;
-    });
-    afterAll(async () => dispose());
+    databaseForSuite(backend, (d) => (db = d));
 
     it('generates every unit once, skips them on a rerun, and records failures without stopping', async () => {
       const dir = await tempFolder({ 'prompts/base.md': '## user\nReply to: {{post}}\n' });

@@ -10,7 +10,7 @@ import { seededRng } from '../../src/stats/random.js';
 import { insertPosts } from '../../src/store/posts.repository.js';
 import { upsertStudy } from '../../src/store/studies.repository.js';
 import type { Db } from '../../src/store/tables.js';
-import { backends } from '../helpers/backends.js';
+import { backends, databaseForSuite } from '../helpers/backends.js';
 import { cli } from '../helpers/cli.js';
 import { startFakeOpenAi, type FakeServer } from '../helpers/fake-openai.js';
 import { tempFolder } from '../helpers/study.js';
@@ -44,13 +44,7 @@ afterAll(async () => server.close());
 for (const backend of await backends()) {
   describe(`generation against an OpenAI-compatible server, on ${backend.name}`, () => {
     let db: Db;
-    let dispose: () => Promise<void>;
-    beforeAll(async () => {
-      const created = await backend.create();
-      db = created.opened.db;
-      dispose = created.dispose;
-    });
-    afterAll(async () => dispose());
+    databaseForSuite(backend, (d) => (db = d));
 
     it('stores every unit exactly once after a run with 30% injected failures', async () => {
       const dir = await tempFolder({ 'prompts/base.md': '## user\nReply to: {{post}}\n' });

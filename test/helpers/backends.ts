@@ -7,6 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
 import { openDb, type OpenedDb } from '../../src/cli/open-db.js';
 
 export const PG_URL = process.env.EMPATHY_LAB_TEST_PG ?? 'postgres://root@127.0.0.1:5432/test';
@@ -81,4 +82,18 @@ export const postgresBackend: Backend = {
 /** The backends to run on: SQLite always, Postgres when reachable (always under CI). */
 export async function backends(): Promise<Backend[]> {
   return (await postgresAvailable()) ? [sqliteBackend, postgresBackend] : [sqliteBackend];
+}
+
+/**
+ * For a describe block: a new database on `backend` before its tests (handed to `use`), dropped
+ * after them.
+ */
+export function databaseForSuite(backend: Backend, use: (db: OpenedDb['db']) => void): void {
+  let dispose: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    const created = await backend.create();
+    use(created.opened.db);
+    dispose = created.dispose;
+  });
+  afterAll(async () => dispose?.());
 }

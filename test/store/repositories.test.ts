@@ -1,25 +1,19 @@
 /** The repositories, directly, on every backend (SQLite always; Postgres when reachable, required in CI). */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { countParticipantsByStatus, insertParticipants } from '../../src/store/participants.repository.js';
 import { countPostsByDomain, insertPosts, postsByExternalId } from '../../src/store/posts.repository.js';
 import { countRatingsByScale, insertRatings, ratingsLong, ratingValuesByKey, ratingKey } from '../../src/store/ratings.repository.js';
 import { countResponsesBySource, insertResponses, responseKey, responsesByKey } from '../../src/store/responses.repository.js';
 import { findStudy, upsertStudy } from '../../src/store/studies.repository.js';
 import type { Db } from '../../src/store/tables.js';
-import { backends } from '../helpers/backends.js';
+import { backends, databaseForSuite } from '../helpers/backends.js';
 
 const now = '2026-11-22T00:00:00.000Z';
 
 for (const backend of await backends()) {
   describe(`repositories on ${backend.name}`, () => {
     let db: Db;
-    let dispose: () => Promise<void>;
-    beforeAll(async () => {
-      const created = await backend.create();
-      db = created.opened.db;
-      dispose = created.dispose;
-    });
-    afterAll(async () => dispose());
+    databaseForSuite(backend, (d) => (db = d));
 
     it('upserts a study: same content is a no-op, new content updates in place', async () => {
       const a = await upsertStudy(db, { name: 's', title: 'T', manifestJson: '{}', manifestHash: 'm1', contentHash: 'c1' });
