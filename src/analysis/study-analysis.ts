@@ -1,14 +1,21 @@
 /**
  * The analysis of a study, as one JSON document with a versioned schema: exclusions with the raters
  * and ratings each rule removed; per scale, the manifest's mixed model, every pairwise contrast of
- * sources, means with 95% CIs across posts (per source, and per domain and source) and rater
- * reliability; correlations between scales; and the language comparisons between sources.
+ * sources, means with 95% CIs across posts (per source, and per domain and source), the source x
+ * domain model, rater reliability and the agreement of automatic judges with people; correlations
+ * between scales; the language comparisons between sources; the classifier of sources and the
+ * regression of ratings on the same bag of words.
  * A pure function of plain rows: the same inputs give byte-identical output (stable orders, seeded
  * steps, no clocks).
  */
+import { buildVocabulary, vectorize } from '../language/bag-of-words.js';
+import { extractFeatures } from '../language/features.js';
+import { classify } from '../stats/classification.js';
 import { compareGroups, type GroupComparison } from '../stats/compare-groups.js';
 import { emmeans, meansAcrossUnits, type Adjustment, type Emmeans, type UnitMeans } from '../stats/emmeans.js';
 import { fitLmm } from '../stats/lmm.js';
+import { likelihoodRatioTest } from '../stats/lrt.js';
+import { ratingRegression } from '../stats/regression.js';
 import { krippendorffAlpha } from '../stats/reliability.js';
 import { modelToJson } from './model-json.js';
 
@@ -39,9 +46,30 @@ export interface AnalysisInput {
   readonly adjust: Adjustment;
   readonly reml: boolean;
   readonly exclusions: { readonly minTotalMinutes?: number; readonly maxTotalMinutes?: number; readonly maxAttentionFailures: number; readonly straightLining: boolean };
-  /** Per-reply style features, for the language comparisons (optional). */
-  readonly features?: ReadonlyArray<{ readonly source: string; readonly post: string; readonly values: Readonly<Record<string, number>> }>;
+  /** Every reply of the study, for the language comparisons, the classifier and the rating regression. */
+  readonly replies?: readonly ReplyRow[];
+  /** Automatic ratings by judges (an LLM or an offline scorer), compared with people's. */
+  readonly judgeScores?: readonly JudgeScoreRow[];
+  /** Seed of the classifier's split and folds. */
+  readonly seed?: number;
 }
+
+export interface ReplyRow {
+  readonly id: string;
+  readonly source: string;
+  readonly post: string;
+  readonly text: string;
+}
+
+export interface JudgeScoreRow {
+  readonly response: string;
+  readonly judge: string;
+  readonly scale: string;
+  readonly value: number;
+}
+
+/** The bag of words of the classifier and the rating regression (the reference study's sizes). */
+export const BAG_OF_WORDS = { words: 200, emojis: 20, folds: 5 } as const;
 
 export interface ExclusionReport {
   readonly rule: string;
@@ -62,12 +90,17 @@ function straightLiners(ratings: readonly RatingRow[]): Set<string> {
   return out;
 }
 
+/** The attention rule as a researcher says it: "a failed attention check", "more than 2 failed attention checks". */
+export function attentionRule(maxFailures: number): string {
+  return maxFailures === 0 ? 'a failed attention check' : `more than ${maxFailures} failed attention checks`;
+}
+
 export function exclusionsOf(input: AnalysisInput): ExclusionReport[] {
   const e = input.exclusions;
   const rules: Array<{ rule: string; hit: (r: RaterInfo) => boolean }> = [];
   if (e.minTotalMinutes !== undefined) rules.push({ rule: `total time under ${e.minTotalMinutes} minutes`, hit: (r) => r.totalSeconds !== null && r.totalSeconds < (e.minTotalMinutes as number) * 60 });
   if (e.maxTotalMinutes !== undefined) rules.push({ rule: `total time over ${e.maxTotalMinutes} minutes`, hit: (r) => r.totalSeconds !== null && r.totalSeconds > (e.maxTotalMinutes as number) * 60 });
-  rules.push({ rule: `more than ${e.maxAttentionFailures} failed attention checks`, hit: (r) => r.attentionFailures > e.maxAttentionFailures });
+  rules.push({ rule: attentionRule(e.maxAttentionFailures), hit: (r) => r.attentionFailures > e.maxAttentionFailures });
   const straight = e.straightLining ? straightLiners(input.ratings) : new Set<string>();
   if (e.straightLining) rules.push({ rule: 'the same value on every item of a scale (straight-lining)', hit: (r) => straight.has(r.rater) });
   const count = new Map<string, number>();
@@ -116,6 +149,126 @@ function pearson(x: readonly number[], y: readonly number[]): number | null {
   return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : null;
 }
 
+/** The random-effect terms of a formula, e.g. `(1 | post:rater) + (1 | post) + (1 | rater)`. */
+function randomPart(formula: string): string {
+  return (formula.match(/\([^()]*\|[^()]*\)/g) ?? []).join(' + ');
+}
+
+type Data = Record<string, Array<string | number>>;
+
+/**
+ * Does the advantage of a source depend on the domain? `value ~ source * domain` with the manifest's
+ * random effects (REML, Satterthwaite tests), and the likelihood-ratio test (ML) of the interaction.
+ */
+export type SourceByDomain =
+  | {
+      readonly formula: string;
+      readonly fixef: Array<{ term: string; estimate: number; SE: number; df: number; t: number; p: number }>;
+      readonly interactionTest: { chisq: number | null; df: number | null; p: number | null };
+      readonly singular: boolean;
+    }
+  | { readonly error: string };
+
+function sourceByDomain(formula: string, data: Data, reference: Record<string, string>, reml: boolean): SourceByDomain {
+  const random = randomPart(formula);
+  const tail = random ? ` + ${random}` : '';
+  try {
+    const fit = fitLmm(`value ~ source * domain${tail}`, data as never, { reml, reference });
+    const lrt = likelihoodRatioTest([`value ~ source + domain${tail}`, `value ~ source * domain${tail}`], data as never, { reference });
+    const test = lrt[1] as (typeof lrt)[number];
+    return {
+      formula: fit.formula,
+      fixef: fit.fixefNames.map((term, i) => ({ term, estimate: fit.beta[i] as number, SE: fit.se[i] as number, df: fit.df[i] as number, t: fit.t[i] as number, p: fit.p[i] as number })),
+      interactionTest: { chisq: test.chisq, df: test.df, p: test.p },
+      singular: fit.singular,
+    };
+  } catch (err) {
+    return { error: (err as Error).message };
+  }
+}
+
+/** Per judge: how its scores agree with the mean human rating of each response (Pearson r, MAE). */
+function judgeAgreement(scale: string, rows: readonly RatingRow[], scores: readonly JudgeScoreRow[]) {
+  const human = new Map<string, { s: number; n: number }>();
+  for (const r of rows) {
+    const m = human.get(r.response) ?? { s: 0, n: 0 };
+    m.s += r.value;
+    m.n += 1;
+    human.set(r.response, m);
+  }
+  const judges = [...new Set(scores.filter((j) => j.scale === scale).map((j) => j.judge))].sort();
+  return judges.map((judge) => {
+    const pairs = scores
+      .filter((j) => j.scale === scale && j.judge === judge && human.has(j.response))
+      .sort((a, b) => (a.response < b.response ? -1 : a.response > b.response ? 1 : 0))
+      .map((j) => {
+        const m = human.get(j.response) as { s: number; n: number };
+        return { judge: j.value, human: m.s / m.n };
+      });
+    const mae = pairs.length ? pairs.reduce((s, p) => s + Math.abs(p.judge - p.human), 0) / pairs.length : null;
+    return { judge, responses: pairs.length, pearsonR: pearson(pairs.map((p) => p.judge), pairs.map((p) => p.human)), meanAbsoluteError: mae };
+  });
+}
+
+export type RegressionResult =
+  | {
+      readonly scale: string;
+      readonly n: number;
+      readonly p: number;
+      readonly folds: number;
+      readonly ridge: { lambda: number; cv: { mae: number; r2: number }; weights: Array<{ name: string; weight: number }> };
+      readonly ols: { cv: { mae: number; r2: number } } | null;
+    }
+  | { readonly scale: string; readonly error: string };
+
+/**
+ * Which source wrote this, and what predicts the ratings: the bag of words (200 unigrams and bigrams,
+ * 20 emojis), a multinomial L2 logistic regression of source on it, and per scale a ridge and an OLS
+ * regression of each reply's mean rating (excluded raters left out) on the same terms.
+ */
+function languageModels(replies: readonly ReplyRow[], kept: readonly RatingRow[], scales: readonly string[], seed: number) {
+  if (new Set(replies.map((r) => r.source)).size < 2 || replies.length < 10) return null;
+  const vocabulary = buildVocabulary(replies.map((r) => r.text), { words: BAG_OF_WORDS.words, emojis: BAG_OF_WORDS.emojis });
+  const p = vocabulary.terms.length;
+  const x = vectorize(replies.map((r) => r.text), vocabulary);
+  let classifier: Record<string, unknown>;
+  try {
+    const { model: _model, ...report } = classify(x, p, replies.map((r) => r.source), vocabulary.terms, { seed, folds: BAG_OF_WORDS.folds, top: 10 });
+    classifier = { terms: p, ...report };
+  } catch (err) {
+    classifier = { error: (err as Error).message };
+  }
+  const index = new Map(replies.map((r, i) => [r.id, i]));
+  const regressions = scales.map((scale): RegressionResult => {
+    const sums = new Map<string, { s: number; n: number }>();
+    for (const r of kept) {
+      if (r.scale !== scale || !index.has(r.response)) continue;
+      const m = sums.get(r.response) ?? { s: 0, n: 0 };
+      m.s += r.value;
+      m.n += 1;
+      sums.set(r.response, m);
+    }
+    const rated = replies.map((r, i) => ({ i, m: sums.get(r.id) })).filter((r): r is { i: number; m: { s: number; n: number } } => r.m !== undefined);
+    if (rated.length < 10) return { scale, error: `only ${rated.length} rated replies (at least 10 are needed)` };
+    const xs = new Float64Array(rated.length * p);
+    rated.forEach((r, k) => xs.set(x.subarray(r.i * p, (r.i + 1) * p), k * p));
+    try {
+      const r = ratingRegression(rated.map((q) => q.m.s / q.m.n), xs, vocabulary.terms, { folds: BAG_OF_WORDS.folds, seed });
+      return {
+        scale,
+        n: r.n,
+        p: r.p,
+        folds: r.folds,
+        ridge: { lambda: r.ridge.lambda, cv: r.ridge.cv, weights: r.ridge.weights.slice(0, 15) },
+        ols: r.ols ? { cv: r.ols.cv } : null,
+      };
+    } catch (err) {
+      return { scale, error: (err as Error).message };
+    }
+  });
+  return { classifier, regressions };
+}
+
 export function analyzeStudy(input: AnalysisInput) {
   const exclusions = exclusionsOf(input);
   const excluded = new Set(exclusions.flatMap((e) => e.raters));
@@ -131,6 +284,7 @@ export function analyzeStudy(input: AnalysisInput) {
       domain: rows.map((r) => r.domain),
     };
     const sources = new Set(rows.map((r) => r.source));
+    const domainSet = new Set(rows.map((r) => r.domain));
     let model: Record<string, unknown> | { error: string };
     let contrasts: ReturnType<typeof contrastsJson> | null = null;
     try {
@@ -146,7 +300,18 @@ export function analyzeStudy(input: AnalysisInput) {
       const sub = rows.filter((r) => r.domain === d);
       return { domain: d, means: meansAcrossUnits(sub.map((r) => r.value), sub.map((r) => r.post), sub.map((r) => r.source)).sort((a, b) => (a.group < b.group ? -1 : 1)) };
     });
-    return { scale, ratings: rows.length, model, contrasts, meansAcrossPosts: means.sort((a, b) => (a.group < b.group ? -1 : 1)), byDomain, reliability: reliability(rows) };
+    const reference: Record<string, string> = sources.has(input.reference) ? { source: input.reference } : {};
+    return {
+      scale,
+      ratings: rows.length,
+      model,
+      contrasts,
+      meansAcrossPosts: means.sort((a, b) => (a.group < b.group ? -1 : 1)),
+      byDomain,
+      sourceByDomain: sources.size >= 2 && domainSet.size >= 2 ? sourceByDomain(input.formula, data, reference, input.reml) : null,
+      reliability: reliability(rows),
+      judges: judgeAgreement(scale, rows, input.judgeScores ?? []),
+    };
   });
   const correlations: Array<{ a: string; b: string; r: number | null; n: number }> = [];
   for (let i = 0; i < input.scales.length; i++)
@@ -158,7 +323,8 @@ export function analyzeStudy(input: AnalysisInput) {
       correlations.push({ a, b, r: pearson(pairs.map((p) => p.value), pairs.map((p) => bKey.get(`${p.rater}\u0000${p.response}`) as number)), n: pairs.length });
     }
   let language: Record<string, GroupComparison> | null = null;
-  const features = input.features ?? [];
+  const replies = input.replies ?? [];
+  const features = replies.map((r) => ({ source: r.source, post: r.post, values: extractFeatures(r.text) }));
   if (new Set(features.map((f) => f.source)).size >= 2) {
     language = {};
     const names = Object.keys(features[0]?.values ?? {}).sort();
@@ -174,6 +340,7 @@ export function analyzeStudy(input: AnalysisInput) {
     scales,
     correlations,
     language,
+    languageModels: languageModels(replies, kept, input.scales, input.seed ?? 1),
   };
 }
 

@@ -1,17 +1,43 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { analyzeStudy } from '../analysis/study-analysis.js';
+import { analyzeStudy, type StudyAnalysis } from '../analysis/study-analysis.js';
 import { UserError } from '../errors.js';
-import { extractFeatures } from '../language/features.js';
-import { ratersForAnalysis, ratingsForAnalysis } from '../store/ratings.repository.js';
+import { judgeScoresForAnalysis, ratersForAnalysis, ratingsForAnalysis } from '../store/ratings.repository.js';
 import { listResponsesWithPosts } from '../store/responses.repository.js';
 import { json, table, type Output } from './output.js';
-import { withStudy, type StudyOptions } from './study-context.js';
+import { withStudy, type OpenStudy, type StudyOptions } from './study-context.js';
 
 interface AnalyzeOptions extends StudyOptions {
   out?: string;
   json?: boolean;
+}
+
+/** The analysis of an open study: its ratings, raters, replies and judge scores, under its manifest. */
+export async function analyzeOpenStudy({ loaded, store, row }: OpenStudy, dir: string): Promise<StudyAnalysis> {
+  const study = loaded.study;
+  const rows = await ratingsForAnalysis(store.db, row.id);
+  if (rows.length === 0) throw new UserError('the study has no ratings to analyse', dir, 'import ratings, collect them with serve, or simulate a panel');
+  const replies = await listResponsesWithPosts(store.db, row.id);
+  const label = (r: { source: string; condition: string }) => (r.condition === 'base' ? r.source : `${r.source}/${r.condition}`);
+  return analyzeStudy({
+    ratings: rows.map((r) => ({ ...r, source: label(r) })),
+    raters: await ratersForAnalysis(store.db, row.id),
+    scales: study.instrument.scales.map((s) => s.id),
+    formula: study.analysis.formula,
+    reference: study.analysis.reference_source,
+    adjust: study.analysis.adjust,
+    reml: study.analysis.reml,
+    exclusions: {
+      ...(study.exclusions.min_total_minutes !== undefined ? { minTotalMinutes: study.exclusions.min_total_minutes } : {}),
+      ...(study.exclusions.max_total_minutes !== undefined ? { maxTotalMinutes: study.exclusions.max_total_minutes } : {}),
+      maxAttentionFailures: study.exclusions.max_attention_failures,
+      straightLining: study.exclusions.straight_lining,
+    },
+    replies: replies.map((r) => ({ id: r.id, source: label(r), post: r.post, text: r.text })),
+    judgeScores: await judgeScoresForAnalysis(store.db, row.id),
+    seed: study.design.seed,
+  });
 }
 
 export function registerAnalyze(program: Command, output: Output): void {
@@ -32,27 +58,9 @@ export function registerAnalyze(program: Command, output: Output): void {
     .option('--json', 'print the document instead of a summary')
     .addHelpText('after', '\nExamples:\n  $ empathy-lab analyze my-study\n  $ empathy-lab analyze my-study --out results/analysis.json')
     .action(async (dir: string, o: AnalyzeOptions) => {
-      await withStudy(dir, o, async ({ loaded, store, row }) => {
-        const study = loaded.study;
-        const rows = await ratingsForAnalysis(store.db, row.id);
-        if (rows.length === 0) throw new UserError('the study has no ratings to analyse', dir, 'import ratings, collect them with serve, or simulate a panel');
-        const replies = await listResponsesWithPosts(store.db, row.id);
-        const doc = analyzeStudy({
-          ratings: rows.map((r) => ({ ...r, source: r.condition === 'base' ? r.source : `${r.source}/${r.condition}` })),
-          raters: await ratersForAnalysis(store.db, row.id),
-          scales: study.instrument.scales.map((s) => s.id),
-          formula: study.analysis.formula,
-          reference: study.analysis.reference_source,
-          adjust: study.analysis.adjust,
-          reml: study.analysis.reml,
-          exclusions: {
-            ...(study.exclusions.min_total_minutes !== undefined ? { minTotalMinutes: study.exclusions.min_total_minutes } : {}),
-            ...(study.exclusions.max_total_minutes !== undefined ? { maxTotalMinutes: study.exclusions.max_total_minutes } : {}),
-            maxAttentionFailures: study.exclusions.max_attention_failures,
-            straightLining: study.exclusions.straight_lining,
-          },
-          features: replies.map((r) => ({ source: r.condition === 'base' ? r.source : `${r.source}/${r.condition}`, post: r.post, values: extractFeatures(r.text) })),
-        });
+      await withStudy(dir, o, async (opened) => {
+        const doc = await analyzeOpenStudy(opened, dir);
+        const loaded = opened.loaded;
         const text = `${json(doc)}\n`;
         const out = o.out ?? path.join(loaded.dir, 'analysis.json');
         await writeFile(out, text);

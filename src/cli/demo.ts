@@ -10,20 +10,24 @@ import type { Output } from './output.js';
 import { printStatus } from './status.js';
 import { withStudy } from './study-context.js';
 import { generateForStudy, summaryTable } from './generate.js';
+import { writeReport } from './report.js';
+import { describePanel, simulateForStudy } from './simulate.js';
 
 export function registerDemo(program: Command, output: Output): void {
   program
     .command('demo')
-    .summary('copy, import, generate (eliza) and show the bundled demo study (offline, no keys)')
+    .summary('the whole pipeline offline on the bundled demo study, ending in report.html (no network, no keys)')
     .description(
       'Copies the bundled demo study (examples/demo) to a working folder, imports its corpus, generates replies with the\n' +
-        'offline eliza baseline, and shows what the study holds.\n' +
-        'Needs no network and no keys. Running it again reuses the folder (imports are idempotent).',
+        'offline eliza baseline, collects ratings from a synthetic panel (empathy-lab simulate: marked simulated everywhere),\n' +
+        'analyses them and writes report.html. Needs no network and no keys. Running it again reuses the folder: imports and\n' +
+        'generation add only what is missing, an existing panel is kept, and the analysis and report are rewritten.',
     )
     .option('--out <dir>', 'working folder', 'empathy-lab-demo')
     .option('--db <url>', 'database: a SQLite file or postgres:// URL')
-    .addHelpText('after', '\nExample:\n  $ empathy-lab demo --out /tmp/demo')
-    .action(async (o: { out: string; db?: string }) => {
+    .option('--no-panel', 'stop before the synthetic panel (to simulate your own, or rate by hand with serve)')
+    .addHelpText('after', '\nExamples:\n  $ empathy-lab demo\n  $ empathy-lab demo --out /tmp/demo --no-panel')
+    .action(async (o: { out: string; db?: string; panel: boolean }) => {
       const existing = await readdir(o.out).catch(() => null);
       if (existing === null || existing.length === 0) {
         await cp(path.join(packageRoot, 'examples', 'demo'), o.out, { recursive: true, filter: (src) => !/\.sqlite(-wal|-shm)?$/.test(src) });
@@ -32,15 +36,29 @@ export function registerDemo(program: Command, output: Output): void {
         const loaded = await loadStudy(o.out).catch(() => null);
         if (loaded?.study.name !== 'demo') throw new UserError('the folder exists and is not a demo study', o.out, 'pass --out with a new folder');
       }
-      await withStudy(o.out, { db: o.db }, async (s) => {
+      const dbArgs = o.db ? ` --db ${o.db}` : '';
+      const report = await withStudy(o.out, { db: o.db }, async (s) => {
         const results = await runImports(s.store.db, { study: s.loaded.study, studyId: s.row.id, contentHash: s.hashes.content }, importJobs(s.loaded.study, s.loaded.dir, { alias: [] }));
         for (const r of results) output.out(`imported ${r.kind} from ${r.file}: ${r.inserted} new, ${r.unchanged} already there`);
         output.out('\ngenerating replies with the offline eliza baseline:');
         output.out(summaryTable(await generateForStudy(s, output)));
         output.out('');
-        await printStatus(s, output);
+        if (!o.panel) {
+          await printStatus(s, output);
+          return null;
+        }
+        const panel = await simulateForStudy(s, o.out, { effects: null });
+        output.out(panel ? `synthetic panel: ${describePanel(panel)}` : 'synthetic panel: already there (kept)');
+        const written = await writeReport(s, o.out, { format: 'html' });
+        output.out(`analysis: ${written.analysis}`);
+        return written.report;
       });
-      output.out(`\nnext: empathy-lab features ${o.out}   (style of each source)`);
-      output.out(`      empathy-lab classify ${o.out}   (which source wrote this?)`);
+      if (report === null) {
+        output.out(`\nnext: empathy-lab simulate ${o.out}${dbArgs}   (a synthetic panel)`);
+        output.out(`      empathy-lab serve ${o.out}${dbArgs}      (rate the replies yourself)`);
+        return;
+      }
+      output.out(`\nto rate the replies yourself: empathy-lab serve ${o.out}${dbArgs}`);
+      output.out(`report: ${report}`);
     });
 }

@@ -81,3 +81,23 @@ export function simulatePanel(
   });
   return { ratings, inattentive };
 }
+
+/**
+ * How long each simulated session took and how its attention checks went. Attentive raters take
+ * log-normal times (median `medianMinutes`, SD of log 0.25) and pass every check; inattentive raters
+ * rush (median a seventh of that) and pick an option at random, so they fail a check with
+ * probability 1 - 1/options. Seeded, so a panel is reproducible.
+ */
+export function simulateSessions(
+  inattentive: readonly boolean[],
+  checkOptions: readonly number[],
+  options: { seed: number; medianMinutes: number },
+): Array<{ totalSeconds: number; passed: boolean[] }> {
+  const rng = seededRng(options.seed ^ 0x5e55);
+  return inattentive.map((rushed) => {
+    const median = rushed ? options.medianMinutes / 7 : options.medianMinutes;
+    const totalSeconds = Math.round(median * 60 * Math.exp(0.25 * normal(rng)));
+    const passed = checkOptions.map((k) => !rushed || rng() < 1 / k);
+    return { totalSeconds, passed };
+  });
+}

@@ -97,3 +97,15 @@ export async function ratersForAnalysis(db: Db, studyId: string): Promise<Array<
   const failed = new Map(failures.map((f) => [f.id, Number(f.n)]));
   return people.map((p) => ({ rater: p.external_id, totalSeconds: p.total_seconds, attentionFailures: failed.get(p.id) ?? 0 }));
 }
+
+/** Scores of automatic judges per response and scale (empty when no judge has run). */
+export function judgeScoresForAnalysis(db: Db, studyId: string) {
+  return db
+    .selectFrom('judge_scores')
+    .select(['response_id as response', 'judge', 'scale', 'value'])
+    .where('study_id', '=', studyId)
+    .orderBy('judge')
+    .orderBy('response_id')
+    .orderBy('scale')
+    .execute();
+}

@@ -114,7 +114,9 @@ describe('empathy-lab CLI', async () => {
     try {
       expect((await cli('db', 'migrate', '--db', database.url)).stdout).toMatch(/applied 2026_11_22_001_initial, .*2026_11_22_003_generation_claims$/);
       expect((await cli('db', 'migrate', '--db', database.url)).stdout).toMatch(/up to date \(2026_11_22_003_generation_claims\)$/);
-      expect((await cli('demo', '--out', path.join(root, 'demo-pg'), '--db', database.url)).code).toBe(0);
+      const full = await cli('demo', '--out', path.join(root, 'demo-pg'), '--db', database.url);
+      expect(full.code).toBe(0);
+      expect(full.stdout.trim().split('\n').at(-1)).toBe(`report: ${path.resolve(root, 'demo-pg', 'report.html')}`);
       const s = JSON.parse((await cli('status', path.join(root, 'demo-pg'), '--db', database.url, '--json')).stdout);
       expect(s.responses).toEqual([
         { source: 'eliza', condition: 'base', responses: 36 },
@@ -158,7 +160,7 @@ describe('simulate', () => {
   it('adds a simulated panel to the demo: a balanced within-post design on every scale, marked simulated, once', async () => {
     const root = await tempFolder({});
     const dir = path.join(root, 'sim');
-    expect((await cli('demo', '--out', dir)).code).toBe(0);
+    expect((await cli('demo', '--out', dir, '--no-panel')).code).toBe(0);
     const r = await cli('simulate', dir, '--effect', 'human=0', '--effect', 'eliza=-0.8', '--json');
     expect(r.code).toBe(0);
     const s = JSON.parse(r.stdout);
@@ -172,6 +174,12 @@ describe('simulate', () => {
     const c = JSON.parse((await cli('classify', dir, '--json')).stdout);
     expect(Object.keys(c.regressions).sort()).toEqual(['appropriateness', 'empathy']);
     expect(c.regressions.empathy.n).toBe(72);
+    // Sessions and attention checks are stored, so the analysis excludes the inattentive raters.
+    const a = JSON.parse((await cli('analyze', dir, '--json')).stdout);
+    const failed = a.exclusions.find((e: { rule: string }) => e.rule === 'a failed attention check');
+    expect(failed.raters.length).toBeGreaterThan(0);
+    expect(failed.ratingsRemoved).toBe(failed.raters.length * 6 * 2 * 2);
+    expect(a.raters.total).toBe(30);
   });
 });
 
@@ -180,9 +188,9 @@ describe('compare', () => {
     const root = await tempFolder({});
     const a = path.join(root, 'a');
     const b = path.join(root, 'b');
-    await cli('demo', '--out', a);
+    await cli('demo', '--out', a, '--no-panel');
     await cli('simulate', a, '--effect', 'human=0', '--effect', 'eliza=-0.8', '--seed', '1');
-    await cli('demo', '--out', b);
+    await cli('demo', '--out', b, '--no-panel');
     await writeFile(path.join(b, 'study.yaml'), (await readFile(path.join(b, 'study.yaml'), 'utf8')).replace(/^name: demo$/m, 'name: replication'));
     await cli('import', b, '--db', path.join(b, 'replication.sqlite'));
     await cli('generate', b, '--db', path.join(b, 'replication.sqlite'));

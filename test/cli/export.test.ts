@@ -13,7 +13,7 @@ describe('empathy-lab export', () => {
   it('writes tidy CSV and JSONL of posts, responses, participants and ratings', async () => {
     const root = await tempFolder({});
     const dir = path.join(root, 'demo');
-    await cli('demo', '--out', dir);
+    await cli('demo', '--out', dir, '--no-panel');
     await cli('simulate', dir, '--effect', 'human=0', '--effect', 'eliza=-0.5');
     const r = await cli('export', dir);
     expect(r.stdout).toMatch(/wrote posts \(36\), responses \(72\), participants \(30\), ratings \(720\)/);
@@ -27,7 +27,7 @@ describe('empathy-lab export', () => {
   it.runIf(rAvailable)("the R script reproduces the tool's estimates with lme4 + lmerTest", async () => {
     const root = await tempFolder({});
     const dir = path.join(root, 'demo');
-    await cli('demo', '--out', dir);
+    await cli('demo', '--out', dir, '--no-panel');
     await cli('simulate', dir, '--effect', 'human=0', '--effect', 'eliza=-0.5');
     const ours = JSON.parse((await cli('analyze', dir, '--json')).stdout);
     await cli('export', dir);

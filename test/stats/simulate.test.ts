@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { emmeans } from '../../src/stats/emmeans.js';
 import { fitLmm } from '../../src/stats/lmm.js';
-import { DEFAULT_PANEL, simulatePanel } from '../../src/stats/simulate.js';
+import { DEFAULT_PANEL, simulatePanel, simulateSessions } from '../../src/stats/simulate.js';
 
 describe('synthetic panel', () => {
   const sources = ['human', 'gpt4', 'llama2'];
@@ -41,5 +41,21 @@ describe('synthetic panel', () => {
     const share = inattentive.filter(Boolean).length / inattentive.length;
     expect(share).toBeGreaterThan(0.1);
     expect(share).toBeLessThan(0.3);
+  });
+
+  it('gives inattentive raters rushed sessions and random answers to attention checks', () => {
+    const inattentive = Array.from({ length: 2000 }, (_, i) => i % 10 === 0);
+    const sessions = simulateSessions(inattentive, [5], { seed: 3, medianMinutes: 14 });
+    expect(simulateSessions(inattentive, [5], { seed: 3, medianMinutes: 14 })).toEqual(sessions);
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+    const attentive = sessions.filter((_, i) => !inattentive[i]);
+    const rushed = sessions.filter((_, i) => inattentive[i]);
+    expect(median(attentive.map((s) => s.totalSeconds)) / 60).toBeCloseTo(14, 0);
+    expect(median(rushed.map((s) => s.totalSeconds)) / 60).toBeCloseTo(2, 0);
+    expect(attentive.every((s) => s.passed[0])).toBe(true);
+    // A random choice among five options passes one time in five.
+    const passRate = rushed.filter((s) => s.passed[0]).length / rushed.length;
+    expect(passRate).toBeGreaterThan(0.12);
+    expect(passRate).toBeLessThan(0.28);
   });
 });

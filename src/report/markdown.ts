@@ -1,0 +1,66 @@
+/** The report as Markdown (figures as SVG files beside it) and its tables as CSV, for papers. */
+import type { ReportInput } from './context.js';
+import type { Figure } from './charts.js';
+import { methodsParagraph, simulatedBanner, summarySentences } from './sentences.js';
+import { buildTables, formatCell, type Cell, type ColumnFormat, type ReportTable } from './tables.js';
+
+const mdCell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+export function tableMarkdown(t: ReportTable): string {
+  const align = t.columns.map((c) => (c.format === 'text' ? '---' : '---:'));
+  const lines = [
+    `**${mdCell(t.title)}**`,
+    '',
+    `| ${t.columns.map((c) => mdCell(c.label)).join(' | ')} |`,
+    `| ${align.join(' | ')} |`,
+    ...t.rows.map((r) => `| ${r.map((v, i) => mdCell(formatCell(v, t.columns[i]?.format ?? 'text'))).join(' | ')} |`),
+  ];
+  if (t.note) lines.push('', `_${t.note}_`);
+  return lines.join('\n');
+}
+
+/** CSV for papers: numbers to 4 decimals (p values to 4 significant digits), RFC 4180 quoting. */
+export function tableCsv(t: ReportTable): string {
+  const q = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+  const cell = (v: Cell, format: ColumnFormat) => {
+    if (v === null || (typeof v === 'number' && !Number.isFinite(v))) return '';
+    if (typeof v === 'string') return q(v);
+    if (format === 'int') return String(Math.round(v));
+    if (format === 'p') return v < 1e-4 ? v.toExponential(3) : String(Number(v.toPrecision(4)));
+    return String(Number(v.toFixed(4)));
+  };
+  return `${[t.columns.map((c) => q(c.label)).join(','), ...t.rows.map((r) => r.map((v, i) => cell(v, t.columns[i]?.format ?? 'text')).join(','))].join('\n')}\n`;
+}
+
+/** `figureFiles` maps a figure id to the SVG file the Markdown links to. */
+export function reportMarkdown(input: ReportInput, figures: readonly Figure[], figureFiles: ReadonlyMap<string, string>): string {
+  const tables = new Map(buildTables(input).map((t) => [t.id, t]));
+  const banner = simulatedBanner(input);
+  const out: string[] = [];
+  if (banner) out.push(`> **${banner}**`, '');
+  out.push(`# ${input.context.study.title ?? input.context.study.name}`, '');
+  out.push('## Summary', '', ...summarySentences(input).map((s) => `- ${s}`), '');
+  out.push('## Methods', '', ...methodsParagraph(input).flatMap((p) => [p, '']));
+  let n = 0;
+  const fig = (id: string) => {
+    const f = figures.find((x) => x.id === id);
+    const file = figureFiles.get(id);
+    return f && file ? [`![Figure ${++n}. ${f.title}](${file})`, '', `_Figure ${n}. ${f.title}. ${f.caption}_`, ''] : [];
+  };
+  const tab = (id: string) => {
+    const t = tables.get(id);
+    return t && t.rows.length > 0 ? [tableMarkdown(t), ''] : [];
+  };
+  out.push('## Ratings by source', '', ...fig('figure-means'), ...tab('means'), ...tab('emmeans'), ...tab('contrasts'));
+  out.push('## Mixed models', '', ...tab('fixed-effects'), ...tab('random-effects'));
+  out.push('## Domains', '', ...fig('figure-domains'), ...tab('source-by-domain'), ...tab('domain-means'));
+  out.push('## Raters', '', ...tab('exclusions'), ...tab('reliability'), ...tab('correlations'));
+  out.push('## Language of the replies', '', ...fig('figure-language'), ...tab('language'));
+  if (tables.has('classifier')) out.push('## Which source wrote this?', '', ...tab('classifier'), ...tab('confusion'), ...tab('top-features'));
+  if (tables.has('regression')) out.push('## What predicts the ratings?', '', ...tab('regression'));
+  if (tables.has('judges')) out.push('## Automatic judges', '', ...tab('judges'));
+  const c = input.context;
+  out.push('## Appendix: provenance', '', `- manifest hash: \`${c.study.manifestHash}\``, `- content hash: \`${c.study.contentHash}\``, `- model: \`${c.analysis.formula}\``, ...c.software.map((s) => `- ${s.name} ${s.version}`), '');
+  for (const s of c.sources) for (const p of s.conditions) out.push(`### Prompt: ${s.id} · ${p.id} (${p.file})`, '', '```text', p.text.trimEnd(), '```', '');
+  return `${out.join('\n').trimEnd()}\n`;
+}

@@ -1,0 +1,152 @@
+/**
+ * The report's prose, written from the numbers: the findings in plain sentences (as a results
+ * section reports them: M, t(df), p) and the methods paragraph. Nothing here is typed by hand per
+ * study; every figure comes from the analysis or the context.
+ */
+import type { ReportInput } from './context.js';
+import { fixed, listOf, pClause, plural } from './format.js';
+import { ratedScales, type ClassifierJson } from './tables.js';
+
+const ADJUST_NAMES: Record<string, string> = { holm: 'Holm-adjusted', tukey: 'Tukey-adjusted', bonferroni: 'Bonferroni-adjusted', none: 'unadjusted' };
+
+/** The findings: per scale the ranking of sources and every pairwise contrast; then language and the classifier. */
+export function summarySentences({ analysis, context }: ReportInput): string[] {
+  const out: string[] = [];
+  const adjust = ADJUST_NAMES[context.analysis.adjust] ?? context.analysis.adjust;
+  const kept = analysis.raters.kept;
+  out.push(
+    `${plural(analysis.raters.total, 'rater')} took part; ${analysis.raters.excluded} ${analysis.raters.excluded === 1 ? 'was' : 'were'} excluded by the study's rules, leaving ${plural(kept, 'rater')}.`,
+  );
+  for (const s of ratedScales(analysis)) {
+    if (!s.contrasts) {
+      out.push(`${capitalise(s.scale)}: the model could not be fitted (${'error' in s.model ? String(s.model.error) : 'only one source'}).`);
+      continue;
+    }
+    const ranked = [...s.contrasts.emmeans].sort((a, b) => b.emmean - a.emmean);
+    const means = ranked.map((m) => `${m.source} (M = ${fixed(m.emmean)}, 95% CI [${fixed(m['lower.CL'])}, ${fixed(m['upper.CL'])}])`);
+    out.push(`${capitalise(s.scale)}: from highest to lowest, ${listOf(means)}, estimated by the mixed model from ${plural(s.ratings, 'rating')}.`);
+    const byName = new Map(s.contrasts.emmeans.map((m) => [m.source, m.emmean]));
+    for (const c of s.contrasts.pairs) {
+      const [a, b] = c.contrast.split(' - ') as [string, string];
+      const higher = c.estimate >= 0 ? a : b;
+      const lower = c.estimate >= 0 ? b : a;
+      const test = `t(${fixed(c.df, 1)}) = ${fixed(Math.abs(c['t.ratio']))}, ${pClause(c['p.value'])}, ${adjust}`;
+      out.push(
+        c['p.value'] < 0.05
+          ? `On ${s.scale}, ${higher} replies were rated higher than ${lower} replies (M = ${fixed(byName.get(higher))} vs ${fixed(byName.get(lower))}; difference ${fixed(Math.abs(c.estimate))} points, ${test}).`
+          : `On ${s.scale}, ${a} and ${b} replies did not differ significantly (M = ${fixed(byName.get(a))} vs ${fixed(byName.get(b))}; ${test}).`,
+      );
+    }
+    const x = s.sourceByDomain;
+    if (x && 'interactionTest' in x && x.interactionTest.p !== null)
+      out.push(
+        x.interactionTest.p < 0.05
+          ? `The differences between sources on ${s.scale} depended on the domain (source × domain, χ²(${x.interactionTest.df}) = ${fixed(x.interactionTest.chisq)}, ${pClause(x.interactionTest.p)}).`
+          : `The differences between sources on ${s.scale} did not depend detectably on the domain (source × domain, χ²(${x.interactionTest.df}) = ${fixed(x.interactionTest.chisq)}, ${pClause(x.interactionTest.p)}).`,
+      );
+  }
+  const corr = analysis.correlations.filter((c) => c.r !== null);
+  if (corr.length > 0) out.push(`The scales correlated: ${listOf(corr.map((c) => `${c.a} with ${c.b}, r = ${fixed(c.r, 2)}`))}.`);
+  if (analysis.language) {
+    const kinds = new Map(context.features.map((f) => [f.name, f]));
+    const found: string[] = [];
+    for (const [name, cmp] of Object.entries(analysis.language)) {
+      const pairs = cmp.mixed ?? cmp.ols;
+      for (const p of pairs) {
+        if (!(p.p < 0.05)) continue;
+        const [a, b] = p.contrast.split(' - ') as [string, string];
+        const kind = kinds.get(name)?.kind;
+        const k = kind === 'proportion' ? 100 : 1;
+        const mean = (g: string) => (cmp.groups.find((x) => x.group === g)?.mean ?? NaN) * k;
+        const more = p.b >= 0 ? a : b;
+        const less = p.b >= 0 ? b : a;
+        const unit = name === 'questions_to_seeker' ? ' per 100 sentences' : k === 100 ? ' per 100 words' : '';
+        found.push(`${more} replies had ${kind === 'score' ? 'a higher' : 'more'} ${label(name)} than ${less} replies (${fixed(mean(more))} vs ${fixed(mean(less))}${unit}, ${pClause(p.p)})`);
+      }
+    }
+    const shown = found.slice(0, 6);
+    out.push(
+      shown.length > 0
+        ? `In their language, ${listOf(shown)}${found.length > shown.length ? `; ${found.length - shown.length} further differences are in the language table` : ''}.`
+        : 'No language feature differed significantly between sources after adjustment.',
+    );
+  }
+  const lm = analysis.languageModels;
+  if (lm && !('error' in lm.classifier)) {
+    const c = lm.classifier as unknown as ClassifierJson;
+    const macro = c.test.perClass.reduce((s, m) => s + m.f1, 0) / c.test.perClass.length;
+    const cv = Object.values(c.crossValidation.meanF1).reduce((s, v) => s + v, 0) / Object.values(c.crossValidation.meanF1).length;
+    out.push(
+      `A bag-of-words classifier told the ${c.classes.length} sources apart with a macro F1 of ${fixed(macro)} on the held-out ${c.testSize} replies (${fixed(cv)} in ${c.crossValidation.folds}-fold cross-validation; chance is about ${fixed(1 / c.classes.length)}).`,
+    );
+  }
+  if (lm) {
+    for (const r of lm.regressions)
+      if ('ridge' in r) out.push(`The same words predicted the mean ${r.scale} rating of a reply with a cross-validated R² of ${fixed(r.ridge.cv.r2)} (ridge; mean absolute error ${fixed(r.ridge.cv.mae)} points).`);
+  }
+  return out;
+}
+
+const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+function label(feature: string): string {
+  const names: Record<string, string> = {
+    pronoun_i: 'first-person singular pronouns',
+    pronoun_we: 'first-person plural pronouns',
+    pronoun_you: 'second-person pronouns',
+    pronoun_shehe: 'third-person singular pronouns',
+    pronoun_they: 'third-person plural pronouns',
+    question_marks: 'question marks',
+    exclamation_marks: 'exclamation marks',
+    positive_emotion: 'positive emotion words',
+    negative_emotion: 'negative emotion words',
+    words_per_sentence: 'sentence length',
+    questions_to_seeker: 'questions to the seeker',
+    flesch_reading_ease: 'reading ease (Flesch)',
+    flesch_kincaid_grade: 'grade level (Flesch–Kincaid)',
+    vader_compound: 'sentiment (VADER compound)',
+    vader_pos: 'share of positive text (VADER)',
+    vader_neg: 'share of negative text (VADER)',
+    vader_neu: 'share of neutral text (VADER)',
+    emotion_naming: 'emotion naming',
+    self_disclosure: 'self-disclosure',
+  };
+  return names[feature] ?? feature.replace(/_/g, ' ');
+}
+
+/** The methods paragraph: materials, sources, design, participants, analysis. */
+export function methodsParagraph({ analysis, context }: ReportInput): string[] {
+  const c = context;
+  const domains = c.posts.byDomain.map((d) => `${d.domain} (${d.posts})`);
+  const sources = c.sources.map((s) => {
+    if (s.kind === 'corpus') return `${s.id} (${plural(s.replies, 'reply', 'replies')} written by people, imported from the corpus)`;
+    const params = Object.entries(s.params ?? {})
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => `${k} ${Array.isArray(v) ? v.join('/') : String(v)}`)
+      .join(', ');
+    const conditions = s.conditions.length > 1 ? `; conditions ${listOf(s.conditions.map((x) => x.id))}` : '';
+    return `${s.id} (${s.model} via the ${s.provider} provider${params ? `; ${params}` : ''}${conditions}; ${plural(s.replies, 'reply', 'replies')})`;
+  });
+  const scales = c.instrument.map((s) => `${s.id} ("${s.question}", ${s.points} points${s.anchors ? ` from "${s.anchors[0]}" to "${s.anchors[s.anchors.length - 1]}"` : ''})`);
+  const design =
+    c.design.type === 'within-post'
+      ? `Each rater read ${plural(c.design.postsPerRater, 'post')} and rated every reply to each, one reply per page in random order (within-post design)`
+      : `Each rater saw one reply to each of ${plural(c.design.postsPerRater, 'post')}, with sources balanced within raters (one-per-post design)`;
+  const excluded = analysis.exclusions.filter((e) => e.raters.length > 0).map((e) => `${e.raters.length} for ${e.rule}`);
+  const paragraphs = [
+    `Materials. The study used ${plural(c.posts.total, 'support-seeking post')} from ${plural(c.posts.byDomain.length, 'domain')}: ${listOf(domains)}. Replies came from ${plural(c.sources.length, 'source')}: ${listOf(sources)}.`,
+    `Design. ${design}, on ${listOf(scales)}${c.attentionChecks > 0 ? `, with ${plural(c.attentionChecks, 'attention check')}` : ''}. The target was ${plural(c.design.targetRatingsPerResponse, 'rating')} per reply; rated replies received ${c.ratingsPerResponse.min === c.ratingsPerResponse.max ? c.ratingsPerResponse.min : `${c.ratingsPerResponse.min} to ${c.ratingsPerResponse.max} (median ${c.ratingsPerResponse.median})`} ratings per scale.`,
+    `Participants. ${plural(analysis.raters.total, 'rater')} ${c.simulatedRatings > 0 ? 'were simulated (a synthetic panel, not people)' : 'took part'}. ${
+      excluded.length > 0 ? `Raters were excluded: ${listOf(excluded)}` : 'No rater met an exclusion rule'
+    } (rules: ${listOf([...c.exclusionRules])}), leaving ${plural(analysis.raters.kept, 'rater')}.`,
+    `Analysis. Each scale was modelled with a linear mixed model, ${c.analysis.formula}, fitted by ${c.analysis.reml ? 'REML' : 'maximum likelihood'} with ${c.analysis.reference} as the reference source; fixed effects were tested with Satterthwaite degrees of freedom, and all pairwise contrasts of estimated marginal means were ${ADJUST_NAMES[c.analysis.adjust] ?? c.analysis.adjust}. Means per source are shown with 95% confidence intervals across posts. Reliability is Krippendorff's alpha (interval). The language of the replies was described with ${plural(c.features.length, 'feature')} and compared between sources with a random intercept per post; a multinomial logistic regression on a bag of words (200 unigrams and bigrams and 20 emojis, L2 penalty, stratified 90:10 split and 5-fold cross-validation) classified the source of each reply. All computations were done with empathy-lab ${c.software.find((x) => x.name === 'empathy-lab')?.version ?? ''}.`,
+  ];
+  return paragraphs;
+}
+
+/** The first line of a report whose ratings include simulated ones. */
+export function simulatedBanner({ context }: ReportInput): string | null {
+  if (context.simulatedRatings === 0) return null;
+  const share = context.simulatedRatings >= context.ratings ? 'All' : `${context.simulatedRatings.toLocaleString('en-US')} of ${context.ratings.toLocaleString('en-US')}`;
+  return `Simulated data: ${share} of the ratings in this study come from a synthetic panel (empathy-lab simulate), not from people. Do not read these findings as evidence.`;
+}

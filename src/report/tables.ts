@@ -1,0 +1,231 @@
+/**
+ * Every table of the report as data: one definition feeds the HTML, the Markdown and the CSV files,
+ * so a number cannot differ between them. Cells hold raw values; each column says how to print them.
+ */
+import type { StudyAnalysis } from '../analysis/study-analysis.js';
+import type { ReportInput } from './context.js';
+import { fixed, formatP } from './format.js';
+
+export type Cell = string | number | null;
+/** `text`; `int`; `d2`, `d3`, `d4`: fixed decimals; `p`: APA p value. */
+export type ColumnFormat = 'text' | 'int' | 'd2' | 'd3' | 'd4' | 'p';
+
+export interface ReportTable {
+  /** Also the CSV file name (`tables/<id>.csv`) and the HTML id. */
+  readonly id: string;
+  readonly title: string;
+  readonly note?: string;
+  readonly columns: ReadonlyArray<{ readonly label: string; readonly format: ColumnFormat }>;
+  readonly rows: ReadonlyArray<readonly Cell[]>;
+}
+
+type ScaleResult = StudyAnalysis['scales'][number];
+export type RatedScale = Extract<ScaleResult, { model: unknown }>;
+
+export function ratedScales(a: StudyAnalysis): RatedScale[] {
+  return a.scales.filter((s): s is RatedScale => 'model' in s);
+}
+
+/** The fitted model of a scale, or null when the fit failed. */
+export function fittedModel(s: RatedScale): FittedModel | null {
+  return 'error' in s.model ? null : (s.model as unknown as FittedModel);
+}
+
+export interface FittedModel {
+  readonly formula: string;
+  readonly nobs: number;
+  readonly ngroups: Record<string, number>;
+  readonly fixef: Record<string, number>;
+  readonly se: Record<string, number>;
+  readonly df_satterthwaite: Record<string, number>;
+  readonly t: Record<string, number>;
+  readonly p: Record<string, number>;
+  readonly varcor: ReadonlyArray<{ grp: string; var1: string | null; var2: string | null; vcov: number; sdcor: number }>;
+  readonly singular: boolean;
+  readonly converged: boolean;
+  readonly warnings: readonly string[];
+  readonly logLik: number;
+  readonly AIC: number;
+}
+
+/** A cell as the HTML and Markdown print it. */
+export function formatCell(v: Cell, format: ColumnFormat): string {
+  if (v === null) return '–';
+  if (typeof v === 'string') return v;
+  switch (format) {
+    case 'int':
+      return Number.isFinite(v) ? String(Math.round(v)) : '–';
+    case 'd2':
+      return fixed(v, 2);
+    case 'd3':
+      return fixed(v, 3);
+    case 'd4':
+      return fixed(v, 4);
+    case 'p':
+      return formatP(v);
+    default:
+      return String(v);
+  }
+}
+
+const col = (label: string, format: ColumnFormat = 'text') => ({ label, format });
+
+/** The language features the report draws and tabulates, by group. */
+export const LANGUAGE_GROUPS: ReadonlyArray<{ readonly id: string; readonly title: string; readonly features: readonly string[] }> = [
+  { id: 'pronouns', title: 'Pronouns', features: ['pronoun_i', 'pronoun_we', 'pronoun_you', 'pronoun_shehe', 'pronoun_they'] },
+  { id: 'punctuation', title: 'Punctuation and emojis', features: ['question_marks', 'exclamation_marks', 'emojis'] },
+  { id: 'emotion', title: 'Emotion words', features: ['positive_emotion', 'negative_emotion'] },
+];
+
+export function buildTables({ analysis, context }: ReportInput): ReportTable[] {
+  const scales = ratedScales(analysis);
+  const tables: ReportTable[] = [];
+  tables.push({
+    id: 'means',
+    title: 'Mean rating per source, with 95% confidence intervals across posts',
+    note: 'Each post\'s ratings are averaged first; the interval is a t interval over the post means (n = posts).',
+    columns: [col('scale'), col('source'), col('M', 'd2'), col('SD', 'd2'), col('posts', 'int'), col('95% CI lower', 'd2'), col('95% CI upper', 'd2')],
+    rows: scales.flatMap((s) => s.meansAcrossPosts.map((m) => [s.scale, m.group, m.mean, m.sd, m.n, m.lower, m.upper])),
+  });
+  tables.push({
+    id: 'emmeans',
+    title: 'Estimated marginal means from the mixed model',
+    columns: [col('scale'), col('source'), col('emmean', 'd2'), col('SE', 'd3'), col('df', 'd2'), col('lower.CL', 'd2'), col('upper.CL', 'd2')],
+    rows: scales.flatMap((s) => (s.contrasts?.emmeans ?? []).map((m) => [s.scale, m.source, m.emmean, m.SE, m.df, m['lower.CL'], m['upper.CL']])),
+  });
+  tables.push({
+    id: 'contrasts',
+    title: `Pairwise contrasts between sources (${context.analysis.adjust} adjustment)`,
+    columns: [col('scale'), col('contrast'), col('estimate', 'd3'), col('SE', 'd3'), col('df', 'd2'), col('t', 'd2'), col('p', 'p')],
+    rows: scales.flatMap((s) => (s.contrasts?.pairs ?? []).map((c) => [s.scale, c.contrast, c.estimate, c.SE, c.df, c['t.ratio'], c['p.value']])),
+  });
+  tables.push({
+    id: 'fixed-effects',
+    title: 'Fixed effects (REML, Satterthwaite degrees of freedom)',
+    columns: [col('scale'), col('term'), col('estimate', 'd3'), col('SE', 'd3'), col('df', 'd2'), col('t', 'd2'), col('p', 'p')],
+    rows: scales.flatMap((s) => {
+      const m = fittedModel(s);
+      return m ? Object.keys(m.fixef).map((term) => [s.scale, term, m.fixef[term] as number, m.se[term] as number, m.df_satterthwaite[term] as number, m.t[term] as number, m.p[term] as number]) : [];
+    }),
+  });
+  tables.push({
+    id: 'random-effects',
+    title: 'Random effects (variance components)',
+    columns: [col('scale'), col('group'), col('term'), col('variance', 'd4'), col('SD', 'd3'), col('levels', 'int')],
+    rows: scales.flatMap((s) => {
+      const m = fittedModel(s);
+      return m ? m.varcor.filter((v) => v.var2 === null).map((v) => [s.scale, v.grp, v.var1 ?? '', v.vcov, v.sdcor, m.ngroups[v.grp] ?? null]) : [];
+    }),
+  });
+  tables.push({
+    id: 'domain-means',
+    title: 'Mean rating per domain and source, with 95% confidence intervals across posts',
+    columns: [col('scale'), col('domain'), col('source'), col('M', 'd2'), col('posts', 'int'), col('95% CI lower', 'd2'), col('95% CI upper', 'd2')],
+    rows: scales.flatMap((s) => s.byDomain.flatMap((d) => d.means.map((m) => [s.scale, d.domain, m.group, m.mean, m.n, m.lower, m.upper]))),
+  });
+  tables.push({
+    id: 'source-by-domain',
+    title: 'Does the difference between sources depend on the domain? (likelihood-ratio test of source × domain, ML)',
+    columns: [col('scale'), col('χ²', 'd2'), col('df', 'int'), col('p', 'p')],
+    rows: scales.flatMap((s) => {
+      const x = s.sourceByDomain;
+      return x && 'interactionTest' in x ? [[s.scale, x.interactionTest.chisq, x.interactionTest.df, x.interactionTest.p]] : [];
+    }),
+  });
+  tables.push({
+    id: 'reliability',
+    title: 'Rater reliability',
+    note: 'Krippendorff\'s alpha (interval), over every response rated by two or more raters.',
+    columns: [col('scale'), col('raters', 'int'), col('responses', 'int'), col('ratings', 'int'), col('Krippendorff\'s α', 'd3')],
+    rows: scales.map((s) => [s.scale, s.reliability.raters, s.reliability.responses, s.ratings, s.reliability.krippendorffAlphaInterval]),
+  });
+  tables.push({
+    id: 'correlations',
+    title: 'Correlations between scales (Pearson, over rater × response pairs)',
+    columns: [col('scale'), col('with'), col('r', 'd3'), col('pairs', 'int')],
+    rows: analysis.correlations.map((c) => [c.a, c.b, c.r, c.n]),
+  });
+  tables.push({
+    id: 'exclusions',
+    title: 'Exclusions',
+    note: 'A rater may meet several rules; each is counted under every rule it meets. Nothing is deleted.',
+    columns: [col('rule'), col('raters', 'int'), col('ratings removed', 'int')],
+    rows: analysis.exclusions.map((e) => [e.rule, e.raters.length, e.ratingsRemoved]),
+  });
+  if (analysis.language) {
+    const sources = Object.values(analysis.language)[0]?.groups.map((g) => g.group) ?? [];
+    const described = new Map(context.features.map((f) => [f.name, f]));
+    tables.push({
+      id: 'language',
+      title: 'Language of the replies: mean per source and the largest adjusted difference',
+      note: `Shares are per 100 words (questions_to_seeker: per 100 sentences). Contrasts from a mixed model with a random intercept per post (value ~ source + (1 | post)), ${context.analysis.adjust} adjustment.`,
+      columns: [col('feature'), ...sources.map((s) => col(s, 'd2')), col('contrast'), col('difference', 'd2'), col('p', 'p')],
+      rows: Object.entries(analysis.language).map(([name, cmp]) => {
+        const per100 = described.get(name)?.kind === 'proportion' ? 100 : 1;
+        const pairs = cmp.mixed ?? cmp.ols;
+        const top = [...pairs].sort((a, b) => a.p - b.p)[0];
+        return [name, ...sources.map((s) => (cmp.groups.find((g) => g.group === s)?.mean ?? NaN) * per100), top?.contrast ?? '', top ? top.b * per100 : null, top?.p ?? null];
+      }),
+    });
+  }
+  const lm = analysis.languageModels;
+  if (lm && !('error' in lm.classifier)) {
+    const c = lm.classifier as unknown as ClassifierJson;
+    tables.push({
+      id: 'classifier',
+      title: `Which source wrote this? Bag-of-words classifier (held-out ${c.testSize} replies; ${c.crossValidation.folds}-fold cross-validation)`,
+      columns: [col('source'), col('precision', 'd3'), col('recall', 'd3'), col('F1', 'd3'), col('support', 'int'), col('CV F1', 'd3')],
+      rows: c.test.perClass.map((m) => [m.label, m.precision, m.recall, m.f1, m.support, c.crossValidation.meanF1[m.label] ?? null]),
+    });
+    tables.push({
+      id: 'confusion',
+      title: 'Confusion matrix of the held-out replies (rows: actual source; columns: predicted)',
+      columns: [col('actual'), ...c.classes.map((k) => col(k, 'int'))],
+      rows: c.test.confusion.map((row, i) => [c.classes[i] as string, ...row]),
+    });
+    tables.push({
+      id: 'top-features',
+      title: 'The terms that most mark each source (largest classifier weights)',
+      note: 'Weights of the multinomial logistic regression on standardised term counts, trained on the 90% split.',
+      columns: [col('rank', 'int'), ...c.classes.flatMap((k) => [col(k), col('weight', 'd3')])],
+      rows: Array.from({ length: Math.max(0, ...c.classes.map((k) => c.topFeatures[k]?.length ?? 0)) }, (_, i) => [
+        i + 1,
+        ...c.classes.flatMap((k) => {
+          const t = c.topFeatures[k]?.[i];
+          return [t?.term ?? '', t?.weight ?? null];
+        }),
+      ]),
+    });
+  }
+  if (lm) {
+    const fits = lm.regressions.filter((r): r is Extract<typeof r, { ridge: unknown }> => 'ridge' in r);
+    tables.push({
+      id: 'regression',
+      title: 'What predicts the ratings? Mean rating per reply regressed on the bag of words (cross-validated)',
+      columns: [col('scale'), col('model'), col('replies', 'int'), col('terms', 'int'), col('MAE', 'd3'), col('R²', 'd3')],
+      rows: fits.flatMap((r) => [
+        [r.scale, `ridge (λ = ${r.ridge.lambda})`, r.n, r.p, r.ridge.cv.mae, r.ridge.cv.r2],
+        ...(r.ols ? [[r.scale, 'OLS', r.n, r.p, r.ols.cv.mae, r.ols.cv.r2] as Cell[]] : []),
+      ]),
+    });
+  }
+  const judges = scales.flatMap((s) => s.judges.map((j) => [s.scale, j.judge, j.responses, j.pearsonR, j.meanAbsoluteError] as Cell[]));
+  if (judges.length > 0)
+    tables.push({
+      id: 'judges',
+      title: 'Automatic judges against people (mean human rating per response)',
+      columns: [col('scale'), col('judge'), col('responses', 'int'), col('Pearson r', 'd3'), col('MAE', 'd3')],
+      rows: judges,
+    });
+  return tables;
+}
+
+export interface ClassifierJson {
+  readonly terms: number;
+  readonly classes: readonly string[];
+  readonly test: { perClass: Array<{ label: string; precision: number; recall: number; f1: number; support: number }>; accuracy: number; confusion: number[][] };
+  readonly crossValidation: { folds: number; meanF1: Record<string, number>; meanAccuracy: number };
+  readonly topFeatures: Record<string, Array<{ term: string; weight: number }>>;
+  readonly trainSize: number;
+  readonly testSize: number;
+}
