@@ -18,7 +18,8 @@ h1 { font-size: 1.6rem; line-height: 1.25; margin: .2rem 0 .3rem; }
 h2 { font-size: 1.2rem; margin: 2.2rem 0 .6rem; padding-bottom: .25rem; border-bottom: 1px solid var(--rule); }
 h3 { font-size: 1rem; margin: 1.4rem 0 .4rem; }
 .subtitle { color: var(--muted); margin: 0 0 1.2rem; }
-nav ol { columns: 2; padding-left: 1.2rem; color: var(--muted); }
+nav ol { padding-left: 1.4rem; color: var(--muted); }
+@media (min-width: 40rem) { nav ol { columns: 2; } }
 nav a { color: var(--accent); text-decoration: none; }
 ul.findings li { margin: .3rem 0; }
 figure { margin: 1rem 0 1.5rem; break-inside: avoid; }

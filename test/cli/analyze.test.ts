@@ -66,6 +66,23 @@ describe('empathy-lab analyze', () => {
     expect(s.meansAcrossPosts.map((x: { group: string }) => x.group)).toEqual(['gpt4', 'human', 'llama2', 'mistral']);
     expect(s.reliability.krippendorffAlphaInterval).toBeGreaterThan(0);
 
+    // The source x domain model and its likelihood-ratio test, against lme4 + lmerTest
+    // (test/reference/source-domain/make-reference.R).
+    const sd = JSON.parse(await readFile(path.join(import.meta.dirname, '../reference/source-domain/reference.json'), 'utf8'));
+    for (const f of s.sourceByDomain.fixef as Array<{ term: string; estimate: number; SE: number; df: number }>) {
+      for (const [what, ours, theirs] of [['fixef', f.estimate, sd.fixef[f.term]], ['se', f.SE, sd.se[f.term]]] as const) {
+        const r = expectClose(ours, theirs);
+        if (r) problems.push(`source x domain ${what} ${f.term}: ${r}`);
+      }
+      const df = expectClose(f.df, sd.df[f.term], 1e-3, 0);
+      if (df) problems.push(`source x domain df ${f.term}: ${df}`);
+    }
+    expect(s.sourceByDomain.fixef).toHaveLength(Object.keys(sd.fixef).length);
+    expect(s.sourceByDomain.interactionTest.df).toBe(sd.lrt.df);
+    expect(expectClose(s.sourceByDomain.interactionTest.chisq, sd.lrt.chisq)).toBeNull();
+    expect(expectCloseP(s.sourceByDomain.interactionTest.p, sd.lrt.p)).toBeNull();
+    expect(problems).toEqual([]);
+
     const first = await readFile(out);
     await cli('analyze', dir, '--out', out);
     expect((await readFile(out)).equals(first)).toBe(true);

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeStudy, type AnalysisInput, type RatingRow } from '../../src/analysis/study-analysis.js';
+
+// Four responses to two posts, rated by three raters whose means per response are 1, 2, 3 and 4.
+const ratings: RatingRow[] = [];
+for (const [i, [post, source]] of ([['p1', 'human'], ['p1', 'gpt4'], ['p2', 'human'], ['p2', 'gpt4']] as const).entries())
+  for (const [k, rater] of ['a', 'b', 'c'].entries()) ratings.push({ rater, post, domain: 'anger', source, response: `r${i + 1}`, scale: 'empathy', value: i + 1 + (k - 1) * 0.5 });
+
+const input: AnalysisInput = {
+  ratings,
+  raters: ['a', 'b', 'c'].map((rater) => ({ rater, totalSeconds: 600, attentionFailures: 0 })),
+  scales: ['empathy'],
+  formula: 'value ~ source + (1 | post)',
+  reference: 'human',
+  adjust: 'holm',
+  reml: true,
+  exclusions: { maxAttentionFailures: 0, straightLining: false },
+  judgeScores: [
+    ...[2, 4, 6, 8].map((value, i) => ({ response: `r${i + 1}`, judge: 'doubler', scale: 'empathy', value })),
+    ...[4, 3, 2, 1].map((value, i) => ({ response: `r${i + 1}`, judge: 'contrarian', scale: 'empathy', value })),
+    { response: 'r1', judge: 'doubler', scale: 'appropriateness', value: 5 },
+  ],
+};
+
+describe('judge agreement', () => {
+  it('compares each judge with the mean human rating of every response it scored', () => {
+    const doc = analyzeStudy(input);
+    const s = doc.scales[0] as Extract<(typeof doc.scales)[number], { judges: unknown }>;
+    // Judges in name order; r = +1 and -1; MAE = mean |judge - human|.
+    expect(s.judges.map((j) => j.judge)).toEqual(['contrarian', 'doubler']);
+    const [contrarian, doubler] = s.judges;
+    expect(doubler?.responses).toBe(4);
+    expect(doubler?.pearsonR).toBeCloseTo(1, 12);
+    expect(doubler?.meanAbsoluteError).toBeCloseTo((1 + 2 + 3 + 4) / 4, 12);
+    expect(contrarian?.pearsonR).toBeCloseTo(-1, 12);
+    expect(contrarian?.meanAbsoluteError).toBeCloseTo((3 + 1 + 1 + 3) / 4, 12);
+  });
+
+  it('has no judges when none has scored the study, and no source x domain model with one domain', () => {
+    const doc = analyzeStudy({ ...input, judgeScores: [] });
+    const s = doc.scales[0] as Extract<(typeof doc.scales)[number], { judges: unknown }>;
+    expect(s.judges).toEqual([]);
+    expect(s.sourceByDomain).toBeNull();
+    expect(doc.languageModels).toBeNull();
+  });
+});
