@@ -17,6 +17,7 @@ import { fitLmm } from '../stats/lmm.js';
 import { likelihoodRatioTest } from '../stats/lrt.js';
 import { ratingRegression } from '../stats/regression.js';
 import { krippendorffAlpha } from '../stats/reliability.js';
+import type { Study } from '../study/schema.js';
 import { modelToJson } from './model-json.js';
 
 export const ANALYSIS_SCHEMA = 'empathy-lab/analysis@1';
@@ -90,12 +91,22 @@ function straightLiners(ratings: readonly RatingRow[]): Set<string> {
   return out;
 }
 
+/** The manifest's exclusion rules as the analysis takes them. */
+export function exclusionSettings(e: Study['exclusions']): AnalysisInput['exclusions'] {
+  return {
+    ...(e.min_total_minutes !== undefined ? { minTotalMinutes: e.min_total_minutes } : {}),
+    ...(e.max_total_minutes !== undefined ? { maxTotalMinutes: e.max_total_minutes } : {}),
+    maxAttentionFailures: e.max_attention_failures,
+    straightLining: e.straight_lining,
+  };
+}
+
 /** The attention rule as a researcher says it: "a failed attention check", "more than 2 failed attention checks". */
 export function attentionRule(maxFailures: number): string {
   return maxFailures === 0 ? 'a failed attention check' : `more than ${maxFailures} failed attention checks`;
 }
 
-export function exclusionsOf(input: AnalysisInput): ExclusionReport[] {
+export function exclusionsOf(input: Pick<AnalysisInput, 'ratings' | 'raters' | 'exclusions'>): ExclusionReport[] {
   const e = input.exclusions;
   const rules: Array<{ rule: string; hit: (r: RaterInfo) => boolean }> = [];
   if (e.minTotalMinutes !== undefined) rules.push({ rule: `total time under ${e.minTotalMinutes} minutes`, hit: (r) => r.totalSeconds !== null && r.totalSeconds < (e.minTotalMinutes as number) * 60 });

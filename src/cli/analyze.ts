@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { analyzeStudy, type StudyAnalysis } from '../analysis/study-analysis.js';
+import { analyzeStudy, exclusionSettings, type StudyAnalysis } from '../analysis/study-analysis.js';
 import { UserError } from '../errors.js';
 import { judgeScoresForAnalysis, ratersForAnalysis, ratingsForAnalysis } from '../store/ratings.repository.js';
 import { listResponsesWithPosts } from '../store/responses.repository.js';
@@ -28,12 +28,7 @@ export async function analyzeOpenStudy({ loaded, store, row }: OpenStudy, dir: s
     reference: study.analysis.reference_source,
     adjust: study.analysis.adjust,
     reml: study.analysis.reml,
-    exclusions: {
-      ...(study.exclusions.min_total_minutes !== undefined ? { minTotalMinutes: study.exclusions.min_total_minutes } : {}),
-      ...(study.exclusions.max_total_minutes !== undefined ? { maxTotalMinutes: study.exclusions.max_total_minutes } : {}),
-      maxAttentionFailures: study.exclusions.max_attention_failures,
-      straightLining: study.exclusions.straight_lining,
-    },
+    exclusions: exclusionSettings(study.exclusions),
     replies: replies.map((r) => ({ id: r.id, source: label(r), post: r.post, text: r.text })),
     judgeScores: await judgeScoresForAnalysis(store.db, row.id),
     seed: study.design.seed,

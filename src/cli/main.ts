@@ -12,6 +12,8 @@ import { registerCompare } from './compare.js';
 import { registerDb } from './db.js';
 import { registerExport } from './export.js';
 import { registerReport } from './report.js';
+import { registerPlan } from './plan.js';
+import { registerServe } from './serve.js';
 import { registerFeatures } from './features.js';
 import { registerFit } from './fit.js';
 import { registerGenerate } from './generate.js';
@@ -33,7 +35,7 @@ export function buildProgram(output: Output): Command {
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => output.out(s.trimEnd()), writeErr: (s) => output.err(s.trimEnd()) })
     .exitOverride();
-  for (const register of [registerInit, registerDemo, registerImport, registerLint, registerGenerate, registerVariants, registerSimulate, registerStatus, registerFeatures, registerClassify, registerAnalyze, registerReport, registerCompare, registerExport, registerFit, registerSchema, registerDb]) {
+  for (const register of [registerInit, registerDemo, registerImport, registerLint, registerGenerate, registerVariants, registerPlan, registerServe, registerSimulate, registerStatus, registerFeatures, registerClassify, registerAnalyze, registerReport, registerCompare, registerExport, registerFit, registerSchema, registerDb]) {
     register(program, output);
   }
   return program;

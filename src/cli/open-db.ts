@@ -19,6 +19,13 @@ export interface OpenedDb {
   readonly label: string;
   readonly dialect: 'sqlite' | 'postgres';
   readonly migrations: MigrationReport;
+  /**
+   * Holds a study-wide lock until the transaction `trx` ends, so that concurrent arrivals at the
+   * rating app see each other. Postgres: an advisory transaction lock (across processes). SQLite:
+   * nothing to do; one connection per process runs one transaction at a time, and a second process
+   * waits for the write lock.
+   */
+  lockStudy(trx: Db, studyId: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -87,5 +94,11 @@ export async function openDb(spec: string | undefined, studyDir: string): Promis
       { cause: err },
     );
   }
-  return { db, label, dialect, migrations, close: () => db.destroy() };
+  const lockStudy =
+    dialect === 'postgres'
+      ? async (trx: Db, studyId: string) => {
+          await sql`select pg_advisory_xact_lock(hashtext(${`empathy-lab:${studyId}`}))`.execute(trx);
+        }
+      : async () => undefined;
+  return { db, label, dialect, migrations, lockStudy, close: () => db.destroy() };
 }

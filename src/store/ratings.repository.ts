@@ -109,3 +109,39 @@ export function judgeScoresForAnalysis(db: Db, studyId: string) {
     .orderBy('scale')
     .execute();
 }
+
+/** One row per rating with its rater's attributes and timing, for the admin's downloads. */
+export function ratingsForDownload(db: Db, studyId: string) {
+  return db
+    .selectFrom('ratings as r')
+    .innerJoin('responses as s', 's.id', 'r.response_id')
+    .innerJoin('posts as p', 'p.id', 's.post_id')
+    .innerJoin('participants as u', 'u.id', 'r.participant_id')
+    .select([
+      'u.external_id as rater',
+      'u.origin as rater_origin',
+      'u.status as rater_status',
+      'u.attributes_json as attributes_json',
+      'u.prolific_study_id as prolific_study_id',
+      'u.prolific_session_id as prolific_session_id',
+      'u.started_at as started_at',
+      'u.completed_at as completed_at',
+      'u.total_seconds as total_seconds',
+      'p.external_id as post',
+      'p.domain as domain',
+      's.id as response',
+      's.source as source',
+      's.condition as condition',
+      'r.scale as scale',
+      'r.value as value',
+      'r.rt_ms as rt_ms',
+      'r.origin as origin',
+      'r.created_at as rated_at',
+    ])
+    .where('r.study_id', '=', studyId)
+    .orderBy('u.external_id')
+    .orderBy('r.created_at')
+    .orderBy('s.id')
+    .orderBy('r.scale')
+    .execute();
+}

@@ -23,6 +23,7 @@ export async function upsertStudy(db: Db, s: StudyRecord): Promise<StudyRow> {
       content_hash: s.contentHash,
       created_at: now,
       updated_at: now,
+      app_secret: null,
     };
     await db.insertInto('studies').values(row).onConflict((oc) => oc.column('name').doNothing()).execute();
     // Another process may have created it at the same moment: read back whichever row won.
@@ -39,4 +40,11 @@ export async function upsertStudy(db: Db, s: StudyRecord): Promise<StudyRow> {
 
 export function findStudy(db: Db, name: string): Promise<StudyRow | undefined> {
   return db.selectFrom('studies').selectAll().where('name', '=', name).executeTakeFirst();
+}
+
+/** The study's app secret, created once by whichever serve process starts first. */
+export async function appSecret(db: Db, studyId: string, fresh: string): Promise<string> {
+  await db.updateTable('studies').set({ app_secret: fresh }).where('id', '=', studyId).where('app_secret', 'is', null).execute();
+  const row = await db.selectFrom('studies').select('app_secret').where('id', '=', studyId).executeTakeFirstOrThrow();
+  return row.app_secret as string;
 }

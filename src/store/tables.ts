@@ -10,6 +10,7 @@ export interface StudiesTable {
   content_hash: string;
   created_at: string;
   updated_at: string;
+  app_secret: string | null;
 }
 
 export interface ImportsTable {
@@ -82,7 +83,7 @@ export interface GenerationAttemptsTable {
 }
 
 export type ParticipantOrigin = 'prolific' | 'anonymous' | 'imported' | 'simulated';
-export type ParticipantStatus = 'started' | 'completed' | 'returned' | 'timed_out' | 'imported';
+export type ParticipantStatus = 'started' | 'completed' | 'returned' | 'timed_out' | 'screened_out' | 'imported';
 
 export interface ParticipantsTable {
   id: string;
@@ -99,6 +100,8 @@ export interface ParticipantsTable {
   total_seconds: number | null;
   import_id: string | null;
   created_at: string;
+  /** The rating app's session cookie names the participant by this random token. */
+  session_token: string | null;
 }
 
 export interface AssignmentsTable {
@@ -107,9 +110,30 @@ export interface AssignmentsTable {
   participant_id: string;
   slots_json: string;
   position: Generated<number>;
+  /** 'active' | 'completed' | 'expired' | 'released' */
   status: string;
   created_at: string;
   expires_at: string;
+  step_started_at: string | null;
+}
+
+export interface PageViewsTable {
+  id: string;
+  participant_id: string;
+  step: number;
+  page: string;
+  response_id: string | null;
+  client_ms: number | null;
+  server_ms: number | null;
+  created_at: string;
+}
+
+export interface CommentsTable {
+  id: string;
+  participant_id: string;
+  response_id: string;
+  text: string;
+  created_at: string;
 }
 
 export interface RatingsTable {
@@ -185,6 +209,8 @@ export interface Database {
   exclusions: ExclusionsTable;
   generation_cache: GenerationCacheTable;
   generation_claims: GenerationClaimsTable;
+  page_views: PageViewsTable;
+  comments: CommentsTable;
 }
 
 /** The database handle every repository function takes first. */

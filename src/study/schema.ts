@@ -206,6 +206,8 @@ const demographic = z.strictObject({
 });
 
 const instrument = z.strictObject({
+  /** What participants see as the study's name (never the manifest's title, which may name the sources). */
+  title: z.string().default('Rating replies to people who asked for support'),
   scales: z.array(scale).min(1),
   consent: z.string().default('I agree to take part in this study.'),
   instructions: z.string().default('Read each post and rate every response to it.'),
@@ -235,6 +237,8 @@ const design = z.strictObject({
 });
 
 const recruitment = z.strictObject({
+  /** Whether the app also takes participants without Prolific parameters (an anonymous link). */
+  allow_anonymous: z.boolean().default(true),
   prolific: z
     .strictObject({
       completion_code: z.string().min(1),
@@ -285,7 +289,7 @@ export const studySchema = z
       expiry_minutes: 60,
       seed: 1,
     }),
-    recruitment: recruitment.default({}),
+    recruitment: recruitment.default({ allow_anonymous: true }),
     exclusions: exclusions.default({ max_attention_failures: 0, straight_lining: true }),
     analysis: analysis.default({
       formula: 'value ~ source + (1 | post:rater) + (1 | post) + (1 | rater)',
@@ -306,6 +310,17 @@ export const studySchema = z
       if (scales.has(s.id))
         ctx.addIssue({ code: 'custom', path: ['instrument', 'scales', i, 'id'], message: `duplicate scale id "${s.id}"` });
       scales.add(s.id);
+    });
+    study.instrument.attention_checks.forEach((c, i) => {
+      if (!c.options.includes(c.answer))
+        ctx.addIssue({ code: 'custom', path: ['instrument', 'attention_checks', i, 'answer'], message: `the answer "${c.answer}" is not one of the options` });
+    });
+    const comp = study.instrument.comprehension;
+    if (comp && !comp.options.includes(comp.answer))
+      ctx.addIssue({ code: 'custom', path: ['instrument', 'comprehension', 'answer'], message: `the answer "${comp.answer}" is not one of the options` });
+    study.instrument.demographics.forEach((d, i) => {
+      if (d.type === 'choice' && (d.options?.length ?? 0) < 2)
+        ctx.addIssue({ code: 'custom', path: ['instrument', 'demographics', i, 'options'], message: 'a choice question needs at least two options' });
     });
     if (study.generation.min_words > study.generation.max_words)
       ctx.addIssue({ code: 'custom', path: ['generation', 'min_words'], message: 'min_words is larger than max_words' });

@@ -1,0 +1,48 @@
+import type { Command } from 'commander';
+import { UserError } from '../errors.js';
+import { ratersNeeded, simulateBalance } from '../server/assignment.js';
+import { loadContent } from '../server/content.js';
+import { json, table, type Output } from './output.js';
+import { withStudy, type StudyOptions } from './study-context.js';
+
+interface PlanOptions extends StudyOptions {
+  raters?: string;
+  json?: boolean;
+}
+
+export function registerPlan(program: Command, output: Output): void {
+  program
+    .command('plan')
+    .summary('the rating design: raters needed for the target, and the balance it reaches')
+    .description(
+      'Shows the manifest\'s design on the replies the study holds: within-post (each rater rates every reply to\n' +
+        'posts_per_rater posts) or one-per-post (one reply per post, sources balanced within each rater). Prints how many\n' +
+        'raters reach target_ratings_per_response, and the balance the live assignment reaches with that many (or --raters)\n' +
+        'arrivals: ratings per response, per source and per domain.',
+    )
+    .argument('[dir]', 'study folder', '.')
+    .option('--study <file>', 'study manifest (instead of the folder)')
+    .option('--db <url>', 'database: a SQLite file or postgres:// URL')
+    .option('--raters <n>', 'arrivals to simulate (default: the raters needed)')
+    .option('--json', 'print the plan as JSON')
+    .addHelpText('after', '\nExamples:\n  $ empathy-lab plan my-study\n  $ empathy-lab plan my-study --raters 200 --json')
+    .action(async (dir: string, o: PlanOptions) => {
+      await withStudy(dir, o, async ({ loaded, store, row }) => {
+        const d = loaded.study.design;
+        const content = await loadContent(store.db, row.id);
+        if (content.responses.size === 0) throw new UserError('the study has no replies to rate', dir, 'import or generate replies first');
+        const needed = ratersNeeded(d.type, content.plan, d.posts_per_rater, d.target_ratings_per_response);
+        const raters = o.raters === undefined ? needed : Number(o.raters);
+        if (!Number.isInteger(raters) || raters < 1) throw new UserError(`expected a whole number of raters, got "${o.raters}"`, '--raters', 'e.g. --raters 200');
+        const balance = simulateBalance(d.type, content.plan, d.posts_per_rater, raters, d.seed);
+        const plan = { design: d.type, postsPerRater: d.posts_per_rater, target: d.target_ratings_per_response, posts: content.plan.filter((p) => p.responses.length > 0).length, responses: content.responses.size, ratersNeeded: needed, balance };
+        if (o.json) return output.out(json(plan));
+        output.out(`${d.type}: ${d.posts_per_rater} posts per rater${d.type === 'within-post' ? ', every reply to each' : ', one reply to each'}; target ${d.target_ratings_per_response} raters per reply`);
+        output.out(`${plan.posts} posts, ${plan.responses} replies: ${needed} raters reach the target`);
+        output.out(`\nwith ${raters} raters: ${balance.perResponse.min} to ${balance.perResponse.max} raters per reply (mean ${balance.perResponse.mean.toFixed(2)})`);
+        output.out(table(['source', 'replies', 'ratings per scale', 'per reply'], balance.perSource.map((s) => [s.source, s.responses, s.ratings, Number((s.ratings / s.responses).toFixed(2))])));
+        output.out('');
+        output.out(table(['domain', 'posts', 'ratings per scale'], balance.perDomain.map((x) => [x.domain, x.posts, x.ratings])));
+      });
+    });
+}

@@ -1,0 +1,91 @@
+import { randomBytes } from 'node:crypto';
+import type { Command } from 'commander';
+import { serve } from '@hono/node-server';
+import { UserError } from '../errors.js';
+import { createApp } from '../server/app.js';
+import { loadContent } from '../server/content.js';
+import { appSecret } from '../store/studies.repository.js';
+import type { Output } from './output.js';
+import { openStudy, type StudyOptions } from './study-context.js';
+
+interface ServeOptions extends StudyOptions {
+  port: string;
+  host: string;
+  adminToken?: string;
+  entryRate: string;
+  trustProxy?: boolean;
+}
+
+export function registerServe(program: Command, output: Output): void {
+  program
+    .command('serve')
+    .summary('the rating web app for participants (Prolific-ready) and the admin dashboard')
+    .description(
+      'Serves the blinded rating study of the manifest: entry by Prolific link or an anonymous link, consent, instructions,\n' +
+        'comprehension check, the posts and replies with the instrument\'s scales, attention checks, demographics, and the\n' +
+        'completion code with the redirect to Prolific. Assignment takes the least-filled slots at arrival; every rating is\n' +
+        'committed before the next page. The admin dashboard is at /admin (token from --admin-token or\n' +
+        'EMPATHY_LAB_ADMIN_TOKEN; otherwise one is made and printed). Several serve processes can share one Postgres database.',
+    )
+    .argument('[dir]', 'study folder', '.')
+    .option('--study <file>', 'study manifest (instead of the folder)')
+    .option('--db <url>', 'database: a SQLite file or postgres:// URL')
+    .option('--port <n>', 'port', '8080')
+    .option('--host <address>', 'address to listen on (0.0.0.0 for every interface)', '127.0.0.1')
+    .option('--admin-token <token>', 'the admin token (default: EMPATHY_LAB_ADMIN_TOKEN, or a new random one)')
+    .option('--entry-rate <n>', 'arrivals allowed per client address per minute', '60')
+    .option('--trust-proxy', 'take the client address from X-Forwarded-For (behind a reverse proxy)')
+    .addHelpText('after', '\nExamples:\n  $ empathy-lab serve my-study\n  $ EMPATHY_LAB_ADMIN_TOKEN=... empathy-lab serve my-study --db postgres://localhost/study --host 0.0.0.0 --port 8080')
+    .action(async (dir: string, o: ServeOptions) => {
+      const port = Number(o.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`expected a port number, got "${o.port}"`, '--port', 'e.g. --port 8080');
+      const entryPerMinute = Number(o.entryRate);
+      if (!(entryPerMinute > 0)) throw new UserError(`expected a positive number, got "${o.entryRate}"`, '--entry-rate', 'e.g. --entry-rate 60');
+      const opened = await openStudy(dir, o);
+      const { loaded, store, row, hashes } = opened;
+      try {
+        const content = await loadContent(store.db, row.id);
+        if (content.responses.size === 0) throw new UserError('the study has no replies to rate', dir, 'import or generate replies first (empathy-lab import, empathy-lab generate)');
+        const adminToken = o.adminToken ?? process.env.EMPATHY_LAB_ADMIN_TOKEN ?? randomBytes(18).toString('base64url');
+        const app = createApp({
+          db: store.db,
+          studyId: row.id,
+          contentHash: hashes.content,
+          study: loaded.study,
+          content,
+          now: () => new Date(),
+          lockStudy: store.lockStudy,
+          secret: await appSecret(store.db, row.id, randomBytes(32).toString('base64url')),
+          adminToken,
+          entryPerMinute,
+          ...(o.trustProxy ? { clientIp: (c) => c.req.header('x-forwarded-for')?.split(',')[0]?.trim() ?? 'unknown' } : {}),
+          log: (line) => output.err(line),
+        });
+        const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+          const s = serve({ fetch: app.fetch, port, hostname: o.host }, () => resolve(s));
+          s.once('error', (err: NodeJS.ErrnoException) =>
+            reject(err.code === 'EADDRINUSE' ? new UserError(`port ${port} is in use`, '--port', 'choose another port, e.g. --port 8081') : err),
+          );
+        });
+        const address = server.address();
+        const actual = typeof address === 'object' && address ? address.port : port;
+        const base = `http://${o.host === '0.0.0.0' ? '127.0.0.1' : o.host}:${actual}`;
+        output.out(`rating app for "${loaded.study.name}" (${content.posts.size} posts, ${content.responses.size} replies) on ${store.label}`);
+        output.out(`  participants: ${base}/`);
+        output.out(`  Prolific URL: ${base}/?PROLIFIC_PID={{%PROLIFIC_PID%}}&STUDY_ID={{%STUDY_ID%}}&SESSION_ID={{%SESSION_ID%}}`);
+        output.out(`  admin:        ${base}/admin  (token: ${o.adminToken || process.env.EMPATHY_LAB_ADMIN_TOKEN ? 'as given' : adminToken})`);
+        output.out('press Ctrl-C to stop');
+        await new Promise<void>((resolve) => {
+          const stop = () => {
+            process.off('SIGINT', stop);
+            process.off('SIGTERM', stop);
+            server.close(() => resolve());
+          };
+          process.on('SIGINT', stop);
+          process.on('SIGTERM', stop);
+        });
+      } finally {
+        await store.close();
+      }
+    });
+}

@@ -1,0 +1,94 @@
+/**
+ * The app's only client code and styles, served from this server (the CSP allows nothing else).
+ * The script adds keyboard use (1..N picks an option of the first unanswered question), measures the
+ * time on the page, and ignores a second submit of the same form. Everything works without it.
+ */
+export const APP_JS = `(() => {
+  const started = performance.now();
+  const form = document.querySelector('form[data-step]');
+  if (!form) return;
+  form.addEventListener('submit', (event) => {
+    const ms = form.querySelector('input[name="ms"]');
+    if (ms) ms.value = String(Math.round(performance.now() - started));
+    if (form.dataset.sent === '1') { event.preventDefault(); return; }
+    form.dataset.sent = '1';
+  });
+  document.addEventListener('keydown', (event) => {
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    const target = event.target;
+    if (target && (target.tagName === 'TEXTAREA' || (target.tagName === 'INPUT' && target.type !== 'radio'))) return;
+    if (!/^[1-9]$/.test(event.key)) return;
+    const groups = Array.from(form.querySelectorAll('fieldset[data-scale]'));
+    const focused = groups.find((g) => g.contains(document.activeElement));
+    const group = focused && !focused.querySelector('input:checked') ? focused : groups.find((g) => !g.querySelector('input:checked')) || focused;
+    if (!group) return;
+    const option = group.querySelector('input[value="' + event.key + '"]');
+    if (!option) return;
+    option.checked = true;
+    option.focus();
+    event.preventDefault();
+    const next = groups.find((g) => !g.querySelector('input:checked'));
+    if (next) next.querySelector('input').focus();
+    else form.querySelector('button[type="submit"]').focus();
+  });
+})();
+`;
+
+export const APP_CSS = `
+:root { color-scheme: light; --ink: #1f2937; --muted: #4b5563; --line: #d1d5db; --accent: #1d4ed8; --bg: #f8fafc; --ok: #065f46; --error: #b91c1c; }
+* { box-sizing: border-box; }
+html { -webkit-text-size-adjust: 100%; background: #f8fafc; }
+body { margin: 0; background: var(--bg); color: var(--ink); font: 17px/1.6 system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; }
+header.top { background: #fff; border-bottom: 1px solid var(--line); }
+header.top .inner, main { max-width: 44rem; margin: 0 auto; padding: 0 1rem; }
+header.top .inner { display: flex; justify-content: space-between; align-items: center; gap: 1rem; min-height: 3.2rem; }
+header.top .name { font-weight: 600; font-size: .95rem; }
+.progress { font-size: .85rem; color: var(--muted); white-space: nowrap; }
+.bar { height: 4px; background: #e5e7eb; line-height: 0; }
+.bar svg { display: block; }
+main { padding-top: 1.5rem; padding-bottom: 3rem; }
+h1 { font-size: 1.4rem; line-height: 1.3; margin: 0 0 1rem; }
+h2 { font-size: 1.1rem; margin: 1.5rem 0 .5rem; }
+.card { background: #fff; border: 1px solid var(--line); border-radius: 10px; padding: 1.1rem 1.2rem; margin: 0 0 1.2rem; }
+.card.post { border-left: 4px solid #64748b; }
+.card.reply { border-left: 4px solid var(--accent); }
+.label { display: block; font-size: .8rem; letter-spacing: .04em; text-transform: uppercase; color: var(--muted); margin-bottom: .35rem; font-weight: 600; }
+.text { white-space: pre-wrap; overflow-wrap: anywhere; }
+fieldset { border: 1px solid var(--line); border-radius: 10px; padding: .8rem 1rem 1rem; margin: 0 0 1rem; background: #fff; }
+legend { font-weight: 600; padding: 0 .3rem; }
+.scale { display: grid; grid-template-columns: repeat(auto-fit, minmax(4.5rem, 1fr)); gap: .4rem; margin-top: .4rem; }
+${Array.from({ length: 10 }, (_, i) => i + 2).map((n) => `.scale.points-${n} { grid-template-columns: repeat(${n}, minmax(0, 1fr)); }`).join('\n')}
+.scale label { display: flex; flex-direction: column; align-items: center; text-align: center; gap: .3rem; font-size: .82rem; line-height: 1.25; padding: .5rem .25rem; border: 1px solid var(--line); border-radius: 8px; cursor: pointer; min-height: 3rem; }
+.scale label:hover { border-color: var(--accent); }
+.scale input { width: 1.15rem; height: 1.15rem; margin: 0; accent-color: var(--accent); }
+.scale label:has(input:checked) { border-color: var(--accent); background: #eff6ff; }
+.scale .n { font-weight: 700; color: var(--muted); font-size: .75rem; }
+.choices label { display: flex; align-items: center; gap: .6rem; padding: .45rem .2rem; cursor: pointer; }
+.choices input { width: 1.1rem; height: 1.1rem; accent-color: var(--accent); }
+input[type=number], input[type=text], textarea, select { font: inherit; padding: .45rem .6rem; border: 1px solid #9ca3af; border-radius: 6px; width: 100%; max-width: 24rem; background: #fff; }
+textarea { max-width: none; min-height: 5rem; }
+button { font: inherit; font-weight: 600; border: 0; border-radius: 8px; padding: .7rem 1.4rem; background: var(--accent); color: #fff; cursor: pointer; }
+button:focus-visible, input:focus-visible, a:focus-visible, textarea:focus-visible { outline: 3px solid #93c5fd; outline-offset: 2px; }
+button.secondary { background: #fff; color: var(--muted); border: 1px solid var(--line); font-weight: 500; }
+.actions { display: flex; justify-content: space-between; align-items: center; gap: 1rem; margin-top: 1.2rem; flex-wrap: wrap; }
+.hint { color: var(--muted); font-size: .85rem; }
+.error { color: var(--error); font-weight: 600; margin: .3rem 0 0; }
+.notice { background: #fef2f2; border: 1px solid #fecaca; border-radius: 8px; padding: .6rem .9rem; color: var(--error); }
+.code { font: 700 1.6rem/1.2 ui-monospace, SFMono-Regular, Menlo, monospace; letter-spacing: .06em; background: #ecfdf5; color: var(--ok); border: 1px dashed var(--ok); padding: .6rem 1rem; border-radius: 8px; display: inline-block; }
+footer.leave { max-width: 44rem; margin: 0 auto; padding: 0 1rem 2rem; }
+footer.leave form { display: inline; }
+footer.leave button { background: none; color: var(--muted); padding: 0; font-weight: 400; text-decoration: underline; font-size: .85rem; }
+table.admin { border-collapse: collapse; width: 100%; font-size: .9rem; background: #fff; }
+table.admin th, table.admin td { text-align: left; padding: .35rem .6rem; border-bottom: 1px solid #e5e7eb; }
+table.admin td.num, table.admin th.num { text-align: right; font-variant-numeric: tabular-nums; }
+.tiles { display: grid; grid-template-columns: repeat(auto-fit, minmax(8rem, 1fr)); gap: .6rem; margin-bottom: 1rem; }
+.tile { background: #fff; border: 1px solid var(--line); border-radius: 10px; padding: .6rem .8rem; }
+.tile b { display: block; font-size: 1.5rem; }
+.tile span { color: var(--muted); font-size: .82rem; }
+main.wide { max-width: 64rem; }
+@media (max-width: 34rem) {
+  body { font-size: 16px; }
+  .scale, .scale[class] { grid-template-columns: 1fr; }
+  .scale label { flex-direction: row; justify-content: flex-start; text-align: left; min-height: 0; font-size: .95rem; padding: .6rem .7rem; }
+}
+`;

@@ -1,0 +1,48 @@
+/** What participants rate: the study's posts and their original replies, read once when the app starts. */
+import type { Db } from '../store/tables.js';
+import type { PlanPost } from './assignment.js';
+
+export interface ContentPost {
+  readonly id: string;
+  readonly externalId: string;
+  readonly domain: string;
+  readonly title: string | null;
+  readonly text: string;
+}
+
+export interface ContentResponse {
+  readonly id: string;
+  readonly post: string;
+  /** Never shown to participants; for balance and the admin's downloads only. */
+  readonly source: string;
+  readonly text: string;
+}
+
+export interface StudyContent {
+  readonly posts: ReadonlyMap<string, ContentPost>;
+  readonly responses: ReadonlyMap<string, ContentResponse>;
+  readonly plan: readonly PlanPost[];
+}
+
+export async function loadContent(db: Db, studyId: string): Promise<StudyContent> {
+  const posts = await db.selectFrom('posts').select(['id', 'external_id', 'domain', 'title', 'text']).where('study_id', '=', studyId).where('text', '!=', '').orderBy('external_id').execute();
+  const responses = await db
+    .selectFrom('responses')
+    .select(['id', 'post_id', 'source', 'condition', 'text'])
+    .where('study_id', '=', studyId)
+    .where('variant', '=', '')
+    .where('text', '!=', '')
+    .orderBy('post_id')
+    .orderBy('source')
+    .orderBy('condition')
+    .orderBy('sample_index')
+    .execute();
+  const postMap = new Map(posts.map((p) => [p.id, { id: p.id, externalId: p.external_id, domain: p.domain, title: p.title, text: p.text }]));
+  const responseMap = new Map(
+    responses.filter((r) => postMap.has(r.post_id)).map((r) => [r.id, { id: r.id, post: r.post_id, source: r.condition === 'base' ? r.source : `${r.source}/${r.condition}`, text: r.text }]),
+  );
+  const byPost = new Map<string, Array<{ id: string; post: string; source: string }>>();
+  for (const r of responseMap.values()) (byPost.get(r.post) ?? byPost.set(r.post, []).get(r.post))?.push({ id: r.id, post: r.post, source: r.source });
+  const plan = posts.map((p) => ({ id: p.id, domain: p.domain, responses: byPost.get(p.id) ?? [] }));
+  return { posts: postMap, responses: responseMap, plan };
+}

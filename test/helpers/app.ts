@@ -1,0 +1,143 @@
+/**
+ * The rating app under test: the demo study (or an edited copy) on SQLite or Postgres, an app made
+ * by `createApp` with a clock the test moves, and a cookie-keeping client that fills in pages the
+ * way a participant would, all through `app.request()` (no socket).
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Hono } from 'hono';
+import { openStudy, type OpenStudy } from '../../src/cli/study-context.js';
+import { createApp, type AppDeps } from '../../src/server/app.js';
+import { loadContent } from '../../src/server/content.js';
+import { cli } from './cli.js';
+import { tempFolder } from './study.js';
+
+export interface Clock {
+  now: Date;
+  advanceMinutes(m: number): void;
+}
+
+export interface StudyApp {
+  readonly app: Hono;
+  readonly deps: AppDeps;
+  readonly opened: OpenStudy;
+  readonly clock: Clock;
+  readonly dir: string;
+  close(): Promise<void>;
+}
+
+/** The demo study (36 posts, human and eliza replies), its manifest edited by `edit`. */
+export async function demoStudy(options: { edit?: (yaml: string) => string; db?: string } = {}): Promise<string> {
+  const root = await tempFolder({});
+  const dir = path.join(root, 'study');
+  const r = await cli('demo', '--out', dir, '--no-panel', ...(options.db ? ['--db', options.db] : []));
+  if (r.code !== 0) throw new Error(r.stderr);
+  if (options.edit) {
+    const file = path.join(dir, 'study.yaml');
+    await writeFile(file, options.edit(await readFile(file, 'utf8')));
+  }
+  return dir;
+}
+
+export async function studyApp(dir: string, options: { db?: string; entryPerMinute?: number; adminToken?: string; deps?: Partial<AppDeps> } = {}): Promise<StudyApp> {
+  const opened = await openStudy(dir, options.db ? { db: options.db } : {});
+  const clock: Clock = {
+    now: new Date('2026-11-22T09:00:00Z'),
+    advanceMinutes(m) {
+      this.now = new Date(this.now.getTime() + m * 60_000);
+    },
+  };
+  const deps: AppDeps = {
+    db: opened.store.db,
+    studyId: opened.row.id,
+    contentHash: opened.hashes.content,
+    study: opened.loaded.study,
+    content: await loadContent(opened.store.db, opened.row.id),
+    now: () => clock.now,
+    lockStudy: opened.store.lockStudy,
+    secret: 'test-secret',
+    adminToken: options.adminToken ?? 'admin-token-for-tests',
+    entryPerMinute: options.entryPerMinute ?? 1_000_000,
+    clientIp: (c) => c.req.header('x-test-ip') ?? 'test',
+    ...options.deps,
+  };
+  return { app: createApp(deps), deps, opened, clock, dir, close: () => opened.store.close() };
+}
+
+export interface Page {
+  readonly status: number;
+  readonly html: string;
+  readonly headers: Headers;
+  /** The page's <title> up to " · ". */
+  readonly title: string;
+}
+
+/** A participant's browser: keeps cookies, follows redirects, fills in the current page. */
+export class Participant {
+  readonly cookies = new Map<string, string>();
+  constructor(
+    private readonly app: Hono,
+    private readonly ip = 'test',
+  ) {}
+
+  async request(method: 'GET' | 'POST', url: string, form?: Record<string, string>, follow = true): Promise<Page> {
+    const headers: Record<string, string> = { 'x-test-ip': this.ip };
+    if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    let body: string | undefined;
+    if (form) {
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+      body = new URLSearchParams(form).toString();
+    }
+    const res = await this.app.request(url, { method, headers, ...(body !== undefined ? { body } : {}) });
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(';');
+      const [k, v] = (pair as string).split('=');
+      if (/Max-Age=0/i.test(c) || v === '') this.cookies.delete(k as string);
+      else this.cookies.set(k as string, v as string);
+    }
+    const location = res.headers.get('location');
+    if (follow && location && res.status >= 300 && res.status < 400) return this.request('GET', location);
+    const html = await res.text();
+    return { status: res.status, html, headers: res.headers, title: /<title>([^<·]*)/.exec(html)?.[1]?.trim() ?? '' };
+  }
+
+  get(url: string): Promise<Page> {
+    return this.request('GET', url);
+  }
+
+  /** The hidden fields and the first option of every question of the page's step form. */
+  static answers(html: string, choose: (name: string, options: string[]) => string = (_, o) => o[0] as string): Record<string, string> {
+    const form = /<form method="post" action="\/study"[\s\S]*?<\/form>/.exec(html)?.[0];
+    if (!form) throw new Error(`no step form on the page: ${html.slice(0, 300)}`);
+    const fields: Record<string, string> = {};
+    for (const m of form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)) fields[m[1] as string] = m[2] as string;
+    const radios = new Map<string, string[]>();
+    for (const m of form.matchAll(/<input type="radio" name="([^"]+)" value="([^"]*)"/g)) (radios.get(m[1] as string) ?? radios.set(m[1] as string, []).get(m[1] as string))?.push(unescape(m[2] as string));
+    for (const [name, options] of radios) fields[name] = choose(name, options);
+    for (const m of form.matchAll(/<input id="([^"]+)" name="([^"]+)" type="number"/g)) fields[m[2] as string] = '34';
+    return fields;
+  }
+
+  /** Answers the current page and submits it (the consent page: yes). */
+  async next(page: Page, choose?: (name: string, options: string[]) => string, override: Record<string, string> = {}): Promise<Page> {
+    const fields = Participant.answers(page.html, (name, options) => (name === 'consent' ? 'yes' : choose ? choose(name, options) : (options[0] as string)));
+    return this.request('POST', '/study', { ...fields, ...override });
+  }
+}
+
+function unescape(s: string): string {
+  return s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
+/** Runs a participant from entry to the completion page; returns the pages seen. */
+export async function completeStudy(p: Participant, pid: string, choose?: (name: string, options: string[]) => string): Promise<Page[]> {
+  const pages: Page[] = [];
+  let page = await p.get(`/?PROLIFIC_PID=${pid}&STUDY_ID=study1&SESSION_ID=session-${pid}`);
+  for (let i = 0; i < 200 && page.title !== 'Thank you'; i++) {
+    pages.push(page);
+    if (page.status !== 200) throw new Error(`${page.status} on ${page.title}: ${page.html.slice(0, 500)}`);
+    page = await p.next(page, choose);
+  }
+  pages.push(page);
+  return pages;
+}
