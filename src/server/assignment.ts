@@ -41,46 +41,70 @@ export function hashSeed(text: string, seed: number): number {
 
 const fillOf = (fill: ReadonlyMap<string, number>, id: string) => fill.get(id) ?? 0;
 
-/** The P neediest posts: a post is as needy as its least-filled response; ties at random. */
+/**
+ * The P neediest posts: a post is as needy as its least-filled response; among equally needy posts,
+ * those whose fullest response is least full (a post left half-rated by someone who abandoned is not
+ * pushed further over the target); remaining ties at random.
+ */
 function neediestPosts(posts: readonly PlanPost[], fill: ReadonlyMap<string, number>, p: number, rng: Rng): PlanPost[] {
   const rated = posts.filter((x) => x.responses.length > 0);
-  const need = (x: PlanPost) => Math.min(...x.responses.map((r) => fillOf(fill, r.id)));
   return shuffled(rated, rng)
-    .map((post, i) => ({ post, i, need: need(post) }))
-    .sort((a, b) => a.need - b.need || a.i - b.i)
+    .map((post, i) => {
+      const f = post.responses.map((r) => fillOf(fill, r.id));
+      return { post, i, need: Math.min(...f), most: Math.max(...f) };
+    })
+    .sort((a, b) => a.need - b.need || a.most - b.most || a.i - b.i)
     .slice(0, p)
     .map((x) => x.post);
 }
 
-export function chooseSlots(design: DesignType, posts: readonly PlanPost[], fill: ReadonlyMap<string, number>, p: number, rng: Rng): Chosen[] {
-  const chosen = neediestPosts(posts, fill, p, rng);
-  if (design === 'within-post') return chosen.map((post) => ({ post, responses: post.responses }));
-  // one-per-post: quotas per source, the remainder to the sources that are least filled overall.
-  const sources = [...new Set(chosen.flatMap((x) => x.responses.map((r) => r.source)))].sort();
+/**
+ * The slots for one arrival. Empty when every response has reached `target` (the study is full);
+ * otherwise always P posts, the neediest first, so that every session is as long as promised.
+ */
+export function chooseSlots(design: DesignType, posts: readonly PlanPost[], fill: ReadonlyMap<string, number>, p: number, rng: Rng, target = Infinity): Chosen[] {
+  if (posts.every((x) => x.responses.every((r) => fillOf(fill, r.id) >= target))) return [];
+  if (design === 'within-post') return neediestPosts(posts, fill, p, rng).map((post) => ({ post, responses: post.responses }));
+  return onePerPost(posts, fill, p, rng);
+}
+
+/**
+ * One response from each of P different posts: the least-filled (post, response) pairs first, each
+ * source taken floor(P/S) times, the remainder going to the sources least filled overall (so sources
+ * stay balanced within the rater, Latin-square style, and across raters).
+ */
+function onePerPost(posts: readonly PlanPost[], fill: ReadonlyMap<string, number>, p: number, rng: Rng): Chosen[] {
+  const rated = posts.filter((x) => x.responses.length > 0);
+  const n = Math.min(p, rated.length);
+  const sources = [...new Set(rated.flatMap((x) => x.responses.map((r) => r.source)))].sort();
   const total = new Map<string, number>();
-  for (const x of posts) for (const r of x.responses) total.set(r.source, (total.get(r.source) ?? 0) + fillOf(fill, r.id));
-  const base = Math.floor(chosen.length / sources.length);
-  const quota = new Map(sources.map((s) => [s, base]));
+  for (const x of rated) for (const r of x.responses) total.set(r.source, (total.get(r.source) ?? 0) + fillOf(fill, r.id));
+  const base = Math.floor(n / sources.length);
+  const quota = new Map(sources.map((src) => [src, base]));
   const extra = shuffled(sources, rng)
-    .map((s, i) => ({ s, i }))
-    .sort((a, b) => (total.get(a.s) ?? 0) - (total.get(b.s) ?? 0) || a.i - b.i)
-    .slice(0, chosen.length - base * sources.length);
-  for (const { s } of extra) quota.set(s, (quota.get(s) as number) + 1);
+    .map((src, i) => ({ src, i }))
+    .sort((a, b) => (total.get(a.src) ?? 0) - (total.get(b.src) ?? 0) || a.i - b.i)
+    .slice(0, n - base * sources.length);
+  for (const { src } of extra) quota.set(src, (quota.get(src) as number) + 1);
   const pairs = shuffled(
-    chosen.flatMap((post) => post.responses.map((r) => ({ post, r }))),
+    rated.flatMap((post) => post.responses.map((r) => ({ post, r }))),
     rng,
   )
     .map((x, i) => ({ ...x, i }))
     .sort((a, b) => fillOf(fill, a.r.id) - fillOf(fill, b.r.id) || a.i - b.i);
-  const pick = new Map<string, PlanResponse>();
-  for (const { post, r } of pairs) {
-    if (pick.has(post.id) || (quota.get(r.source) ?? 0) <= 0) continue;
-    pick.set(post.id, r);
-    quota.set(r.source, (quota.get(r.source) as number) - 1);
+  const picked = new Map<string, { post: PlanPost; r: PlanResponse }>();
+  for (const x of pairs) {
+    if (picked.size === n) break;
+    if (picked.has(x.post.id) || (quota.get(x.r.source) ?? 0) <= 0) continue;
+    picked.set(x.post.id, x);
+    quota.set(x.r.source, (quota.get(x.r.source) as number) - 1);
   }
-  // A post without a response from a source that still has quota takes its least-filled response.
-  for (const { post, r } of pairs) if (!pick.has(post.id)) pick.set(post.id, r);
-  return chosen.map((post) => ({ post, responses: [pick.get(post.id) as PlanResponse] }));
+  // When quotas cannot be met (a source missing from the remaining posts), fill with the least filled.
+  for (const x of pairs) {
+    if (picked.size === n) break;
+    if (!picked.has(x.post.id)) picked.set(x.post.id, x);
+  }
+  return [...picked.values()].map(({ post, r }) => ({ post, responses: [r] }));
 }
 
 /** How many raters reach the target number of ratings per response. */

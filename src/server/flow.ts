@@ -52,8 +52,11 @@ export function demographicsOf(study: Study): Study['instrument']['demographics'
   return [...builtIn.filter((b) => !listed.some((d) => d.id === b.id)), ...listed];
 }
 
-/** Returns the participant's session token, creating the participant and their assignment on first arrival. */
-export async function arrive(deps: FlowDeps, entry: Entry): Promise<string> {
+/**
+ * Returns the participant's session token, creating the participant and their assignment on first
+ * arrival; null when every response has its target number of ratings (done or promised).
+ */
+export async function arrive(deps: FlowDeps, entry: Entry): Promise<string | null> {
   return deps.db.transaction().execute(async (trx) => {
     await deps.lockStudy(trx, deps.studyId);
     const existing = await participantByExternalId(trx, deps.studyId, entry.externalId);
@@ -67,7 +70,8 @@ export async function arrive(deps: FlowDeps, entry: Entry): Promise<string> {
       for (const r of promisedResponses(JSON.parse(a.slots_json) as Step[], a.position)) fill.set(r, (fill.get(r) ?? 0) + 1);
     const design = deps.study.design;
     const rng = seededRng(hashSeed(entry.externalId, design.seed));
-    const chosen = chooseSlots(design.type, deps.content.plan, fill, design.posts_per_rater, rng);
+    const chosen = chooseSlots(design.type, deps.content.plan, fill, design.posts_per_rater, rng, design.target_ratings_per_response);
+    if (chosen.length === 0) return null;
     const steps = buildSteps(chosen, { comprehension: Boolean(deps.study.instrument.comprehension), attention: deps.study.instrument.attention_checks }, rng);
     const token = randomBytes(24).toString('base64url');
     const participantId = newId();

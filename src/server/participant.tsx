@@ -29,6 +29,15 @@ function Message(p: { deps: AppDeps; title: string; children?: unknown }) {
   );
 }
 
+function StudyFull(p: { deps: AppDeps }) {
+  return (
+    <Message deps={p.deps} title="This study is full">
+      <p>Every reply already has all the ratings it needs, so there is no place left. Thank you for your interest.</p>
+      <p>If you came from Prolific, please return your submission there. You will not be penalised.</p>
+    </Message>
+  );
+}
+
 function completionUrl(deps: AppDeps): string | null {
   const p = deps.study.recruitment.prolific;
   if (!p) return null;
@@ -250,6 +259,7 @@ export function participantRoutes(app: Hono, deps: AppDeps): void {
           ...(studyId && PROLIFIC_ID.test(studyId) ? { prolificStudyId: studyId } : {}),
           ...(sessionId && PROLIFIC_ID.test(sessionId) ? { prolificSessionId: sessionId } : {}),
         });
+        if (token === null) return c.html(<StudyFull deps={deps} />);
         setCookie(c, SESSION_COOKIE, token, cookieOptions(c, maxAge));
       }
       return c.redirect('/study', 303);
@@ -286,6 +296,7 @@ export function participantRoutes(app: Hono, deps: AppDeps): void {
     if (await sessionFrom(c)) return c.redirect('/study', 303);
     if (!limiter.take(ipOf(c))) throw new HTTPException(429, { message: 'Too many people are starting from this network at once. Please wait a minute and reload.' });
     const token = await arrive(deps, { externalId: `anon-${randomToken(9)}`, origin: 'anonymous' });
+    if (token === null) return c.html(<StudyFull deps={deps} />);
     setCookie(c, SESSION_COOKIE, token, cookieOptions(c, maxAge));
     return c.redirect('/study', 303);
   });

@@ -3,9 +3,10 @@
  * by `createApp` with a clock the test moves, and a cookie-keeping client that fills in pages the
  * way a participant would, all through `app.request()` (no socket).
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { cp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Hono } from 'hono';
+import { packageRoot } from '../../src/cli/init.js';
 import { openStudy, type OpenStudy } from '../../src/cli/study-context.js';
 import { createApp, type AppDeps } from '../../src/server/app.js';
 import { loadContent } from '../../src/server/content.js';
@@ -27,15 +28,17 @@ export interface StudyApp {
 }
 
 /** The demo study (36 posts, human and eliza replies), its manifest edited by `edit`. */
-export async function demoStudy(options: { edit?: (yaml: string) => string; db?: string } = {}): Promise<string> {
+export async function demoStudy(options: { edit?: (yaml: string) => string; prepare?: (dir: string) => Promise<void>; db?: string } = {}): Promise<string> {
   const root = await tempFolder({});
   const dir = path.join(root, 'study');
-  const r = await cli('demo', '--out', dir, '--no-panel', ...(options.db ? ['--db', options.db] : []));
-  if (r.code !== 0) throw new Error(r.stderr);
+  await cp(path.join(packageRoot, 'examples', 'demo'), dir, { recursive: true, filter: (src) => !/\.sqlite(-wal|-shm)?$/.test(src) });
+  await options.prepare?.(dir);
   if (options.edit) {
     const file = path.join(dir, 'study.yaml');
     await writeFile(file, options.edit(await readFile(file, 'utf8')));
   }
+  const r = await cli('demo', '--out', dir, '--no-panel', ...(options.db ? ['--db', options.db] : []));
+  if (r.code !== 0) throw new Error(r.stderr);
   return dir;
 }
 
