@@ -8,16 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Study } from '../study/schema.js';
 import { newId } from '../store/ids.js';
-import {
-  activeAssignments,
-  advanceStep,
-  assignmentOf,
-  attributesOf,
-  expireAssignments,
-  participantByExternalId,
-  participantByToken,
-  ratedByResponse,
-} from '../store/sessions.repository.js';
+import { advanceStep, assignmentOf, attributesOf, expireAssignments, fillSnapshot, participantByExternalId, participantByToken } from '../store/sessions.repository.js';
 import type { Db } from '../store/tables.js';
 import { seededRng } from '../stats/random.js';
 import { chooseSlots, hashSeed } from './assignment.js';
@@ -65,8 +56,8 @@ export async function arrive(deps: FlowDeps, entry: Entry): Promise<string | nul
     const now = deps.now();
     const iso = now.toISOString();
     await expireAssignments(trx, deps.studyId, iso);
-    const fill = await ratedByResponse(trx, deps.studyId);
-    for (const a of await activeAssignments(trx, deps.studyId))
+    const { rated: fill, active } = await fillSnapshot(trx, deps.studyId);
+    for (const a of active)
       for (const r of promisedResponses(JSON.parse(a.slots_json) as Step[], a.position)) fill.set(r, (fill.get(r) ?? 0) + 1);
     const design = deps.study.design;
     const rng = seededRng(hashSeed(entry.externalId, design.seed));

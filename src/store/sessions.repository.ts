@@ -38,20 +38,30 @@ export async function expireAssignments(db: Db, studyId: string, now: string): P
   return expired.length;
 }
 
-/** Raters who rated each response in the app (any scale). */
-export async function ratedByResponse(db: Db, studyId: string): Promise<Map<string, number>> {
-  const rows = await db
-    .selectFrom('ratings')
-    .select(['response_id', sql<string | number>`count(distinct participant_id)`.as('n')])
-    .where('study_id', '=', studyId)
-    .where('origin', '=', 'web')
-    .groupBy('response_id')
-    .execute();
-  return new Map(rows.map((r) => [r.response_id, Number(r.n)]));
+/**
+ * How full each response is, as one statement (one snapshot): raters who rated it in the app, and
+ * the live assignments with their positions. Two separate queries could straddle a participant's
+ * submission (a reply moving from promised to rated) and count it in neither.
+ */
+export async function fillSnapshot(db: Db, studyId: string): Promise<{ rated: Map<string, number>; active: Array<{ slots_json: string; position: number }> }> {
+  const rows = await sql<{ response_id: string | null; n: string | number | null; slots_json: string | null; position: number | null }>`
+    select response_id, count(distinct participant_id) as n, null as slots_json, null as position
+      from ratings where study_id = ${studyId} and origin = 'web' group by response_id
+    union all
+    select null, null, slots_json, position
+      from assignments where study_id = ${studyId} and status = 'active'`.execute(db);
+  const rated = new Map<string, number>();
+  const active: Array<{ slots_json: string; position: number }> = [];
+  for (const r of rows.rows) {
+    if (r.response_id !== null) rated.set(r.response_id, Number(r.n));
+    else active.push({ slots_json: r.slots_json as string, position: Number(r.position) });
+  }
+  return { rated, active };
 }
 
-export function activeAssignments(db: Db, studyId: string) {
-  return db.selectFrom('assignments').select(['slots_json', 'position']).where('study_id', '=', studyId).where('status', '=', 'active').execute();
+/** Raters who rated each response in the app (any scale). */
+export async function ratedByResponse(db: Db, studyId: string): Promise<Map<string, number>> {
+  return (await fillSnapshot(db, studyId)).rated;
 }
 
 /**

@@ -75,11 +75,19 @@ export interface Page {
   readonly title: string;
 }
 
+/** What a participant talks to: an app (`app.request`) or a running server over HTTP. */
+export interface Requester {
+  request(url: string, init: RequestInit): Response | Promise<Response>;
+}
+
+/** A running server at `base`, redirects not followed (the participant follows them). */
+export const overHttp = (base: string): Requester => ({ request: (url, init) => fetch(new URL(url, base), { ...init, redirect: 'manual' }) });
+
 /** A participant's browser: keeps cookies, follows redirects, fills in the current page. */
 export class Participant {
   readonly cookies = new Map<string, string>();
   constructor(
-    private readonly app: Hono,
+    private readonly app: Requester,
     private readonly ip = 'test',
   ) {}
 
