@@ -23,6 +23,7 @@ export function Layout(p: LayoutProps) {
         <meta name="robots" content="noindex" />
         {p.refresh ? <meta http-equiv="refresh" content={`${p.refresh.seconds};url=${p.refresh.url}`} /> : null}
         <title>{`${p.title} · ${p.studyName}`}</title>
+        <link rel="icon" href="data:," />
         <link rel="stylesheet" href="/static/app.css" />
         <script src="/static/app.js" defer></script>
       </head>
