@@ -24,25 +24,25 @@ function Histogram(p: { counts: ReadonlyArray<{ x: number; n: number }>; target:
   const w = 520;
   const h = 120;
   const max = Math.max(1, ...p.counts.map((c) => c.n));
-  const bw = Math.max(6, Math.floor((w - 40) / Math.max(1, p.counts.length)) - 4);
+  const bw = Math.min(60, Math.max(6, Math.floor((w - 40) / Math.max(1, p.counts.length)) - 4));
   return (
-    <svg viewBox={`0 0 ${w} ${h + 36}`} width="100%" role="img" aria-label="Number of responses by how many raters rated them">
+    <svg class="histogram" viewBox={`0 0 ${w} ${h + 60}`} width={w} height={h + 60} role="img" aria-label="Number of responses by how many raters rated them">
       {p.counts.map((c, i) => {
         const bh = Math.round((c.n / max) * h);
         const x = 30 + i * (bw + 4);
         return (
           <g>
-            <rect x={x} y={h - bh + 8} width={bw} height={bh} fill={c.x >= p.target ? '#047857' : '#1d4ed8'} />
-            <text x={x + bw / 2} y={h + 24} font-size="11" text-anchor="middle" fill="#374151">
+            <rect x={x} y={h - bh + 20} width={bw} height={bh} fill={c.x >= p.target ? '#047857' : '#1d4ed8'} />
+            <text x={x + bw / 2} y={h + 36} font-size="12" text-anchor="middle" fill="#374151">
               {String(c.x)}
             </text>
-            <text x={x + bw / 2} y={h - bh + 4} font-size="10" text-anchor="middle" fill="#374151">
+            <text x={x + bw / 2} y={h - bh + 15} font-size="11" text-anchor="middle" fill="#374151">
               {String(c.n)}
             </text>
           </g>
         );
       })}
-      <text x={w / 2} y={h + 36} font-size="11" text-anchor="middle" fill="#6b7280">
+      <text x={w / 2} y={h + 54} font-size="12" text-anchor="middle" fill="#6b7280">
         raters per response (green: target reached)
       </text>
     </svg>

@@ -76,8 +76,7 @@ button.secondary { background: #fff; color: var(--muted); border: 1px solid var(
 .notice { background: #fef2f2; border: 1px solid #fecaca; border-radius: 8px; padding: .6rem .9rem; color: var(--error); }
 .code { font: 700 1.6rem/1.2 ui-monospace, SFMono-Regular, Menlo, monospace; letter-spacing: .06em; background: #ecfdf5; color: var(--ok); border: 1px dashed var(--ok); padding: .6rem 1rem; border-radius: 8px; display: inline-block; }
 footer.leave { max-width: 44rem; margin: 0 auto; padding: 0 1rem 2rem; }
-footer.leave form { display: inline; }
-footer.leave button { background: none; color: var(--muted); padding: 0; font-weight: 400; text-decoration: underline; font-size: .85rem; }
+footer.leave a { color: var(--muted); font-size: .85rem; }
 table.admin { border-collapse: collapse; width: 100%; font-size: .9rem; background: #fff; }
 table.admin th, table.admin td { text-align: left; padding: .35rem .6rem; border-bottom: 1px solid #e5e7eb; }
 table.admin td.num, table.admin th.num { text-align: right; font-variant-numeric: tabular-nums; }
@@ -86,6 +85,7 @@ table.admin td.num, table.admin th.num { text-align: right; font-variant-numeric
 .tile b { display: block; font-size: 1.5rem; }
 .tile span { color: var(--muted); font-size: .82rem; }
 main.wide { max-width: 64rem; }
+.histogram { max-width: 100%; height: auto; }
 @media (max-width: 34rem) {
   body { font-size: 16px; }
   .scale, .scale[class] { grid-template-columns: 1fr; }

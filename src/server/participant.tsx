@@ -110,7 +110,7 @@ function renderSession(c: Context, deps: AppDeps, s: Session, extra: { errors?: 
       {children as never}
     </StepForm>
   );
-  const common = { studyName: name, progress: progress(s), leaveCsrf: csrf };
+  const common = { studyName: name, progress: progress(s), leave: true };
   const notice = extra.notice ? <p class="notice" role="alert">{extra.notice}</p> : null;
   const status = Object.keys(errors).length > 0 ? 422 : 200;
   switch (step.kind) {
@@ -324,6 +324,27 @@ export function participantRoutes(app: Hono, deps: AppDeps): void {
       return renderSession(c, deps, again, { notice: outcome.message });
     }
     return c.redirect('/study', 303);
+  });
+
+  app.get('/withdraw', async (c) => {
+    const s = await sessionFrom(c);
+    if (!s) throw new HTTPException(401, { message: 'We could not find your session.' });
+    if (!s.step) return c.redirect('/study', 303);
+    return c.html(
+      <Layout title="Leave the study?" studyName={studyNameOf(deps)}>
+        <h1>Do you want to leave the study?</h1>
+        <p>The answers you have given so far are saved. If you leave, you cannot come back to finish, and you will not get a completion code.</p>
+        <form method="post" action="/withdraw">
+          <input type="hidden" name="csrf" value={csrfToken(deps.secret, 'participant', s.participant.session_token as string)} />
+          <div class="actions">
+            <a href="/study">No, go back to the study</a>
+            <button type="submit" class="secondary">
+              Yes, leave the study
+            </button>
+          </div>
+        </form>
+      </Layout>,
+    );
   });
 
   app.post('/withdraw', async (c) => {

@@ -145,7 +145,10 @@ for (const backend of await backends()) {
       const leaver = new Participant(s.app);
       let page = await leaver.get('/?PROLIFIC_PID=PID0007');
       page = await leaver.next(page);
-      const csrf = /action="\/withdraw">\s*<input type="hidden" name="csrf" value="([^"]+)"/.exec(page.html)?.[1] as string;
+      expect(page.html).toContain('<a href="/withdraw">Leave the study</a>');
+      const confirm = await leaver.get('/withdraw');
+      expect(confirm.title).toBe('Leave the study?');
+      const csrf = /action="\/withdraw">\s*<input type="hidden" name="csrf" value="([^"]+)"/.exec(confirm.html)?.[1] as string;
       expect((await leaver.request('POST', '/withdraw', { csrf })).title).toBe('You have left the study');
       const slow = new Participant(s.app);
       await slow.next(await slow.get('/?PROLIFIC_PID=PID0008'));

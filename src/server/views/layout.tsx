@@ -5,8 +5,8 @@ export interface LayoutProps {
   readonly title: string;
   readonly studyName: string;
   readonly progress?: { readonly done: number; readonly total: number } | undefined;
-  /** A CSRF token for the "leave the study" form; omitted where there is nothing to leave. */
-  readonly leaveCsrf?: string | undefined;
+  /** Shows the "leave the study" link (to a page that asks for confirmation). */
+  readonly leave?: boolean | undefined;
   /** A meta refresh (the completion redirect to Prolific). */
   readonly refresh?: { readonly seconds: number; readonly url: string } | undefined;
   readonly wide?: boolean;
@@ -47,12 +47,9 @@ export function Layout(p: LayoutProps) {
           ) : null}
         </header>
         <main class={p.wide ? 'wide' : undefined}>{p.children}</main>
-        {p.leaveCsrf ? (
+        {p.leave ? (
           <footer class="leave">
-            <form method="post" action="/withdraw">
-              <input type="hidden" name="csrf" value={p.leaveCsrf} />
-              <button type="submit">Leave the study</button>
-            </form>
+            <a href="/withdraw">Leave the study</a>
           </footer>
         ) : null}
       </body>
