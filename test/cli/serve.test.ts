@@ -1,0 +1,42 @@
+import net from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { demoStudy } from '../helpers/app.js';
+import { cli } from '../helpers/cli.js';
+import { tempFolder } from '../helpers/study.js';
+
+describe('empathy-lab plan and serve', async () => {
+  const dir = await demoStudy();
+
+  it('plan prints the raters needed and the balance they reach', async () => {
+    const r = await cli('plan', dir, '--json');
+    expect(r.code).toBe(0);
+    const plan = JSON.parse(r.stdout);
+    // 36 posts, 6 per rater, 5 raters per reply: 30 raters.
+    expect(plan).toMatchObject({ design: 'within-post', posts: 36, responses: 72, ratersNeeded: 30 });
+    expect(plan.balance.perResponse).toEqual({ min: 5, max: 5, mean: 5 });
+    expect(plan.balance.perSource).toEqual([
+      { source: 'eliza', responses: 36, ratings: 180 },
+      { source: 'human', responses: 36, ratings: 180 },
+    ]);
+    const fewer = JSON.parse((await cli('plan', dir, '--raters', '12', '--json')).stdout);
+    expect(fewer.balance.perResponse).toEqual({ min: 2, max: 2, mean: 2 });
+  });
+
+  it('serve explains, in one line, a study without replies and a port in use', async () => {
+    const empty = await tempFolder({ 'study.yaml': 'name: empty\ndomains: [a]\nsources: [{ id: human, kind: corpus }]\ninstrument: { scales: [{ id: empathy, question: How empathic?, points: 5 }] }\n' });
+    const none = await cli('serve', empty);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toBe(`empathy-lab: ${empty}: the study has no replies to rate; import or generate replies first (empathy-lab import, empathy-lab generate)`);
+    const blocker = net.createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
+    const port = (blocker.address() as net.AddressInfo).port;
+    try {
+      const busy = await cli('serve', dir, '--port', String(port));
+      expect(busy.code).toBe(1);
+      expect(busy.stderr).toBe(`empathy-lab: --port: port ${port} is in use; choose another port, e.g. --port 8081`);
+    } finally {
+      blocker.close();
+    }
+    expect((await cli('serve', dir, '--port', 'http')).stderr).toBe('empathy-lab: --port: expected a port number, got "http"; e.g. --port 8080');
+  });
+});
