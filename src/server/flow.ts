@@ -8,12 +8,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Study } from '../study/schema.js';
 import { newId } from '../store/ids.js';
-import { advanceStep, assignmentOf, attributesOf, expireAssignments, fillSnapshot, participantByExternalId, participantByToken } from '../store/sessions.repository.js';
+import { addSlots, advanceStep, assignmentOf, attributesOf, expireAssignments, participantByExternalId, participantByToken, releaseAssignment, slotCounts } from '../store/sessions.repository.js';
 import type { Db } from '../store/tables.js';
 import { seededRng } from '../stats/random.js';
 import { chooseSlots, hashSeed } from './assignment.js';
 import type { StudyContent } from './content.js';
-import { buildSteps, promisedResponses, type Step } from './steps.js';
+import { buildSteps, type Step } from './steps.js';
 
 export interface FlowDeps {
   readonly db: Db;
@@ -56,9 +56,7 @@ export async function arrive(deps: FlowDeps, entry: Entry): Promise<string | nul
     const now = deps.now();
     const iso = now.toISOString();
     await expireAssignments(trx, deps.studyId, iso);
-    const { rated: fill, active } = await fillSnapshot(trx, deps.studyId);
-    for (const a of active)
-      for (const r of promisedResponses(JSON.parse(a.slots_json) as Step[], a.position)) fill.set(r, (fill.get(r) ?? 0) + 1);
+    const fill = await slotCounts(trx, deps.studyId);
     const design = deps.study.design;
     const rng = seededRng(hashSeed(entry.externalId, design.seed));
     const chosen = chooseSlots(design.type, deps.content.plan, fill, design.posts_per_rater, rng, design.target_ratings_per_response);
@@ -99,6 +97,7 @@ export async function arrive(deps: FlowDeps, entry: Entry): Promise<string | nul
         step_started_at: iso,
       })
       .execute();
+    await addSlots(trx, deps.studyId, chosen.flatMap((c) => c.responses.map((r) => r.id)), 1);
     return token;
   });
 }
@@ -219,7 +218,7 @@ export async function submit(deps: FlowDeps, session: Session, s: Submission): P
         .set({ attributes_json: JSON.stringify({ ...attributes, comprehension_keys: [...keys, s.key] }), ...(out ? { status: 'screened_out' } : {}) })
         .where('id', '=', participant.id)
         .execute();
-      if (out) await trx.updateTable('assignments').set({ status: 'released' }).where('id', '=', assignment.id).where('status', '=', 'active').execute();
+      if (out) await releaseAssignment(trx, deps.studyId, assignment.id);
     });
     return out ? { kind: 'screened_out' } : { kind: 'retry', message: `That answer is not right. Please read the instructions again (${comp.attempts - attempts} ${comp.attempts - attempts === 1 ? 'attempt' : 'attempts'} left).` };
   }
@@ -227,8 +226,7 @@ export async function submit(deps: FlowDeps, session: Session, s: Submission): P
   let outcome: Outcome = { kind: 'advanced' };
   const advanced = await deps.db.transaction().execute(async (trx) => {
     if (step.kind === 'consent' && values.consent === 'no') {
-      const ok = await trx.updateTable('assignments').set({ status: 'released' }).where('id', '=', assignment.id).where('status', '=', 'active').where('position', '=', s.step).executeTakeFirst();
-      if (Number(ok.numUpdatedRows) !== 1) return false;
+      if (!(await releaseAssignment(trx, deps.studyId, assignment.id, s.step))) return false;
       await trx.updateTable('participants').set({ status: 'returned' }).where('id', '=', participant.id).execute();
       outcome = { kind: 'declined' };
       return true;
@@ -287,7 +285,7 @@ export async function submit(deps: FlowDeps, session: Session, s: Submission): P
 export async function withdraw(deps: FlowDeps, session: Session): Promise<void> {
   if (session.assignment.status !== 'active') return;
   await deps.db.transaction().execute(async (trx) => {
-    await trx.updateTable('assignments').set({ status: 'released' }).where('id', '=', session.assignment.id).where('status', '=', 'active').execute();
+    if (!(await releaseAssignment(trx, deps.studyId, session.assignment.id))) return;
     await trx.updateTable('participants').set({ status: 'returned' }).where('id', '=', session.participant.id).where('status', '=', 'started').execute();
   });
 }

@@ -48,8 +48,3 @@ export function buildSteps(chosen: readonly Chosen[], options: StepOptions, rng:
   steps.push({ kind: 'demographics' });
   return steps;
 }
-
-/** Responses a live assignment still promises: those at or after its position. */
-export function promisedResponses(steps: readonly Step[], position: number): string[] {
-  return steps.slice(position).flatMap((s) => (s.kind === 'response' ? [s.response] : []));
-}

@@ -8,6 +8,7 @@ import * as initial from './migrations/2026_11_22_001_initial.js';
 import * as generationCache from './migrations/2026_11_22_002_generation_cache.js';
 import * as generationClaims from './migrations/2026_11_22_003_generation_claims.js';
 import * as ratingApp from './migrations/2026_11_22_004_rating_app.js';
+import * as slotCounts from './migrations/2026_11_22_005_slot_counts.js';
 
 /** Every migration, by dated name; add new files here in date order. */
 const migrations: Record<string, Migration> = {
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_22_002_generation_cache': generationCache,
   '2026_11_22_003_generation_claims': generationClaims,
   '2026_11_22_004_rating_app': ratingApp,
+  '2026_11_22_005_slot_counts': slotCounts,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

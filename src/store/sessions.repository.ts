@@ -15,9 +15,31 @@ export function assignmentOf(db: Db, participantId: string) {
   return db.selectFrom('assignments').selectAll().where('participant_id', '=', participantId).orderBy('created_at', 'desc').executeTakeFirst();
 }
 
+/** Responses a session still promises: those at or after its position. */
+function promised(slotsJson: string, position: number): string[] {
+  return (JSON.parse(slotsJson) as Array<{ kind: string; response?: string }>).slice(position).flatMap((s) => (s.kind === 'response' && s.response ? [s.response] : []));
+}
+
+/** How full each response is (see migration 005): sessions that rated it or still may. */
+export async function slotCounts(db: Db, studyId: string): Promise<Map<string, number>> {
+  const rows = await db.selectFrom('slot_counts').select(['response_id', 'assigned']).where('study_id', '=', studyId).execute();
+  return new Map(rows.map((r) => [r.response_id, Number(r.assigned)]));
+}
+
+export async function addSlots(db: Db, studyId: string, responseIds: readonly string[], delta: 1 | -1): Promise<void> {
+  if (responseIds.length === 0) return;
+  const counts = new Map<string, number>();
+  for (const r of responseIds) counts.set(r, (counts.get(r) ?? 0) + delta);
+  await db
+    .insertInto('slot_counts')
+    .values([...counts].map(([response_id, assigned]) => ({ study_id: studyId, response_id, assigned })))
+    .onConflict((oc) => oc.columns(['study_id', 'response_id']).doUpdateSet({ assigned: (eb) => eb('slot_counts.assigned', '+', eb.ref('excluded.assigned')) }))
+    .execute();
+}
+
 /**
  * Reclaims the slots of participants who timed out: their assignment becomes `expired` (what they
- * rated stays) and they become `timed_out`. Returns how many were reclaimed.
+ * rated stays counted) and they become `timed_out`. Returns how many were reclaimed.
  */
 export async function expireAssignments(db: Db, studyId: string, now: string): Promise<number> {
   const expired = await db
@@ -26,9 +48,10 @@ export async function expireAssignments(db: Db, studyId: string, now: string): P
     .where('study_id', '=', studyId)
     .where('status', '=', 'active')
     .where('expires_at', '<', now)
-    .returning('participant_id')
+    .returning(['participant_id', 'slots_json', 'position'])
     .execute();
   if (expired.length === 0) return 0;
+  await addSlots(db, studyId, expired.flatMap((e) => promised(e.slots_json, e.position)), -1);
   await db
     .updateTable('participants')
     .set({ status: 'timed_out' })
@@ -39,29 +62,28 @@ export async function expireAssignments(db: Db, studyId: string, now: string): P
 }
 
 /**
- * How full each response is, as one statement (one snapshot): raters who rated it in the app, and
- * the live assignments with their positions. Two separate queries could straddle a participant's
- * submission (a reply moving from promised to rated) and count it in neither.
+ * Ends a live assignment early (the participant left, declined or was screened out) and gives its
+ * unrated slots back. `atStep`: only if the assignment is still at that step. False if it was not live.
  */
-export async function fillSnapshot(db: Db, studyId: string): Promise<{ rated: Map<string, number>; active: Array<{ slots_json: string; position: number }> }> {
-  const rows = await sql<{ response_id: string | null; n: string | number | null; slots_json: string | null; position: number | null }>`
-    select response_id, count(distinct participant_id) as n, null as slots_json, null as position
-      from ratings where study_id = ${studyId} and origin = 'web' group by response_id
-    union all
-    select null, null, slots_json, position
-      from assignments where study_id = ${studyId} and status = 'active'`.execute(db);
-  const rated = new Map<string, number>();
-  const active: Array<{ slots_json: string; position: number }> = [];
-  for (const r of rows.rows) {
-    if (r.response_id !== null) rated.set(r.response_id, Number(r.n));
-    else active.push({ slots_json: r.slots_json as string, position: Number(r.position) });
-  }
-  return { rated, active };
+export async function releaseAssignment(db: Db, studyId: string, assignmentId: string, atStep?: number): Promise<boolean> {
+  let q = db.updateTable('assignments').set({ status: 'released' }).where('id', '=', assignmentId).where('status', '=', 'active');
+  if (atStep !== undefined) q = q.where('position', '=', atStep);
+  const released = await q.returning(['slots_json', 'position']).executeTakeFirst();
+  if (!released) return false;
+  await addSlots(db, studyId, promised(released.slots_json, released.position), -1);
+  return true;
 }
 
 /** Raters who rated each response in the app (any scale). */
 export async function ratedByResponse(db: Db, studyId: string): Promise<Map<string, number>> {
-  return (await fillSnapshot(db, studyId)).rated;
+  const rows = await db
+    .selectFrom('ratings')
+    .select(['response_id', sql<string | number>`count(distinct participant_id)`.as('n')])
+    .where('study_id', '=', studyId)
+    .where('origin', '=', 'web')
+    .groupBy('response_id')
+    .execute();
+  return new Map(rows.map((r) => [r.response_id, Number(r.n)]));
 }
 
 /**

@@ -195,6 +195,12 @@ export interface GenerationClaimsTable {
   expires_at: string;
 }
 
+export interface SlotCountsTable {
+  study_id: string;
+  response_id: string;
+  assigned: number;
+}
+
 export interface Database {
   studies: StudiesTable;
   imports: ImportsTable;
@@ -211,6 +217,7 @@ export interface Database {
   generation_claims: GenerationClaimsTable;
   page_views: PageViewsTable;
   comments: CommentsTable;
+  slot_counts: SlotCountsTable;
 }
 
 /** The database handle every repository function takes first. */
