@@ -36,6 +36,8 @@ export interface RaterInfo {
   readonly rater: string;
   readonly totalSeconds: number | null;
   readonly attentionFailures: number;
+  /** False for a rating-app session that did not finish (returned, timed out, screened out, in progress). */
+  readonly finished?: boolean;
 }
 
 export interface AnalysisInput {
@@ -46,7 +48,14 @@ export interface AnalysisInput {
   readonly reference: string;
   readonly adjust: Adjustment;
   readonly reml: boolean;
-  readonly exclusions: { readonly minTotalMinutes?: number; readonly maxTotalMinutes?: number; readonly maxAttentionFailures: number; readonly straightLining: boolean };
+  readonly exclusions: {
+    readonly minTotalMinutes?: number;
+    readonly maxTotalMinutes?: number;
+    readonly maxAttentionFailures: number;
+    readonly straightLining: boolean;
+    /** Exclude raters whose rating-app session did not finish (default true). */
+    readonly incomplete?: boolean;
+  };
   /** Every reply of the study, for the language comparisons, the classifier and the rating regression. */
   readonly replies?: readonly ReplyRow[];
   /** Automatic ratings by judges (an LLM or an offline scorer), compared with people's. */
@@ -75,10 +84,13 @@ export const BAG_OF_WORDS = { words: 200, emojis: 20, folds: 5 } as const;
 export interface ExclusionReport {
   readonly rule: string;
   readonly raters: string[];
+  /** Why each rater (same order) met the rule, e.g. "total time 3.2 minutes". */
+  readonly reasons: string[];
   readonly ratingsRemoved: number;
 }
 
-function straightLiners(ratings: readonly RatingRow[]): Set<string> {
+/** Raters who gave one value to every item of a scale (at least 4 items), with that value and scale. */
+function straightLiners(ratings: readonly RatingRow[]): Map<string, string> {
   const values = new Map<string, Set<number>>();
   const counts = new Map<string, number>();
   for (const r of ratings) {
@@ -86,8 +98,11 @@ function straightLiners(ratings: readonly RatingRow[]): Set<string> {
     (values.get(key) ?? values.set(key, new Set()).get(key))?.add(r.value);
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
-  const out = new Set<string>();
-  for (const [key, set] of values) if (set.size === 1 && (counts.get(key) as number) >= 4) out.add(key.split('\u0000')[0] as string);
+  const out = new Map<string, string>();
+  for (const [key, set] of [...values].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const [rater, scale] = key.split('\u0000') as [string, string];
+    if (set.size === 1 && (counts.get(key) as number) >= 4 && !out.has(rater)) out.set(rater, `${scale}: ${[...set][0]} on all ${counts.get(key)} items`);
+  }
   return out;
 }
 
@@ -98,6 +113,7 @@ export function exclusionSettings(e: Study['exclusions']): AnalysisInput['exclus
     ...(e.max_total_minutes !== undefined ? { maxTotalMinutes: e.max_total_minutes } : {}),
     maxAttentionFailures: e.max_attention_failures,
     straightLining: e.straight_lining,
+    incomplete: e.incomplete,
   };
 }
 
@@ -108,17 +124,20 @@ export function attentionRule(maxFailures: number): string {
 
 export function exclusionsOf(input: Pick<AnalysisInput, 'ratings' | 'raters' | 'exclusions'>): ExclusionReport[] {
   const e = input.exclusions;
-  const rules: Array<{ rule: string; hit: (r: RaterInfo) => boolean }> = [];
-  if (e.minTotalMinutes !== undefined) rules.push({ rule: `total time under ${e.minTotalMinutes} minutes`, hit: (r) => r.totalSeconds !== null && r.totalSeconds < (e.minTotalMinutes as number) * 60 });
-  if (e.maxTotalMinutes !== undefined) rules.push({ rule: `total time over ${e.maxTotalMinutes} minutes`, hit: (r) => r.totalSeconds !== null && r.totalSeconds > (e.maxTotalMinutes as number) * 60 });
-  rules.push({ rule: attentionRule(e.maxAttentionFailures), hit: (r) => r.attentionFailures > e.maxAttentionFailures });
-  const straight = e.straightLining ? straightLiners(input.ratings) : new Set<string>();
-  if (e.straightLining) rules.push({ rule: 'the same value on every item of a scale (straight-lining)', hit: (r) => straight.has(r.rater) });
+  const minutes = (r: RaterInfo) => `total time ${((r.totalSeconds as number) / 60).toFixed(1)} minutes`;
+  const rules: Array<{ rule: string; hit: (r: RaterInfo) => boolean; reason: (r: RaterInfo) => string }> = [];
+  if (e.incomplete !== false) rules.push({ rule: 'did not finish the session', hit: (r) => r.finished === false, reason: () => 'returned, timed out, screened out or still in progress' });
+  if (e.minTotalMinutes !== undefined) rules.push({ rule: `total time under ${e.minTotalMinutes} minutes`, hit: (r) => r.totalSeconds !== null && r.totalSeconds < (e.minTotalMinutes as number) * 60, reason: minutes });
+  if (e.maxTotalMinutes !== undefined) rules.push({ rule: `total time over ${e.maxTotalMinutes} minutes`, hit: (r) => r.totalSeconds !== null && r.totalSeconds > (e.maxTotalMinutes as number) * 60, reason: minutes });
+  rules.push({ rule: attentionRule(e.maxAttentionFailures), hit: (r) => r.attentionFailures > e.maxAttentionFailures, reason: (r) => `${r.attentionFailures} failed attention ${r.attentionFailures === 1 ? 'check' : 'checks'}` });
+  const straight = e.straightLining ? straightLiners(input.ratings) : new Map<string, string>();
+  if (e.straightLining) rules.push({ rule: 'the same value on every item of a scale (straight-lining)', hit: (r) => straight.has(r.rater), reason: (r) => straight.get(r.rater) as string });
   const count = new Map<string, number>();
   for (const r of input.ratings) count.set(r.rater, (count.get(r.rater) ?? 0) + 1);
-  return rules.map(({ rule, hit }) => {
-    const raters = input.raters.filter(hit).map((r) => r.rater).sort();
-    return { rule, raters, ratingsRemoved: raters.reduce((s, r) => s + (count.get(r) ?? 0), 0) };
+  return rules.map(({ rule, hit, reason }) => {
+    const hits = input.raters.filter(hit).sort((a, b) => (a.rater < b.rater ? -1 : a.rater > b.rater ? 1 : 0));
+    const raters = hits.map((r) => r.rater);
+    return { rule, raters, reasons: hits.map(reason), ratingsRemoved: raters.reduce((s, r) => s + (count.get(r) ?? 0), 0) };
   });
 }
 

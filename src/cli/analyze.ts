@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { analyzeStudy, exclusionSettings, type StudyAnalysis } from '../analysis/study-analysis.js';
 import { UserError } from '../errors.js';
-import { judgeScoresForAnalysis, ratersForAnalysis, ratingsForAnalysis } from '../store/ratings.repository.js';
+import { judgeScoresForAnalysis, ratersForAnalysis, ratingsForAnalysis, recordExclusions } from '../store/ratings.repository.js';
 import { listResponsesWithPosts } from '../store/responses.repository.js';
 import { json, table, type Output } from './output.js';
 import { withStudy, type OpenStudy, type StudyOptions } from './study-context.js';
@@ -13,14 +13,17 @@ interface AnalyzeOptions extends StudyOptions {
   json?: boolean;
 }
 
-/** The analysis of an open study: its ratings, raters, replies and judge scores, under its manifest. */
+/**
+ * The analysis of an open study: its ratings, raters, replies and judge scores, under its manifest.
+ * Records the exclusions it applied in the `exclusions` table.
+ */
 export async function analyzeOpenStudy({ loaded, store, row }: OpenStudy, dir: string): Promise<StudyAnalysis> {
   const study = loaded.study;
   const rows = await ratingsForAnalysis(store.db, row.id);
   if (rows.length === 0) throw new UserError('the study has no ratings to analyse', dir, 'import ratings, collect them with serve, or simulate a panel');
   const replies = await listResponsesWithPosts(store.db, row.id);
   const label = (r: { source: string; condition: string }) => (r.condition === 'base' ? r.source : `${r.source}/${r.condition}`);
-  return analyzeStudy({
+  const doc = analyzeStudy({
     ratings: rows.map((r) => ({ ...r, source: label(r) })),
     raters: await ratersForAnalysis(store.db, row.id),
     scales: study.instrument.scales.map((s) => s.id),
@@ -33,6 +36,9 @@ export async function analyzeOpenStudy({ loaded, store, row }: OpenStudy, dir: s
     judgeScores: await judgeScoresForAnalysis(store.db, row.id),
     seed: study.design.seed,
   });
+  // Nothing is deleted: who is left out, and why, is recorded (replacing the previous analysis's record).
+  await recordExclusions(store.db, row.id, doc.exclusions, new Date().toISOString());
+  return doc;
 }
 
 export function registerAnalyze(program: Command, output: Output): void {

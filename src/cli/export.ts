@@ -4,7 +4,8 @@ import type { Command } from 'commander';
 import { toCsv } from '../corpus/table.js';
 import { UserError } from '../errors.js';
 import type { Study } from '../study/schema.js';
-import { ratingsForAnalysis } from '../store/ratings.repository.js';
+import { exclusionSettings, exclusionsOf } from '../analysis/study-analysis.js';
+import { ratersForAnalysis, ratingsForAnalysis } from '../store/ratings.repository.js';
 import type { Output } from './output.js';
 import { withStudy, type StudyOptions } from './study-context.js';
 
@@ -18,6 +19,10 @@ suppressMessages(library(lmerTest))
 here <- dirname(sub("--file=", "", grep("--file=", commandArgs(trailingOnly = FALSE), value = TRUE)))
 if (length(here) == 0 || here == "") here <- "."
 ratings <- read.csv(file.path(here, "ratings.csv"), stringsAsFactors = FALSE)
+# As empathy-lab analyze does, leave out the raters the manifest's exclusion rules remove
+# (participants.csv says which rule and why). Set keep_excluded to TRUE to fit every rating.
+keep_excluded <- FALSE
+if (!keep_excluded) ratings <- ratings[!as.logical(ratings$excluded), ]
 out <- list()
 for (s in unique(ratings$scale)) {
   d <- ratings[ratings$scale == s, ]
@@ -66,12 +71,15 @@ export function registerExport(program: Command, output: Output): void {
           .orderBy('external_id')
           .execute();
         const ratings = await ratingsForAnalysis(db, row.id);
+        const exclusions = exclusionsOf({ ratings, raters: await ratersForAnalysis(db, row.id), exclusions: exclusionSettings(loaded.study.exclusions) });
+        const why = new Map<string, string[]>();
+        for (const e of exclusions) e.raters.forEach((r, i) => (why.get(r) ?? why.set(r, []).get(r))?.push(`${e.rule} (${e.reasons[i]})`));
         if (posts.length === 0) throw new UserError('the study is empty', dir, 'import a corpus first');
         const tables: Array<[string, ReadonlyArray<Record<string, string | number | null>>]> = [
           ['posts', posts],
           ['responses', responses],
-          ['participants', participants],
-          ['ratings', ratings.map((r) => ({ rater: r.rater, post: r.post, domain: r.domain, source: r.condition === 'base' ? r.source : `${r.source}/${r.condition}`, response: r.response, scale: r.scale, value: r.value }))],
+          ['participants', participants.map((p) => ({ ...p, excluded: why.has(p.rater) ? 'true' : 'false', exclusion_reasons: (why.get(p.rater) ?? []).join('; ') }))],
+          ['ratings', ratings.map((r) => ({ rater: r.rater, post: r.post, domain: r.domain, source: r.condition === 'base' ? r.source : `${r.source}/${r.condition}`, response: r.response, scale: r.scale, value: r.value, excluded: why.has(r.rater) ? 'true' : 'false' }))],
         ];
         for (const [name, rows] of tables) {
           const columns = rows.length > 0 ? Object.keys(rows[0] as object) : [];

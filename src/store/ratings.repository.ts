@@ -1,5 +1,5 @@
+import { chunks, newId } from './ids.js';
 import type { Db, NewRating } from './tables.js';
-import { chunks } from './ids.js';
 
 export const ratingKey = (participantId: string, responseId: string, scale: string): string =>
   `${participantId}\u0000${responseId}\u0000${scale}`;
@@ -84,8 +84,8 @@ export function ratingsForAnalysis(db: Db, studyId: string) {
 }
 
 /** Participants with their total time and failed attention checks, for the exclusion rules. */
-export async function ratersForAnalysis(db: Db, studyId: string): Promise<Array<{ rater: string; totalSeconds: number | null; attentionFailures: number }>> {
-  const people = await db.selectFrom('participants').select(['id', 'external_id', 'total_seconds']).where('study_id', '=', studyId).orderBy('external_id').execute();
+export async function ratersForAnalysis(db: Db, studyId: string): Promise<Array<{ rater: string; totalSeconds: number | null; attentionFailures: number; finished: boolean }>> {
+  const people = await db.selectFrom('participants').select(['id', 'external_id', 'total_seconds', 'status']).where('study_id', '=', studyId).orderBy('external_id').execute();
   const failures = await db
     .selectFrom('attention_results as a')
     .innerJoin('participants as u', 'u.id', 'a.participant_id')
@@ -95,7 +95,18 @@ export async function ratersForAnalysis(db: Db, studyId: string): Promise<Array<
     .groupBy('u.id')
     .execute();
   const failed = new Map(failures.map((f) => [f.id, Number(f.n)]));
-  return people.map((p) => ({ rater: p.external_id, totalSeconds: p.total_seconds, attentionFailures: failed.get(p.id) ?? 0 }));
+  const unfinished = new Set(['started', 'returned', 'timed_out', 'screened_out']);
+  return people.map((p) => ({ rater: p.external_id, totalSeconds: p.total_seconds, attentionFailures: failed.get(p.id) ?? 0, finished: !unfinished.has(p.status) }));
+}
+
+/** The analysis's exclusions, recorded with their reasons (the previous record of the study replaced). */
+export async function recordExclusions(db: Db, studyId: string, exclusions: ReadonlyArray<{ rule: string; raters: readonly string[]; reasons: readonly string[] }>, now: string): Promise<void> {
+  const ids = new Map((await db.selectFrom('participants').select(['id', 'external_id']).where('study_id', '=', studyId).execute()).map((p) => [p.external_id, p.id]));
+  const rows = exclusions.flatMap((e) => e.raters.map((r, i) => ({ id: newId(), study_id: studyId, participant_id: ids.get(r) as string, rule: e.rule, reason: e.reasons[i] ?? e.rule, created_at: now })));
+  await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('exclusions').where('study_id', '=', studyId).execute();
+    for (const batch of chunks(rows, 6)) await trx.insertInto('exclusions').values(batch).execute();
+  });
 }
 
 /** Scores of automatic judges per response and scale (empty when no judge has run). */

@@ -252,6 +252,8 @@ const exclusions = z.strictObject({
   max_total_minutes: z.number().min(0).optional(),
   max_attention_failures: z.number().int().min(0).default(0),
   straight_lining: z.boolean().default(true),
+  /** Leave out raters whose rating-app session did not finish (returned, timed out, screened out). */
+  incomplete: z.boolean().default(true),
 });
 
 const analysis = z.strictObject({
@@ -290,7 +292,7 @@ export const studySchema = z
       seed: 1,
     }),
     recruitment: recruitment.default({ allow_anonymous: true }),
-    exclusions: exclusions.default({ max_attention_failures: 0, straight_lining: true }),
+    exclusions: exclusions.default({ max_attention_failures: 0, straight_lining: true, incomplete: true }),
     analysis: analysis.default({
       formula: 'value ~ source + (1 | post:rater) + (1 | post) + (1 | rater)',
       reference_source: 'human',

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/main.js';
+import { openDb } from '../../src/cli/open-db.js';
 import { createPgDatabase, postgresAvailable } from '../helpers/backends.js';
 import { cli } from '../helpers/cli.js';
 import { tempFolder } from '../helpers/study.js';
@@ -112,8 +113,8 @@ describe('empathy-lab CLI', async () => {
   it.runIf(pg)('db migrate applies migrations to Postgres once, then reports it up to date', async () => {
     const database = await createPgDatabase();
     try {
-      expect((await cli('db', 'migrate', '--db', database.url)).stdout).toMatch(/applied 2026_11_22_001_initial, .*2026_11_22_003_generation_claims$/);
-      expect((await cli('db', 'migrate', '--db', database.url)).stdout).toMatch(/up to date \(2026_11_22_003_generation_claims\)$/);
+      expect((await cli('db', 'migrate', '--db', database.url)).stdout).toMatch(/applied 2026_11_22_001_initial, .*2026_11_22_005_slot_counts$/);
+      expect((await cli('db', 'migrate', '--db', database.url)).stdout).toMatch(/up to date \(2026_11_22_005_slot_counts\)$/);
       const full = await cli('demo', '--out', path.join(root, 'demo-pg'), '--db', database.url);
       expect(full.code).toBe(0);
       expect(full.stdout.trim().split('\n').at(-1)).toBe(`report: ${path.resolve(root, 'demo-pg', 'report.html')}`);
@@ -180,6 +181,15 @@ describe('simulate', () => {
     expect(failed.raters.length).toBeGreaterThan(0);
     expect(failed.ratingsRemoved).toBe(failed.raters.length * 6 * 2 * 2);
     expect(a.raters.total).toBe(30);
+    // ...and records whom it left out, and why, in the exclusions table.
+    const store = await openDb(undefined, dir);
+    try {
+      const recorded = await store.db.selectFrom('exclusions').select(['rule', 'reason']).where('rule', '=', 'a failed attention check').execute();
+      expect(recorded).toHaveLength(failed.raters.length);
+      expect(recorded.every((r) => r.reason === '1 failed attention check')).toBe(true);
+    } finally {
+      await store.close();
+    }
   });
 });
 

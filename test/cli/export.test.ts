@@ -18,8 +18,12 @@ describe('empathy-lab export', () => {
     const r = await cli('export', dir);
     expect(r.stdout).toMatch(/wrote posts \(36\), responses \(72\), participants \(30\), ratings \(720\)/);
     const ratings = (await readFile(path.join(dir, 'export/ratings.csv'), 'utf8')).trim().split('\n');
-    expect(ratings[0]).toBe('rater,post,domain,source,response,scale,value');
+    expect(ratings[0]).toBe('rater,post,domain,source,response,scale,value,excluded');
     expect(ratings).toHaveLength(721);
+    // Raters the analysis leaves out are marked, with the rule and the reason.
+    const people = (await readFile(path.join(dir, 'export/participants.csv'), 'utf8')).trim().split('\n');
+    expect(people[0]).toBe('rater,origin,status,total_seconds,attributes,excluded,exclusion_reasons');
+    expect(people.some((l) => /,true,.*a failed attention check \(1 failed attention check\)/.test(l))).toBe(true);
     const first = JSON.parse((await readFile(path.join(dir, 'export/responses.jsonl'), 'utf8')).split('\n')[0] as string);
     expect(first).toMatchObject({ post: 'anger-01', source: 'eliza', condition: 'base', variant: '' });
   });
