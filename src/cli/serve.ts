@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
-import { serve } from '@hono/node-server';
+import { createAdaptorServer } from '@hono/node-server';
 import { UserError } from '../errors.js';
 import { createApp } from '../server/app.js';
 import { loadContent } from '../server/content.js';
@@ -61,11 +61,13 @@ export function registerServe(program: Command, output: Output): void {
           ...(o.trustProxy ? { clientIp: (c) => c.req.header('x-forwarded-for')?.split(',')[0]?.trim() ?? 'unknown' } : {}),
           log: (line) => output.err(line),
         });
-        const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-          const s = serve({ fetch: app.fetch, port, hostname: o.host }, () => resolve(s));
-          s.once('error', (err: NodeJS.ErrnoException) =>
+        const server = createAdaptorServer({ fetch: app.fetch });
+        await new Promise<void>((resolve, reject) => {
+          server.once('error', (err: NodeJS.ErrnoException) =>
             reject(err.code === 'EADDRINUSE' ? new UserError(`port ${port} is in use`, '--port', 'choose another port, e.g. --port 8081') : err),
           );
+          // A deep accept queue: a crowd arriving at once waits in it instead of retrying its connections.
+          server.listen({ port, host: o.host, backlog: 4096 }, () => resolve());
         });
         const address = server.address();
         const actual = typeof address === 'object' && address ? address.port : port;
