@@ -1,5 +1,6 @@
 /** The participant's routes: entry (Prolific or anonymous), the current step, submitting it, leaving. */
 import type { Context, Hono } from 'hono';
+import type { Child } from 'hono/jsx';
 import { getCookie, setCookie } from 'hono/cookie';
 import { HTTPException } from 'hono/http-exception';
 import { demographicsOf, arrive, sessionOf, submit, withdraw, type Session } from './flow.js';
@@ -20,11 +21,11 @@ export function cookieOptions(c: Context, maxAgeSeconds: number) {
   return { httpOnly: true, sameSite: 'Lax' as const, secure: isHttps(c), path: '/', maxAge: maxAgeSeconds };
 }
 
-function Message(p: { deps: AppDeps; title: string; children?: unknown }) {
+function Message(p: { deps: AppDeps; title: string; children?: Child }) {
   return (
     <Layout title={p.title} studyName={studyNameOf(p.deps)}>
       <h1>{p.title}</h1>
-      {p.children as never}
+      {p.children}
     </Layout>
   );
 }
@@ -105,9 +106,9 @@ function renderSession(c: Context, deps: AppDeps, s: Session, extra: { errors?: 
   const position = s.assignment.position;
   const key = randomToken(12);
   const errors = extra.errors ?? {};
-  const form = (submitLabel: string, children: unknown) => (
+  const form = (submitLabel: string, children: Child) => (
     <StepForm step={position} idempotencyKey={key} csrf={csrf} submit={submitLabel}>
-      {children as never}
+      {children}
     </StepForm>
   );
   const common = { studyName: name, progress: progress(s), leave: true };

@@ -22,7 +22,7 @@ export function StepForm(p: { step: number; idempotencyKey: string; csrf: string
   );
 }
 
-const Error = (p: { message: string | undefined; id: string }) => (p.message ? <p class="error" id={p.id}>{p.message}</p> : null);
+const FieldError = (p: { message: string | undefined; id: string }) => (p.message ? <p class="error" id={p.id}>{p.message}</p> : null);
 
 export function Paragraphs(p: { text: string }) {
   return (
@@ -65,7 +65,7 @@ export function ScaleField(p: { scale: Study['instrument']['scales'][number]; er
           </label>
         ))}
       </div>
-      <Error message={p.error} id={errorId} />
+      <FieldError message={p.error} id={errorId} />
     </fieldset>
   );
 }
@@ -83,7 +83,7 @@ export function ChoiceField(p: { name: string; legend: string; options: readonly
           </label>
         ))}
       </div>
-      <Error message={p.error} id={errorId} />
+      <FieldError message={p.error} id={errorId} />
     </fieldset>
   );
 }
@@ -103,7 +103,7 @@ export function Demographic(p: { d: Study['instrument']['demographics'][number];
         <input id={name} name={name} type="text" maxlength={500} required={d.required} />
       )}
       {d.required ? null : <p class="hint">Optional.</p>}
-      <Error message={p.error} id={`error-${name}`} />
+      <FieldError message={p.error} id={`error-${name}`} />
     </fieldset>
   );
 }
