@@ -55,6 +55,7 @@ async function reportContext({ loaded, store, row, hashes }: OpenStudy): Promise
     ratingsPerResponse: { min: counts[0] ?? 0, median: counts[Math.floor((counts.length - 1) / 2)] ?? 0, max: counts[counts.length - 1] ?? 0 },
     analysis: { formula: study.analysis.formula, reference: study.analysis.reference_source, adjust: study.analysis.adjust, reml: study.analysis.reml },
     exclusionRules: [
+      ...(e.incomplete ? ['a rating session that did not finish'] : []),
       ...(e.min_total_minutes !== undefined ? [`total time under ${e.min_total_minutes} minutes`] : []),
       ...(e.max_total_minutes !== undefined ? [`total time over ${e.max_total_minutes} minutes`] : []),
       attentionRule(e.max_attention_failures),
