@@ -170,7 +170,8 @@ export function parseStudy(text: string, label = 'study.yaml'): Study {
   const got = valueAt(data, parts);
   let message = issue.message;
   if (issue.code === 'invalid_type' && got === undefined) message = `required: ${message.replace(/, received undefined$/i, '')}`;
-  else if (!/received|got /i.test(message)) message = `${message}, got ${describe(got)}`;
+  // A cross-field rule (code "custom") says what is wrong in its own words.
+  else if (issue.code !== 'custom' && !/received|got /i.test(message)) message = `${message}, got ${describe(got)}`;
   throw new UserError(message, where);
 }
 

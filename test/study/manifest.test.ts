@@ -66,6 +66,11 @@ describe('study manifest', () => {
     expect(errorOf(SMALL_MANIFEST.replace('points: 5 }\n    - { id: empathy', 'points: 3, anchors: [a, b] }\n    - { id: empathy'))).toMatch(
       /instrument\.scales\[0\]\.anchors: anchors must have one label per point/,
     );
+    // The rating app's items: an answer must be one of the options, a choice needs options.
+    const check = SMALL_MANIFEST.replace('instrument:\n', 'instrument:\n  attention_checks: [{ id: ac1, text: Choose B., options: [A, B], answer: b, after: 2 }]\n');
+    expect(errorOf(check)).toBe('study.yaml:9 instrument.attention_checks[0].answer: the answer "b" is not one of the options');
+    const choice = SMALL_MANIFEST.replace('instrument:\n', 'instrument:\n  demographics: [{ id: country, question: Where?, type: choice }]\n');
+    expect(errorOf(choice)).toBe('study.yaml:9 instrument.demographics[0].options: a choice question needs at least two options');
   });
 
   it('publishes a JSON Schema with the manifest sections, strict objects and defaults', () => {
