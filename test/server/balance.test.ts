@@ -113,3 +113,37 @@ describe('balance under real arrivals (app.request, SQLite)', () => {
     }
   }, 240_000);
 });
+
+describe('one-per-post through the app', () => {
+  it('each rater sees one reply to each of 6 posts, 3 from each source; every reply rated equally often', async () => {
+    const s = await studyApp(await demoStudy({ edit: (y) => y.replace('type: within-post', 'type: one-per-post').replace('target_ratings_per_response: 5', 'target_ratings_per_response: 10') }));
+    try {
+      for (let i = 0; i < 24; i++) {
+        const pages = await completeStudy(new Participant(s.app), `OPP${i}`);
+        expect(pages.filter((p) => p.title.startsWith('Reply'))).toHaveLength(6);
+      }
+      const db = s.deps.db;
+      const rows = await db
+        .selectFrom('ratings as r')
+        .innerJoin('responses as x', 'x.id', 'r.response_id')
+        .innerJoin('participants as u', 'u.id', 'r.participant_id')
+        .select(['u.external_id as rater', 'x.source as source', 'x.post_id as post', 'x.id as response'])
+        .where('r.scale', '=', 'empathy')
+        .execute();
+      const byRater = new Map<string, typeof rows>();
+      for (const r of rows) (byRater.get(r.rater) ?? byRater.set(r.rater, []).get(r.rater))?.push(r);
+      expect(byRater.size).toBe(24);
+      for (const list of byRater.values()) {
+        expect(new Set(list.map((r) => r.post)).size).toBe(6);
+        expect(list.filter((r) => r.source === 'human')).toHaveLength(3);
+      }
+      // 24 raters x 6 = 144 ratings over 72 replies: 2 each.
+      const perResponse = new Map<string, number>();
+      for (const r of rows) perResponse.set(r.response, (perResponse.get(r.response) ?? 0) + 1);
+      const counts = [...s.deps.content.responses.keys()].map((id) => perResponse.get(id) ?? 0);
+      expect([Math.min(...counts), Math.max(...counts)]).toEqual([2, 2]);
+    } finally {
+      await s.close();
+    }
+  }, 60_000);
+});
