@@ -60,11 +60,11 @@ legend { font-weight: 600; padding: 0 .3rem; }
 ${Array.from({ length: 10 }, (_, i) => i + 2).map((n) => `.scale.points-${n} { grid-template-columns: repeat(${n}, minmax(0, 1fr)); }`).join('\n')}
 .scale label { display: flex; flex-direction: column; align-items: center; text-align: center; gap: .3rem; font-size: .82rem; line-height: 1.25; padding: .5rem .25rem; border: 1px solid var(--line); border-radius: 8px; cursor: pointer; min-height: 3rem; }
 .scale label:hover { border-color: var(--accent); }
-.scale input { width: 1.15rem; height: 1.15rem; margin: 0; accent-color: var(--accent); }
+.scale input { width: 1.15rem; height: 1.15rem; margin: 0; flex-shrink: 0; accent-color: var(--accent); }
 .scale label:has(input:checked) { border-color: var(--accent); background: #eff6ff; }
 .scale .n { font-weight: 700; color: var(--muted); font-size: .75rem; }
 .choices label { display: flex; align-items: center; gap: .6rem; padding: .45rem .2rem; cursor: pointer; }
-.choices input { width: 1.1rem; height: 1.1rem; accent-color: var(--accent); }
+.choices input { width: 1.1rem; height: 1.1rem; flex-shrink: 0; accent-color: var(--accent); }
 input[type=number], input[type=text], textarea, select { font: inherit; padding: .45rem .6rem; border: 1px solid #9ca3af; border-radius: 6px; width: 100%; max-width: 24rem; background: #fff; }
 textarea { max-width: none; min-height: 5rem; }
 button { font: inherit; font-weight: 600; border: 0; border-radius: 8px; padding: .7rem 1.4rem; background: var(--accent); color: #fff; cursor: pointer; }
