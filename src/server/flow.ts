@@ -43,16 +43,20 @@ export function demographicsOf(study: Study): Study['instrument']['demographics'
   return [...builtIn.filter((b) => !listed.some((d) => d.id === b.id)), ...listed];
 }
 
+/** An arrival's outcome: a session token, or why there is none. */
+export type Arrival = { readonly token: string } | { readonly full: true } | { readonly alreadyRated: true };
+
 /**
- * Returns the participant's session token, creating the participant and their assignment on first
- * arrival; null when every response has its target number of ratings (done or promised).
+ * Creates the participant and their assignment on first arrival (or finds their session again).
+ * No session when every response has its target number of ratings (done or promised), or when the
+ * id already rated this study outside the app (imported ratings of an earlier wave).
  */
-export async function arrive(deps: FlowDeps, entry: Entry): Promise<string | null> {
+export async function arrive(deps: FlowDeps, entry: Entry): Promise<Arrival> {
   return deps.db.transaction().execute(async (trx) => {
     await deps.lockStudy(trx, deps.studyId);
     const existing = await participantByExternalId(trx, deps.studyId, entry.externalId);
-    if (existing?.session_token) return existing.session_token;
-    if (existing) throw new Error(`participant ${entry.externalId} exists without a session (imported or simulated)`);
+    if (existing?.session_token) return { token: existing.session_token };
+    if (existing) return { alreadyRated: true };
     const now = deps.now();
     const iso = now.toISOString();
     await expireAssignments(trx, deps.studyId, iso);
@@ -60,7 +64,7 @@ export async function arrive(deps: FlowDeps, entry: Entry): Promise<string | nul
     const design = deps.study.design;
     const rng = seededRng(hashSeed(entry.externalId, design.seed));
     const chosen = chooseSlots(design.type, deps.content.plan, fill, design.posts_per_rater, rng, design.target_ratings_per_response);
-    if (chosen.length === 0) return null;
+    if (chosen.length === 0) return { full: true };
     const steps = buildSteps(chosen, { comprehension: Boolean(deps.study.instrument.comprehension), attention: deps.study.instrument.attention_checks }, rng);
     const token = randomBytes(24).toString('base64url');
     const participantId = newId();
@@ -98,7 +102,7 @@ export async function arrive(deps: FlowDeps, entry: Entry): Promise<string | nul
       })
       .execute();
     await addSlots(trx, deps.studyId, chosen.flatMap((c) => c.responses.map((r) => r.id)), 1);
-    return token;
+    return { token };
   });
 }
 

@@ -3,7 +3,7 @@ import type { Context, Hono } from 'hono';
 import type { Child } from 'hono/jsx';
 import { getCookie, setCookie } from 'hono/cookie';
 import { HTTPException } from 'hono/http-exception';
-import { demographicsOf, arrive, sessionOf, submit, withdraw, type Session } from './flow.js';
+import { demographicsOf, arrive, sessionOf, submit, withdraw, type Arrival, type Session } from './flow.js';
 import { csrfToken, randomToken, RateLimiter, sameSecret } from './security.js';
 import { studyNameOf, type AppDeps } from './deps.js';
 import { Layout } from './views/layout.js';
@@ -30,10 +30,15 @@ function Message(p: { deps: AppDeps; title: string; children?: Child }) {
   );
 }
 
-function StudyFull(p: { deps: AppDeps }) {
+/** Why an arrival got no session: the study is full, or this person already rated it. */
+function NoPlace(p: { deps: AppDeps; arrival: Exclude<Arrival, { token: string }> }) {
   return (
-    <Message deps={p.deps} title="This study is full">
-      <p>Every reply already has all the ratings it needs, so there is no place left. Thank you for your interest.</p>
+    <Message deps={p.deps} title={'full' in p.arrival ? 'This study is full' : 'You have already taken part'}>
+      <p>
+        {'full' in p.arrival
+          ? 'Every reply already has all the ratings it needs, so there is no place left. Thank you for your interest.'
+          : 'Our records show that you have already rated replies in this study, so you cannot take part again. Thank you for your interest.'}
+      </p>
       <p>If you came from Prolific, please return your submission there. You will not be penalised.</p>
     </Message>
   );
@@ -254,14 +259,14 @@ export function participantRoutes(app: Hono, deps: AppDeps): void {
         if (!limiter.take(ipOf(c))) throw new HTTPException(429, { message: 'Too many people are starting from this network at once. Please wait a minute and reload.' });
         const studyId = c.req.query('STUDY_ID');
         const sessionId = c.req.query('SESSION_ID');
-        const token = await arrive(deps, {
+        const arrival = await arrive(deps, {
           externalId: pid,
           origin: 'prolific',
           ...(studyId && PROLIFIC_ID.test(studyId) ? { prolificStudyId: studyId } : {}),
           ...(sessionId && PROLIFIC_ID.test(sessionId) ? { prolificSessionId: sessionId } : {}),
         });
-        if (token === null) return c.html(<StudyFull deps={deps} />);
-        setCookie(c, SESSION_COOKIE, token, cookieOptions(c, maxAge));
+        if (!('token' in arrival)) return c.html(<NoPlace deps={deps} arrival={arrival} />);
+        setCookie(c, SESSION_COOKIE, arrival.token, cookieOptions(c, maxAge));
       }
       return c.redirect('/study', 303);
     }
@@ -296,9 +301,9 @@ export function participantRoutes(app: Hono, deps: AppDeps): void {
     if (!pre || !sameSecret(f.csrf, csrfToken(deps.secret, 'start', pre))) throw new HTTPException(403, { message: 'This form has expired. Please go back to the start page and try again.' });
     if (await sessionFrom(c)) return c.redirect('/study', 303);
     if (!limiter.take(ipOf(c))) throw new HTTPException(429, { message: 'Too many people are starting from this network at once. Please wait a minute and reload.' });
-    const token = await arrive(deps, { externalId: `anon-${randomToken(9)}`, origin: 'anonymous' });
-    if (token === null) return c.html(<StudyFull deps={deps} />);
-    setCookie(c, SESSION_COOKIE, token, cookieOptions(c, maxAge));
+    const arrival = await arrive(deps, { externalId: `anon-${randomToken(9)}`, origin: 'anonymous' });
+    if (!('token' in arrival)) return c.html(<NoPlace deps={deps} arrival={arrival} />);
+    setCookie(c, SESSION_COOKIE, arrival.token, cookieOptions(c, maxAge));
     return c.redirect('/study', 303);
   });
 

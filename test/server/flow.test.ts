@@ -158,6 +158,17 @@ for (const backend of await backends()) {
       expect(statuses.map((x) => x.status)).toEqual(['returned', 'returned', 'timed_out']);
     });
 
+    it('turns away someone who already rated the study outside the app (imported ratings)', async () => {
+      await s.deps.db
+        .insertInto('participants')
+        .values({ id: 'imported-1', study_id: s.deps.studyId, external_id: 'PIDOLD', origin: 'imported', status: 'imported', prolific_study_id: null, prolific_session_id: null, completion_code: null, started_at: null, completed_at: null, total_seconds: null, import_id: null, created_at: new Date().toISOString() })
+        .execute();
+      const page = await new Participant(s.app).get('/?PROLIFIC_PID=PIDOLD');
+      expect(page.status).toBe(200);
+      expect(page.title).toBe('You have already taken part');
+      expect(await s.deps.db.selectFrom('assignments').select('id').where('participant_id', '=', 'imported-1').execute()).toEqual([]);
+    });
+
     it('starts anonymous participants from the plain link', async () => {
       const p = new Participant(s.app);
       const welcome = await p.get('/');
