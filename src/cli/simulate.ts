@@ -79,8 +79,8 @@ export async function simulateForStudy({ loaded, store, row, hashes }: OpenStudy
   const ratingRows: Parameters<typeof insertRatings>[1][number][] = [];
   let inattentive: boolean[] = [];
   study.instrument.scales.forEach((scale, s) => {
-    const panel = simulatePanel(responses, assignments, { ...DEFAULT_PANEL, effects, points: scale.points, seed: seed * 1000 + s });
-    // Attention is a rater's trait: the first scale's draw decides it for every scale.
+    const panel = simulatePanel(responses, assignments, { ...DEFAULT_PANEL, effects, points: scale.points, seed: seed * 1000 + s, traitSeed: seed * 1000 });
+    // Raters' and posts' traits (leniency, scale use, attention) are shared by the scales (traitSeed).
     if (s === 0) inattentive = panel.inattentive;
     for (const r of panel.ratings) {
       ratingRows.push({

@@ -25,6 +25,12 @@ export interface PanelModel {
   readonly inattentiveShare: number;
   readonly points: number;
   readonly seed: number;
+  /**
+   * Seed of the raters' and posts' traits (leniency, scale use, attention, post difficulty, post x
+   * rater), when they should be shared between scales: the same person is lenient on every scale,
+   * which makes the scales correlate. Default: drawn from `seed` with everything else.
+   */
+  readonly traitSeed?: number;
 }
 
 export const DEFAULT_PANEL: Omit<PanelModel, 'effects' | 'points' | 'seed'> = {
@@ -56,7 +62,9 @@ export function simulatePanel(
   assignments: ReadonlyArray<readonly number[]>,
   model: PanelModel,
 ): { ratings: PanelRating[]; inattentive: boolean[] } {
-  const u = seededRng(model.seed);
+  const u = seededRng(model.traitSeed ?? model.seed);
+  // Traits and noise come from one stream unless the traits are shared between scales.
+  const noise = model.traitSeed === undefined ? u : seededRng(model.seed);
   const posts = Math.max(0, ...responses.map((r) => r.post)) + 1;
   const a = Array.from({ length: posts }, () => model.sdPost * normal(u));
   const ratings: PanelRating[] = [];
@@ -70,10 +78,10 @@ export function simulatePanel(
     for (const j of list) {
       const resp = responses[j] as { post: number; source: string };
       let value: number;
-      if (careless) value = 1 + Math.floor(u() * model.points);
+      if (!c.has(resp.post)) c.set(resp.post, model.sdPostRater * normal(u));
+      if (careless) value = 1 + Math.floor(noise() * model.points);
       else {
-        if (!c.has(resp.post)) c.set(resp.post, model.sdPostRater * normal(u));
-        const y = model.mean + (model.effects[resp.source] ?? 0) + (a[resp.post] as number) + b + (c.get(resp.post) as number) + model.sdResidual * use * normal(u);
+        const y = model.mean + (model.effects[resp.source] ?? 0) + (a[resp.post] as number) + b + (c.get(resp.post) as number) + model.sdResidual * use * normal(noise);
         value = Math.min(model.points, Math.max(1, Math.round(y)));
       }
       ratings.push({ rater: r, response: j, value });

@@ -58,4 +58,20 @@ describe('synthetic panel', () => {
     expect(passRate).toBeGreaterThan(0.12);
     expect(passRate).toBeLessThan(0.28);
   });
+
+  it('shares raters\' and posts\' traits between scales when asked, so the scales correlate', () => {
+    const pearson = (x: number[], y: number[]) => {
+      const mx = x.reduce((a, b) => a + b, 0) / x.length;
+      const my = y.reduce((a, b) => a + b, 0) / y.length;
+      const sxy = x.reduce((s, v, i) => s + (v - mx) * ((y[i] as number) - my), 0);
+      return sxy / Math.sqrt(x.reduce((s, v) => s + (v - mx) ** 2, 0) * y.reduce((s, v) => s + (v - my) ** 2, 0));
+    };
+    const shared = [1, 2].map((s) => simulatePanel(responses, assignments, { ...model, seed: 100 + s, traitSeed: 100 }));
+    const apart = [1, 2].map((s) => simulatePanel(responses, assignments, { ...model, seed: 100 + s }));
+    const r = (pair: typeof shared) => pearson(pair[0]?.ratings.map((x) => x.value) as number[], pair[1]?.ratings.map((x) => x.value) as number[]);
+    // Shared: rater leniency (SD 0.5), post and post x rater effects are common to both scales.
+    expect(r(shared)).toBeGreaterThan(0.3);
+    expect(Math.abs(r(apart))).toBeLessThan(0.1);
+    expect(shared[0]?.inattentive).toEqual(shared[1]?.inattentive);
+  });
 });
