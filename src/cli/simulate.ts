@@ -18,11 +18,12 @@ interface SimulateOptions extends StudyOptions {
 
 /**
  * Source effects from the offline style battery: a warmth composite per reply (validation, apology,
- * emotion naming, questions to the seeker, VADER compound; each standardised), averaged per source,
+ * emotion naming, VADER compound; each standardised), averaged per source,
  * relative to the reference source (the first when it is absent), at half a scale point per SD.
  */
 export function effectsFromStyle(replies: ReadonlyArray<{ source: string; text: string }>, reference?: string): Record<string, number> {
-  const names = ['validation', 'apology', 'emotion_naming', 'questions_to_seeker', 'vader_compound'];
+  // Questions to the seeker are left out: a reply made only of questions (ELIZA) is not warm.
+  const names = ['validation', 'apology', 'emotion_naming', 'vader_compound'];
   const f = replies.map((r) => extractFeatures(r.text));
   const z = names.map((n) => {
     const v = f.map((x) => x[n] as number);
