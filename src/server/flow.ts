@@ -54,12 +54,14 @@ export type Arrival = { readonly token: string } | { readonly full: true } | { r
 export async function arrive(deps: FlowDeps, entry: Entry): Promise<Arrival> {
   return deps.db.transaction().execute(async (trx) => {
     await deps.lockStudy(trx, deps.studyId);
+    const now = deps.now();
+    const iso = now.toISOString();
+    // A write first: on SQLite the transaction then holds the write lock from its start, so another
+    // process's commit cannot invalidate what it read (SQLITE_BUSY_SNAPSHOT).
+    await expireAssignments(trx, deps.studyId, iso);
     const existing = await participantByExternalId(trx, deps.studyId, entry.externalId);
     if (existing?.session_token) return { token: existing.session_token };
     if (existing) return { alreadyRated: true };
-    const now = deps.now();
-    const iso = now.toISOString();
-    await expireAssignments(trx, deps.studyId, iso);
     const fill = await slotCounts(trx, deps.studyId);
     const design = deps.study.design;
     const rng = seededRng(hashSeed(entry.externalId, design.seed));
