@@ -9,7 +9,6 @@ import { HTTPException } from 'hono/http-exception';
 import { exclusionSettings, exclusionsOf } from '../analysis/study-analysis.js';
 import { toCsv } from '../corpus/table.js';
 import { ratersForAnalysis, ratingsForAnalysis, ratingsForDownload } from '../store/ratings.repository.js';
-import { countParticipantsByStatus } from '../store/participants.repository.js';
 import { ratedByResponse, attributesOf } from '../store/sessions.repository.js';
 import { studyNameOf, type AppDeps } from './deps.js';
 import { cookieOptions } from './participant.js';
@@ -108,14 +107,29 @@ export function adminRoutes(app: Hono, deps: AppDeps): void {
 
   app.get('/admin', async (c) => {
     const db = deps.db;
-    const byStatus = new Map((await countParticipantsByStatus(db, deps.studyId)).map((s) => [s.status, s.participants]));
+    // Progress counts the app's own participants (not imported or simulated raters of the same study).
+    const statuses = await db
+      .selectFrom('participants')
+      .select(['status', db.fn.countAll<string | number>().as('n')])
+      .where('study_id', '=', deps.studyId)
+      .where('origin', 'in', ['prolific', 'anonymous'])
+      .groupBy('status')
+      .execute();
+    const byStatus = new Map(statuses.map((s) => [s.status, Number(s.n)]));
     const rated = await ratedByResponse(db, deps.studyId);
     const target = deps.study.design.target_ratings_per_response;
     const responses = [...deps.content.responses.keys()];
     const perResponse = responses.map((r) => rated.get(r) ?? 0);
     const maxCount = Math.max(target, ...perResponse);
     const counts = Array.from({ length: maxCount + 1 }, (_, x) => ({ x, n: perResponse.filter((v) => v === x).length }));
-    const completed = await db.selectFrom('participants').select('total_seconds').where('study_id', '=', deps.studyId).where('status', '=', 'completed').where('total_seconds', 'is not', null).execute();
+    const completed = await db
+      .selectFrom('participants')
+      .select('total_seconds')
+      .where('study_id', '=', deps.studyId)
+      .where('origin', 'in', ['prolific', 'anonymous'])
+      .where('status', '=', 'completed')
+      .where('total_seconds', 'is not', null)
+      .execute();
     const times = completed.map((r) => r.total_seconds as number).sort((a, b) => a - b);
     const median = times.length ? (times[Math.floor((times.length - 1) / 2)] as number) : null;
     const exclusions = exclusionsOf({
@@ -150,7 +164,7 @@ export function adminRoutes(app: Hono, deps: AppDeps): void {
         <p>{`${atTarget} of ${responses.length} responses have reached the target of ${target} raters.`}</p>
         <Histogram counts={counts} target={target} />
         <h2>Exclusions (preview)</h2>
-        <p class="hint">Applied by the analysis, never by deleting anything.</p>
+        <p class="hint">Every rater of the study, as the analysis will apply the rules; nothing is deleted.</p>
         <table class="admin">
           <thead>
             <tr>

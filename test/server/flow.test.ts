@@ -167,6 +167,16 @@ for (const backend of await backends()) {
       expect(page.status).toBe(200);
       expect(page.title).toBe('You have already taken part');
       expect(await s.deps.db.selectFrom('assignments').select('id').where('participant_id', '=', 'imported-1').execute()).toEqual([]);
+      // The admin's progress counts the app's participants only, not imported or simulated raters.
+      await s.deps.db
+        .insertInto('participants')
+        .values({ id: 'simulated-1', study_id: s.deps.studyId, external_id: 'sim-0001', origin: 'simulated', status: 'completed', prolific_study_id: null, prolific_session_id: null, completion_code: null, started_at: null, completed_at: null, total_seconds: 60, import_id: null, created_at: new Date().toISOString() })
+        .execute();
+      const admin = await (await s.app.request('/admin', { headers: { authorization: 'Bearer admin-token-for-tests' } })).text();
+      const tile = (label: string) => Number(new RegExp(`<b>(\\d+)</b><span>${label}</span>`).exec(admin)?.[1]);
+      const app = await s.deps.db.selectFrom('participants').select('status').where('origin', 'in', ['prolific', 'anonymous']).execute();
+      expect(tile('completed')).toBe(app.filter((p) => p.status === 'completed').length);
+      expect(tile('started')).toBe(app.length);
     });
 
     it('starts anonymous participants from the plain link', async () => {
