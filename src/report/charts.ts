@@ -36,6 +36,21 @@ export function sourceOrder(a: StudyAnalysis, reference: string): string[] {
 const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#F0E442'];
 const colour = (sources: readonly string[]) => ({ field: 'source', type: 'nominal', title: 'source', scale: { domain: sources, range: PALETTE.slice(0, Math.max(1, sources.length)) } });
 
+/** A rule from `lower` to `upper` and a point at `mean`, along `axis`, on a scale of 1..points. */
+function intervalLayers(axis: 'x' | 'y', points: number, o: { title: string; size: number; clamp?: boolean }) {
+  const axis2 = `${axis}2`;
+  return [
+    {
+      mark: { type: 'rule', strokeWidth: 2 },
+      encoding: {
+        [axis]: { field: 'lower', type: 'quantitative', scale: { domain: [1, points], ...(o.clamp ? { clamp: true } : {}) }, axis: { tickMinStep: 1, format: 'd' }, title: o.title },
+        [axis2]: { field: 'upper' },
+      },
+    },
+    { mark: { type: 'point', filled: true, size: o.size, opacity: 1 }, encoding: { [axis]: { field: 'mean', type: 'quantitative' } } },
+  ];
+}
+
 function meansFigure(input: ReportInput, sources: string[]): Figure | null {
   const scales = ratedScales(input.analysis);
   if (scales.length === 0) return null;
@@ -56,10 +71,7 @@ function meansFigure(input: ReportInput, sources: string[]): Figure | null {
           y: { field: 'source', type: 'nominal', sort: sources, title: null },
           color: { ...colour(sources), legend: null },
         },
-        layer: [
-          { mark: { type: 'rule', strokeWidth: 2 }, encoding: { x: { field: 'lower', type: 'quantitative', scale: { domain: [1, points.get(s.scale) ?? 5] }, axis: { tickMinStep: 1, format: 'd' }, title: `mean rating (1–${points.get(s.scale) ?? 5})` }, x2: { field: 'upper' } } },
-          { mark: { type: 'point', filled: true, size: 80, opacity: 1 }, encoding: { x: { field: 'mean', type: 'quantitative' } } },
-        ],
+        layer: intervalLayers('x', points.get(s.scale) ?? 5, { title: `mean rating (1–${points.get(s.scale) ?? 5})`, size: 80 }),
       })),
     },
   };
@@ -86,10 +98,7 @@ function domainFigure(input: ReportInput, sources: string[]): Figure | null {
           xOffset: { field: 'source', sort: sources },
           color: colour(sources),
         },
-        layer: [
-          { mark: { type: 'rule', strokeWidth: 2 }, encoding: { y: { field: 'lower', type: 'quantitative', scale: { domain: [1, points.get(s.scale) ?? 5], clamp: true }, axis: { tickMinStep: 1, format: 'd' }, title: 'mean rating' }, y2: { field: 'upper' } } },
-          { mark: { type: 'point', filled: true, size: 60, opacity: 1 }, encoding: { y: { field: 'mean', type: 'quantitative' } } },
-        ],
+        layer: intervalLayers('y', points.get(s.scale) ?? 5, { title: 'mean rating', size: 60, clamp: true }),
       })),
     },
   };

@@ -6,6 +6,7 @@ import type { ReportInput } from './context.js';
 import { escapeHtml as e } from './format.js';
 import type { Figure } from './charts.js';
 import { methodsParagraph, simulatedBanner, summarySentences } from './sentences.js';
+import { resultSections } from './sections.js';
 import { buildTables, formatCell, type ReportTable } from './tables.js';
 
 const STYLE = `
@@ -64,26 +65,17 @@ function figureHtml(f: Figure, svg: string, n: number): string {
 /** `svgs` holds the rendered figures, by figure id. */
 export function reportHtml(input: ReportInput, figures: readonly Figure[], svgs: ReadonlyMap<string, string>): string {
   const { context } = input;
-  const tables = new Map(buildTables(input).map((t) => [t.id, t]));
-  const t = (id: string) => (tables.has(id) && (tables.get(id) as ReportTable).rows.length > 0 ? tableHtml(tables.get(id) as ReportTable) : '');
-  let figureNumber = 0;
-  const fig = (id: string) => {
-    const f = figures.find((x) => x.id === id);
-    return f && svgs.has(id) ? figureHtml(f, svgs.get(id) as string, ++figureNumber) : '';
-  };
   const banner = simulatedBanner(input);
   const title = context.study.title ?? context.study.name;
+  const results = resultSections(figures, buildTables(input), (id) => svgs.has(id)).map((r): [string, string, string] => [
+    r.id,
+    r.title,
+    [...r.figures.map((f) => figureHtml(f.figure, svgs.get(f.figure.id) as string, f.n)), ...r.tables.map(tableHtml)].join(''),
+  ]);
   const sections: Array<[string, string, string]> = [
     ['summary', 'Summary', `<ul class="findings">${summarySentences(input).map((s) => `<li>${e(s)}</li>`).join('\n')}</ul>`],
     ['methods', 'Methods', methodsParagraph(input).map((p) => `<p>${e(p)}</p>`).join('\n')],
-    ['ratings', 'Ratings by source', `${fig('figure-means')}${t('means')}${t('emmeans')}${t('contrasts')}`],
-    ['models', 'Mixed models', `${t('fixed-effects')}${t('random-effects')}`],
-    ['domains', 'Domains', `${fig('figure-domains')}${t('source-by-domain')}${t('domain-means')}`],
-    ['reliability', 'Raters: exclusions, reliability and scales', `${t('exclusions')}${t('reliability')}${t('correlations')}`],
-    ['language', 'Language of the replies', `${fig('figure-language')}${t('language')}`],
-    ['classifier', 'Which source wrote this?', `${t('classifier')}${t('confusion')}${t('top-features')}`],
-    ['regression', 'What predicts the ratings?', t('regression')],
-    ['judges', 'Automatic judges', t('judges')],
+    ...results,
     ['provenance', 'Appendix: provenance', provenanceHtml(input)],
   ];
   const shown = sections.filter(([, , body]) => body.trim() !== '');

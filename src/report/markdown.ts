@@ -2,6 +2,7 @@
 import type { ReportInput } from './context.js';
 import type { Figure } from './charts.js';
 import { methodsParagraph, simulatedBanner, summarySentences } from './sentences.js';
+import { resultSections } from './sections.js';
 import { buildTables, formatCell, type Cell, type ColumnFormat, type ReportTable } from './tables.js';
 
 const mdCell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -34,31 +35,17 @@ export function tableCsv(t: ReportTable): string {
 
 /** `figureFiles` maps a figure id to the SVG file the Markdown links to. */
 export function reportMarkdown(input: ReportInput, figures: readonly Figure[], figureFiles: ReadonlyMap<string, string>): string {
-  const tables = new Map(buildTables(input).map((t) => [t.id, t]));
   const banner = simulatedBanner(input);
   const out: string[] = [];
   if (banner) out.push(`> **${banner}**`, '');
   out.push(`# ${input.context.study.title ?? input.context.study.name}`, '');
   out.push('## Summary', '', ...summarySentences(input).map((s) => `- ${s}`), '');
   out.push('## Methods', '', ...methodsParagraph(input).flatMap((p) => [p, '']));
-  let n = 0;
-  const fig = (id: string) => {
-    const f = figures.find((x) => x.id === id);
-    const file = figureFiles.get(id);
-    return f && file ? [`![Figure ${++n}. ${f.title}](${file})`, '', `_Figure ${n}. ${f.title}. ${f.caption}_`, ''] : [];
-  };
-  const tab = (id: string) => {
-    const t = tables.get(id);
-    return t && t.rows.length > 0 ? [tableMarkdown(t), ''] : [];
-  };
-  out.push('## Ratings by source', '', ...fig('figure-means'), ...tab('means'), ...tab('emmeans'), ...tab('contrasts'));
-  out.push('## Mixed models', '', ...tab('fixed-effects'), ...tab('random-effects'));
-  out.push('## Domains', '', ...fig('figure-domains'), ...tab('source-by-domain'), ...tab('domain-means'));
-  out.push('## Raters', '', ...tab('exclusions'), ...tab('reliability'), ...tab('correlations'));
-  out.push('## Language of the replies', '', ...fig('figure-language'), ...tab('language'));
-  if (tables.has('classifier')) out.push('## Which source wrote this?', '', ...tab('classifier'), ...tab('confusion'), ...tab('top-features'));
-  if (tables.has('regression')) out.push('## What predicts the ratings?', '', ...tab('regression'));
-  if (tables.has('judges')) out.push('## Automatic judges', '', ...tab('judges'));
+  for (const r of resultSections(figures, buildTables(input), (id) => figureFiles.has(id))) {
+    out.push(`## ${r.title}`, '');
+    for (const { figure: f, n } of r.figures) out.push(`![Figure ${n}. ${f.title}](${figureFiles.get(f.id)})`, '', `_Figure ${n}. ${f.title}. ${f.caption}_`, '');
+    for (const t of r.tables) out.push(tableMarkdown(t), '');
+  }
   const c = input.context;
   out.push('## Appendix: provenance', '', `- manifest hash: \`${c.study.manifestHash}\``, `- content hash: \`${c.study.contentHash}\``, `- model: \`${c.analysis.formula}\``, ...c.software.map((s) => `- ${s.name} ${s.version}`), '');
   for (const s of c.sources) for (const p of s.conditions) out.push(`### Prompt: ${s.id} · ${p.id} (${p.file})`, '', '```text', p.text.trimEnd(), '```', '');

@@ -12,7 +12,7 @@ import { ratersForAnalysis, ratingsForAnalysis, ratingsForDownload } from '../st
 import { ratedByResponse, attributesOf } from '../store/sessions.repository.js';
 import { studyNameOf, type AppDeps } from './deps.js';
 import { cookieOptions } from './participant.js';
-import { csrfToken, randomToken, sameSecret } from './security.js';
+import { csrfToken, formFields, randomToken, sameSecret } from './security.js';
 import { Layout } from './views/layout.js';
 
 const ADMIN_COOKIE = 'el_admin';
@@ -86,11 +86,10 @@ export function adminRoutes(app: Hono, deps: AppDeps): void {
   });
 
   app.post('/admin/login', async (c) => {
-    const body = await c.req.parseBody();
+    const body = await formFields(c);
     const pre = getCookie(c, ADMIN_PRE);
-    if (!pre || !sameSecret(typeof body.csrf === 'string' ? body.csrf : undefined, csrfToken(deps.secret, 'admin-login', pre)))
-      throw new HTTPException(403, { message: 'This form has expired. Please open /admin/login again.' });
-    if (!sameSecret(typeof body.token === 'string' ? body.token : undefined, deps.adminToken)) throw new HTTPException(401, { message: 'That is not the admin token.' });
+    if (!pre || !sameSecret(body.csrf, csrfToken(deps.secret, 'admin-login', pre))) throw new HTTPException(403, { message: 'This form has expired. Please open /admin/login again.' });
+    if (!sameSecret(body.token, deps.adminToken)) throw new HTTPException(401, { message: 'That is not the admin token.' });
     setCookie(c, ADMIN_COOKIE, sessionValue(), { ...cookieOptions(c, 12 * 3600), sameSite: 'Strict' });
     return c.redirect('/admin', 303);
   });
@@ -99,8 +98,8 @@ export function adminRoutes(app: Hono, deps: AppDeps): void {
   app.use('/admin/*', async (c, next) => (c.req.path === '/admin/login' ? next() : requireAdmin(c, next)));
 
   app.post('/admin/logout', async (c) => {
-    const body = await c.req.parseBody();
-    if (!sameSecret(typeof body.csrf === 'string' ? body.csrf : undefined, csrfToken(deps.secret, 'admin', sessionValue()))) throw new HTTPException(403, { message: 'This form has expired.' });
+    const body = await formFields(c);
+    if (!sameSecret(body.csrf, csrfToken(deps.secret, 'admin', sessionValue()))) throw new HTTPException(403, { message: 'This form has expired.' });
     deleteCookie(c, ADMIN_COOKIE, { path: '/' });
     return c.redirect('/admin/login', 303);
   });
@@ -139,7 +138,7 @@ export function adminRoutes(app: Hono, deps: AppDeps): void {
     });
     const excluded = new Set(exclusions.flatMap((x) => x.raters)).size;
     const tiles: Array<[string, number | string]> = [
-      ['started', (byStatus.get('started') ?? 0) + (byStatus.get('completed') ?? 0) + (byStatus.get('returned') ?? 0) + (byStatus.get('timed_out') ?? 0) + (byStatus.get('screened_out') ?? 0)],
+      ['started', [...byStatus.values()].reduce((a, b) => a + b, 0)],
       ['in progress', byStatus.get('started') ?? 0],
       ['completed', byStatus.get('completed') ?? 0],
       ['returned', byStatus.get('returned') ?? 0],

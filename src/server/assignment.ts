@@ -41,6 +41,9 @@ export function hashSeed(text: string, seed: number): number {
 
 const fillOf = (fill: ReadonlyMap<string, number>, id: string) => fill.get(id) ?? 0;
 
+/** Sorted by `compare`, ties in random order (a shuffle, then a stable sort). */
+const sortedWithRandomTies = <T>(items: readonly T[], rng: Rng, compare: (a: T, b: T) => number): T[] => shuffled(items, rng).sort(compare);
+
 /**
  * The P neediest posts: a post is as needy as its least-filled response; among equally needy posts,
  * those whose fullest response is least full (a post left half-rated by someone who abandoned is not
@@ -48,12 +51,11 @@ const fillOf = (fill: ReadonlyMap<string, number>, id: string) => fill.get(id) ?
  */
 function neediestPosts(posts: readonly PlanPost[], fill: ReadonlyMap<string, number>, p: number, rng: Rng): PlanPost[] {
   const rated = posts.filter((x) => x.responses.length > 0);
-  return shuffled(rated, rng)
-    .map((post, i) => {
-      const f = post.responses.map((r) => fillOf(fill, r.id));
-      return { post, i, need: Math.min(...f), most: Math.max(...f) };
-    })
-    .sort((a, b) => a.need - b.need || a.most - b.most || a.i - b.i)
+  const scored = rated.map((post) => {
+    const f = post.responses.map((r) => fillOf(fill, r.id));
+    return { post, need: Math.min(...f), most: Math.max(...f) };
+  });
+  return sortedWithRandomTies(scored, rng, (a, b) => a.need - b.need || a.most - b.most)
     .slice(0, p)
     .map((x) => x.post);
 }
@@ -81,17 +83,13 @@ function onePerPost(posts: readonly PlanPost[], fill: ReadonlyMap<string, number
   for (const x of rated) for (const r of x.responses) total.set(r.source, (total.get(r.source) ?? 0) + fillOf(fill, r.id));
   const base = Math.floor(n / sources.length);
   const quota = new Map(sources.map((src) => [src, base]));
-  const extra = shuffled(sources, rng)
-    .map((src, i) => ({ src, i }))
-    .sort((a, b) => (total.get(a.src) ?? 0) - (total.get(b.src) ?? 0) || a.i - b.i)
-    .slice(0, n - base * sources.length);
-  for (const { src } of extra) quota.set(src, (quota.get(src) as number) + 1);
-  const pairs = shuffled(
+  const extra = sortedWithRandomTies(sources, rng, (a, b) => (total.get(a) ?? 0) - (total.get(b) ?? 0)).slice(0, n - base * sources.length);
+  for (const src of extra) quota.set(src, (quota.get(src) as number) + 1);
+  const pairs = sortedWithRandomTies(
     rated.flatMap((post) => post.responses.map((r) => ({ post, r }))),
     rng,
-  )
-    .map((x, i) => ({ ...x, i }))
-    .sort((a, b) => fillOf(fill, a.r.id) - fillOf(fill, b.r.id) || a.i - b.i);
+    (a, b) => fillOf(fill, a.r.id) - fillOf(fill, b.r.id),
+  );
   const picked = new Map<string, { post: PlanPost; r: PlanResponse }>();
   for (const x of pairs) {
     if (picked.size === n) break;

@@ -4,7 +4,7 @@ import type { Child } from 'hono/jsx';
 import { getCookie, setCookie } from 'hono/cookie';
 import { HTTPException } from 'hono/http-exception';
 import { demographicsOf, arrive, sessionOf, submit, withdraw, type Arrival, type Session } from './flow.js';
-import { csrfToken, randomToken, RateLimiter, sameSecret } from './security.js';
+import { csrfToken, formFields, randomToken, RateLimiter, sameSecret } from './security.js';
 import { studyNameOf, type AppDeps } from './deps.js';
 import { Layout } from './views/layout.js';
 import { ChoiceField, Demographic, Paragraphs, PostCard, ScaleField, StepForm } from './views/pages.js';
@@ -16,6 +16,11 @@ const PROLIFIC_ID = /^[A-Za-z0-9_-]{1,64}$/;
 export function isHttps(c: Context): boolean {
   return new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https';
 }
+
+/** The CSRF token of a participant's forms: bound to their session. */
+const sessionCsrf = (deps: AppDeps, s: Session) => csrfToken(deps.secret, 'participant', s.participant.session_token as string);
+
+const NO_SESSION = 'We could not find your session. Please open the study again from the link you were given.';
 
 export function cookieOptions(c: Context, maxAgeSeconds: number) {
   return { httpOnly: true, sameSite: 'Lax' as const, secure: isHttps(c), path: '/', maxAge: maxAgeSeconds };
@@ -57,7 +62,7 @@ function progress(s: Session): { done: number; total: number } {
 
 /** The page for a session's current step, or the page that says why there is none. */
 function renderSession(c: Context, deps: AppDeps, s: Session, extra: { errors?: Readonly<Record<string, string>>; notice?: string } = {}) {
-  const csrf = csrfToken(deps.secret, 'participant', s.participant.session_token as string);
+  const csrf = sessionCsrf(deps, s);
   const name = studyNameOf(deps);
   const instrument = deps.study.instrument;
   if (!s.step) {
@@ -233,13 +238,6 @@ function renderSession(c: Context, deps: AppDeps, s: Session, extra: { errors?: 
   }
 }
 
-async function formFields(c: Context): Promise<Record<string, string>> {
-  const body = await c.req.parseBody();
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(body)) if (typeof v === 'string') out[k] = v;
-  return out;
-}
-
 export function participantRoutes(app: Hono, deps: AppDeps): void {
   const limiter = new RateLimiter(deps.entryPerMinute ?? 60, () => deps.now().getTime());
   const ipOf = (c: Context) => deps.clientIp?.(c) ?? (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress ?? 'unknown';
@@ -309,16 +307,15 @@ export function participantRoutes(app: Hono, deps: AppDeps): void {
 
   app.get('/study', async (c) => {
     const s = await sessionFrom(c);
-    if (!s) throw new HTTPException(401, { message: 'We could not find your session. Please open the study again from the link you were given.' });
+    if (!s) throw new HTTPException(401, { message: NO_SESSION });
     return renderSession(c, deps, s);
   });
 
   app.post('/study', async (c) => {
     const s = await sessionFrom(c);
-    if (!s) throw new HTTPException(401, { message: 'We could not find your session. Please open the study again from the link you were given.' });
+    if (!s) throw new HTTPException(401, { message: NO_SESSION });
     const f = await formFields(c);
-    if (!sameSecret(f.csrf, csrfToken(deps.secret, 'participant', s.participant.session_token as string)))
-      throw new HTTPException(403, { message: 'This page has expired. Please reload it and answer again.' });
+    if (!sameSecret(f.csrf, sessionCsrf(deps, s))) throw new HTTPException(403, { message: 'This page has expired. Please reload it and answer again.' });
     const step = Number(f.step);
     const key = f.key ?? '';
     if (!Number.isInteger(step) || step < 0 || !/^[A-Za-z0-9_-]{8,64}$/.test(key)) throw new HTTPException(400, { message: 'This page is damaged. Please reload it.' });
@@ -334,14 +331,14 @@ export function participantRoutes(app: Hono, deps: AppDeps): void {
 
   app.get('/withdraw', async (c) => {
     const s = await sessionFrom(c);
-    if (!s) throw new HTTPException(401, { message: 'We could not find your session.' });
+    if (!s) throw new HTTPException(401, { message: NO_SESSION });
     if (!s.step) return c.redirect('/study', 303);
     return c.html(
       <Layout title="Leave the study?" studyName={studyNameOf(deps)}>
         <h1>Do you want to leave the study?</h1>
         <p>The answers you have given so far are saved. If you leave, you cannot come back to finish, and you will not get a completion code.</p>
         <form method="post" action="/withdraw">
-          <input type="hidden" name="csrf" value={csrfToken(deps.secret, 'participant', s.participant.session_token as string)} />
+          <input type="hidden" name="csrf" value={sessionCsrf(deps, s)} />
           <div class="actions">
             <a href="/study">No, go back to the study</a>
             <button type="submit" class="secondary">
@@ -355,9 +352,9 @@ export function participantRoutes(app: Hono, deps: AppDeps): void {
 
   app.post('/withdraw', async (c) => {
     const s = await sessionFrom(c);
-    if (!s) throw new HTTPException(401, { message: 'We could not find your session.' });
+    if (!s) throw new HTTPException(401, { message: NO_SESSION });
     const f = await formFields(c);
-    if (!sameSecret(f.csrf, csrfToken(deps.secret, 'participant', s.participant.session_token as string))) throw new HTTPException(403, { message: 'This page has expired. Please reload it.' });
+    if (!sameSecret(f.csrf, sessionCsrf(deps, s))) throw new HTTPException(403, { message: 'This page has expired. Please reload it.' });
     await withdraw(deps, s);
     return c.redirect('/study', 303);
   });

@@ -3,6 +3,7 @@
  * point, and constant-time comparisons. Nothing here keeps state another server would need.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Context } from 'hono';
 
 /** A CSRF token bound to a session (or to a pre-session cookie): HMAC(secret, purpose:id). */
 export function csrfToken(secret: string, purpose: string, id: string): string {
@@ -56,4 +57,12 @@ export class RateLimiter {
     this.#buckets.set(client, b);
     return true;
   }
+}
+
+/** A submitted form's text fields (files are ignored; no form here has one). */
+export async function formFields(c: Context): Promise<Record<string, string>> {
+  const body = await c.req.parseBody();
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(body)) if (typeof v === 'string') out[k] = v;
+  return out;
 }

@@ -25,13 +25,19 @@ export async function countRatingsByScale(db: Db, studyId: string): Promise<Arra
   return rows.map((r) => ({ scale: r.scale, ratings: Number(r.n) }));
 }
 
-/** Long-format ratings joined to their post and response, in a stable order (for analysis and export). */
-export function ratingsLong(db: Db, studyId: string) {
+/** A study's ratings joined to their response (s), post (p) and rater (u). */
+function ratingsJoined(db: Db, studyId: string) {
   return db
     .selectFrom('ratings as r')
     .innerJoin('responses as s', 's.id', 'r.response_id')
     .innerJoin('posts as p', 'p.id', 's.post_id')
     .innerJoin('participants as u', 'u.id', 'r.participant_id')
+    .where('r.study_id', '=', studyId);
+}
+
+/** Long-format ratings joined to their post and response, in a stable order (for analysis and export). */
+export function ratingsLong(db: Db, studyId: string) {
+  return ratingsJoined(db, studyId)
     .select([
       'u.external_id as rater',
       'p.external_id as post',
@@ -42,7 +48,6 @@ export function ratingsLong(db: Db, studyId: string) {
       'r.value as value',
       'r.origin as origin',
     ])
-    .where('r.study_id', '=', studyId)
     .orderBy('u.external_id')
     .orderBy('p.external_id')
     .orderBy('s.source')
@@ -70,13 +75,8 @@ export async function meanRatingsByResponse(db: Db, studyId: string): Promise<Ma
 
 /** Every rating with its rater, post, domain, source and response, for the analysis. */
 export function ratingsForAnalysis(db: Db, studyId: string) {
-  return db
-    .selectFrom('ratings as r')
-    .innerJoin('responses as s', 's.id', 'r.response_id')
-    .innerJoin('posts as p', 'p.id', 's.post_id')
-    .innerJoin('participants as u', 'u.id', 'r.participant_id')
+  return ratingsJoined(db, studyId)
     .select(['u.external_id as rater', 'p.external_id as post', 'p.domain as domain', 's.source as source', 's.condition as condition', 's.id as response', 'r.scale as scale', 'r.value as value'])
-    .where('r.study_id', '=', studyId)
     .orderBy('u.external_id')
     .orderBy('s.id')
     .orderBy('r.scale')
@@ -123,11 +123,7 @@ export function judgeScoresForAnalysis(db: Db, studyId: string) {
 
 /** One row per rating with its rater's attributes and timing, for the admin's downloads. */
 export function ratingsForDownload(db: Db, studyId: string) {
-  return db
-    .selectFrom('ratings as r')
-    .innerJoin('responses as s', 's.id', 'r.response_id')
-    .innerJoin('posts as p', 'p.id', 's.post_id')
-    .innerJoin('participants as u', 'u.id', 'r.participant_id')
+  return ratingsJoined(db, studyId)
     .select([
       'u.external_id as rater',
       'u.origin as rater_origin',
@@ -149,7 +145,6 @@ export function ratingsForDownload(db: Db, studyId: string) {
       'r.origin as origin',
       'r.created_at as rated_at',
     ])
-    .where('r.study_id', '=', studyId)
     .orderBy('u.external_id')
     .orderBy('r.created_at')
     .orderBy('s.id')
