@@ -26,7 +26,19 @@ export interface OpenedDb {
    * waits for the write lock.
    */
   lockStudy(trx: Db, studyId: string): Promise<void>;
+  /** A cheap query that fails within `timeoutMs` when the database cannot answer (for `/healthz`). */
+  ping(timeoutMs: number): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * How long a statement, and a wait for a connection, may take before it fails. `serve` sets them so
+ * that a frozen or unreachable database gives a participant an error page within seconds instead of
+ * a hang; batch commands (an import of 50,000 ratings in one statement) keep no limit.
+ */
+export interface DbTimeouts {
+  readonly statementMs: number;
+  readonly connectMs: number;
 }
 
 export function isPostgresUrl(spec: string): boolean {
@@ -38,15 +50,48 @@ function redactUrl(url: string): string {
 }
 
 /** Opens (and migrates) the database named by `--db`, or the study folder's SQLite file. */
-export async function openDb(spec: string | undefined, studyDir: string): Promise<OpenedDb> {
+export async function openDb(spec: string | undefined, studyDir: string, timeouts?: DbTimeouts): Promise<OpenedDb> {
   let db: Db;
   let label: string;
   let dialect: OpenedDb['dialect'];
   if (spec && isPostgresUrl(spec)) {
-    const pool = new pg.Pool({ connectionString: spec, max: 10 });
-    // The server may close an idle connection (a restart, an administrator); the pool drops it and
-    // opens a new one when needed. Without a listener that would crash the process, so say it once.
-    pool.on('error', (err) => process.stderr.write(`empathy-lab: an idle database connection was closed (${err.message}); continuing\n`));
+    const pool = new pg.Pool({
+      connectionString: spec,
+      max: 10,
+      keepAlive: true,
+      ...(timeouts
+        ? {
+            connectionTimeoutMillis: timeouts.connectMs,
+            // The server ends a slow statement; the client gives up a little later on a server that
+            // does not answer at all (frozen, or its network gone).
+            statement_timeout: timeouts.statementMs,
+            query_timeout: timeouts.statementMs + 1000,
+          }
+        : {}),
+    });
+    // A connection can be closed under us (a restart, a failover, pg_terminate_backend, an idle
+    // timeout) while idle in the pool or while checked out. pg reports that as an 'error' event,
+    // which would end the process; the request that used it fails instead, and the pool drops the
+    // connection (it is no longer queryable) and opens a new one when the database is back.
+    let reported = 0;
+    const report = (err: Error) => {
+      if (reported++ % 100 === 0) process.stderr.write(`empathy-lab: a database connection was closed (${err.message}); continuing\n`);
+    };
+    pool.on('error', report);
+    pool.on('connect', (client) => {
+      client.on('error', report);
+      // A client-side read timeout leaves pg's connection waiting for the lost answer: end it, so
+      // the pool replaces it instead of queueing the next request behind it.
+      const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+      (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+        const result = query(...args);
+        if (result instanceof Promise)
+          result.catch((err: Error) => {
+            if (/read timeout/i.test(err.message)) void client.end().catch(() => undefined);
+          });
+        return result;
+      };
+    });
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     label = redactUrl(spec);
     dialect = 'postgres';
@@ -60,7 +105,8 @@ export async function openDb(spec: string | undefined, studyDir: string): Promis
     }
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('foreign_keys = ON');
-    sqlite.pragma('busy_timeout = 10000');
+    // A writer waits this long for another process's write lock before the request fails.
+    sqlite.pragma(`busy_timeout = ${timeouts?.statementMs ?? 10000}`);
     sqlite.pragma('synchronous = NORMAL');
     db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
     label = displayPath(file);
@@ -100,5 +146,18 @@ export async function openDb(spec: string | undefined, studyDir: string): Promis
           await sql`select pg_advisory_xact_lock(hashtext(${`empathy-lab:${studyId}`}))`.execute(trx);
         }
       : async () => undefined;
-  return { db, label, dialect, migrations, lockStudy, close: () => db.destroy() };
+  const ping = async (timeoutMs: number) => {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        sql`select 1`.execute(db),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`the database did not answer within ${timeoutMs} ms`)), timeoutMs);
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  return { db, label, dialect, migrations, lockStudy, ping, close: () => db.destroy() };
 }

@@ -8,6 +8,9 @@ import { appSecret } from '../store/studies.repository.js';
 import type { Output } from './output.js';
 import { openStudy, type StudyOptions } from './study-context.js';
 
+/** A frozen or unreachable database fails a request within seconds (a "try again" page), never hangs it. */
+const SERVE_DB_TIMEOUTS = { statementMs: 5000, connectMs: 5000 } as const;
+
 interface ServeOptions extends StudyOptions {
   port: string;
   host: string;
@@ -41,7 +44,7 @@ export function registerServe(program: Command, output: Output): void {
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`expected a port number, got "${o.port}"`, '--port', 'e.g. --port 8080');
       const entryPerMinute = Number(o.entryRate);
       if (!(entryPerMinute > 0)) throw new UserError(`expected a positive number, got "${o.entryRate}"`, '--entry-rate', 'e.g. --entry-rate 60');
-      const opened = await openStudy(dir, o);
+      const opened = await openStudy(dir, o, { timeouts: SERVE_DB_TIMEOUTS });
       const { loaded, store, row, hashes } = opened;
       try {
         const content = await loadContent(store.db, row.id);
@@ -55,6 +58,7 @@ export function registerServe(program: Command, output: Output): void {
           content,
           now: () => new Date(),
           lockStudy: store.lockStudy,
+          ping: store.ping,
           secret: await appSecret(store.db, row.id, randomBytes(32).toString('base64url')),
           adminToken,
           entryPerMinute,

@@ -3,12 +3,17 @@ import { loadStudy, type LoadedStudy } from '../study/load.js';
 import { hashStudy, canonicalJson, type StudyHashes } from '../study/hash.js';
 import { upsertStudy } from '../store/studies.repository.js';
 import type { StudyRow } from '../store/tables.js';
-import { openDb, type OpenedDb } from './open-db.js';
+import { openDb, type DbTimeouts, type OpenedDb } from './open-db.js';
 
 export interface StudyOptions {
   /** `--study path/to/study.yaml`; otherwise the positional folder, otherwise `.`. */
   readonly study?: string;
   readonly db?: string;
+}
+
+/** What a long-running process (`serve`) adds: limits on how long a database call may take. */
+export interface OpenOptions {
+  readonly timeouts?: DbTimeouts;
 }
 
 export interface OpenStudy {
@@ -22,10 +27,10 @@ export function manifestArg(dir: string | undefined, options: StudyOptions): str
   return options.study ?? dir ?? '.';
 }
 
-export async function openStudy(dir: string | undefined, options: StudyOptions): Promise<OpenStudy> {
+export async function openStudy(dir: string | undefined, options: StudyOptions, open: OpenOptions = {}): Promise<OpenStudy> {
   const loaded = await loadStudy(manifestArg(dir, options));
   const hashes = await hashStudy(loaded.study, loaded.dir);
-  const store = await openDb(options.db, loaded.dir);
+  const store = await openDb(options.db, loaded.dir, open.timeouts);
   try {
     const row = await upsertStudy(store.db, {
       name: loaded.study.name,

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
+import { isDatabaseUnavailable } from '../store/unavailable.js';
 import { adminRoutes } from './admin.js';
 import { APP_CSS, APP_JS } from './assets.js';
 import { studyNameOf, type AppDeps } from './deps.js';
@@ -18,6 +19,8 @@ export type { AppDeps } from './deps.js';
 
 /** Forms are small; anything larger is refused before it is read. */
 export const MAX_BODY_BYTES = 16 * 1024;
+/** How long `/healthz` waits for the database. */
+export const HEALTH_TIMEOUT_MS = 2000;
 
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
@@ -32,7 +35,15 @@ export function createApp(deps: AppDeps): Hono {
 
   app.get('/static/app.js', (c) => c.body(APP_JS, 200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'public, max-age=3600' }));
   app.get('/static/app.css', (c) => c.body(APP_CSS, 200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'public, max-age=3600' }));
-  app.get('/healthz', (c) => c.text('ok'));
+  // For a load balancer: 200 only while the database answers, so traffic goes where it can be served.
+  app.get('/healthz', async (c) => {
+    try {
+      await deps.ping(HEALTH_TIMEOUT_MS);
+      return c.text('ok');
+    } catch (err) {
+      return c.text(`database unavailable: ${err instanceof Error ? err.message : String(err)}`, 503);
+    }
+  });
 
   participantRoutes(app, deps);
   adminRoutes(app, deps);
@@ -50,6 +61,11 @@ export function createApp(deps: AppDeps): Hono {
       return c.html(page(titles[err.status] ?? 'Something went wrong', err.message), err.status);
     }
     const id = randomUUID().slice(0, 8);
+    if (isDatabaseUnavailable(err)) {
+      log(`error ${id} ${c.req.method} ${c.req.path}: database unavailable: ${err instanceof Error ? err.message : String(err)}`);
+      c.header('Retry-After', '30');
+      return c.html(page('Please try again in a minute', `The study cannot save or show answers right now. Everything you have answered so far is saved; please reload this page in a minute. (Error ${id})`), 503);
+    }
     log(`error ${id} ${c.req.method} ${c.req.path}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     return c.html(page('Something went wrong', `Your answers so far are saved. Please reload the page in a moment. (Error ${id})`), 500);
   });

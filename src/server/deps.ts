@@ -12,6 +12,8 @@ export interface AppDeps extends FlowDeps {
   /** The client's address for rate limiting (the socket's by default). */
   readonly clientIp?: (c: Context) => string;
   readonly log?: (line: string) => void;
+  /** Fails within `timeoutMs` when the database cannot answer: `/healthz` answers 503 then. */
+  readonly ping: (timeoutMs: number) => Promise<void>;
 }
 
 /** Participant pages never show the manifest's title, which may name the sources. */

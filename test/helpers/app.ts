@@ -58,6 +58,7 @@ export async function studyApp(dir: string, options: { db?: string; entryPerMinu
     content: await loadContent(opened.store.db, opened.row.id),
     now: () => clock.now,
     lockStudy: opened.store.lockStudy,
+    ping: opened.store.ping,
     secret: 'test-secret',
     adminToken: options.adminToken ?? 'admin-token-for-tests',
     entryPerMinute: options.entryPerMinute ?? 1_000_000,
