@@ -6,7 +6,9 @@ import { createApp } from '../server/app.js';
 import { loadContent } from '../server/content.js';
 import { appSecret } from '../store/studies.repository.js';
 import type { Output } from './output.js';
-import { openStudy, type StudyOptions } from './study-context.js';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { openStudy, type OpenStudy, type StudyOptions } from './study-context.js';
 
 /** A frozen or unreachable database fails a request within seconds (a "try again" page), never hangs it. */
 const SERVE_DB_TIMEOUTS = { statementMs: 5000, connectMs: 5000 } as const;
@@ -16,7 +18,31 @@ interface ServeOptions extends StudyOptions {
   host: string;
   adminToken?: string;
   entryRate: string;
-  trustProxy?: boolean;
+  trustProxy?: string | boolean;
+}
+
+/** `--trust-proxy` alone trusts one proxy; `--trust-proxy N`, N of them. */
+function proxyHops(value: string | boolean | undefined): number {
+  if (value === undefined || value === false) return 0;
+  if (value === true) return 1;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 10) throw new UserError(`expected the number of proxies in front of the app (1 to 10), got "${value}"`, '--trust-proxy', 'e.g. --trust-proxy 1 behind one nginx or load balancer');
+  return n;
+}
+
+/** The consent and instructions Markdown files the manifest names, read at start. */
+async function readPageFiles(study: OpenStudy['loaded']['study'], dir: string): Promise<{ consent?: string; instructions?: string }> {
+  const out: { consent?: string; instructions?: string } = {};
+  for (const what of ['consent', 'instructions'] as const) {
+    const rel = study.instrument[`${what}_file`];
+    if (!rel) continue;
+    try {
+      out[what] = await readFile(path.join(dir, rel), 'utf8');
+    } catch (err) {
+      throw new UserError(`cannot read ${rel} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, `instrument.${what}_file`, 'check the path; it is relative to the study folder', { cause: err });
+    }
+  }
+  return out;
 }
 
 export function registerServe(program: Command, output: Output): void {
@@ -37,11 +63,12 @@ export function registerServe(program: Command, output: Output): void {
     .option('--host <address>', 'address to listen on (0.0.0.0 for every interface)', '127.0.0.1')
     .option('--admin-token <token>', 'the admin token (default: EMPATHY_LAB_ADMIN_TOKEN, or a new random one)')
     .option('--entry-rate <n>', 'arrivals allowed per client address per minute', '60')
-    .option('--trust-proxy', 'take the client address from X-Forwarded-For (behind a reverse proxy)')
+    .option('--trust-proxy [hops]', 'behind N reverse proxies (default 1): the client address is the N-th X-Forwarded-For entry from the right, and X-Forwarded-Proto is believed')
     .addHelpText('after', '\nExamples:\n  $ empathy-lab serve my-study\n  $ EMPATHY_LAB_ADMIN_TOKEN=... empathy-lab serve my-study --db postgres://localhost/study --host 0.0.0.0 --port 8080')
     .action(async (dir: string, o: ServeOptions) => {
       const port = Number(o.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`expected a port number, got "${o.port}"`, '--port', 'e.g. --port 8080');
+      const trustProxy = proxyHops(o.trustProxy);
       const entryPerMinute = Number(o.entryRate);
       if (!(entryPerMinute > 0)) throw new UserError(`expected a positive number, got "${o.entryRate}"`, '--entry-rate', 'e.g. --entry-rate 60');
       const opened = await openStudy(dir, o, { timeouts: SERVE_DB_TIMEOUTS });
@@ -62,7 +89,8 @@ export function registerServe(program: Command, output: Output): void {
           secret: await appSecret(store.db, row.id, randomBytes(32).toString('base64url')),
           adminToken,
           entryPerMinute,
-          ...(o.trustProxy ? { clientIp: (c) => c.req.header('x-forwarded-for')?.split(',')[0]?.trim() ?? 'unknown' } : {}),
+          trustProxy,
+          pageFiles: await readPageFiles(loaded.study, loaded.dir),
           log: (line) => output.err(line),
         });
         const server = createAdaptorServer({ fetch: app.fetch });

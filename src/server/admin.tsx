@@ -1,22 +1,44 @@
 /**
- * The researcher's dashboard at /admin: progress, ratings per response, completion time, the
- * exclusion preview and the downloads. No per-source means: nobody should peek at the outcome
- * while collecting. Signed in with the admin token (a form, or `Authorization: Bearer` for scripts).
+ * The researcher's dashboard at /admin, as its own Hono app: progress, ratings per response, counts
+ * per source and domain (counts only: nobody should peek at the outcome while collecting), the
+ * exclusion preview, pause and close, block or reset an id, the preview link, and the downloads.
+ * Signed in with the admin token (a form that gives a random session cookie per sign-in, or
+ * `Authorization: Bearer` for scripts); failed sign-ins are throttled per address.
  */
-import type { Context, Hono, Next } from 'hono';
-import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
+import type { Context, Next } from 'hono';
+import { Hono } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { HTTPException } from 'hono/http-exception';
+import { prolificDecisions } from '../analysis/prolific.js';
 import { exclusionSettings, exclusionsOf } from '../analysis/study-analysis.js';
 import { toCsv } from '../corpus/table.js';
+import {
+  adminSessionValid,
+  appStatusCounts,
+  attentionFailuresByRater,
+  changeParticipant,
+  commentsForDownload,
+  completedSeconds,
+  createAdminSession,
+  endAdminSession,
+  pageTimesForDownload,
+  prolificParticipants,
+  ratedCountsBySourceDomain,
+  type PidAction,
+} from '../store/admin.repository.js';
 import { ratersForAnalysis, ratingsForAnalysis, ratingsForDownload } from '../store/ratings.repository.js';
-import { ratedByResponse, attributesOf } from '../store/sessions.repository.js';
-import { studyNameOf, type AppDeps } from './deps.js';
-import { cookieOptions } from './participant.js';
-import { csrfToken, formFields, randomToken, sameSecret } from './security.js';
+import { attributesOf, ratedByResponse, releaseAssignment } from '../store/sessions.repository.js';
+import { appState, setAppState } from '../store/studies.repository.js';
+import type { AppState } from '../store/tables.js';
+import { studyNameOf, type App } from './deps.js';
+import { clientIpOf, cookieOptions, PROLIFIC_ID } from './participant.js';
+import { previewRoutes } from './preview.js';
+import { csrfToken, formFields, neutraliseCell, randomToken, RateLimiter, sameSecret } from './security.js';
 import { Layout } from './views/layout.js';
 
 const ADMIN_COOKIE = 'el_admin';
 const ADMIN_PRE = 'el_admin_pre';
+const SESSION_HOURS = 12;
 
 /** A small bar chart as inline SVG (attributes only; the CSP allows no inline style). */
 function Histogram(p: { counts: ReadonlyArray<{ x: number; n: number }>; target: number }) {
@@ -48,28 +70,47 @@ function Histogram(p: { counts: ReadonlyArray<{ x: number; n: number }>; target:
   );
 }
 
-export function adminRoutes(app: Hono, deps: AppDeps): void {
-  const sessionValue = () => csrfToken(deps.secret, 'admin-session', deps.adminToken);
-  const signedIn = (c: Context) => {
-    const bearer = c.req.header('authorization')?.match(/^Bearer (.+)$/)?.[1];
-    return sameSecret(bearer, deps.adminToken) || sameSecret(getCookie(c, ADMIN_COOKIE), sessionValue());
+/** A CSV for spreadsheets: cells that a spreadsheet would run as a formula are neutralised. */
+function spreadsheetCsv<T extends object>(columns: readonly string[], rows: readonly T[]): string {
+  return toCsv(columns, rows.map((r) => Object.fromEntries(columns.map((k) => [k, neutraliseCell((r as Record<string, unknown>)[k]) as string | number | null | undefined]))));
+}
+
+const armOf = (source: string, condition: string) => (condition === 'base' ? source : `${source}/${condition}`);
+
+export function adminRoutes(app: App): Hono {
+  const admin = new Hono();
+  const failedSignIns = new RateLimiter(app.signInPerMinute ?? 5, () => app.now().getTime());
+
+  const cookieSession = async (c: Context): Promise<string | null> => {
+    const token = getCookie(c, ADMIN_COOKIE);
+    return token && (await adminSessionValid(app.db, app.studyId, token, app.now())) ? token : null;
   };
+  const bearer = (c: Context) => sameSecret(c.req.header('authorization')?.match(/^Bearer (.+)$/)?.[1], app.adminToken);
+  /** The CSRF token of the dashboard's forms: bound to the sign-in's cookie. */
+  const formToken = (session: string) => csrfToken(app.secret, 'admin', session);
+
   const requireAdmin = async (c: Context, next: Next) => {
-    if (!signedIn(c)) {
-      if (c.req.method === 'GET' && c.req.path === '/admin') return c.redirect('/admin/login', 303);
-      throw new HTTPException(401, { message: 'Sign in at /admin/login with the admin token.' });
-    }
-    await next();
+    if (bearer(c) || (await cookieSession(c))) return next();
+    if (c.req.method === 'GET' && (c.req.path === '/admin' || c.req.path === '/admin/')) return c.redirect('/admin/login', 303);
+    throw new HTTPException(401, { message: 'Sign in at /admin/login with the admin token.' });
+  };
+  /** A form of the dashboard: signed in by cookie with the form's token, or by the bearer token (a script). */
+  const checkForm = async (c: Context): Promise<Record<string, string>> => {
+    const f = await formFields(c);
+    if (bearer(c)) return f;
+    const session = await cookieSession(c);
+    if (!session || !sameSecret(f.csrf, formToken(session))) throw new HTTPException(403, { message: 'This form has expired. Please reload the dashboard.' });
+    return f;
   };
 
-  app.get('/admin/login', (c) => {
+  admin.get('/login', (c) => {
     const pre = randomToken();
-    setCookie(c, ADMIN_PRE, pre, { ...cookieOptions(c, 3600), sameSite: 'Strict', path: '/admin' });
+    setCookie(c, ADMIN_PRE, pre, { ...cookieOptions(c, app, 3600), sameSite: 'Strict', path: '/admin' });
     return c.html(
-      <Layout title="Admin" studyName={studyNameOf(deps)}>
+      <Layout title="Admin" studyName={studyNameOf(app)}>
         <h1>Researcher sign-in</h1>
         <form method="post" action="/admin/login">
-          <input type="hidden" name="csrf" value={csrfToken(deps.secret, 'admin-login', pre)} />
+          <input type="hidden" name="csrf" value={csrfToken(app.secret, 'admin-login', pre)} />
           <fieldset>
             <legend>
               <label for="token">Admin token</label>
@@ -85,58 +126,83 @@ export function adminRoutes(app: Hono, deps: AppDeps): void {
     );
   });
 
-  app.post('/admin/login', async (c) => {
+  admin.post('/login', async (c) => {
+    const ip = clientIpOf(c, app);
+    if (failedSignIns.exhausted(ip)) throw new HTTPException(429, { message: 'Too many failed sign-ins from this address. Please wait a minute.' });
     const body = await formFields(c);
     const pre = getCookie(c, ADMIN_PRE);
-    if (!pre || !sameSecret(body.csrf, csrfToken(deps.secret, 'admin-login', pre))) throw new HTTPException(403, { message: 'This form has expired. Please open /admin/login again.' });
-    if (!sameSecret(body.token, deps.adminToken)) throw new HTTPException(401, { message: 'That is not the admin token.' });
-    setCookie(c, ADMIN_COOKIE, sessionValue(), { ...cookieOptions(c, 12 * 3600), sameSite: 'Strict' });
+    if (!pre || !sameSecret(body.csrf, csrfToken(app.secret, 'admin-login', pre))) throw new HTTPException(403, { message: 'This form has expired. Please open /admin/login again.' });
+    if (!sameSecret(body.token, app.adminToken)) {
+      failedSignIns.take(ip);
+      throw new HTTPException(401, { message: 'That is not the admin token.' });
+    }
+    const session = randomToken(32);
+    await createAdminSession(app.db, app.studyId, session, app.now(), SESSION_HOURS);
+    setCookie(c, ADMIN_COOKIE, session, { ...cookieOptions(c, app, SESSION_HOURS * 3600), sameSite: 'Strict' });
     return c.redirect('/admin', 303);
   });
 
-  app.use('/admin', requireAdmin);
-  app.use('/admin/*', async (c, next) => (c.req.path === '/admin/login' ? next() : requireAdmin(c, next)));
+  admin.use('*', async (c, next) => (c.req.path === '/admin/login' ? next() : requireAdmin(c, next)));
 
-  app.post('/admin/logout', async (c) => {
-    const body = await formFields(c);
-    if (!sameSecret(body.csrf, csrfToken(deps.secret, 'admin', sessionValue()))) throw new HTTPException(403, { message: 'This form has expired.' });
+  admin.post('/logout', async (c) => {
+    await checkForm(c);
+    const session = getCookie(c, ADMIN_COOKIE);
+    if (session) await endAdminSession(app.db, session);
     deleteCookie(c, ADMIN_COOKIE, { path: '/' });
     return c.redirect('/admin/login', 303);
   });
 
-  app.get('/admin', async (c) => {
-    const db = deps.db;
-    // Progress counts the app's own participants (not imported or simulated raters of the same study).
-    const statuses = await db
-      .selectFrom('participants')
-      .select(['status', db.fn.countAll<string | number>().as('n')])
-      .where('study_id', '=', deps.studyId)
-      .where('origin', 'in', ['prolific', 'anonymous'])
-      .groupBy('status')
-      .execute();
-    const byStatus = new Map(statuses.map((s) => [s.status, Number(s.n)]));
-    const rated = await ratedByResponse(db, deps.studyId);
-    const target = deps.study.design.target_ratings_per_response;
-    const responses = [...deps.content.responses.keys()];
+  admin.post('/state', async (c) => {
+    const f = await checkForm(c);
+    const state = f.state as AppState;
+    if (!['open', 'paused', 'closed'].includes(state)) throw new HTTPException(400, { message: 'state must be open, paused or closed' });
+    await setAppState(app.db, app.studyId, state);
+    return c.redirect('/admin', 303);
+  });
+
+  admin.post('/participant', async (c) => {
+    const f = await checkForm(c);
+    const pid = (f.pid ?? '').trim();
+    const action = f.action as PidAction;
+    if (!PROLIFIC_ID.test(pid)) throw new HTTPException(400, { message: 'Enter a participant id (letters, digits, "_" or "-").' });
+    if (action !== 'block' && action !== 'reset') throw new HTTPException(400, { message: 'action must be block or reset' });
+    const said = await changeParticipant(app.db, app.studyId, pid, action, app.now().toISOString(), (trx, id) => releaseAssignment(trx, app.studyId, id));
+    return c.redirect(`/admin?done=${encodeURIComponent(said)}`, 303);
+  });
+
+  const exclusions = async () =>
+    exclusionsOf({ ratings: await ratingsForAnalysis(app.db, app.studyId), raters: await ratersForAnalysis(app.db, app.studyId), exclusions: exclusionSettings(app.study.exclusions) });
+
+  const decisions = async () => {
+    const people = await prolificParticipants(app.db, app.studyId);
+    return prolificDecisions(
+      people.map((p) => ({ ...p, ended: attributesOf(p.attributes_json).ended as string | undefined })),
+      await exclusions(),
+      Boolean(app.study.recruitment.prolific?.screened_out_code),
+    );
+  };
+
+  admin.get('/', async (c) => {
+    const db = app.db;
+    const byStatus = await appStatusCounts(db, app.studyId);
+    const rated = await ratedByResponse(db, app.studyId);
+    const target = app.study.design.target_ratings_per_response;
+    const responses = [...app.content.responses.keys()];
     const perResponse = responses.map((r) => rated.get(r) ?? 0);
     const maxCount = Math.max(target, ...perResponse);
     const counts = Array.from({ length: maxCount + 1 }, (_, x) => ({ x, n: perResponse.filter((v) => v === x).length }));
-    const completed = await db
-      .selectFrom('participants')
-      .select('total_seconds')
-      .where('study_id', '=', deps.studyId)
-      .where('origin', 'in', ['prolific', 'anonymous'])
-      .where('status', '=', 'completed')
-      .where('total_seconds', 'is not', null)
-      .execute();
-    const times = completed.map((r) => r.total_seconds as number).sort((a, b) => a - b);
+    const times = await completedSeconds(db, app.studyId);
     const median = times.length ? (times[Math.floor((times.length - 1) / 2)] as number) : null;
-    const exclusions = exclusionsOf({
-      ratings: await ratingsForAnalysis(db, deps.studyId),
-      raters: await ratersForAnalysis(db, deps.studyId),
-      exclusions: exclusionSettings(deps.study.exclusions),
-    });
-    const excluded = new Set(exclusions.flatMap((x) => x.raters)).size;
+    const excl = await exclusions();
+    const excluded = new Set(excl.flatMap((x) => x.raters)).size;
+    const state = await appState(db, app.studyId);
+    const session = await cookieSession(c);
+    const csrf = session ? formToken(session) : '';
+    const bySourceDomain = await ratedCountsBySourceDomain(db, app.studyId, app.study.instrument.scales[0]?.id ?? '');
+    const arms = [...new Set(bySourceDomain.map((r) => armOf(r.source, r.condition)))].sort();
+    const domains = app.study.domains;
+    const cell = (arm: string, domain: string) => bySourceDomain.filter((r) => armOf(r.source, r.condition) === arm && r.domain === domain).reduce((s, r) => s + r.n, 0);
+    const decided = await decisions();
     const tiles: Array<[string, number | string]> = [
       ['started', [...byStatus.values()].reduce((a, b) => a + b, 0)],
       ['in progress', byStatus.get('started') ?? 0],
@@ -148,9 +214,16 @@ export function adminRoutes(app: Hono, deps: AppDeps): void {
       ['median time', median === null ? '–' : `${(median / 60).toFixed(1)} min`],
     ];
     const atTarget = perResponse.filter((v) => v >= target).length;
+    const done = c.req.query('done');
+    const hidden = <input type="hidden" name="csrf" value={csrf} />;
     return c.html(
-      <Layout title="Admin" studyName={studyNameOf(deps)} wide>
-        <h1>{deps.study.title ?? deps.study.name}</h1>
+      <Layout title="Admin" studyName={studyNameOf(app)} wide>
+        <h1>{app.study.title ?? app.study.name}</h1>
+        {done ? (
+          <p class="notice" role="status">
+            {done}
+          </p>
+        ) : null}
         <div class="tiles">
           {tiles.map(([label, value]) => (
             <div class="tile">
@@ -159,9 +232,61 @@ export function adminRoutes(app: Hono, deps: AppDeps): void {
             </div>
           ))}
         </div>
+        <h2>The study is {state}</h2>
+        <p class="hint">Paused or closed: new arrivals see a polite page; people already in the study finish.</p>
+        <div class="admin-forms">
+          {(['open', 'paused', 'closed'] as const)
+            .filter((s) => s !== state)
+            .map((s) => (
+              <form method="post" action="/admin/state">
+                {hidden}
+                <input type="hidden" name="state" value={s} />
+                <button type="submit" class="secondary">
+                  {s === 'open' ? 'Open' : s === 'paused' ? 'Pause' : 'Close'}
+                </button>
+              </form>
+            ))}
+          <a href="/admin/preview?new=1">Preview the study as a participant</a>
+        </div>
+        <h2>A participant</h2>
+        <form method="post" action="/admin/participant" class="admin-forms">
+          {hidden}
+          <label for="pid">Prolific id</label>
+          <input id="pid" name="pid" type="text" required />
+          <button type="submit" name="action" value="block" class="secondary">
+            Block
+          </button>
+          <button type="submit" name="action" value="reset" class="secondary">
+            Reset (may start again)
+          </button>
+        </form>
         <h2>Ratings per response</h2>
         <p>{`${atTarget} of ${responses.length} responses have reached the target of ${target} raters.`}</p>
         <Histogram counts={counts} target={target} />
+        <h2>Replies rated, by source and domain</h2>
+        <p class="hint">Counts only; no ratings are shown while the study runs.</p>
+        <table class="admin">
+          <thead>
+            <tr>
+              <th>source</th>
+              {domains.map((d) => (
+                <th class="num">{d}</th>
+              ))}
+              <th class="num">all</th>
+            </tr>
+          </thead>
+          <tbody>
+            {arms.map((arm) => (
+              <tr>
+                <td>{arm}</td>
+                {domains.map((d) => (
+                  <td class="num">{String(cell(arm, d))}</td>
+                ))}
+                <td class="num">{String(domains.reduce((s, d) => s + cell(arm, d), 0))}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
         <h2>Exclusions (preview)</h2>
         <p class="hint">Every rater of the study, as the analysis will apply the rules; nothing is deleted.</p>
         <table class="admin">
@@ -173,7 +298,7 @@ export function adminRoutes(app: Hono, deps: AppDeps): void {
             </tr>
           </thead>
           <tbody>
-            {exclusions.map((x) => (
+            {excl.map((x) => (
               <tr>
                 <td>{x.rule}</td>
                 <td class="num">{String(x.raters.length)}</td>
@@ -182,12 +307,18 @@ export function adminRoutes(app: Hono, deps: AppDeps): void {
             ))}
           </tbody>
         </table>
+        <h2>Prolific</h2>
+        <p>
+          {`Approve ${decided.filter((d) => d.decision === 'approve').length}, reject ${decided.filter((d) => d.decision === 'reject').length}, ask to return ${decided.filter((d) => d.decision === 'return').length}: `}
+          <a href="/admin/prolific.csv">prolific.csv</a> (one row per submission with the decision and its reason, for Prolific's bulk actions)
+        </p>
         <h2>Downloads</h2>
         <p>
-          One row per rating, with the rater's attributes and timing: <a href="/admin/ratings.csv">ratings.csv</a> · <a href="/admin/ratings.jsonl">ratings.jsonl</a>
+          One row per rating, with the rater's attributes and timing: <a href="/admin/ratings.csv">ratings.csv</a> · <a href="/admin/ratings.jsonl">ratings.jsonl</a> · comments:{' '}
+          <a href="/admin/comments.csv">comments.csv</a> · the time on every page: <a href="/admin/page-times.csv">page-times.csv</a>
         </p>
         <form method="post" action="/admin/logout">
-          <input type="hidden" name="csrf" value={csrfToken(deps.secret, 'admin', sessionValue())} />
+          {hidden}
           <button type="submit" class="secondary">
             Sign out
           </button>
@@ -197,31 +328,36 @@ export function adminRoutes(app: Hono, deps: AppDeps): void {
   });
 
   const downloadRows = async () => {
-    const rows = await ratingsForDownload(deps.db, deps.studyId);
-    const attention = await deps.db
-      .selectFrom('attention_results as a')
-      .innerJoin('participants as u', 'u.id', 'a.participant_id')
-      .select(['u.external_id as rater', 'a.passed as passed'])
-      .where('u.study_id', '=', deps.studyId)
-      .execute();
-    const failures = new Map<string, number>();
-    for (const a of attention) if (!a.passed) failures.set(a.rater, (failures.get(a.rater) ?? 0) + 1);
+    const rows = await ratingsForDownload(app.db, app.studyId);
+    const failures = await attentionFailuresByRater(app.db, app.studyId);
     return rows.map(({ attributes_json, ...r }) => {
       const demographics = (attributesOf(attributes_json).demographics ?? {}) as Record<string, string | number>;
       return { ...r, attention_failures: failures.get(r.rater) ?? 0, ...Object.fromEntries(Object.entries(demographics).map(([k, v]) => [`demographic_${k}`, v])) };
     });
   };
+  const csv = (c: Context, name: string, body: string) => {
+    c.header('Content-Disposition', `attachment; filename="${app.study.name}-${name}.csv"`);
+    return c.body(body, 200, { 'Content-Type': 'text/csv; charset=utf-8' });
+  };
 
-  app.get('/admin/ratings.csv', async (c) => {
+  admin.get('/ratings.csv', async (c) => {
     const rows = await downloadRows();
     const columns = [...new Set(['rater', 'rater_origin', 'rater_status', 'prolific_study_id', 'prolific_session_id', 'started_at', 'completed_at', 'total_seconds', 'attention_failures', 'post', 'domain', 'response', 'source', 'condition', 'scale', 'value', 'rt_ms', 'origin', 'rated_at', ...rows.flatMap((r) => Object.keys(r))])];
-    c.header('Content-Disposition', `attachment; filename="${deps.study.name}-ratings.csv"`);
-    return c.body(toCsv(columns, rows as never), 200, { 'Content-Type': 'text/csv; charset=utf-8' });
+    return csv(c, 'ratings', spreadsheetCsv(columns, rows));
   });
 
-  app.get('/admin/ratings.jsonl', async (c) => {
+  admin.get('/ratings.jsonl', async (c) => {
     const rows = await downloadRows();
-    c.header('Content-Disposition', `attachment; filename="${deps.study.name}-ratings.jsonl"`);
+    c.header('Content-Disposition', `attachment; filename="${app.study.name}-ratings.jsonl"`);
     return c.body(rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length ? '\n' : ''), 200, { 'Content-Type': 'application/x-ndjson; charset=utf-8' });
   });
+
+  admin.get('/comments.csv', async (c) => csv(c, 'comments', spreadsheetCsv(['rater', 'post', 'domain', 'response', 'source', 'condition', 'comment', 'created_at'], await commentsForDownload(app.db, app.studyId))));
+
+  admin.get('/page-times.csv', async (c) => csv(c, 'page-times', spreadsheetCsv(['rater', 'step', 'page', 'response', 'client_ms', 'server_ms', 'submitted_at'], await pageTimesForDownload(app.db, app.studyId))));
+
+  admin.get('/prolific.csv', async (c) => csv(c, 'prolific', spreadsheetCsv(['participant_id', 'session_id', 'status', 'code', 'decision', 'reason'], await decisions())));
+
+  admin.route('/preview', previewRoutes(app));
+  return admin;
 }

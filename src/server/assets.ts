@@ -13,7 +13,27 @@ export const APP_JS = `(() => {
     if (form.dataset.sent === '1') { event.preventDefault(); return; }
     form.dataset.sent = '1';
   });
+  // The number keys can be switched off (WCAG 2.1.4); the choice is kept in this browser.
+  let keys = true;
+  try { keys = localStorage.getItem('el_keys') !== 'off'; } catch (e) { keys = true; }
+  const toggle = document.getElementById('keys-toggle');
+  if (toggle) {
+    toggle.checked = keys;
+    toggle.closest('label').hidden = false;
+    toggle.addEventListener('change', () => {
+      keys = toggle.checked;
+      try { localStorage.setItem('el_keys', keys ? 'on' : 'off'); } catch (e) { /* private mode: this page only */ }
+    });
+  }
+  // The self-describe box is for the option that asks for it.
+  for (const box of document.querySelectorAll('[data-self-describe]')) {
+    const group = box.closest('fieldset');
+    const sync = () => { const chosen = group.querySelector('input[type="radio"]:checked'); box.hidden = !(chosen && chosen.dataset.selfDescribe === '1'); };
+    group.addEventListener('change', sync);
+    sync();
+  }
   document.addEventListener('keydown', (event) => {
+    if (!keys) return;
     if (event.altKey || event.ctrlKey || event.metaKey) return;
     const target = event.target;
     if (target && (target.tagName === 'TEXTAREA' || (target.tagName === 'INPUT' && target.type !== 'radio'))) return;
@@ -76,7 +96,15 @@ button.secondary { background: #fff; color: var(--muted); border: 1px solid var(
 .notice { background: #fef2f2; border: 1px solid #fecaca; border-radius: 8px; padding: .6rem .9rem; color: var(--error); }
 .code { font: 700 1.6rem/1.2 ui-monospace, SFMono-Regular, Menlo, monospace; letter-spacing: .06em; background: #ecfdf5; color: var(--ok); border: 1px dashed var(--ok); padding: .6rem 1rem; border-radius: 8px; display: inline-block; }
 footer.leave { max-width: 44rem; margin: 0 auto; padding: 0 1rem 2rem; }
+footer.leave { display: flex; justify-content: space-between; gap: 1rem; flex-wrap: wrap; align-items: center; }
 footer.leave a { color: var(--muted); font-size: .85rem; }
+footer.leave .keys { display: flex; gap: .4rem; align-items: center; color: var(--muted); font-size: .85rem; }
+footer.leave .keys[hidden], [hidden] { display: none; }
+.banner { margin: 0; padding: .5rem 1rem; background: #fef3c7; border-bottom: 1px solid #f59e0b; text-align: center; font-weight: 600; font-size: .9rem; }
+.markdown p { margin: 0 0 .8rem; }
+.admin-forms { display: flex; gap: 1rem; flex-wrap: wrap; align-items: flex-end; }
+.admin-forms form { display: flex; gap: .5rem; align-items: flex-end; flex-wrap: wrap; }
+.admin-forms input[type=text] { max-width: 14rem; }
 table.admin { border-collapse: collapse; width: 100%; font-size: .9rem; background: #fff; }
 table.admin th, table.admin td { text-align: left; padding: .35rem .6rem; border-bottom: 1px solid #e5e7eb; }
 table.admin td.num, table.admin th.num { text-align: right; font-variant-numeric: tabular-nums; }

@@ -64,8 +64,13 @@ function neediestPosts(posts: readonly PlanPost[], fill: ReadonlyMap<string, num
  * The slots for one arrival. Empty when every response has reached `target` (the study is full);
  * otherwise always P posts, the neediest first, so that every session is as long as promised.
  */
+/** Every response has its target number of ratings, done or promised: no place is left. */
+export function isFull(posts: readonly PlanPost[], fill: ReadonlyMap<string, number>, target: number): boolean {
+  return posts.every((x) => x.responses.every((r) => fillOf(fill, r.id) >= target));
+}
+
 export function chooseSlots(design: DesignType, posts: readonly PlanPost[], fill: ReadonlyMap<string, number>, p: number, rng: Rng, target = Infinity): Chosen[] {
-  if (posts.every((x) => x.responses.every((r) => fillOf(fill, r.id) >= target))) return [];
+  if (isFull(posts, fill, target)) return [];
   if (design === 'within-post') return neediestPosts(posts, fill, p, rng).map((post) => ({ post, responses: post.responses }));
   return onePerPost(posts, fill, p, rng);
 }

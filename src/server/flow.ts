@@ -1,17 +1,36 @@
 /**
- * The participant flow against the database: arrival (assignment to the least-filled slots, under a
- * study-wide lock so that concurrent arrivals, even at two servers, see each other), the current
- * step, and submitting a step. Every submission is one transaction that first advances the step
+ * The participant flow against the database. An arrival holds nothing: it gets a session whose only
+ * step is consent, which expires within minutes. Places are taken at consent, under a study-wide
+ * lock so that concurrent participants, even at two servers, see each other: the least-filled slots
+ * become the session's steps. Every submission is one transaction that first advances the step
  * conditionally; only the submission that advanced it writes anything, so nothing is recorded twice
  * and every rating is committed before the next page is served.
  */
 import { randomBytes } from 'node:crypto';
 import type { Study } from '../study/schema.js';
-import { newId } from '../store/ids.js';
-import { addSlots, advanceStep, assignmentOf, attributesOf, expireAssignments, participantByExternalId, participantByToken, releaseAssignment, slotCounts } from '../store/sessions.repository.js';
+import type { Text } from '../study/participant-text.js';
+import {
+  addSlots,
+  advanceStep,
+  assignmentOf,
+  attributesOf,
+  createSession,
+  endParticipant,
+  expireAssignments,
+  pageViewWithKey,
+  participantByExternalId,
+  participantByToken,
+  recordAnswers,
+  releaseAssignment,
+  renewConsentWindow,
+  setAttributes,
+  slotCounts,
+  startAssignment,
+} from '../store/sessions.repository.js';
+import { appState } from '../store/studies.repository.js';
 import type { Db } from '../store/tables.js';
 import { seededRng } from '../stats/random.js';
-import { chooseSlots, hashSeed } from './assignment.js';
+import { chooseSlots, hashSeed, isFull } from './assignment.js';
 import type { StudyContent } from './content.js';
 import { buildSteps, type Step } from './steps.js';
 
@@ -22,9 +41,12 @@ export interface FlowDeps {
   readonly study: Study;
   readonly content: StudyContent;
   readonly now: () => Date;
-  /** Serialises arrivals across processes (Postgres: an advisory lock; SQLite: one writer already). */
+  /** Serialises place-taking across processes (Postgres: an advisory lock; SQLite: one writer already). */
   readonly lockStudy: (trx: Db, studyId: string) => Promise<void>;
 }
+
+/** An arrival that has not consented holds no place and its session ends after this long. */
+export const CONSENT_MINUTES = 10;
 
 export interface Entry {
   readonly externalId: string;
@@ -34,78 +56,71 @@ export interface Entry {
 }
 
 /** Built-in demographics (age, gender) unless the manifest asks them itself, then the manifest's. */
-export function demographicsOf(study: Study): Study['instrument']['demographics'] {
+export function demographicsOf(study: Study, t: Text): Study['instrument']['demographics'] {
   const listed = study.instrument.demographics;
   const builtIn: Study['instrument']['demographics'] = [
-    { id: 'age', question: 'How old are you?', type: 'number', required: false },
-    { id: 'gender', question: 'What is your gender?', type: 'choice', options: ['Woman', 'Man', 'Non-binary', 'Prefer to self-describe', 'Prefer not to say'], required: false },
+    { id: 'age', question: t('demographics.age'), type: 'number', required: false },
+    {
+      id: 'gender',
+      question: t('demographics.gender'),
+      type: 'choice',
+      options: [t('demographics.gender_woman'), t('demographics.gender_man'), t('demographics.gender_nonbinary'), t('demographics.gender_self'), t('demographics.gender_none')],
+      required: false,
+    },
   ];
   return [...builtIn.filter((b) => !listed.some((d) => d.id === b.id)), ...listed];
 }
 
-/** An arrival's outcome: a session token, or why there is none. */
-export type Arrival = { readonly token: string } | { readonly full: true } | { readonly alreadyRated: true };
+/** A choice option that asks for the participant's own words gets a text box beside it. */
+export const SELF_DESCRIBE = /self-describe|self describe/i;
 
 /**
- * Creates the participant and their assignment on first arrival (or finds their session again).
- * No session when every response has its target number of ratings (done or promised), or when the
- * id already rated this study outside the app (imported ratings of an earlier wave).
+ * An arrival's outcome: a session token, or why there is none. `openElsewhere`: the id has a session
+ * and the request did not present its Prolific SESSION_ID (knowing a PID is not enough).
+ */
+export type Arrival = { readonly token: string } | { readonly refused: 'full' | 'already_rated' | 'blocked' | 'open_elsewhere' | 'paused' | 'closed' };
+
+/**
+ * Finds the session of a returning id (only with the same Prolific SESSION_ID), or creates a new
+ * participant whose session starts at consent and holds no place yet.
  */
 export async function arrive(deps: FlowDeps, entry: Entry): Promise<Arrival> {
   return deps.db.transaction().execute(async (trx) => {
     await deps.lockStudy(trx, deps.studyId);
     const now = deps.now();
-    const iso = now.toISOString();
     // A write first: on SQLite the transaction then holds the write lock from its start, so another
     // process's commit cannot invalidate what it read (SQLITE_BUSY_SNAPSHOT).
-    await expireAssignments(trx, deps.studyId, iso);
+    await expireAssignments(trx, deps.studyId, now.toISOString(), idleCutoff(deps, now));
     const existing = await participantByExternalId(trx, deps.studyId, entry.externalId);
-    if (existing?.session_token) return { token: existing.session_token };
-    if (existing) return { alreadyRated: true };
-    const fill = await slotCounts(trx, deps.studyId);
-    const design = deps.study.design;
-    const rng = seededRng(hashSeed(entry.externalId, design.seed));
-    const chosen = chooseSlots(design.type, deps.content.plan, fill, design.posts_per_rater, rng, design.target_ratings_per_response);
-    if (chosen.length === 0) return { full: true };
-    const steps = buildSteps(chosen, { comprehension: Boolean(deps.study.instrument.comprehension), attention: deps.study.instrument.attention_checks }, rng);
+    if (existing) {
+      if (existing.status === 'blocked') return { refused: 'blocked' };
+      if (!existing.session_token) return { refused: 'already_rated' };
+      const sameSession = entry.prolificSessionId !== undefined && existing.prolific_session_id === entry.prolificSessionId;
+      return sameSession ? { token: existing.session_token } : { refused: 'open_elsewhere' };
+    }
+    const state = await appState(trx, deps.studyId);
+    if (state !== 'open') return { refused: state };
+    if (isFull(deps.content.plan, await slotCounts(trx, deps.studyId), deps.study.design.target_ratings_per_response)) return { refused: 'full' };
     const token = randomBytes(24).toString('base64url');
-    const participantId = newId();
-    await trx
-      .insertInto('participants')
-      .values({
-        id: participantId,
-        study_id: deps.studyId,
-        external_id: entry.externalId,
-        origin: entry.origin,
-        status: 'started',
-        prolific_study_id: entry.prolificStudyId ?? null,
-        prolific_session_id: entry.prolificSessionId ?? null,
-        attributes_json: '{}',
-        completion_code: null,
-        started_at: iso,
-        completed_at: null,
-        total_seconds: null,
-        import_id: null,
-        created_at: iso,
-        session_token: token,
-      })
-      .execute();
-    await trx
-      .insertInto('assignments')
-      .values({
-        id: newId(),
-        study_id: deps.studyId,
-        participant_id: participantId,
-        slots_json: JSON.stringify(steps),
-        status: 'active',
-        created_at: iso,
-        expires_at: new Date(now.getTime() + design.expiry_minutes * 60_000).toISOString(),
-        step_started_at: iso,
-      })
-      .execute();
-    await addSlots(trx, deps.studyId, chosen.flatMap((c) => c.responses.map((r) => r.id)), 1);
+    const steps: Step[] = [{ kind: 'consent' }];
+    await createSession(trx, {
+      studyId: deps.studyId,
+      externalId: entry.externalId,
+      origin: entry.origin,
+      prolificStudyId: entry.prolificStudyId ?? null,
+      prolificSessionId: entry.prolificSessionId ?? null,
+      token,
+      stepsJson: JSON.stringify(steps),
+      now: now.toISOString(),
+      expiresAt: new Date(now.getTime() + CONSENT_MINUTES * 60_000).toISOString(),
+    });
     return { token };
   });
+}
+
+/** Sessions whose last page was submitted before this have been idle too long. */
+function idleCutoff(deps: FlowDeps, now: Date): string {
+  return new Date(now.getTime() - deps.study.design.idle_minutes * 60_000).toISOString();
 }
 
 export interface Session {
@@ -121,9 +136,18 @@ export async function sessionOf(deps: FlowDeps, token: string): Promise<Session 
   if (!participant) return null;
   const assignment = await assignmentOf(deps.db, participant.id);
   if (!assignment) return null;
-  // A session past its time is reclaimed here too, not only when someone else arrives.
-  if (assignment.status === 'active' && assignment.expires_at < deps.now().toISOString()) {
-    await deps.db.transaction().execute((trx) => expireAssignments(trx, deps.studyId, deps.now().toISOString()));
+  const now = deps.now();
+  const iso = now.toISOString();
+  if (assignment.status === 'active') {
+    const idle = assignment.position > 0 && (assignment.step_started_at ?? assignment.created_at) < idleCutoff(deps, now);
+    // A session past its time is reclaimed here too, not only when someone else arrives.
+    if (assignment.expires_at < iso || idle) {
+      await deps.db.transaction().execute((trx) => expireAssignments(trx, deps.studyId, iso, idleCutoff(deps, now)));
+      return sessionOf(deps, token);
+    }
+  } else if (assignment.status === 'expired' && assignment.position === 0 && participant.status === 'timed_out') {
+    // Someone who arrived, held nothing and came back after the consent window may start again.
+    await renewConsentWindow(deps.db, assignment.id, participant.id, new Date(now.getTime() + CONSENT_MINUTES * 60_000).toISOString());
     return sessionOf(deps, token);
   }
   const steps = JSON.parse(assignment.slots_json) as Step[];
@@ -141,150 +165,170 @@ export interface Submission {
 
 export type Outcome =
   | { readonly kind: 'advanced' }
-  /** Not the current step (a double click, a retry, the back button): nothing was written. */
-  | { readonly kind: 'duplicate' }
+  /**
+   * Not the current step: nothing was written. `stale`: the page was answered by another submission
+   * (another tab, an old page); otherwise this very submission was already recorded (a double click).
+   */
+  | { readonly kind: 'duplicate'; readonly stale: boolean }
   /** The answers cannot be accepted; the page is shown again with these messages. */
   | { readonly kind: 'invalid'; readonly errors: Readonly<Record<string, string>> }
   | { readonly kind: 'retry'; readonly message: string }
   | { readonly kind: 'screened_out' }
-  | { readonly kind: 'declined' };
+  | { readonly kind: 'declined' }
+  /** Consent given, but every place was taken meanwhile. */
+  | { readonly kind: 'full' };
 
-const MAX_TEXT = 2000;
+export const MAX_TEXT = 2000;
+
+type Values = Record<string, string | number>;
 
 /** Checks a page's answers; returns the values to store or the messages to show. */
-function validate(deps: FlowDeps, step: Step, f: Readonly<Record<string, string>>): { errors: Record<string, string>; values: Record<string, string | number> } {
+export function validate(study: Study, t: Text, step: Step, f: Readonly<Record<string, string>>): { errors: Record<string, string>; values: Values } {
   const errors: Record<string, string> = {};
-  const values: Record<string, string | number> = {};
-  const instrument = deps.study.instrument;
+  const values: Values = {};
+  const instrument = study.instrument;
   if (step.kind === 'consent') {
-    if (f.consent !== 'yes' && f.consent !== 'no') errors.consent = 'Please choose whether you agree to take part.';
+    if (f.consent !== 'yes' && f.consent !== 'no') errors.consent = t('consent.error');
     else values.consent = f.consent;
   } else if (step.kind === 'comprehension') {
     const c = instrument.comprehension;
-    if (!c || !c.options.includes(f.answer ?? '')) errors.answer = 'Please choose an answer.';
+    if (!c || !c.options.includes(f.answer ?? '')) errors.answer = t('choice.required');
     else values.answer = f.answer as string;
   } else if (step.kind === 'response') {
     for (const s of instrument.scales) {
       const raw = f[`scale_${s.id}`];
       const v = Number(raw);
-      if (raw === undefined || raw === '') errors[`scale_${s.id}`] = 'Please choose one option.';
-      else if (!Number.isInteger(v) || v < 1 || v > s.points) errors[`scale_${s.id}`] = `Choose a value from 1 to ${s.points}.`;
+      if (raw === undefined || raw === '') errors[`scale_${s.id}`] = t('scale.required');
+      else if (!Number.isInteger(v) || v < 1 || v > s.points) errors[`scale_${s.id}`] = t('scale.range', { points: s.points });
       else values[`scale_${s.id}`] = v;
     }
     const comment = (f.comment ?? '').trim();
-    if (instrument.free_text && comment.length > MAX_TEXT) errors.comment = `Please keep your comment under ${MAX_TEXT} characters.`;
+    if (instrument.free_text && comment.length > MAX_TEXT) errors.comment = t('reply.comment_too_long', { max: MAX_TEXT });
     else if (instrument.free_text && comment) values.comment = comment;
   } else if (step.kind === 'attention') {
     const check = instrument.attention_checks.find((c) => c.id === step.check);
-    if (!check || !check.options.includes(f.answer ?? '')) errors.answer = 'Please choose one option.';
+    if (!check || !check.options.includes(f.answer ?? '')) errors.answer = t('choice.required');
     else values.answer = f.answer as string;
   } else if (step.kind === 'demographics') {
-    for (const d of demographicsOf(deps.study)) {
+    for (const d of demographicsOf(study, t)) {
       const raw = (f[`demo_${d.id}`] ?? '').trim();
       if (raw === '') {
-        if (d.required) errors[`demo_${d.id}`] = 'Please answer this question.';
+        if (d.required) errors[`demo_${d.id}`] = t('demographics.required');
         continue;
       }
       if (d.type === 'number') {
         const n = Number(raw);
-        if (!Number.isFinite(n) || n < 0 || n > 150) errors[`demo_${d.id}`] = 'Please enter a number.';
+        if (!Number.isFinite(n) || n < 0 || n > 150) errors[`demo_${d.id}`] = t('demographics.number');
         else values[d.id] = n;
       } else if (d.type === 'choice') {
-        if (!d.options?.includes(raw)) errors[`demo_${d.id}`] = 'Please choose one of the options.';
-        else values[d.id] = raw;
-      } else if (raw.length > 500) errors[`demo_${d.id}`] = 'Please keep your answer under 500 characters.';
+        if (!d.options?.includes(raw)) errors[`demo_${d.id}`] = t('demographics.choice');
+        else {
+          values[d.id] = raw;
+          const own = (f[`demo_${d.id}_text`] ?? '').trim();
+          if (SELF_DESCRIBE.test(raw) && own) {
+            if (own.length > 500) errors[`demo_${d.id}`] = t('demographics.too_long');
+            else values[`${d.id}_self_description`] = own;
+          }
+        }
+      } else if (raw.length > 500) errors[`demo_${d.id}`] = t('demographics.too_long');
       else values[d.id] = raw;
     }
   }
   return { errors, values };
 }
 
-export async function submit(deps: FlowDeps, session: Session, s: Submission): Promise<Outcome> {
+export async function submit(deps: FlowDeps, t: Text, session: Session, s: Submission): Promise<Outcome> {
   const { assignment, participant } = session;
-  if (assignment.status !== 'active' || s.step !== assignment.position || !session.step) return { kind: 'duplicate' };
+  const duplicate = async (): Promise<Outcome> => ({ kind: 'duplicate', stale: !(await pageViewWithKey(deps.db, participant.id, s.key)) });
+  if (assignment.status !== 'active' || s.step !== assignment.position || !session.step) return duplicate();
   const step = session.step;
-  const { errors, values } = validate(deps, step, s.fields);
+  const { errors, values } = validate(deps.study, t, step, s.fields);
   if (Object.keys(errors).length > 0) return { kind: 'invalid', errors };
   const now = deps.now();
   const iso = now.toISOString();
   const serverMs = assignment.step_started_at ? Math.max(0, now.getTime() - Date.parse(assignment.step_started_at)) : null;
-  const last = s.step === session.steps.length - 1;
+  const view = { participantId: participant.id, step: s.step, page: step.kind, responseId: step.kind === 'response' ? step.response : null, clientMs: s.clientMs, serverMs, key: s.key, now: iso };
   const attributes = attributesOf(participant.attributes_json);
+  const prolific = deps.study.recruitment.prolific;
+
+  if (step.kind === 'consent') {
+    if (values.consent === 'no') {
+      const declined = await deps.db.transaction().execute(async (trx) => {
+        if (!(await releaseAssignment(trx, deps.studyId, assignment.id, s.step))) return false;
+        await endParticipant(trx, participant.id, { status: 'returned', code: prolific?.no_consent_code ?? null, attributes: { ...attributes, consent: 'no', ended: 'declined' } });
+        return true;
+      });
+      return declined ? { kind: 'declined' } : duplicate();
+    }
+    return takePlaces(deps, session, view, attributes);
+  }
 
   if (step.kind === 'comprehension' && values.answer !== deps.study.instrument.comprehension?.answer) {
     // A wrong answer does not advance; the same submission (key) counts once.
     const comp = deps.study.instrument.comprehension as NonNullable<Study['instrument']['comprehension']>;
     const keys = (attributes.comprehension_keys as string[] | undefined) ?? [];
-    if (keys.includes(s.key)) return { kind: 'retry', message: 'That answer is not right. Please read the instructions again.' };
+    if (keys.includes(s.key)) return { kind: 'retry', message: t('comprehension.wrong') };
     const attempts = keys.length + 1;
     const out = attempts >= comp.attempts;
     await deps.db.transaction().execute(async (trx) => {
-      await trx
-        .updateTable('participants')
-        .set({ attributes_json: JSON.stringify({ ...attributes, comprehension_keys: [...keys, s.key] }), ...(out ? { status: 'screened_out' } : {}) })
-        .where('id', '=', participant.id)
-        .execute();
-      if (out) await releaseAssignment(trx, deps.studyId, assignment.id);
+      const next = { ...attributes, comprehension_keys: [...keys, s.key] };
+      if (!out) return setAttributes(trx, participant.id, next);
+      await endParticipant(trx, participant.id, { status: 'screened_out', code: prolific?.screened_out_code ?? null, attributes: next });
+      await releaseAssignment(trx, deps.studyId, assignment.id);
     });
-    return out ? { kind: 'screened_out' } : { kind: 'retry', message: `That answer is not right. Please read the instructions again (${comp.attempts - attempts} ${comp.attempts - attempts === 1 ? 'attempt' : 'attempts'} left).` };
+    return out ? { kind: 'screened_out' } : { kind: 'retry', message: comp.attempts - attempts === 1 ? t('comprehension.wrong_one_left') : t('comprehension.wrong_left', { left: comp.attempts - attempts }) };
   }
 
-  let outcome: Outcome = { kind: 'advanced' };
+  const last = s.step === session.steps.length - 1;
   const advanced = await deps.db.transaction().execute(async (trx) => {
-    if (step.kind === 'consent' && values.consent === 'no') {
-      if (!(await releaseAssignment(trx, deps.studyId, assignment.id, s.step))) return false;
-      await trx.updateTable('participants').set({ status: 'returned' }).where('id', '=', participant.id).execute();
-      outcome = { kind: 'declined' };
-      return true;
-    }
     if (!(await advanceStep(trx, assignment.id, s.step, iso, last))) return false;
-    await trx
-      .insertInto('page_views')
-      .values({ id: newId(), participant_id: participant.id, step: s.step, page: step.kind, response_id: step.kind === 'response' ? step.response : null, client_ms: s.clientMs, server_ms: serverMs, created_at: iso })
-      .execute();
-    if (step.kind === 'response') {
-      await trx
-        .insertInto('ratings')
-        .values(
-          deps.study.instrument.scales.map((sc) => ({
-            id: newId(),
-            study_id: deps.studyId,
-            participant_id: participant.id,
-            response_id: step.response,
-            scale: sc.id,
-            value: values[`scale_${sc.id}`] as number,
-            rt_ms: s.clientMs ?? serverMs,
-            idempotency_key: `${s.key}:${sc.id}`,
-            origin: 'web' as const,
-            content_hash: deps.contentHash,
-            import_id: null,
-            created_at: iso,
-          })),
-        )
-        .execute();
-      if (typeof values.comment === 'string') await trx.insertInto('comments').values({ id: newId(), participant_id: participant.id, response_id: step.response, text: values.comment, created_at: iso }).execute();
-    } else if (step.kind === 'attention') {
-      const check = deps.study.instrument.attention_checks.find((c) => c.id === step.check) as Study['instrument']['attention_checks'][number];
-      await trx
-        .insertInto('attention_results')
-        .values({ id: newId(), participant_id: participant.id, check_id: check.id, expected: check.answer, answer: values.answer as string, passed: values.answer === check.answer ? 1 : 0, created_at: iso })
-        .execute();
-    } else if (step.kind === 'consent') {
-      await trx.updateTable('participants').set({ attributes_json: JSON.stringify({ ...attributes, consented_at: iso }) }).where('id', '=', participant.id).execute();
-    } else if (step.kind === 'demographics') {
-      await trx.updateTable('participants').set({ attributes_json: JSON.stringify({ ...attributes, demographics: values }) }).where('id', '=', participant.id).execute();
-    }
+    const check = step.kind === 'attention' ? deps.study.instrument.attention_checks.find((c) => c.id === step.check) : undefined;
+    await recordAnswers(trx, view, {
+      ratings:
+        step.kind === 'response'
+          ? deps.study.instrument.scales.map((sc) => ({ scale: sc.id, value: values[`scale_${sc.id}`] as number, rtMs: s.clientMs ?? serverMs, key: `${s.key}:${sc.id}` }))
+          : [],
+      studyId: deps.studyId,
+      contentHash: deps.contentHash,
+      comment: step.kind === 'response' && typeof values.comment === 'string' ? values.comment : null,
+      attention: check ? { checkId: check.id, expected: check.answer, answer: values.answer as string } : null,
+      attributes: step.kind === 'demographics' ? { ...attributes, demographics: values } : null,
+    });
     if (last) {
       const started = participant.started_at ? Date.parse(participant.started_at) : now.getTime();
-      await trx
-        .updateTable('participants')
-        .set({ status: 'completed', completed_at: iso, total_seconds: (now.getTime() - started) / 1000, completion_code: deps.study.recruitment.prolific?.completion_code ?? null })
-        .where('id', '=', participant.id)
-        .execute();
+      await endParticipant(trx, participant.id, { status: 'completed', code: prolific?.completion_code ?? null, completedAt: iso, totalSeconds: (now.getTime() - started) / 1000 });
     }
     return true;
   });
-  return advanced ? outcome : { kind: 'duplicate' };
+  return advanced ? { kind: 'advanced' } : duplicate();
+}
+
+/**
+ * Consent given: the least-filled slots become the session's steps, under the study lock. The
+ * session's time limit starts now; its consent page is recorded like any other page.
+ */
+async function takePlaces(deps: FlowDeps, session: Session, view: Parameters<typeof recordAnswers>[1], attributes: Record<string, unknown>): Promise<Outcome> {
+  const { participant, assignment } = session;
+  const design = deps.study.design;
+  const outcome = await deps.db.transaction().execute(async (trx): Promise<Outcome | null> => {
+    await deps.lockStudy(trx, deps.studyId);
+    const now = deps.now();
+    await expireAssignments(trx, deps.studyId, now.toISOString(), idleCutoff(deps, now));
+    const rng = seededRng(hashSeed(participant.external_id, design.seed));
+    const chosen = chooseSlots(design.type, deps.content.plan, await slotCounts(trx, deps.studyId), design.posts_per_rater, rng, design.target_ratings_per_response);
+    if (chosen.length === 0) {
+      if (!(await releaseAssignment(trx, deps.studyId, assignment.id, 0))) return null;
+      await endParticipant(trx, participant.id, { status: 'returned', code: null, attributes: { ...attributes, consented_at: view.now, ended: 'full' } });
+      return { kind: 'full' };
+    }
+    const steps = buildSteps(chosen, { comprehension: Boolean(deps.study.instrument.comprehension), attention: deps.study.instrument.attention_checks }, rng);
+    const expiresAt = new Date(now.getTime() + design.expiry_minutes * 60_000).toISOString();
+    if (!(await startAssignment(trx, assignment.id, JSON.stringify(steps), expiresAt, view.now))) return null;
+    await addSlots(trx, deps.studyId, chosen.flatMap((c) => c.responses.map((r) => r.id)), 1);
+    await recordAnswers(trx, view, { ratings: [], studyId: deps.studyId, contentHash: deps.contentHash, comment: null, attention: null, attributes: { ...attributes, consented_at: view.now } });
+    return { kind: 'advanced' };
+  });
+  return outcome ?? { kind: 'duplicate', stale: !(await pageViewWithKey(deps.db, participant.id, view.key)) };
 }
 
 /** The participant leaves: their assignment is released for others; what they rated stays. */
@@ -292,6 +336,6 @@ export async function withdraw(deps: FlowDeps, session: Session): Promise<void> 
   if (session.assignment.status !== 'active') return;
   await deps.db.transaction().execute(async (trx) => {
     if (!(await releaseAssignment(trx, deps.studyId, session.assignment.id))) return;
-    await trx.updateTable('participants').set({ status: 'returned' }).where('id', '=', session.participant.id).where('status', '=', 'started').execute();
+    await endParticipant(trx, session.participant.id, { status: 'returned', code: null, onlyIfStarted: true });
   });
 }

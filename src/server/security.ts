@@ -42,6 +42,13 @@ export class RateLimiter {
     private readonly now: () => number,
   ) {}
 
+  /** True when the client has no request left (without using one). */
+  exhausted(client: string): boolean {
+    const b = this.#buckets.get(client);
+    if (!b) return false;
+    return Math.min(this.perMinute, b.tokens + ((this.now() - b.at) / 60_000) * this.perMinute) < 1;
+  }
+
   /** True when the client may go ahead; false when it must wait. */
   take(client: string): boolean {
     const t = this.now();
@@ -65,4 +72,22 @@ export async function formFields(c: Context): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(body)) if (typeof v === 'string') out[k] = v;
   return out;
+}
+
+/**
+ * The client's address behind `hops` trusted reverse proxies: the hops-th entry of X-Forwarded-For
+ * counted from the right (each proxy appends the address it saw; everything to the left of the
+ * proxies' own entries was written by the client and can be forged). Without trusted proxies, or
+ * when the header has fewer entries than there are proxies (a request that bypassed them), the
+ * socket's address.
+ */
+export function clientAddress(forwardedFor: string | undefined, hops: number, socketAddress: string): string {
+  if (hops <= 0 || !forwardedFor) return socketAddress;
+  const entries = forwardedFor.split(',').map((x) => x.trim()).filter(Boolean);
+  return entries.length >= hops ? (entries[entries.length - hops] as string) : socketAddress;
+}
+
+/** OWASP's neutralisation of CSV injection: a cell a spreadsheet would run as a formula gets a leading quote. */
+export function neutraliseCell(value: unknown): unknown {
+  return typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }

@@ -9,6 +9,7 @@ import * as generationCache from './migrations/2026_11_22_002_generation_cache.j
 import * as generationClaims from './migrations/2026_11_22_003_generation_claims.js';
 import * as ratingApp from './migrations/2026_11_22_004_rating_app.js';
 import * as slotCounts from './migrations/2026_11_22_005_slot_counts.js';
+import * as liveStudy from './migrations/2026_11_26_006_live_study.js';
 
 /** Every migration, by dated name; add new files here in date order. */
 const migrations: Record<string, Migration> = {
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_22_003_generation_claims': generationClaims,
   '2026_11_22_004_rating_app': ratingApp,
   '2026_11_22_005_slot_counts': slotCounts,
+  '2026_11_26_006_live_study': liveStudy,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

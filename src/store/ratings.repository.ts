@@ -95,7 +95,7 @@ export async function ratersForAnalysis(db: Db, studyId: string): Promise<Array<
     .groupBy('u.id')
     .execute();
   const failed = new Map(failures.map((f) => [f.id, Number(f.n)]));
-  const unfinished = new Set(['started', 'returned', 'timed_out', 'screened_out']);
+  const unfinished = new Set(['started', 'returned', 'timed_out', 'screened_out', 'blocked', 'reset']);
   return people.map((p) => ({ rater: p.external_id, totalSeconds: p.total_seconds, attentionFailures: failed.get(p.id) ?? 0, finished: !unfinished.has(p.status) }));
 }
 

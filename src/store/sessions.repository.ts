@@ -1,6 +1,7 @@
 /** The rating app's rows: participants by session, assignments and their steps, page times. */
 import { sql } from 'kysely';
-import type { Db } from './tables.js';
+import { newId } from './ids.js';
+import type { Db, ParticipantStatus } from './tables.js';
 
 export function participantByToken(db: Db, studyId: string, token: string) {
   return db.selectFrom('participants').selectAll().where('study_id', '=', studyId).where('session_token', '=', token).executeTakeFirst();
@@ -38,16 +39,17 @@ export async function addSlots(db: Db, studyId: string, responseIds: readonly st
 }
 
 /**
- * Reclaims the slots of participants who timed out: their assignment becomes `expired` (what they
- * rated stays counted) and they become `timed_out`. Returns how many were reclaimed.
+ * Reclaims the slots of participants who timed out or went idle: their assignment becomes `expired`
+ * (what they rated stays counted) and they become `timed_out`. Returns how many were reclaimed.
  */
-export async function expireAssignments(db: Db, studyId: string, now: string): Promise<number> {
+export async function expireAssignments(db: Db, studyId: string, now: string, idleBefore: string): Promise<number> {
   const expired = await db
     .updateTable('assignments')
     .set({ status: 'expired' })
     .where('study_id', '=', studyId)
     .where('status', '=', 'active')
-    .where('expires_at', '<', now)
+    // Past the session's time limit, or consented and idle since `idleBefore`.
+    .where((eb) => eb.or([eb('expires_at', '<', now), eb.and([eb('position', '>', 0), eb('step_started_at', '<', idleBefore)])]))
     .returning(['participant_id', 'slots_json', 'position'])
     .execute();
   if (expired.length === 0) return 0;
@@ -104,4 +106,153 @@ export async function advanceStep(db: Db, assignmentId: string, step: number, no
 /** A participant's attributes (written only by empathy-lab, always a JSON object). */
 export function attributesOf(json: string): Record<string, unknown> {
   return JSON.parse(json) as Record<string, unknown>;
+}
+
+export interface NewSession {
+  readonly studyId: string;
+  readonly externalId: string;
+  readonly origin: 'prolific' | 'anonymous';
+  readonly prolificStudyId: string | null;
+  readonly prolificSessionId: string | null;
+  readonly token: string;
+  readonly stepsJson: string;
+  readonly now: string;
+  readonly expiresAt: string;
+}
+
+/** A new participant of the rating app and their session (which holds no place until consent). */
+export async function createSession(db: Db, s: NewSession): Promise<string> {
+  const participantId = newId();
+  await db
+    .insertInto('participants')
+    .values({
+      id: participantId,
+      study_id: s.studyId,
+      external_id: s.externalId,
+      origin: s.origin,
+      status: 'started',
+      prolific_study_id: s.prolificStudyId,
+      prolific_session_id: s.prolificSessionId,
+      attributes_json: '{}',
+      completion_code: null,
+      started_at: s.now,
+      completed_at: null,
+      total_seconds: null,
+      import_id: null,
+      created_at: s.now,
+      session_token: s.token,
+    })
+    .execute();
+  await db
+    .insertInto('assignments')
+    .values({ id: newId(), study_id: s.studyId, participant_id: participantId, slots_json: s.stepsJson, status: 'active', created_at: s.now, expires_at: s.expiresAt, step_started_at: s.now })
+    .execute();
+  return participantId;
+}
+
+/** Consent given: the session's steps, its time limit, and the move past consent (only from step 0). */
+export async function startAssignment(db: Db, assignmentId: string, stepsJson: string, expiresAt: string, now: string): Promise<boolean> {
+  const r = await db
+    .updateTable('assignments')
+    .set({ slots_json: stepsJson, expires_at: expiresAt, position: 1, step_started_at: now })
+    .where('id', '=', assignmentId)
+    .where('position', '=', 0)
+    .where('status', '=', 'active')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** A session that expired before consent (it held nothing) opens again for another consent window. */
+export async function renewConsentWindow(db: Db, assignmentId: string, participantId: string, expiresAt: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('assignments').set({ status: 'active', expires_at: expiresAt }).where('id', '=', assignmentId).where('status', '=', 'expired').where('position', '=', 0).execute();
+    await trx.updateTable('participants').set({ status: 'started' }).where('id', '=', participantId).where('status', '=', 'timed_out').execute();
+  });
+}
+
+export function setAttributes(db: Db, participantId: string, attributes: Record<string, unknown>): Promise<unknown> {
+  return db.updateTable('participants').set({ attributes_json: JSON.stringify(attributes) }).where('id', '=', participantId).execute();
+}
+
+/** A participant's session ends: their status, the Prolific code they were shown, and when. */
+export async function endParticipant(
+  db: Db,
+  participantId: string,
+  end: { status: ParticipantStatus; code: string | null; attributes?: Record<string, unknown>; completedAt?: string; totalSeconds?: number; onlyIfStarted?: boolean },
+): Promise<void> {
+  let q = db
+    .updateTable('participants')
+    .set({
+      status: end.status,
+      completion_code: end.code,
+      ...(end.attributes ? { attributes_json: JSON.stringify(end.attributes) } : {}),
+      ...(end.completedAt ? { completed_at: end.completedAt } : {}),
+      ...(end.totalSeconds !== undefined ? { total_seconds: end.totalSeconds } : {}),
+    })
+    .where('id', '=', participantId);
+  if (end.onlyIfStarted) q = q.where('status', '=', 'started');
+  await q.execute();
+}
+
+export interface PageView {
+  readonly participantId: string;
+  readonly step: number;
+  readonly page: string;
+  readonly responseId: string | null;
+  readonly clientMs: number | null;
+  readonly serverMs: number | null;
+  readonly key: string;
+  readonly now: string;
+}
+
+/** What one page's submission writes, after it advanced the session: the page view and its answers. */
+export async function recordAnswers(
+  db: Db,
+  view: PageView,
+  a: {
+    studyId: string;
+    contentHash: string;
+    ratings: ReadonlyArray<{ scale: string; value: number; rtMs: number | null; key: string }>;
+    comment: string | null;
+    attention: { checkId: string; expected: string; answer: string } | null;
+    attributes: Record<string, unknown> | null;
+  },
+): Promise<void> {
+  await db
+    .insertInto('page_views')
+    .values({ id: newId(), participant_id: view.participantId, step: view.step, page: view.page, response_id: view.responseId, client_ms: view.clientMs, server_ms: view.serverMs, created_at: view.now, idempotency_key: view.key })
+    .execute();
+  if (a.ratings.length > 0)
+    await db
+      .insertInto('ratings')
+      .values(
+        a.ratings.map((r) => ({
+          id: newId(),
+          study_id: a.studyId,
+          participant_id: view.participantId,
+          response_id: view.responseId as string,
+          scale: r.scale,
+          value: r.value,
+          rt_ms: r.rtMs,
+          idempotency_key: r.key,
+          origin: 'web' as const,
+          content_hash: a.contentHash,
+          import_id: null,
+          created_at: view.now,
+        })),
+      )
+      .execute();
+  if (a.comment !== null) await db.insertInto('comments').values({ id: newId(), participant_id: view.participantId, response_id: view.responseId as string, text: a.comment, created_at: view.now }).execute();
+  if (a.attention)
+    await db
+      .insertInto('attention_results')
+      .values({ id: newId(), participant_id: view.participantId, check_id: a.attention.checkId, expected: a.attention.expected, answer: a.attention.answer, passed: a.attention.answer === a.attention.expected ? 1 : 0, created_at: view.now })
+      .execute();
+  if (a.attributes) await setAttributes(db, view.participantId, a.attributes);
+}
+
+/** Whether this submission (its idempotency key) was recorded: a double click, not a stale tab. */
+export async function pageViewWithKey(db: Db, participantId: string, key: string): Promise<boolean> {
+  const row = await db.selectFrom('page_views').select('id').where('participant_id', '=', participantId).where('idempotency_key', '=', key).executeTakeFirst();
+  return row !== undefined;
 }

@@ -1,4 +1,4 @@
-import type { Db, StudyRow } from './tables.js';
+import type { AppState, Db, StudyRow } from './tables.js';
 import { newId, nowIso } from './ids.js';
 
 export interface StudyRecord {
@@ -24,6 +24,7 @@ export async function upsertStudy(db: Db, s: StudyRecord): Promise<StudyRow> {
       created_at: now,
       updated_at: now,
       app_secret: null,
+      app_state: 'open',
     };
     await db.insertInto('studies').values(row).onConflict((oc) => oc.column('name').doNothing()).execute();
     // Another process may have created it at the same moment: read back whichever row won.
@@ -47,4 +48,14 @@ export async function appSecret(db: Db, studyId: string, fresh: string): Promise
   await db.updateTable('studies').set({ app_secret: fresh }).where('id', '=', studyId).where('app_secret', 'is', null).execute();
   const row = await db.selectFrom('studies').select('app_secret').where('id', '=', studyId).executeTakeFirstOrThrow();
   return row.app_secret as string;
+}
+
+/** Whether the rating app takes new arrivals (every serve process reads it per arrival). */
+export async function appState(db: Db, studyId: string): Promise<AppState> {
+  const row = await db.selectFrom('studies').select('app_state').where('id', '=', studyId).executeTakeFirstOrThrow();
+  return row.app_state;
+}
+
+export async function setAppState(db: Db, studyId: string, state: AppState): Promise<void> {
+  await db.updateTable('studies').set({ app_state: state }).where('id', '=', studyId).execute();
 }

@@ -11,6 +11,18 @@ export interface StudiesTable {
   created_at: string;
   updated_at: string;
   app_secret: string | null;
+  /** Whether the rating app takes new arrivals. */
+  app_state: Generated<AppState>;
+}
+
+export type AppState = 'open' | 'paused' | 'closed';
+
+export interface AdminSessionsTable {
+  /** SHA-256 of the admin cookie's random value. */
+  id: string;
+  study_id: string;
+  created_at: string;
+  expires_at: string;
 }
 
 export interface ImportsTable {
@@ -83,7 +95,12 @@ export interface GenerationAttemptsTable {
 }
 
 export type ParticipantOrigin = 'prolific' | 'anonymous' | 'imported' | 'simulated';
-export type ParticipantStatus = 'started' | 'completed' | 'returned' | 'timed_out' | 'screened_out' | 'imported';
+/**
+ * `started`: in the rating app; `returned`: left, declined consent, or found the study full at
+ * consent; `blocked`: refused by the researcher; `reset`: a session the researcher closed so that the
+ * id can start again (its ratings stay recorded).
+ */
+export type ParticipantStatus = 'started' | 'completed' | 'returned' | 'timed_out' | 'screened_out' | 'imported' | 'blocked' | 'reset';
 
 export interface ParticipantsTable {
   id: string;
@@ -126,6 +143,8 @@ export interface PageViewsTable {
   client_ms: number | null;
   server_ms: number | null;
   created_at: string;
+  /** The submitted form's idempotency key (null for rows written before migration 006). */
+  idempotency_key: string | null;
 }
 
 export interface CommentsTable {
@@ -218,6 +237,7 @@ export interface Database {
   page_views: PageViewsTable;
   comments: CommentsTable;
   slot_counts: SlotCountsTable;
+  admin_sessions: AdminSessionsTable;
 }
 
 /** The database handle every repository function takes first. */

@@ -31,6 +31,8 @@ export function studyFiles(study: Study): string[] {
     if (s.file) files.add(s.file);
   }
   if (study.corpus.posts) files.add(study.corpus.posts.file);
+  if (study.instrument.consent_file) files.add(study.instrument.consent_file);
+  if (study.instrument.instructions_file) files.add(study.instrument.instructions_file);
   for (const r of study.corpus.replies) files.add(r.file);
   for (const r of study.corpus.ratings) files.add(r.file);
   return [...files].sort();

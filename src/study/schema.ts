@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { ADJUSTMENTS } from '../stats/adjustments.js';
+import { TEXT_KEYS } from './participant-text.js';
 
 /** A number in [min, max] whose every failure says the range, e.g. "expected a number from 0 to 2". */
 function numberIn(min: number, max: number, integer = false) {
@@ -209,8 +210,16 @@ const instrument = z.strictObject({
   /** What participants see as the study's name (never the manifest's title, which may name the sources). */
   title: z.string().default('Rating replies to people who asked for support'),
   scales: z.array(scale).min(1),
-  consent: z.string().default('I agree to take part in this study.'),
-  instructions: z.string().default('Read each post and rate every response to it.'),
+  /** The consent text (Markdown); default: a template naming purpose, duration, payment, data, withdrawal, contact. */
+  consent: z.string().optional(),
+  /** The consent text from a Markdown file (instead of `consent`). */
+  consent_file: relPath.optional(),
+  instructions: z.string().optional(),
+  instructions_file: relPath.optional(),
+  /** Who participants can contact about the study (named in the default consent text). */
+  contact: z.string().optional(),
+  /** Overrides of the app's fixed strings, e.g. for a study in another language (keys: see the README). */
+  text: z.partialRecord(z.enum(TEXT_KEYS, { error: 'not a text key of the rating app (see the README, "Participant text")' }), z.string()).default({}),
   comprehension: z
     .strictObject({
       question: z.string(),
@@ -233,19 +242,35 @@ const design = z.strictObject({
   target_ratings_per_response: positiveInt('target_ratings_per_response').default(5),
   /** An assignment not finished in this time is reclaimed for the next participant. */
   expiry_minutes: positiveInt('expiry_minutes').default(60),
+  /** A consented participant who submits no page for this long gives their places back (and times out). */
+  idle_minutes: positiveInt('idle_minutes').default(15),
   seed: z.number().int().default(1),
 });
 
-const recruitment = z.strictObject({
-  /** Whether the app also takes participants without Prolific parameters (an anonymous link). */
-  allow_anonymous: z.boolean().default(true),
-  prolific: z
-    .strictObject({
-      completion_code: z.string().min(1),
-      completion_url: z.url().optional(),
-    })
-    .optional(),
-});
+const prolificCode = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'expected a Prolific code: letters, digits, "_" or "-"' });
+
+const recruitment = z
+  .strictObject({
+    /**
+     * Whether the app also takes participants without Prolific parameters (the plain link). Default:
+     * false when `prolific` is set (a plain link would hand out the completion code), true otherwise.
+     */
+    allow_anonymous: z.boolean().optional(),
+    prolific: z
+      .strictObject({
+        /** The study's id on Prolific: arrivals with another STUDY_ID are refused. */
+        study_id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'expected the Prolific study id (letters and digits)' }).optional(),
+        completion_code: prolificCode,
+        /** Overrides the redirect of the completion code (default: Prolific's completion URL with the code). */
+        completion_url: z.url().optional(),
+        /** The code for participants screened out in-study (failed comprehension, after consent); Prolific asks researchers to pay them. */
+        screened_out_code: prolificCode.optional(),
+        /** The code for participants who decline consent. */
+        no_consent_code: prolificCode.optional(),
+      })
+      .optional(),
+  })
+  .transform((r) => ({ ...r, allow_anonymous: r.allow_anonymous ?? !r.prolific }));
 
 const exclusions = z.strictObject({
   min_total_minutes: z.number().min(0).optional(),
@@ -289,6 +314,7 @@ export const studySchema = z
       posts_per_rater: 10,
       target_ratings_per_response: 5,
       expiry_minutes: 60,
+      idle_minutes: 15,
       seed: 1,
     }),
     recruitment: recruitment.default({ allow_anonymous: true }),
@@ -324,6 +350,9 @@ export const studySchema = z
       if (d.type === 'choice' && (d.options?.length ?? 0) < 2)
         ctx.addIssue({ code: 'custom', path: ['instrument', 'demographics', i, 'options'], message: 'a choice question needs at least two options' });
     });
+    for (const what of ['consent', 'instructions'] as const)
+      if (study.instrument[what] !== undefined && study.instrument[`${what}_file`] !== undefined)
+        ctx.addIssue({ code: 'custom', path: ['instrument', `${what}_file`], message: `give either ${what} or ${what}_file, not both` });
     if (study.generation.min_words > study.generation.max_words)
       ctx.addIssue({ code: 'custom', path: ['generation', 'min_words'], message: 'min_words is larger than max_words' });
   });

@@ -141,7 +141,9 @@ for (const backend of await backends()) {
       const decline = new Participant(s.app);
       const consent = await decline.get('/?PROLIFIC_PID=PID0006');
       const declined = await decline.request('POST', '/study', { ...Participant.answers(consent.html), consent: 'no' });
-      expect(declined.title).toBe('You have left the study');
+      // Declining shows the no-consent code and takes no place.
+      expect(declined.title).toBe('You have chosen not to take part');
+      expect(declined.html).toContain('DEMONOCONSENT');
       const leaver = new Participant(s.app);
       let page = await leaver.get('/?PROLIFIC_PID=PID0007');
       page = await leaver.next(page);

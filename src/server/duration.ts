@@ -1,0 +1,44 @@
+/**
+ * How long a session takes, for the Prolific listing and the consent text: the words a rater reads
+ * (each of their posts once, every reply they rate) at 200 to 250 words per minute, plus the time to
+ * answer each scale, plus the fixed pages (consent, instructions, checks, questions about them).
+ */
+import type { Study } from '../study/schema.js';
+import type { StudyContent } from './content.js';
+
+/** Seconds to answer one scale of one reply (choosing one of a few labelled options). */
+export const SECONDS_PER_ANSWER = 5;
+/** Consent, instructions, the checks and the demographics together. */
+export const FIXED_MINUTES = 2;
+export const WORDS_PER_MINUTE = { slow: 200, fast: 250 } as const;
+
+export interface SessionLength {
+  /** The median session at 225 words per minute, in whole minutes (at least 1). */
+  readonly minutes: number;
+  /** The range at 250 and 200 words per minute. */
+  readonly fastMinutes: number;
+  readonly slowMinutes: number;
+  readonly wordsToRead: number;
+  readonly repliesToRate: number;
+}
+
+const words = (text: string) => text.split(/\s+/).filter(Boolean).length;
+
+function median(xs: readonly number[]): number {
+  if (xs.length === 0) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+}
+
+export function sessionLength(study: Study, content: StudyContent): SessionLength {
+  const postWords = median([...content.posts.values()].map((p) => words(`${p.title ?? ''} ${p.text}`)));
+  const replyWords = median([...content.responses.values()].map((r) => words(r.text)));
+  const repliesPerPost = study.design.type === 'one-per-post' ? 1 : median(content.plan.map((p) => p.responses.length));
+  const posts = Math.min(study.design.posts_per_rater, content.plan.length);
+  const replies = posts * repliesPerPost;
+  const wordsToRead = Math.round(posts * postWords + replies * replyWords);
+  const answering = (replies * study.instrument.scales.length * SECONDS_PER_ANSWER) / 60 + FIXED_MINUTES;
+  const at = (wpm: number) => Math.max(1, Math.round(wordsToRead / wpm + answering));
+  return { minutes: at((WORDS_PER_MINUTE.slow + WORDS_PER_MINUTE.fast) / 2), fastMinutes: at(WORDS_PER_MINUTE.fast), slowMinutes: at(WORDS_PER_MINUTE.slow), wordsToRead, repliesToRate: replies };
+}
