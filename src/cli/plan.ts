@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { UserError } from '../errors.js';
 import { ratersNeeded, simulateBalance } from '../server/assignment.js';
 import { loadContent } from '../server/content.js';
+import { sessionLength, WORDS_PER_MINUTE } from '../server/duration.js';
 import { json, table, type Output } from './output.js';
 import { withStudy, type StudyOptions } from './study-context.js';
 
@@ -35,10 +36,14 @@ export function registerPlan(program: Command, output: Output): void {
         const raters = o.raters === undefined ? needed : Number(o.raters);
         if (!Number.isInteger(raters) || raters < 1) throw new UserError(`expected a whole number of raters, got "${o.raters}"`, '--raters', 'e.g. --raters 200');
         const balance = simulateBalance(d.type, content.plan, d.posts_per_rater, raters, d.seed);
-        const plan = { design: d.type, postsPerRater: d.posts_per_rater, target: d.target_ratings_per_response, posts: content.plan.filter((p) => p.responses.length > 0).length, responses: content.responses.size, ratersNeeded: needed, balance };
+        const session = sessionLength(loaded.study, content);
+        const plan = { design: d.type, postsPerRater: d.posts_per_rater, target: d.target_ratings_per_response, posts: content.plan.filter((p) => p.responses.length > 0).length, responses: content.responses.size, ratersNeeded: needed, session, balance };
         if (o.json) return output.out(json(plan));
         output.out(`${d.type}: ${d.posts_per_rater} posts per rater${d.type === 'within-post' ? ', every reply to each' : ', one reply to each'}; target ${d.target_ratings_per_response} raters per reply`);
         output.out(`${plan.posts} posts, ${plan.responses} replies: ${needed} raters reach the target`);
+        output.out(
+          `median session: about ${session.minutes} minutes (${session.fastMinutes} to ${session.slowMinutes}): ${session.wordsToRead} words to read at ${WORDS_PER_MINUTE.fast} to ${WORDS_PER_MINUTE.slow} words per minute, ${session.repliesToRate} replies to rate; give this as the study's duration on Prolific`,
+        );
         output.out(`\nwith ${raters} raters: ${balance.perResponse.min} to ${balance.perResponse.max} raters per reply (mean ${balance.perResponse.mean.toFixed(2)})`);
         output.out(table(['source', 'replies', 'ratings per scale', 'per reply'], balance.perSource.map((s) => [s.source, s.responses, s.ratings, Number((s.ratings / s.responses).toFixed(2))])));
         output.out('');

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { openStudy } from '../../src/cli/study-context.js';
 import { describe, expect, it } from 'vitest';
 import { demoStudy } from '../helpers/app.js';
 import { cli } from '../helpers/cli.js';
@@ -20,6 +21,27 @@ describe('empathy-lab plan and serve', async () => {
     ]);
     const fewer = JSON.parse((await cli('plan', dir, '--raters', '12', '--json')).stdout);
     expect(fewer.balance.perResponse).toEqual({ min: 2, max: 2, mean: 2 });
+    // The session length for the Prolific listing: 6 posts and 12 replies of median length, read at
+    // 200-250 words per minute, 5 s per answer on 2 scales, 2 minutes of fixed pages.
+    const words = (t: string) => t.split(/\s+/).filter(Boolean).length;
+    const median = (xs: number[]) => {
+      const v = [...xs].sort((a, b) => a - b);
+      return v.length % 2 ? (v[(v.length - 1) / 2] as number) : ((v[v.length / 2 - 1] as number) + (v[v.length / 2] as number)) / 2;
+    };
+    const opened = await openStudy(dir, {});
+    const posts = await opened.store.db.selectFrom('posts').select(['title', 'text']).execute();
+    const replies = await opened.store.db.selectFrom('responses').select('text').execute();
+    await opened.store.close();
+    const read = 6 * median(posts.map((p) => words(`${p.title ?? ''} ${p.text}`))) + 12 * median(replies.map((x) => words(x.text)));
+    expect(plan.session).toEqual({
+      wordsToRead: Math.round(read),
+      repliesToRate: 12,
+      minutes: Math.round(Math.round(read) / 225 + (12 * 2 * 5) / 60 + 2),
+      fastMinutes: Math.round(Math.round(read) / 250 + (12 * 2 * 5) / 60 + 2),
+      slowMinutes: Math.round(Math.round(read) / 200 + (12 * 2 * 5) / 60 + 2),
+    });
+    const text = await cli('plan', dir);
+    expect(text.stdout).toContain(`median session: about ${plan.session.minutes} minutes`);
   });
 
   it('serve explains, in one line, a study without replies and a port in use', async () => {

@@ -142,9 +142,9 @@ function unescape(s: string): string {
 }
 
 /** Runs a participant from entry to the completion page; returns the pages seen. */
-export async function completeStudy(p: Participant, pid: string, choose?: (name: string, options: string[]) => string): Promise<Page[]> {
+export async function completeStudy(p: Participant, pid: string, choose?: (name: string, options: string[]) => string, entry = `/?PROLIFIC_PID=${pid}&STUDY_ID=study1&SESSION_ID=session-${pid}`): Promise<Page[]> {
   const pages: Page[] = [];
-  let page = await p.get(`/?PROLIFIC_PID=${pid}&STUDY_ID=study1&SESSION_ID=session-${pid}`);
+  let page = await p.get(entry);
   for (let i = 0; i < 200 && page.title !== 'Thank you'; i++) {
     pages.push(page);
     if (page.status !== 200) throw new Error(`${page.status} on ${page.title}: ${page.html.slice(0, 500)}`);

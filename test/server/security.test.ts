@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_BODY_BYTES } from '../../src/server/app.js';
-import { CONTENT_SECURITY_POLICY } from '../../src/server/security.js';
+import { clientAddress, CONTENT_SECURITY_POLICY, neutraliseCell } from '../../src/server/security.js';
 import { demoStudy, Participant, studyApp, type StudyApp } from '../helpers/app.js';
 
 const PAYLOAD = '<script>alert("owned")</script><img src=x onerror=alert(1)>';
@@ -21,6 +21,23 @@ function payloadStudy(): Promise<string> {
     edit: (yaml) => yaml.replace('posts_per_rater: 6', 'posts_per_rater: 36'),
   });
 }
+
+describe('client addresses behind proxies, and spreadsheet cells', () => {
+  it('takes the N-th X-Forwarded-For entry from the right, never the client-set left-most one', () => {
+    expect(clientAddress('6.6.6.6, 203.0.113.7', 1, '10.0.0.1')).toBe('203.0.113.7');
+    expect(clientAddress('6.6.6.6, 203.0.113.7, 10.0.0.2', 2, '10.0.0.1')).toBe('203.0.113.7');
+    expect(clientAddress('6.6.6.6, 203.0.113.7', 0, '10.0.0.1')).toBe('10.0.0.1');
+    // Fewer entries than proxies: the request did not come through them.
+    expect(clientAddress('203.0.113.7', 2, '10.0.0.1')).toBe('10.0.0.1');
+    expect(clientAddress(undefined, 1, '10.0.0.1')).toBe('10.0.0.1');
+  });
+
+  it("prefixes cells a spreadsheet would run (OWASP), and leaves numbers and text alone", () => {
+    for (const bad of ["=cmd|' /C calc'!A0", '+1+1', '-2+3', '@SUM(A1)', '\tx', '\rx']) expect(neutraliseCell(bad)).toBe(`'${bad}`);
+    expect(neutraliseCell(-0.5)).toBe(-0.5);
+    expect(neutraliseCell('Quite empathic')).toBe('Quite empathic');
+  });
+});
 
 describe('rating app security', () => {
   let s: StudyApp;
@@ -86,6 +103,28 @@ describe('rating app security', () => {
     expect(statuses).toEqual([200, 200, 200, 429, 429]);
     s.clock.advanceMinutes(1);
     expect((await new Participant(s.app, 'one-network').get('/?PROLIFIC_PID=RATE9')).status).toBe(200);
+  });
+
+  it('behind --trust-proxy, limits arrivals by the proxy-seen address, so a forged X-Forwarded-For does not help', async () => {
+    const proxied = await studyApp(s.dir, { entryPerMinute: 2, deps: { clientIp: undefined, trustProxy: 1 } });
+    try {
+      const arrive = (pid: string, xff: string, proto?: string) => proxied.app.request(`/?PROLIFIC_PID=${pid}`, { headers: { 'x-forwarded-for': xff, ...(proto ? { 'x-forwarded-proto': proto } : {}) } });
+      // One client forging a new left-most address each time is still one client.
+      expect((await arrive('PX1', '1.1.1.1, 198.51.100.9')).status).toBe(303);
+      expect((await arrive('PX2', '2.2.2.2, 198.51.100.9')).status).toBe(303);
+      expect((await arrive('PX3', '3.3.3.3, 198.51.100.9')).status).toBe(429);
+      // Another client behind the same proxy has its own limit.
+      expect((await arrive('PX4', '198.51.100.10')).status).toBe(303);
+      const https = await arrive('PX5', '198.51.100.11', 'https');
+      expect(https.headers.getSetCookie()[0]).toContain('Secure');
+      expect(https.headers.get('strict-transport-security')).toContain('max-age=');
+    } finally {
+      await proxied.close();
+    }
+    // Without trusted proxies, X-Forwarded-Proto is not believed.
+    const direct = await s.app.request('/?PROLIFIC_PID=PX6', { headers: { 'x-forwarded-proto': 'https', 'x-test-ip': 'px6' } });
+    expect(direct.headers.getSetCookie()[0]).not.toContain('Secure');
+    expect(direct.headers.get('strict-transport-security')).toBeNull();
   });
 
   it('answers an internal error with a 500 page and an error id, never the error', async () => {

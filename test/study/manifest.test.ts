@@ -18,6 +18,20 @@ function errorOf(text: string): string {
 }
 
 describe('study manifest', () => {
+  it('turns the plain link off when the study recruits on Prolific, unless the manifest says otherwise', () => {
+    expect(parseStudy(SMALL_MANIFEST).recruitment.allow_anonymous).toBe(true);
+    const prolific = `${SMALL_MANIFEST}recruitment:\n  prolific: { completion_code: ABC123, study_id: 6650a1b2c3 }\n`;
+    expect(parseStudy(prolific).recruitment).toMatchObject({ allow_anonymous: false, prolific: { completion_code: 'ABC123', study_id: '6650a1b2c3' } });
+    expect(parseStudy(prolific.replace('recruitment:\n', 'recruitment:\n  allow_anonymous: true\n')).recruitment.allow_anonymous).toBe(true);
+    expect(parseStudy(SMALL_MANIFEST).design.idle_minutes).toBe(15);
+  });
+
+  it('refuses an unknown participant text key, a code with spaces, and consent given twice', () => {
+    expect(errorOf(SMALL_MANIFEST.replace('instrument:\n', 'instrument:\n  text: { done.titel: Fertig }\n'))).toContain('instrument.text.done.titel');
+    expect(errorOf(`${SMALL_MANIFEST}recruitment:\n  prolific: { completion_code: "ABC 123" }\n`)).toContain('recruitment.prolific.completion_code');
+    expect(errorOf(SMALL_MANIFEST.replace('instrument:\n', 'instrument:\n  consent: I agree.\n  consent_file: consent.md\n'))).toContain('give either consent or consent_file, not both');
+  });
+
   it('fills in the reference study defaults', () => {
     const study = parseStudy(SMALL_MANIFEST);
     const gpt4 = study.sources[1];
