@@ -1,6 +1,12 @@
 /**
- * bench/serve: 500 participants completing the demo study at once against a real `empathy-lab serve`
- * process, on SQLite and on Postgres. Prints throughput and p50/p99 latency per request, next to a
+ * bench/serve, two profiles against a real `empathy-lab serve` process, on SQLite and on Postgres.
+ *
+ * Realistic (Prolific's launch rush): 2,000 participants arriving evenly over 2 minutes, each
+ * spending 5 to 30 s (uniform) on every page before submitting it. Prints p50/p99 latency per page
+ * kind (the page's GET and its POST), next to the reference in the same run: GET /healthz probed
+ * every 100 ms during the load. Target: p99 under 250 ms for every page.
+ *
+ * Burst: 500 participants completing the demo study at once. Prints throughput and p50/p99 latency per request, next to a
  * reference run in the same script: the same clients hitting GET /healthz (the HTTP floor).
  * Then the crash check: the same load again, the server killed with SIGKILL once a third of the
  * ratings are acknowledged, restarted, and every rating the server acknowledged (a 303 to a rating
@@ -17,10 +23,14 @@ import { startServer, type ServerProcess } from '../../test/helpers/server-proce
 const arg = (name: string, fallback: string) => (process.argv.includes(name) ? (process.argv[process.argv.indexOf(name) + 1] as string) : fallback);
 const participants = Number(arg('--participants', '500'));
 const backends = arg('--backends', 'sqlite,postgres').split(',');
+const profiles = arg('--profiles', 'realistic,burst').split(',');
+const rushPeople = Number(arg('--rush-participants', '2000'));
+const rushSeconds = Number(arg('--rush-seconds', '120'));
+const [thinkMin, thinkMax] = arg('--think', '5,30').split(',').map(Number) as [number, number];
 
 /** The demo study with room for every participant: 36 posts, 6 per rater, target above the load. */
-async function study(db?: string): Promise<string> {
-  const target = Math.ceil((participants * 6) / 36) + 5;
+async function study(db?: string, people = participants): Promise<string> {
+  const target = Math.ceil((people * 6) / 36) + 5;
   return demoStudy({ edit: (y) => y.replace('target_ratings_per_response: 5', `target_ratings_per_response: ${target}`), ...(db ? { db } : {}) });
 }
 
@@ -95,7 +105,85 @@ const rows: string[] = [];
 const crashReport: string[] = [];
 const line = (cells: Array<string | number>) => cells.map((c) => String(c).padStart(12)).join('');
 
-for (const backend of backends) {
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const kindOf = (title: string) => title.replace(/ \d+ of \d+$/, '');
+
+/** A timed requester that files each latency under the page it belongs to. */
+class Filed implements Requester {
+  label = 'entry';
+  constructor(
+    readonly base: string,
+    readonly byPage: Map<string, number[]>,
+  ) {}
+  async request(url: string, init: RequestInit): Promise<Response> {
+    const t = performance.now();
+    const res = await fetch(new URL(url, this.base), { ...init, redirect: 'manual' });
+    const body = await res.arrayBuffer();
+    // A GET is filed under the page it showed; a POST under the page it submitted.
+    const title = init.method === 'POST' ? this.label : kindOf(/<title>([^<·]*)/.exec(new TextDecoder().decode(body))?.[1]?.trim() ?? 'redirect');
+    const key = `${init.method ?? 'GET'} ${title}`;
+    (this.byPage.get(key) ?? this.byPage.set(key, []).get(key))?.push(performance.now() - t);
+    if (res.status >= 500) throw new Error(`${res.status} on ${key}`);
+    return new Response(body, { status: res.status, headers: res.headers });
+  }
+}
+
+const rushRows: string[] = [];
+
+async function rush(backend: string): Promise<void> {
+  const pg = backend === 'postgres' ? await createPgDatabase() : null;
+  try {
+    const dir = await study(pg?.url, rushPeople);
+    const server = await startServer(dir, [...(pg ? ['--db', pg.url] : []), '--entry-rate', '1000000']);
+    const byPage = new Map<string, number[]>();
+    const probe: number[] = [];
+    let running = true;
+    const prober = (async () => {
+      while (running) {
+        const t = performance.now();
+        await fetch(`${server.base}/healthz`);
+        probe.push(performance.now() - t);
+        await sleep(100);
+      }
+    })();
+    let done = 0;
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: rushPeople }, async (_, i) => {
+        await sleep((i / rushPeople) * rushSeconds * 1000);
+        const r = new Filed(server.base, byPage);
+        const p = new Participant(r, `10.2.${Math.floor(i / 250)}.${i % 250}`);
+        let page = await p.get(`/?PROLIFIC_PID=R${i}`);
+        for (let k = 0; k < 100 && page.title !== 'Thank you'; k++) {
+          r.label = kindOf(page.title);
+          await sleep((thinkMin + Math.random() * (thinkMax - thinkMin)) * 1000);
+          const fields = Participant.answers(page.html, (name, o) => (name === 'consent' ? 'yes' : (o[(i + k) % o.length] as string)));
+          await p.request('POST', '/study', fields, false);
+          page = await p.get('/study');
+        }
+        if (page.title !== 'Thank you') throw new Error(`R${i} did not finish`);
+        done++;
+      }),
+    );
+    running = false;
+    await prober;
+    await server.stop();
+    const minutes = (performance.now() - started) / 60_000;
+    const all = [...byPage.values()].flat();
+    rushRows.push(`${backend}: ${done} of ${rushPeople} completed in ${minutes.toFixed(1)} min; ${all.length} requests; reference GET /healthz during the load: p50 ${pct(probe, 0.5).toFixed(1)} ms, p99 ${pct(probe, 0.99).toFixed(1)} ms (${probe.length} probes)`);
+    const wide = (label: string, cells: Array<string | number>) => `  ${label.padEnd(26)}${line(cells)}`;
+    rushRows.push(wide('page', ['requests', 'p50 ms', 'p99 ms', 'max ms', 'p99/ref p99']));
+    for (const [key, xs] of [...byPage].sort(([a], [b]) => (a < b ? -1 : 1)))
+      rushRows.push(wide(key, [xs.length, pct(xs, 0.5).toFixed(1), pct(xs, 0.99).toFixed(1), Math.max(...xs).toFixed(1), (pct(xs, 0.99) / pct(probe, 0.99)).toFixed(2)]));
+    rushRows.push(wide('every page', [all.length, pct(all, 0.5).toFixed(1), pct(all, 0.99).toFixed(1), Math.max(...all).toFixed(1), (pct(all, 0.99) / pct(probe, 0.99)).toFixed(2)]));
+  } finally {
+    await pg?.drop();
+  }
+}
+
+if (profiles.includes('realistic')) for (const backend of backends) await rush(backend);
+
+for (const backend of profiles.includes('burst') ? backends : []) {
   const pg = backend === 'postgres' ? await createPgDatabase() : null;
   const dbArgs = pg ? ['--db', pg.url] : [];
   try {
@@ -169,8 +257,14 @@ for (const backend of backends) {
   }
 }
 
-console.log(`bench/serve: ${participants} participants at once, each: entry, consent, instructions, 6 posts x 2 replies (2 scales), 1 attention check, demographics`);
-console.log(line(['backend', 'people', 'requests', 'req/s', 'p50 ms', 'p99 ms', 'ref req/s', 'ref p50 ms', 'ratio']));
-for (const r of rows) console.log(r);
-console.log('ref: the same clients on GET /healthz (no database); ratio = study req/s / ref req/s');
+if (rushRows.length) {
+  console.log(`bench/serve (realistic): ${rushPeople} participants arriving over ${rushSeconds} s, ${thinkMin}-${thinkMax} s on every page; p99 target 250 ms`);
+  for (const r of rushRows) console.log(r);
+}
+if (rows.length) console.log(`bench/serve: ${participants} participants at once, each: entry, consent, instructions, 6 posts x 2 replies (2 scales), 1 attention check, demographics`);
+if (rows.length) {
+  console.log(line(['backend', 'people', 'requests', 'req/s', 'p50 ms', 'p99 ms', 'ref req/s', 'ref p50 ms', 'ratio']));
+  for (const r of rows) console.log(r);
+  console.log('ref: the same clients on GET /healthz (a cheap database query); ratio = study req/s / ref req/s');
+}
 for (const r of crashReport) console.log(r);
