@@ -1,4 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
+import { prolificDecisions } from '../analysis/prolific.js';
+import { prolificParticipants } from '../store/admin.repository.js';
+import { attributesOf } from '../store/sessions.repository.js';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { toCsv } from '../corpus/table.js';
@@ -86,8 +89,15 @@ export function registerExport(program: Command, output: Output): void {
           await writeFile(path.join(out, `${name}.csv`), toCsv(columns, rows));
           await writeFile(path.join(out, `${name}.jsonl`), rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length ? '\n' : ''));
         }
+        // Prolific's bulk approve / reject / return, from the same exclusions.
+        const prolific = prolificDecisions(
+          (await prolificParticipants(db, row.id)).map((p) => ({ ...p, ended: attributesOf(p.attributes_json).ended as string | undefined })),
+          exclusions,
+          Boolean(loaded.study.recruitment.prolific?.screened_out_code),
+        );
+        if (prolific.length > 0) await writeFile(path.join(out, 'prolific.csv'), toCsv(['participant_id', 'session_id', 'status', 'code', 'decision', 'reason'], prolific.map((r) => ({ ...r }))));
         await writeFile(path.join(out, 'refit.R'), refitScript(loaded.study));
-        output.out(`wrote ${tables.map(([n, r]) => `${n} (${r.length})`).join(', ')} as CSV and JSONL, and refit.R, to ${out}`);
+        output.out(`wrote ${tables.map(([n, r]) => `${n} (${r.length})`).join(', ')} as CSV and JSONL,${prolific.length ? ` prolific.csv (${prolific.length} submissions),` : ''} and refit.R, to ${out}`);
       });
     });
 }

@@ -5,11 +5,12 @@
  * participants read (Markdown pages, the text table, self-description, stale tabs) and the admin's
  * sign-in. Every test runs on SQLite and on Postgres.
  */
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, createPgDatabase } from '../helpers/backends.js';
 import { completeStudy, demoStudy, Participant, studyApp, type StudyApp } from '../helpers/app.js';
+import { cli } from '../helpers/cli.js';
 
 const INSTRUMENT = `instrument:
   consent_file: consent.md
@@ -44,6 +45,7 @@ for (const backend of await backends()) {
   describe(`a live study (${backend.name})`, () => {
     let s: StudyApp;
     let drop: (() => Promise<void>) | undefined;
+    let dbUrl: string | undefined;
     const admin = { authorization: 'Bearer admin-token-for-tests' };
     const filled = async () => {
       const rows = await s.deps.db.selectFrom('slot_counts').select('assigned').execute();
@@ -56,6 +58,7 @@ for (const backend of await backends()) {
       if (backend.name === 'postgres') {
         const created = await createPgDatabase();
         db = created.url;
+        dbUrl = db;
         drop = created.drop;
       }
       const dir = await demoStudy({ edit, prepare: (d) => writeFile(path.join(d, 'consent.md'), CONSENT_MD), ...(db ? { db } : {}) });
@@ -266,6 +269,11 @@ for (const backend of await backends()) {
       expect(row('NOPE1')).toMatch(/,returned,DEMONOCONSENT,return,declined consent$/);
       expect(row('IDLE1')).toMatch(/,timed_out,,return,did not finish in time$/);
       // The demo's rules exclude sessions under 5 minutes (the test clock makes these instant) and straight-lining.
+      // export writes the same list.
+      const db = dbUrl ? ['--db', dbUrl] : [];
+      const out = path.join(s.dir, 'export-test');
+      expect((await cli('export', s.dir, '--out', out, ...db)).code).toBe(0);
+      expect((await readFile(path.join(out, 'prolific.csv'), 'utf8')).split('\n')).toEqual(prolific);
       expect(row('CSV1')).toMatch(/^CSV1,S-CSV1,completed,DEMO2026,reject,total time under 5 minutes \(total time 0\.0 minutes\); the same value on every item of a scale \(straight-lining\) \(appropriateness: 4 on all 12 items\)$/);
     });
 
