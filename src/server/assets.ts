@@ -26,7 +26,7 @@ export const APP_JS = `(() => {
     });
   }
   // The self-describe box is for the option that asks for it.
-  for (const box of document.querySelectorAll('[data-self-describe]')) {
+  for (const box of document.querySelectorAll('[data-describe-box]')) {
     const group = box.closest('fieldset');
     const sync = () => { const chosen = group.querySelector('input[type="radio"]:checked'); box.hidden = !(chosen && chosen.dataset.selfDescribe === '1'); };
     group.addEventListener('change', sync);
@@ -36,7 +36,7 @@ export const APP_JS = `(() => {
     if (!keys) return;
     if (event.altKey || event.ctrlKey || event.metaKey) return;
     const target = event.target;
-    if (target && (target.tagName === 'TEXTAREA' || (target.tagName === 'INPUT' && target.type !== 'radio'))) return;
+    if (target && (target.tagName === 'TEXTAREA' || (target.tagName === 'INPUT' && target.type !== 'radio' && target.type !== 'checkbox'))) return;
     if (!/^[1-9]$/.test(event.key)) return;
     const groups = Array.from(form.querySelectorAll('fieldset[data-scale]'));
     const focused = groups.find((g) => g.contains(document.activeElement));

@@ -38,7 +38,7 @@ describe.runIf(run)('the rating app in Chromium', () => {
     if (title.startsWith('A question')) await page.getByLabel('Somewhat appropriate', { exact: true }).check();
     if (title.startsWith('About you')) {
       await page.getByLabel('How old are you?').fill('29');
-      await page.getByLabel('Non-binary').check();
+      await page.getByLabel('Non-binary', { exact: true }).check();
     }
     await Promise.all([page.waitForEvent('load'), page.locator('form[data-step] button[type=submit]').click()]);
   }
@@ -128,4 +128,79 @@ describe.runIf(run)('the rating app in Chromium', () => {
       await browser.close();
     }
   });
+
+  for (const [name, viewport] of [['desktop', { width: 1280, height: 900 }], ['phone', { width: 390, height: 844 }]] as const) {
+    it(`the researcher's preview, a paused study, a stale tab, the number-key switch and the self-description box (${name})`, async () => {
+      const browser = await launchChromium();
+      const shot = (page: Page, what: string) => page.screenshot({ path: path.join(SCREENSHOTS, `app-${name}-${what}.png`), fullPage: true });
+      const count = async (table: 'participants' | 'ratings' | 'page_views') => Number((await store.db.selectFrom(table).select(store.db.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+      try {
+        const problems: string[] = [];
+        const admin = await browser.newPage({ viewport });
+        admin.on('console', (m) => void (m.type() === 'error' && problems.push(m.text())));
+        await admin.goto(`${server.base}/admin`);
+        await admin.getByLabel('Admin token').fill('admin-token-for-tests');
+        await Promise.all([admin.waitForURL(/\/admin$/), admin.getByRole('button', { name: 'Sign in' }).click()]);
+        // The preview: the whole flow, nothing written.
+        const before = [await count('participants'), await count('ratings'), await count('page_views')];
+        await Promise.all([admin.waitForEvent('load'), admin.getByRole('link', { name: 'Preview the study as a participant' }).click()]);
+        expect(await admin.locator('.banner').textContent()).toContain('Preview: nothing you answer here is recorded');
+        await shot(admin, 'preview-consent');
+        for (let i = 0; i < 60 && !(await admin.title()).startsWith('Thank you'); i++) {
+          if ((await admin.title()).startsWith('Reply 1 of 2') && i < 6) await shot(admin, 'preview-reply');
+          await answer(admin);
+        }
+        expect((await admin.title()).startsWith('Thank you')).toBe(true);
+        expect([await count('participants'), await count('ratings'), await count('page_views')]).toEqual(before);
+        // Paused: a new arrival is told so; reopened, it gets the consent page.
+        await admin.goto(`${server.base}/admin`);
+        await Promise.all([admin.waitForEvent('load'), admin.getByRole('button', { name: 'Pause' }).click()]);
+        const arrival = await browser.newPage({ viewport });
+        await arrival.goto(`${server.base}/?PROLIFIC_PID=PAUSED${name.toUpperCase()}&STUDY_ID=s1&SESSION_ID=p1`);
+        expect((await arrival.title()).split(' · ')[0]).toBe('The study is paused');
+        await shot(arrival, 'paused');
+        await Promise.all([admin.waitForEvent('load'), admin.getByRole('button', { name: 'Open' }).click()]);
+        await arrival.reload();
+        expect((await arrival.title()).split(' · ')[0]).toBe('Consent');
+
+        // Two tabs of one session: the page answered in one tab, then submitted from the other.
+        const context = await browser.newContext({ viewport });
+        const tabA = await context.newPage();
+        tabA.on('console', (m) => void (m.type() === 'error' && problems.push(m.text())));
+        await tabA.goto(`${server.base}/?PROLIFIC_PID=TABS${name.toUpperCase()}&STUDY_ID=s1&SESSION_ID=t1`);
+        while (!(await tabA.title()).startsWith('Post 1')) await answer(tabA);
+        const tabB = await context.newPage();
+        await tabB.goto(`${server.base}/study`);
+        await answer(tabA);
+        expect((await tabA.title()).startsWith('Reply 1 of 2')).toBe(true);
+        await Promise.all([tabB.waitForEvent('load'), tabB.locator('form[data-step] button[type=submit]').click()]);
+        expect((await tabB.title()).startsWith('Reply 1 of 2')).toBe(true);
+        expect(await tabB.getByRole('alert').textContent()).toContain('That page was already answered');
+        await shot(tabB, 'stale-tab');
+        // The number keys can be switched off: then a key press chooses nothing.
+        const toggle = tabA.getByLabel('Use the number keys to choose options');
+        expect(await toggle.isVisible()).toBe(true);
+        await toggle.uncheck();
+        await tabA.locator('body').press('4');
+        expect(await tabA.locator('input[type=radio]:checked').count()).toBe(0);
+        await tabA.reload();
+        expect(await tabA.getByLabel('Use the number keys to choose options').isChecked()).toBe(false);
+        await tabA.getByLabel('Use the number keys to choose options').check();
+        // The self-describe box appears with its option.
+        while (!(await tabA.title()).startsWith('About you')) await answer(tabA);
+        const box = tabA.getByLabel('Your description (optional)');
+        expect(await box.isVisible()).toBe(false);
+        await tabA.getByLabel('Prefer to self-describe').check();
+        expect(await box.isVisible()).toBe(true);
+        await box.fill('genderfluid');
+        await shot(tabA, 'self-describe');
+        await Promise.all([tabA.waitForEvent('load'), tabA.locator('form[data-step] button[type=submit]').click()]);
+        const person = await store.db.selectFrom('participants').selectAll().where('external_id', '=', `TABS${name.toUpperCase()}`).executeTakeFirstOrThrow();
+        expect(JSON.parse(person.attributes_json).demographics).toMatchObject({ gender: 'Prefer to self-describe', gender_self_description: 'genderfluid' });
+        expect(problems).toEqual([]);
+      } finally {
+        await browser.close();
+      }
+    }, 180_000);
+  }
 });

@@ -87,7 +87,7 @@ export function ChoiceField(p: { name: string; legend: string; options: readonly
         ))}
       </div>
       {describe ? (
-        <div data-self-describe>
+        <div data-describe-box>
           <label for={`${p.name}_text`}>{p.selfDescribe}</label>
           <input id={`${p.name}_text`} name={`${p.name}_text`} type="text" maxlength={500} />
         </div>
