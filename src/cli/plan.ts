@@ -42,7 +42,7 @@ export function registerPlan(program: Command, output: Output): void {
         output.out(`${d.type}: ${d.posts_per_rater} posts per rater${d.type === 'within-post' ? ', every reply to each' : ', one reply to each'}; target ${d.target_ratings_per_response} raters per reply`);
         output.out(`${plan.posts} posts, ${plan.responses} replies: ${needed} raters reach the target`);
         output.out(
-          `median session: about ${session.minutes} minutes (${session.fastMinutes} to ${session.slowMinutes}): ${session.wordsToRead} words to read at ${WORDS_PER_MINUTE.fast} to ${WORDS_PER_MINUTE.slow} words per minute, ${session.repliesToRate} replies to rate; give this as the study's duration on Prolific`,
+          `median session: about ${session.minutes} minutes (${session.fastMinutes} at ${WORDS_PER_MINUTE.fast} words per minute, ${session.slowMinutes} at ${WORDS_PER_MINUTE.slow}): ${session.wordsToRead} words to read, ${session.repliesToRate} replies to rate on ${loaded.study.instrument.scales.length} scales; give this as the study's duration on Prolific`,
         );
         output.out(`\nwith ${raters} raters: ${balance.perResponse.min} to ${balance.perResponse.max} raters per reply (mean ${balance.perResponse.mean.toFixed(2)})`);
         output.out(table(['source', 'replies', 'ratings per scale', 'per reply'], balance.perSource.map((s) => [s.source, s.responses, s.ratings, Number((s.ratings / s.responses).toFixed(2))])));
