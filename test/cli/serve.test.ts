@@ -1,3 +1,5 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import net from 'node:net';
 import { openStudy } from '../../src/cli/study-context.js';
 import { describe, expect, it } from 'vitest';
@@ -60,5 +62,21 @@ describe('empathy-lab plan and serve', async () => {
       blocker.close();
     }
     expect((await cli('serve', dir, '--port', 'http')).stderr).toBe('empathy-lab: --port: expected a port number, got "http"; e.g. --port 8080');
+  });
+
+  it('serve refuses a typo in --trust-proxy and a consent file that is not there, in one line', async () => {
+    expect((await cli('serve', dir, '--trust-proxy', 'yes')).stderr).toBe(
+      'empathy-lab: --trust-proxy: expected the number of proxies in front of the app (1 to 10), got "yes"; e.g. --trust-proxy 1 behind one nginx or load balancer',
+    );
+    const file = path.join(dir, 'study.yaml');
+    const yaml = await readFile(file, 'utf8');
+    await writeFile(file, yaml.replace(/^instrument:\n/m, 'instrument:\n  consent_file: consnet.md\n'));
+    try {
+      const r = await cli('serve', dir, '--port', '0');
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe('empathy-lab: instrument.consent_file: cannot read consnet.md (ENOENT); check the path; it is relative to the study folder');
+    } finally {
+      await writeFile(file, yaml);
+    }
   });
 });
