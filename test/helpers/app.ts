@@ -153,3 +153,16 @@ export async function completeStudy(p: Participant, pid: string, choose?: (name:
   pages.push(page);
   return pages;
 }
+
+/** A comprehension check (two attempts) and free text, to splice in after `instrument:` of the demo's manifest. */
+export const COMPREHENSION = `  comprehension:
+    question: What will you rate?
+    options: [How long each reply is, How appropriate and how empathic each reply is]
+    answer: How appropriate and how empathic each reply is
+    attempts: 2
+  free_text: true
+`;
+
+/** Answers the demo's checks right (comprehension, attention) and every scale with its 4th point. */
+export const correctAnswers = (name: string, options: string[]): string =>
+  name === 'answer' ? (options.find((o) => o.startsWith('How appropriate') || o === 'Somewhat appropriate') ?? (options[0] as string)) : (options[3] ?? (options[0] as string));

@@ -1,19 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, createPgDatabase } from '../helpers/backends.js';
-import { completeStudy, demoStudy, Participant, studyApp, type StudyApp } from '../helpers/app.js';
-
-const COMPREHENSION = `instrument:
-  comprehension:
-    question: What will you rate?
-    options: [How long each reply is, How appropriate and how empathic each reply is]
-    answer: How appropriate and how empathic each reply is
-    attempts: 2
-  free_text: true
-`;
+import { completeStudy, COMPREHENSION, correctAnswers, demoStudy, Participant, studyApp, type StudyApp } from '../helpers/app.js';
 
 /** The demo with a comprehension check and free text (the manifest's instrument extended). */
-const edit = (yaml: string) => yaml.replace(/^instrument:\n/m, COMPREHENSION);
-const correct = (name: string, options: string[]) => (name === 'answer' ? (options.find((o) => o.startsWith('How appropriate') || o === 'Somewhat appropriate') ?? (options[0] as string)) : (options[3] ?? (options[0] as string)));
+const edit = (yaml: string) => yaml.replace(/^instrument:\n/m, `instrument:\n${COMPREHENSION}`);
+const correct = correctAnswers;
 
 for (const backend of await backends()) {
   describe(`rating app flow (${backend.name})`, () => {
@@ -50,7 +41,7 @@ for (const backend of await backends()) {
       const db = s.deps.db;
       const person = await db.selectFrom('participants').selectAll().where('external_id', '=', 'PID0001').executeTakeFirstOrThrow();
       expect(person).toMatchObject({ status: 'completed', origin: 'prolific', prolific_study_id: 'study1', prolific_session_id: 'session-PID0001', completion_code: 'DEMO2026' });
-      expect(JSON.parse(person.attributes_json).demographics).toEqual({ age: 34, gender: 'Prefer not to say' });
+      expect(JSON.parse(person.attributes_json).demographics).toEqual({ age: 34, gender: 'Prefer to self-describe' });
       const ratings = await db.selectFrom('ratings').selectAll().where('participant_id', '=', person.id).execute();
       expect(ratings).toHaveLength(12 * 2);
       expect(ratings.every((r) => r.value === 4 && r.origin === 'web' && r.content_hash === s.deps.contentHash)).toBe(true);

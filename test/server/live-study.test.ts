@@ -9,7 +9,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, createPgDatabase } from '../helpers/backends.js';
-import { completeStudy, demoStudy, Participant, studyApp, type StudyApp } from '../helpers/app.js';
+import { completeStudy, COMPREHENSION, correctAnswers, demoStudy, Participant, studyApp, type StudyApp } from '../helpers/app.js';
 import { cli } from '../helpers/cli.js';
 
 const INSTRUMENT = `instrument:
@@ -17,13 +17,7 @@ const INSTRUMENT = `instrument:
   text:
     done.heading: "Danke! You have finished the study"
     consent.yes: "Ja, I agree"
-  comprehension:
-    question: What will you rate?
-    options: [How long each reply is, How appropriate and how empathic each reply is]
-    answer: How appropriate and how empathic each reply is
-    attempts: 2
-  free_text: true
-`;
+${COMPREHENSION}`;
 
 const CONSENT_MD = `# Taking part
 
@@ -38,7 +32,7 @@ function edit(yaml: string): string {
     .replace('    completion_code: DEMO2026\n', '    completion_code: DEMO2026\n    study_id: STUDY42\n');
 }
 
-const correct = (name: string, options: string[]) => (name === 'answer' ? (options.find((o) => o.startsWith('How appropriate') || o === 'Somewhat appropriate') ?? (options[0] as string)) : (options[3] ?? (options[0] as string)));
+const correct = correctAnswers;
 const link = (pid: string, session = `S-${pid}`, study = 'STUDY42') => `/?PROLIFIC_PID=${pid}&STUDY_ID=${study}&SESSION_ID=${session}`;
 
 for (const backend of await backends()) {
