@@ -90,7 +90,7 @@ export async function arrive(deps: FlowDeps, entry: Entry): Promise<Arrival> {
     const now = deps.now();
     // A write first: on SQLite the transaction then holds the write lock from its start, so another
     // process's commit cannot invalidate what it read (SQLITE_BUSY_SNAPSHOT).
-    await expireAssignments(trx, deps.studyId, now.toISOString(), idleCutoff(deps, now));
+    await expireAssignments(trx, deps.studyId, now.toISOString());
     const existing = await participantByExternalId(trx, deps.studyId, entry.externalId);
     if (existing) {
       if (existing.status === 'blocked') return { refused: 'blocked' };
@@ -118,9 +118,10 @@ export async function arrive(deps: FlowDeps, entry: Entry): Promise<Arrival> {
   });
 }
 
-/** Sessions whose last page was submitted before this have been idle too long. */
-function idleCutoff(deps: FlowDeps, now: Date): string {
-  return new Date(now.getTime() - deps.study.design.idle_minutes * 60_000).toISOString();
+/** A consented session gives its places back at its time limit or when idle this long after `now`, whichever is first. */
+function deadlineAfter(deps: FlowDeps, now: Date, expiresAt: string): string {
+  const idle = new Date(now.getTime() + deps.study.design.idle_minutes * 60_000).toISOString();
+  return idle < expiresAt ? idle : expiresAt;
 }
 
 export interface Session {
@@ -139,10 +140,9 @@ export async function sessionOf(deps: FlowDeps, token: string): Promise<Session 
   const now = deps.now();
   const iso = now.toISOString();
   if (assignment.status === 'active') {
-    const idle = assignment.position > 0 && (assignment.step_started_at ?? assignment.created_at) < idleCutoff(deps, now);
-    // A session past its time is reclaimed here too, not only when someone else arrives.
-    if (assignment.expires_at < iso || idle) {
-      await deps.db.transaction().execute((trx) => expireAssignments(trx, deps.studyId, iso, idleCutoff(deps, now)));
+    // A session past its deadline is reclaimed here too, not only when someone else arrives.
+    if ((assignment.deadline ?? assignment.expires_at) < iso) {
+      await deps.db.transaction().execute((trx) => expireAssignments(trx, deps.studyId, iso));
       return sessionOf(deps, token);
     }
   } else if (assignment.status === 'expired' && assignment.position === 0 && participant.status === 'timed_out') {
@@ -281,7 +281,7 @@ export async function submit(deps: FlowDeps, t: Text, session: Session, s: Submi
 
   const last = s.step === session.steps.length - 1;
   const advanced = await deps.db.transaction().execute(async (trx) => {
-    if (!(await advanceStep(trx, assignment.id, s.step, iso, last))) return false;
+    if (!(await advanceStep(trx, assignment.id, s.step, iso, last, deadlineAfter(deps, now, assignment.expires_at)))) return false;
     const check = step.kind === 'attention' ? deps.study.instrument.attention_checks.find((c) => c.id === step.check) : undefined;
     await recordAnswers(trx, view, {
       ratings:
@@ -313,7 +313,7 @@ async function takePlaces(deps: FlowDeps, session: Session, view: Parameters<typ
   const outcome = await deps.db.transaction().execute(async (trx): Promise<Outcome | null> => {
     await deps.lockStudy(trx, deps.studyId);
     const now = deps.now();
-    await expireAssignments(trx, deps.studyId, now.toISOString(), idleCutoff(deps, now));
+    await expireAssignments(trx, deps.studyId, now.toISOString());
     const rng = seededRng(hashSeed(participant.external_id, design.seed));
     const chosen = chooseSlots(design.type, deps.content.plan, await slotCounts(trx, deps.studyId), design.posts_per_rater, rng, design.target_ratings_per_response);
     if (chosen.length === 0) {
@@ -323,7 +323,7 @@ async function takePlaces(deps: FlowDeps, session: Session, view: Parameters<typ
     }
     const steps = buildSteps(chosen, { comprehension: Boolean(deps.study.instrument.comprehension), attention: deps.study.instrument.attention_checks }, rng);
     const expiresAt = new Date(now.getTime() + design.expiry_minutes * 60_000).toISOString();
-    if (!(await startAssignment(trx, assignment.id, JSON.stringify(steps), expiresAt, view.now))) return null;
+    if (!(await startAssignment(trx, assignment.id, JSON.stringify(steps), expiresAt, deadlineAfter(deps, now, expiresAt), view.now))) return null;
     await addSlots(trx, deps.studyId, chosen.flatMap((c) => c.responses.map((r) => r.id)), 1);
     await recordAnswers(trx, view, { ratings: [], studyId: deps.studyId, contentHash: deps.contentHash, comment: null, attention: null, attributes: { ...attributes, consented_at: view.now } });
     return { kind: 'advanced' };

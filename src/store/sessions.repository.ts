@@ -39,17 +39,17 @@ export async function addSlots(db: Db, studyId: string, responseIds: readonly st
 }
 
 /**
- * Reclaims the slots of participants who timed out or went idle: their assignment becomes `expired`
- * (what they rated stays counted) and they become `timed_out`. Returns how many were reclaimed.
+ * Reclaims the slots of participants who timed out or went idle (their deadline passed): their
+ * assignment becomes `expired` (what they rated stays counted) and they become `timed_out`. Returns
+ * how many were reclaimed.
  */
-export async function expireAssignments(db: Db, studyId: string, now: string, idleBefore: string): Promise<number> {
+export async function expireAssignments(db: Db, studyId: string, now: string): Promise<number> {
   const expired = await db
     .updateTable('assignments')
     .set({ status: 'expired' })
     .where('study_id', '=', studyId)
     .where('status', '=', 'active')
-    // Past the session's time limit, or consented and idle since `idleBefore`.
-    .where((eb) => eb.or([eb('expires_at', '<', now), eb.and([eb('position', '>', 0), eb('step_started_at', '<', idleBefore)])]))
+    .where('deadline', '<', now)
     .returning(['participant_id', 'slots_json', 'position'])
     .execute();
   if (expired.length === 0) return 0;
@@ -92,10 +92,10 @@ export async function ratedByResponse(db: Db, studyId: string): Promise<Map<stri
  * Moves an assignment from `step` to the next step, only if it is still at `step`: of two
  * submissions of the same page (a double click, a retry, the back button) exactly one advances.
  */
-export async function advanceStep(db: Db, assignmentId: string, step: number, now: string, finished: boolean): Promise<boolean> {
+export async function advanceStep(db: Db, assignmentId: string, step: number, now: string, finished: boolean, deadline: string): Promise<boolean> {
   const r = await db
     .updateTable('assignments')
-    .set({ position: step + 1, step_started_at: now, ...(finished ? { status: 'completed' } : {}) })
+    .set({ position: step + 1, step_started_at: now, deadline, ...(finished ? { status: 'completed' } : {}) })
     .where('id', '=', assignmentId)
     .where('position', '=', step)
     .where('status', '=', 'active')
@@ -145,16 +145,16 @@ export async function createSession(db: Db, s: NewSession): Promise<string> {
     .execute();
   await db
     .insertInto('assignments')
-    .values({ id: newId(), study_id: s.studyId, participant_id: participantId, slots_json: s.stepsJson, status: 'active', created_at: s.now, expires_at: s.expiresAt, step_started_at: s.now })
+    .values({ id: newId(), study_id: s.studyId, participant_id: participantId, slots_json: s.stepsJson, status: 'active', created_at: s.now, expires_at: s.expiresAt, deadline: s.expiresAt, step_started_at: s.now })
     .execute();
   return participantId;
 }
 
 /** Consent given: the session's steps, its time limit, and the move past consent (only from step 0). */
-export async function startAssignment(db: Db, assignmentId: string, stepsJson: string, expiresAt: string, now: string): Promise<boolean> {
+export async function startAssignment(db: Db, assignmentId: string, stepsJson: string, expiresAt: string, deadline: string, now: string): Promise<boolean> {
   const r = await db
     .updateTable('assignments')
-    .set({ slots_json: stepsJson, expires_at: expiresAt, position: 1, step_started_at: now })
+    .set({ slots_json: stepsJson, expires_at: expiresAt, deadline, position: 1, step_started_at: now })
     .where('id', '=', assignmentId)
     .where('position', '=', 0)
     .where('status', '=', 'active')
@@ -165,7 +165,7 @@ export async function startAssignment(db: Db, assignmentId: string, stepsJson: s
 /** A session that expired before consent (it held nothing) opens again for another consent window. */
 export async function renewConsentWindow(db: Db, assignmentId: string, participantId: string, expiresAt: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable('assignments').set({ status: 'active', expires_at: expiresAt }).where('id', '=', assignmentId).where('status', '=', 'expired').where('position', '=', 0).execute();
+    await trx.updateTable('assignments').set({ status: 'active', expires_at: expiresAt, deadline: expiresAt }).where('id', '=', assignmentId).where('status', '=', 'expired').where('position', '=', 0).execute();
     await trx.updateTable('participants').set({ status: 'started' }).where('id', '=', participantId).where('status', '=', 'timed_out').execute();
   });
 }

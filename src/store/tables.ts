@@ -130,8 +130,11 @@ export interface AssignmentsTable {
   /** 'active' | 'completed' | 'expired' | 'released' */
   status: string;
   created_at: string;
+  /** The session's time limit (from consent; before consent, the consent window). */
   expires_at: string;
   step_started_at: string | null;
+  /** When the session gives its places back: the earlier of `expires_at` and the last page plus the idle limit. */
+  deadline: string | null;
 }
 
 export interface PageViewsTable {
