@@ -18,9 +18,9 @@ export interface TransformLog {
   readonly after: string;
 }
 
-/** Markdown to plain text: headings, emphasis, list markers, links, code, rules, quotes. */
+/** Markdown to plain text: headings, emphasis, list markers, links, code, rules, quotes. Text without Markdown comes back as it was. */
 export function markdownToPlain(text: string): string {
-  return text
+  const stripped = text
     .replace(/```[\s\S]*?```/g, (m) => m.replace(/```\w*\n?/g, ''))
     .replace(/`([^`]+)`/g, '$1')
     .replace(/^[ \t]{0,3}#{1,6}[ \t]+/gm, '')
@@ -30,40 +30,59 @@ export function markdownToPlain(text: string): string {
     .replace(/^[ \t]*\d+[.)][ \t]+/gm, '')
     .replace(/\[([^\]]+)\]\([^)]+\)/g, '$1')
     .replace(/(\*\*|__)(.+?)\1/g, '$2')
-    .replace(/(?<![\w*])([*_])(?!\s)(.+?)(?<!\s)\1(?![\w*])/g, '$2')
+    .replace(/(?<![\w*])([*_])(?!\s)(.+?)(?<!\s)\1(?![\w*])/g, '$2');
+  return stripped === text ? text : stripped.replace(/\n{3,}/g, '\n\n').trim();
+}
+
+const APOSTROPHE = "['\u2019]";
+const AI_NOUN = '(?:ai(?: language model| assistant| model)?|artificial intelligence|(?:large )?language model|chatbot|virtual assistant)';
+const AI_SENTENCE = new RegExp(
+  `[^.!?\\n]*\\b(?:as an? ${AI_NOUN}|i(?:${APOSTROPHE}m| am) (?:just |only |merely )?an? ${AI_NOUN}|being an? ${AI_NOUN}|i (?:don${APOSTROPHE}t|do not) have (?:personal )?(?:feelings|experiences|emotions))\\b[^.!?\\n]*[.!?]?`,
+  'gi',
+);
+
+/** Removes sentences in which the writer says it is an AI; everything else (line breaks, curly quotes) is kept. */
+export function removeAiDisclosure(text: string): string {
+  if (!new RegExp(AI_SENTENCE.source, 'i').test(text)) return text;
+  return text
+    .replace(AI_SENTENCE, '')
+    .replace(/[ \t]{2,}/g, ' ')
+    .replace(/^[ \t]+|[ \t]+$/gm, '')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
 }
 
-const AI_SENTENCE = /[^.!?\n]*\b(as an? (?:ai|artificial intelligence)(?: language model| assistant| model)?|i(?:'m| am) (?:just )?an? (?:ai|language model|chatbot|virtual assistant)|as a (?:large )?language model|i (?:don't|do not) have (?:personal )?(?:feelings|experiences|emotions))\b[^.!?\n]*[.!?]?/gi;
+/** Closing formulas of a letter, each letter of the first word in either case. */
+const CLOSINGS = [
+  'warm regards', 'warmest regards', 'warmly', 'best', 'best wishes', 'best regards', 'best of luck', 'all the best', 'kind regards', 'regards',
+  'sincerely', 'yours truly', 'take care', 'cheers', 'with love', 'with care', 'sending love', 'sending hugs', 'sending strength',
+  'wishing you well', 'wishing you the best', 'wishing you strength', 'hugs',
+];
+const closing = `(?:${CLOSINGS.map((c) => `[${c[0]?.toUpperCase()}${c[0]}]${c.slice(1)}`).join('|')})`;
+/** On its own line(s) at the end: a closing (and a short signature line), a dash signature with no sentence in it, or a name placeholder. */
+const SIGN_OFF_LINES = new RegExp(
+  // A dash line right after a list item is the list's last item, not a signature.
+  `(?:\\n+[ \\t]*(?:${closing}[,!.]?[ \\t]*(?:\\n[ \\t]*[^\\n]{1,40})?|\\[(?:[Yy]our [Nn]ame|[Nn]ame)\\])|(?<!(?:^|\\n)[ \\t]*[-*+\u2013\u2014][^\\n]*)\\n+[ \\t]*[-\u2013\u2014][ \\t]*[^\\n.!?]{1,40})[ \\t]*$`,
+);
+/** On the same line as the last sentence: a closing, alone or with a capitalised name ("Take care, Sam"). */
+const SIGN_OFF_SAME_LINE = new RegExp(`(?<=[.!?])[ \\t]+${closing}(?:,?[ \\t]+[A-Z][a-z'\u2019-]+(?:[ \\t]+[A-Z][a-z'\u2019-]+)?)?[ \\t]*[.!]?[ \\t]*$`);
 
-/** Removes sentences in which the writer says it is an AI (line breaks are kept). */
-export function removeAiDisclosure(text: string): string {
-  return text
-    .replace(/’/g, "'")
-    .replace(AI_SENTENCE, '')
-    .replace(/[ \t]{2,}/g, ' ')
-    .replace(/^[ \t]+|[ \t]+$/gm, '')
-    .trim();
-}
-
-const SIGN_OFF = /\n+\s*(?:(?:warm(?:est)? regards|best(?: wishes| regards)?|kind regards|sincerely|take care|cheers|with care|wishing you (?:well|the best)|hugs)[,!.]?\s*(?:\n\s*[^\n]{0,40})?|[-–—]\s*[^\n]{1,40}|\[(?:your name|name)\])\s*$/i;
-
-/** Removes a signature or boilerplate sign-off on the last lines ("Warm regards,\nAlex", "- A friend"). */
+/** Removes a signature or boilerplate sign-off at the end ("Warm regards,\nAlex", "- A friend", "... Take care, Sam"). */
 export function removeSignOff(text: string): string {
   let out = text.trimEnd();
-  for (let i = 0; i < 2; i++) out = out.replace(SIGN_OFF, '').trimEnd();
-  return out;
+  for (let i = 0; i < 2; i++) out = out.replace(SIGN_OFF_LINES, '').replace(SIGN_OFF_SAME_LINE, '').trimEnd();
+  return out === text.trimEnd() ? text : out;
 }
 
 /** The blinding clean-up: every transform that changed the text, logged. */
 export function blind(text: string): { text: string; log: TransformLog[] } {
   const log: TransformLog[] = [];
   let current = text;
+  // Sign-offs first: a signature such as "- A friend" would otherwise be read as a Markdown list item.
   for (const [name, fn] of [
+    ['remove-sign-off', removeSignOff],
     ['markdown-to-plain', markdownToPlain],
     ['remove-ai-disclosure', removeAiDisclosure],
-    ['remove-sign-off', removeSignOff],
   ] as const) {
     const next = fn(current);
     if (next !== current) log.push({ transform: name, before: current, after: next });

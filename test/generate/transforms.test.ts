@@ -19,7 +19,7 @@ describe('blinding clean-up', () => {
   it('logs every change with the text before and after', () => {
     const r = blind('**I hear you.** As an AI, I cannot feel, but I understand.\n\nBest,\n[Your Name]');
     expect(r.text).toBe('I hear you.');
-    expect(r.log.map((l) => l.transform)).toEqual(['markdown-to-plain', 'remove-ai-disclosure', 'remove-sign-off']);
+    expect(r.log.map((l) => l.transform)).toEqual(['remove-sign-off', 'markdown-to-plain', 'remove-ai-disclosure']);
     expect(r.log[0]?.before).toContain('**I hear you.**');
     expect(blind('Plain text.').log).toEqual([]);
   });
