@@ -24,3 +24,18 @@ export class UserError extends Error {
 export function isUserError(err: unknown): err is UserError {
   return err instanceof UserError;
 }
+
+/**
+ * Work that ended without error but is not complete (generation with units still missing, an
+ * interrupted run): the CLI prints the one line and exits with `code` (3: incomplete; 130:
+ * interrupted), so a script never mistakes it for success.
+ */
+export class IncompleteWork extends Error {
+  override readonly name = 'IncompleteWork';
+  constructor(
+    message: string,
+    readonly code: number,
+  ) {
+    super(message);
+  }
+}

@@ -3,7 +3,7 @@
  * and an exit code: 0 ok, 1 a user error (bad file, manifest, flag), 2 an internal error.
  */
 import { Command, CommanderError } from 'commander';
-import { isUserError } from '../errors.js';
+import { IncompleteWork, isUserError } from '../errors.js';
 import { StatsInputError } from '../stats/errors.js';
 import { consoleOutput, type Output } from './output.js';
 import { registerAnalyze } from './analyze.js';
@@ -51,6 +51,10 @@ export async function main(argv: readonly string[], output: Output = consoleOutp
     if (isUserError(err)) {
       output.err(`empathy-lab: ${err.format()}`);
       return 1;
+    }
+    if (err instanceof IncompleteWork) {
+      output.err(`empathy-lab: ${err.message}`);
+      return err.code;
     }
     if (err instanceof StatsInputError) {
       output.err(`empathy-lab: ${err.where ? `${err.where}: ` : ''}${err.message}${err.fix ? `; ${err.fix}` : ''}`);

@@ -37,7 +37,10 @@ export function registerVariants(program: Command, output: Output): void {
         if (!v) throw new UserError(`unknown variant "${name}"`, '--make', 'use no-emoji, no-exclamation or truncate-N (N words)');
         return v;
       });
-      await withStudy(dir, o, async ({ store, row, hashes }) => {
+      await withStudy(dir, o, async ({ store, row, hashes, loaded }) => {
+        const declared = loaded.study.sources.map((x) => x.id);
+        for (const id of o.source?.split(',') ?? [])
+          if (!declared.includes(id)) throw new UserError(`"${id}" is not a source of this study`, '--source', `use one of ${declared.join(', ')}`);
         let q = store.db.selectFrom('responses').selectAll().where('study_id', '=', row.id).where('variant', '=', '').where('text', '!=', '');
         if (o.source) q = q.where('source', 'in', o.source.split(','));
         const parents = await q.execute();

@@ -25,7 +25,11 @@ export function withCache(provider: Provider, store: CacheStore, options: { read
       const hit = options.read === false ? undefined : await store.get(key);
       if (hit !== undefined) {
         if (stats) stats.hits++;
-        return JSON.parse(hit) as GenerationResult;
+        const result = JSON.parse(hit) as GenerationResult;
+        // No call is made; the unit's record still says where its reply came from.
+        const call = await callOptions.calls?.start();
+        if (call !== undefined) await callOptions.calls?.end(call, { status: 'cached', retried: false, tokensIn: result.usage.inputTokens, tokensOut: result.usage.outputTokens, latencyMs: 0 });
+        return result;
       }
       if (stats) stats.misses++;
       const result = await provider.generate(request, callOptions);

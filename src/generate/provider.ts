@@ -34,20 +34,64 @@ export interface GenerationResult {
   readonly finishReason: 'stop' | 'length' | 'other';
 }
 
+/**
+ * What one call to a model came to, as `generation_attempts.status`: `ok`; `cached` (answered from
+ * the request cache, no call made); `429`, `5xx`, `4xx` (the HTTP status class); `timeout`;
+ * `malformed` (a reply that could not be read); `connection` (the connection failed or dropped);
+ * `interrupted` (the run was stopped while the call was in flight); `error` (anything else).
+ */
+export type CallStatus = 'ok' | 'cached' | '429' | '5xx' | '4xx' | 'timeout' | 'malformed' | 'connection' | 'interrupted' | 'error';
+
+export interface CallOutcome {
+  readonly status: CallStatus;
+  /** Whether another attempt followed this one. */
+  readonly retried: boolean;
+  readonly httpStatus?: number | undefined;
+  readonly error?: string | undefined;
+  readonly tokensIn?: number | undefined;
+  readonly tokensOut?: number | undefined;
+  readonly latencyMs?: number | undefined;
+}
+
+/**
+ * The record of every call a unit makes: a row is written when a call starts (so a call in flight
+ * when the process dies is still on record) and completed when it ends, before any retry.
+ */
+export interface CallLog {
+  start(): Promise<string>;
+  end(id: string, outcome: CallOutcome): Promise<void>;
+}
+
+export interface CallOptions {
+  /** Aborts the call in flight (a second Ctrl-C). */
+  readonly signal?: AbortSignal;
+  /** Once aborted, no further attempt is started (a first Ctrl-C): the call in flight finishes. */
+  readonly stop?: AbortSignal;
+  readonly calls?: CallLog;
+}
+
 export interface Provider {
   readonly id: string;
-  generate(request: GenerationRequest, options: { signal?: AbortSignal }): Promise<GenerationResult>;
+  generate(request: GenerationRequest, options: CallOptions): Promise<GenerationResult>;
 }
 
 export class ProviderError extends Error {
   override readonly name = 'ProviderError';
+  /** What kind of failure this was, for the attempt log (see `CallStatus`). */
+  readonly kind: CallStatus;
   constructor(
     message: string,
     readonly retriable: boolean,
     readonly status?: number,
     readonly retryAfterMs?: number,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; kind?: CallStatus },
   ) {
     super(message, options);
+    this.kind = options?.kind ?? (status === 429 ? '429' : status !== undefined && status >= 500 ? '5xx' : status !== undefined && status >= 400 ? '4xx' : 'error');
+  }
+
+  /** A wrong or missing key, or a key not allowed to use the model: no other call of the source can succeed. */
+  get isAuth(): boolean {
+    return this.status === 401 || this.status === 403;
   }
 }

@@ -10,6 +10,7 @@ import * as generationClaims from './migrations/2026_11_22_003_generation_claims
 import * as ratingApp from './migrations/2026_11_22_004_rating_app.js';
 import * as slotCounts from './migrations/2026_11_22_005_slot_counts.js';
 import * as liveStudy from './migrations/2026_11_26_006_live_study.js';
+import * as generationCalls from './migrations/2026_11_26_007_generation_calls.js';
 
 /** Every migration, by dated name; add new files here in date order. */
 const migrations: Record<string, Migration> = {
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_22_004_rating_app': ratingApp,
   '2026_11_22_005_slot_counts': slotCounts,
   '2026_11_26_006_live_study': liveStudy,
+  '2026_11_26_007_generation_calls': generationCalls,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -92,6 +92,10 @@ export interface GenerationAttemptsTable {
   latency_ms: number | null;
   started_at: string;
   finished_at: string | null;
+  /** The worker (host:pid:id) that made the call. */
+  worker: string | null;
+  /** 1 when another attempt followed this call. */
+  retried: Generated<number>;
 }
 
 export type ParticipantOrigin = 'prolific' | 'anonymous' | 'imported' | 'simulated';

@@ -32,8 +32,8 @@ describe('empathy-lab CLI', async () => {
       { source: 'eliza', condition: 'base', responses: 36 },
       { source: 'human', condition: 'base', responses: 36 },
     ]);
-    expect(first.stdout).toMatch(/eliza\s+base\s+36\s+0\s+0\s+0/);
-    expect(again.stdout).toMatch(/eliza\s+base\s+0\s+36\s+0/);
+    expect(first.stdout).toMatch(/eliza\s+base\s+36\s+36\s+0\s+0/);
+    expect(again.stdout).toMatch(/eliza\s+base\s+36\s+0\s+36\s+0/);
     expect(s.hashes.content).toMatch(/^[0-9a-f]{64}$/);
     expect(s.imports.map((i: { kind: string; rows: number }) => [i.kind, i.rows])).toEqual([
       ['posts', 36],
@@ -113,8 +113,8 @@ describe('empathy-lab CLI', async () => {
   it.runIf(pg)('db migrate applies migrations to Postgres once, then reports it up to date', async () => {
     const database = await createPgDatabase();
     try {
-      expect((await cli('db', 'migrate', '--db', database.url)).stdout).toMatch(/applied 2026_11_22_001_initial, .*2026_11_22_005_slot_counts$/);
-      expect((await cli('db', 'migrate', '--db', database.url)).stdout).toMatch(/up to date \(2026_11_22_005_slot_counts\)$/);
+      expect((await cli('db', 'migrate', '--db', database.url)).stdout).toMatch(/applied 2026_11_22_001_initial, .*2026_11_26_007_generation_calls$/);
+      expect((await cli('db', 'migrate', '--db', database.url)).stdout).toMatch(/up to date \(2026_11_26_007_generation_calls\)$/);
       const full = await cli('demo', '--out', path.join(root, 'demo-pg'), '--db', database.url);
       expect(full.code).toBe(0);
       expect(full.stdout.trim().split('\n').at(-1)).toBe(`report: ${path.resolve(root, 'demo-pg', 'report.html')}`);

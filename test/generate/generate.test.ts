@@ -125,8 +125,8 @@ instrument: { scales: [{ id: empathy, question: Q }] }
       expect(stored.filter((r) => r.source === 'eliza').map((r) => r.sample_index).sort()).toEqual([0, 0, 0, 1, 1, 1]);
       expect(JSON.parse(stored[0]?.checks_json as string)).toHaveProperty('passed');
       expect(stored[0]?.prompt_hash).toMatch(/^[0-9a-f]{64}$/);
-      const failedAttempt = await db.selectFrom('generation_attempts').select(['status', 'error', 'http_status']).where('status', '=', 'failed').executeTakeFirstOrThrow();
-      expect(failedAttempt).toEqual({ status: 'failed', error: 'HTTP 500 from the server', http_status: 500 });
+      const failedAttempt = await db.selectFrom('generation_attempts').select(['status', 'error', 'http_status']).where('status', '=', '5xx').executeTakeFirstOrThrow();
+      expect(failedAttempt).toEqual({ status: '5xx', error: 'HTTP 500 from the server', http_status: 500 });
 
       calls = 0;
       const second = await runGeneration({ db, study, studyId: row.id, contentHash: 'c', plans, providers });

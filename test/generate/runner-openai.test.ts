@@ -76,19 +76,25 @@ for (const backend of await backends()) {
       server.fallback({ kind: 'ok' });
     });
 
-    it('stops a source after 10 failures in a row and says why (a wrong key)', async () => {
+    it('stops a source after 10 failures in a row and says why (an unknown model), and after its first call when the key is refused', async () => {
       const dir = await tempFolder({ 'prompts/base.md': '## user\nReply to: {{post}}\n' });
       const study = parseStudy(manifest(server.baseURL).replace('name: remote', 'name: wrongkey'));
       const row = await upsertStudy(db, { name: 'wrongkey', title: null, manifestJson: '{}', manifestHash: 'm', contentHash: 'c' });
       await insertPosts(db, Array.from({ length: 30 }, (_, i) => ({ id: `${row.id}-q${i}`, study_id: row.id, external_id: `q${i}`, domain: 'anger', title: null, text: 'text', word_count: 1, import_id: null, created_at: 'now' })));
-      server.fallback({ kind: 'status', status: 401 });
+      const providers = new Map([['gpt4', openAiProvider({ baseURL: server.baseURL, apiKey: 'bad', timeoutMs: 300, label: 'gpt4' })]]);
       try {
-        const before = server.requests.length;
-        const [t] = await runGeneration({ db, study, studyId: row.id, contentHash: 'c', plans: await planGeneration(study, dir), providers: new Map([['gpt4', openAiProvider({ baseURL: server.baseURL, apiKey: 'bad', timeoutMs: 300, label: 'gpt4' })]]) });
+        server.fallback({ kind: 'status', status: 404 });
+        let before = server.requests.length;
+        const [t] = await runGeneration({ db, study, studyId: row.id, contentHash: 'c', plans: await planGeneration(study, dir), providers });
         // 60 units; the 10th failure in a row stops the source; calls already in flight (concurrency 4) finish.
         expect(server.requests.length - before).toBeGreaterThanOrEqual(10);
         expect(server.requests.length - before).toBeLessThanOrEqual(13);
-        expect(t?.stopped).toMatch(/^stopped after 1[0-3] failures in a row; the last: gpt4: HTTP 401: wrong or missing API key \(check the environment variable named by api_key_env\)$/);
+        expect(t?.stopped).toMatch(/^stopped after 1[0-3] failures in a row; the last: gpt4: HTTP 404: unknown model "gpt-4-turbo" or wrong endpoint$/);
+        server.fallback({ kind: 'status', status: 401 });
+        before = server.requests.length;
+        const [k] = await runGeneration({ db, study, studyId: row.id, contentHash: 'c', plans: await planGeneration(study, dir), providers });
+        expect(server.requests.length - before).toBe(1);
+        expect(k).toMatchObject({ authFailure: true, failed: 1, stopped: 'stopped after the first call: gpt4: HTTP 401: wrong or missing API key (check the environment variable named by api_key_env)' });
       } finally {
         server.fallback({ kind: 'ok' });
       }
@@ -162,7 +168,7 @@ describe('blinding, retries, redo and variants from the CLI', () => {
     await cli('import', dir);
     server.script({ kind: 'status', status: 429, retryAfter: '0' }, { kind: 'ok', text: '**Hey!** As an AI, I cannot feel. That sounds hard 😢!\n\nWarm regards,\nBot' });
     const first = JSON.parse((await cli('generate', dir, '--json')).stdout)[0];
-    expect(first).toMatchObject({ done: 1, retried: 1, failedChecks: 1 }); // "Hey! That sounds hard 😢!" has 4 words < 5
+    expect(first).toMatchObject({ done: 0, retried: 1, failedChecks: 1 }); // "Hey! That sounds hard 😢!" has 4 words < 5
     const { openDb } = await import('../../src/cli/open-db.js');
     const read = async () => {
       const opened = await openDb(undefined, dir);
@@ -174,7 +180,7 @@ describe('blinding, retries, redo and variants from the CLI', () => {
     };
     const [stored] = await read();
     expect(stored?.text).toBe('Hey! That sounds hard 😢!');
-    expect(JSON.parse(stored?.transforms_json as string).map((l: { transform: string }) => l.transform)).toEqual(['markdown-to-plain', 'remove-ai-disclosure', 'remove-sign-off']);
+    expect(JSON.parse(stored?.transforms_json as string).map((l: { transform: string }) => l.transform)).toEqual(['remove-sign-off', 'markdown-to-plain', 'remove-ai-disclosure']);
 
     const before = server.requests.length;
     server.script({ kind: 'ok', text: 'That sounds really hard, and your anger makes sense!' });

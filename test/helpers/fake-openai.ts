@@ -14,7 +14,8 @@ export type Behaviour =
 
 export interface FakeServer {
   readonly baseURL: string;
-  readonly requests: Array<{ body: Record<string, unknown>; authorization: string | undefined }>;
+  /** Every request received, with what it was answered (`answered`: the behaviour's kind). */
+  readonly requests: Array<{ body: Record<string, unknown>; authorization: string | undefined; answered?: Behaviour['kind'] }>;
   script(...behaviours: Behaviour[]): void;
   fallback(b: Behaviour | ((n: number) => Behaviour)): void;
   close(): Promise<void>;
@@ -32,6 +33,7 @@ export async function startFakeOpenAi(): Promise<FakeServer> {
       const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
       requests.push({ body, authorization: req.headers.authorization });
       const b = queue.shift() ?? (typeof fallback === 'function' ? fallback(requests.length) : fallback);
+      (requests.at(-1) as FakeServer['requests'][number]).answered = b.kind;
       const send = (status: number, payload: string, headers: Record<string, string> = {}) => {
         res.writeHead(status, { 'content-type': 'application/json', ...headers });
         res.end(payload);

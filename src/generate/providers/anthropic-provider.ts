@@ -34,7 +34,7 @@ export function anthropicProvider(options: AnthropicOptions): Provider {
           signal ? { signal } : {},
         );
         const text = (message.content ?? []).map((b) => (b.type === 'text' ? b.text : '')).join('');
-        if (!Array.isArray(message.content)) throw new ProviderError(`${options.label}: the reply has no content`, true);
+        if (!Array.isArray(message.content)) throw new ProviderError(`${options.label}: the reply has no content`, true, undefined, undefined, { kind: 'malformed' });
         return {
           text,
           usage: { inputTokens: message.usage?.input_tokens ?? 0, outputTokens: message.usage?.output_tokens ?? 0 },

@@ -130,7 +130,7 @@ export function elizaProvider(range: { min: number; max: number }): Provider {
   return {
     id: 'eliza',
     async generate(request: GenerationRequest, { signal } = {}): Promise<GenerationResult> {
-      if (signal?.aborted) throw new ProviderError('aborted', true);
+      if (signal?.aborted) throw new ProviderError('aborted', true, undefined, undefined, { kind: 'interrupted' });
       if (request.post.text.trim() === '') throw new ProviderError('the post is empty', false);
       const text = elizaReply(request.post.text, request.unit.sampleIndex, range);
       const inputTokens = Math.ceil(request.messages.reduce((s, m) => s + wordCount(m.content), 0) * 1.3);

@@ -43,7 +43,7 @@ export function openAiProvider(options: OpenAiOptions): Provider {
           signal ? { signal } : {},
         );
         const choice = completion.choices?.[0];
-        if (!choice || typeof choice.message?.content !== 'string') throw new ProviderError(`${options.label}: the reply has no message content`, true);
+        if (!choice || typeof choice.message?.content !== 'string') throw new ProviderError(`${options.label}: the reply has no message content`, true, undefined, undefined, { kind: 'malformed' });
         return {
           text: choice.message.content,
           usage: { inputTokens: completion.usage?.prompt_tokens ?? 0, outputTokens: completion.usage?.completion_tokens ?? 0 },
