@@ -1,8 +1,10 @@
 /**
  * bench/generate: 2,000 units against a fake OpenAI-compatible server on 127.0.0.1 that answers
  * every call after 200 ms, under a requests-per-minute limit, through the real provider (official
- * SDK), retry wrapper, runner and SQLite store. Prints the wall time next to the ideal time the
- * limit allows ((units - 1) / rate + latency), and their ratio (target: 90% of ideal or better).
+ * SDK), retry wrapper, runner and SQLite store, with every unit claimed under a 60-second lease
+ * renewed by the heartbeat and every call written to generation_attempts when it starts and when it
+ * ends, as `generate` runs. Prints the wall time next to the ideal time the limit allows
+ * ((units - 1) / rate + latency), and their ratio (target: 96% of ideal or better).
  *
  *   npx tsx bench/generate/run.ts [--units 2000] [--rpm 6000] [--concurrency 40]
  */
@@ -58,11 +60,20 @@ const provider = withRetries(openAiProvider({ baseURL: server.baseURL, apiKey: '
   random: Math.random,
 });
 const t0 = performance.now();
-const [tally] = await runGeneration({ db: opened.db, study, studyId: row.id, contentHash: 'c', plans: await planGeneration(study, dir), providers: new Map([['model', provider]]) });
+const [tally] = await runGeneration({
+  db: opened.db,
+  study,
+  studyId: row.id,
+  contentHash: 'c',
+  plans: await planGeneration(study, dir),
+  providers: new Map([['model', provider]]),
+  claims: { worker: `bench:${process.pid}:1`, leaseMs: 60_000, isDead: () => false },
+});
 const wall = (performance.now() - t0) / 1000;
 const ideal = (posts * samples - 1) / (rpm / 60) + latencyMs / 1000;
 console.log(`bench/generate: ${posts * samples} units, ${latencyMs} ms per call, limit ${rpm} requests/minute, concurrency ${concurrency}`);
-console.log(`done ${tally?.done}, failed ${tally?.failed}; server saw ${server.requests.length} requests`);
+const attempts = await opened.db.selectFrom('generation_attempts').select(opened.db.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+console.log(`done ${tally?.done}, failed ${tally?.failed}; server saw ${server.requests.length} requests; ${Number(attempts.n)} calls on record; claims with a 60 s lease and heartbeat`);
 console.log(`wall ${wall.toFixed(2)} s, ideal ${ideal.toFixed(2)} s: ${((ideal / wall) * 100).toFixed(1)}% of ideal`);
 await opened.close();
 await server.close();

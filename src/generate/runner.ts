@@ -21,7 +21,7 @@ import type { Db } from '../store/tables.js';
 import { checkReply } from './checks.js';
 import { blind } from './transforms.js';
 import { parsePrompt, renderPrompt, type PromptTemplate } from './prompts.js';
-import { ProviderError, type CallLog, type Provider } from './provider.js';
+import { ProviderError, type CallLog, type CallOutcome, type Provider } from './provider.js';
 import { pool, RateLimiter, type Clock } from './rate-limit.js';
 import { claimHolder, claimUnit, claimWorkers, releaseAllClaims, releaseUnit, renewClaims, takeOverClaim } from '../store/claims.repository.js';
 import { endCall, startCall, storeUnit, unitStored } from '../store/attempts.repository.js';
@@ -270,6 +270,7 @@ async function runUnit(o: RunOptions, unit: Unit, provider: Provider, limiter: R
   }
   const claims = o.claims;
   let claimed = false;
+  const held = { released: false };
   try {
     if (claims) {
       const now = new Date();
@@ -283,10 +284,10 @@ async function runUnit(o: RunOptions, unit: Unit, provider: Provider, limiter: R
       // Finished by another worker since this one listed its units.
       if (await unitStored(o.db, post.id, source.id, unit.sample, unit.stored)) return record(o, unit, 'skipped');
     }
-    return await callUnit(o, unit, provider, limiter, { messages, estimate, budget });
+    return await callUnit(o, unit, provider, limiter, { messages, estimate, budget, claimed: claimed ? held : undefined });
   } finally {
     budget.release(estimatedCost);
-    if (claimed && claims) await releaseUnit(o.db, o.studyId, unit.key, claims.worker);
+    if (claimed && claims && !held.released) await releaseUnit(o.db, o.studyId, unit.key, claims.worker);
   }
 }
 
@@ -296,9 +297,12 @@ function record(o: RunOptions, unit: Unit, what: 'skipped' | 'otherWorker'): Uni
   return what === 'skipped' ? 'skipped' : 'stored';
 }
 
-/** The call log of one unit: a row per call, and the call whose reply is stored. */
+/**
+ * The call log of one unit: a row per call, written when the call starts and completed when it
+ * ends. The call whose reply is stored is completed in the same transaction as the reply.
+ */
 function callLog(o: RunOptions, unit: Unit) {
-  const log = { calls: 0, okCall: undefined as string | undefined, cached: false };
+  const log = { calls: 0, okCall: undefined as { id: string; outcome: CallOutcome } | undefined, cached: false };
   const start = { studyId: o.studyId, unitKey: unit.key, provider: unit.plan.source.provider, model: unit.plan.source.model, worker: o.claims?.worker ?? 'local' };
   const calls: CallLog = {
     start: () => {
@@ -306,16 +310,22 @@ function callLog(o: RunOptions, unit: Unit) {
       return startCall(o.db, start);
     },
     end: async (id, outcome) => {
-      if (outcome.status === 'ok' || outcome.status === 'cached') log.okCall = id;
-      if (outcome.status === 'cached') log.cached = true;
       if (outcome.retried) unit.tally.retried++;
-      await endCall(o.db, id, outcome);
+      if (outcome.status === 'cached') log.cached = true;
+      if (outcome.status === 'ok' || outcome.status === 'cached') log.okCall = { id, outcome };
+      else await endCall(o.db, id, outcome);
     },
   };
   return { log, calls, start };
 }
 
-async function callUnit(o: RunOptions, unit: Unit, provider: Provider, limiter: RateLimiter, c: { messages: ReturnType<typeof renderPrompt>; estimate: number; budget: Budget }): Promise<UnitOutcome> {
+async function callUnit(
+  o: RunOptions,
+  unit: Unit,
+  provider: Provider,
+  limiter: RateLimiter,
+  c: { messages: ReturnType<typeof renderPrompt>; estimate: number; budget: Budget; claimed: { released: boolean } | undefined },
+): Promise<UnitOutcome> {
   const { plan, post, sample, tally } = unit;
   const { source, condition } = plan;
   const labels = condition.split?.labels ?? [];
@@ -371,7 +381,8 @@ async function callUnit(o: RunOptions, unit: Unit, provider: Provider, limiter: 
         created_at: nowIso(),
       };
     });
-    await storeUnit(o.db, rows, log.okCall);
+    await storeUnit(o.db, rows, log.okCall, c.claimed && o.claims ? { studyId: o.studyId, unitKey: unit.key, worker: o.claims.worker } : undefined);
+    if (c.claimed) c.claimed.released = true;
     if (checksFailed) tally.failedChecks++;
     else tally.done++;
     tally.tokensIn += result.usage.inputTokens;
@@ -385,6 +396,8 @@ async function callUnit(o: RunOptions, unit: Unit, provider: Provider, limiter: 
     return 'stored';
   } catch (err) {
     if (!(err instanceof ProviderError)) throw err;
+    // A reply received but not usable (split parts missing): its call ends as malformed.
+    if (log.okCall) await endCall(o.db, log.okCall.id, { ...log.okCall.outcome, status: err.kind, error: err.message });
     if (log.calls === 0) {
       const id = await startCall(o.db, start);
       await calls.end(id, { status: err.kind, retried: false, httpStatus: err.status, error: err.message, latencyMs: Math.round(performance.now() - started) });

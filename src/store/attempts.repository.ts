@@ -32,11 +32,23 @@ export async function endCall(
     .execute();
 }
 
-/** A unit's replies and the call that made them, committed together: never half a unit. */
-export async function storeUnit(db: Db, rows: readonly NewResponse[], callId: string | undefined): Promise<void> {
+/**
+ * A unit's replies, the end of the call that made them, and the release of the unit's claim,
+ * committed together: never half a unit, and one commit instead of three.
+ */
+export async function storeUnit(
+  db: Db,
+  rows: readonly NewResponse[],
+  call: { id: string; outcome: Parameters<typeof endCall>[2] } | undefined,
+  claim: { studyId: string; unitKey: string; worker: string } | undefined,
+): Promise<void> {
   await db.transaction().execute(async (trx) => {
     await trx.insertInto('responses').values([...rows]).onConflict((oc) => oc.columns(['post_id', 'source', 'condition', 'sample_index', 'variant']).doNothing()).execute();
-    if (callId) await trx.updateTable('generation_attempts').set({ response_id: rows[0]?.id ?? null }).where('id', '=', callId).execute();
+    if (call) {
+      await endCall(trx, call.id, call.outcome);
+      await trx.updateTable('generation_attempts').set({ response_id: rows[0]?.id ?? null }).where('id', '=', call.id).execute();
+    }
+    if (claim) await trx.deleteFrom('generation_claims').where('study_id', '=', claim.studyId).where('unit_key', '=', claim.unitKey).where('worker', '=', claim.worker).execute();
   });
 }
 
