@@ -101,4 +101,33 @@ describe('generate: exit statuses and what they say', () => {
     const c = await cli('generate', dir, '--concurrency', 'lots');
     expect(c.stderr).toBe('empathy-lab: --concurrency: expected a whole number of calls in flight, got "lots"; e.g. --concurrency 8');
   });
+
+  it('--no-cache makes the call anew; otherwise a reply the cache holds is taken from it and recorded as cached', async () => {
+    const dir = await tempFolder(study(server.baseURL));
+    expect((await cli('import', dir)).code).toBe(0);
+    server.fallback({ kind: 'ok' });
+    expect((await cli('generate', dir, '--source', 'alpha')).code).toBe(0);
+    const forget = async () => {
+      const opened = await openDb(undefined, dir);
+      await opened.db.deleteFrom('generation_attempts').execute();
+      await opened.db.deleteFrom('responses').where('source', '=', 'alpha').execute();
+      await opened.close();
+    };
+    const statuses = async () => {
+      const opened = await openDb(undefined, dir);
+      const rows = await opened.db.selectFrom('generation_attempts').select('status').execute();
+      await opened.close();
+      return new Set(rows.map((r) => r.status));
+    };
+    await forget();
+    let before = server.requests.length;
+    expect((await cli('generate', dir, '--source', 'alpha')).code).toBe(0);
+    expect(server.requests.length - before).toBe(0);
+    expect(await statuses()).toEqual(new Set(['cached']));
+    await forget();
+    before = server.requests.length;
+    expect((await cli('generate', dir, '--source', 'alpha', '--no-cache')).code).toBe(0);
+    expect(server.requests.length - before).toBe(24);
+    expect(await statuses()).toEqual(new Set(['ok']));
+  });
 });

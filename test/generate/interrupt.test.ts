@@ -154,3 +154,30 @@ for (const backend of await backends()) {
     }, 120_000);
   });
 }
+
+describe('generate: a second Ctrl-C', () => {
+  it('aborts the calls in flight at once, records them as interrupted and releases every claim', async () => {
+    const dir = await tempFolder(study(server.baseURL));
+    expect((await cli('import', dir)).code).toBe(0);
+    server.requests.length = 0;
+    // Every call takes 4 s: the first Ctrl-C would wait for them.
+    server.fallback({ kind: 'ok', delayMs: 4000 });
+    try {
+      const first = run(['generate', dir]);
+      await waitFor(async () => server.requests.length >= 5);
+      first.signal('SIGINT');
+      await new Promise((r) => setTimeout(r, 200));
+      const at = Date.now();
+      first.signal('SIGINT');
+      expect(await first.done).toBe(130);
+      expect(Date.now() - at).toBeLessThan(3000);
+      expect(first.stderr()).toContain('aborting the calls in flight');
+      const s = await state(undefined, dir);
+      expect(s.claims).toBe(0);
+      expect(s.attempts.filter((a) => a.status === 'started')).toHaveLength(0);
+      expect(s.attempts.filter((a) => a.status === 'interrupted').length).toBe(server.requests.length);
+    } finally {
+      server.fallback({ kind: 'ok' });
+    }
+  }, 60_000);
+});
