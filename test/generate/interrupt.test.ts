@@ -78,6 +78,16 @@ afterAll(async () => server.close());
 
 for (const backend of await backends()) {
   describe(`generate interrupted (${backend.name})`, () => {
+    /** Starts generate against the faulty server and sends `signal` once 8 to 31 units are stored. */
+    const signalAtRandom = async (dir: string, dbArgs: string[], dbUrl: string | undefined, signal: NodeJS.Signals) => {
+      server.requests.length = 0;
+      server.fallback(faulty);
+      const first = run(['generate', dir, ...dbArgs]);
+      const at = 8 + Math.floor(Math.random() * 24);
+      await waitFor(async () => (await state(dbUrl, dir)).responses >= at);
+      first.signal(signal);
+      return first;
+    };
     const setup = async () => {
       const dir = await tempFolder(study(server.baseURL));
       const database = backend.name === 'postgres' ? await createPgDatabase() : null;
@@ -89,12 +99,7 @@ for (const backend of await backends()) {
     it('SIGKILL at a random point, then at once a rerun that finishes every unit; every call on record', async () => {
       const { dir, database, dbArgs } = await setup();
       try {
-        server.requests.length = 0;
-        server.fallback(faulty);
-        const first = run(['generate', dir, ...dbArgs]);
-        const at = 8 + Math.floor(Math.random() * 24);
-        await waitFor(async () => (await state(database?.url, dir)).responses >= at);
-        first.signal('SIGKILL');
+        const first = await signalAtRandom(dir, dbArgs, database?.url, 'SIGKILL');
         expect(await first.done).toBe(-9);
         const killed = await state(database?.url, dir);
         const inFlight = killed.attempts.filter((a) => a.status === 'started').length;
@@ -125,12 +130,7 @@ for (const backend of await backends()) {
     it('Ctrl-C at a random point: the calls in flight finish and are recorded, claims released, exit 130; the next run finishes', async () => {
       const { dir, database, dbArgs } = await setup();
       try {
-        server.requests.length = 0;
-        server.fallback(faulty);
-        const first = run(['generate', dir, ...dbArgs]);
-        const at = 8 + Math.floor(Math.random() * 24);
-        await waitFor(async () => (await state(database?.url, dir)).responses >= at);
-        first.signal('SIGINT');
+        const first = await signalAtRandom(dir, dbArgs, database?.url, 'SIGINT');
         expect(await first.done).toBe(130);
         expect(first.stderr()).toMatch(/interrupted; generation incomplete: \d+ not started of 48 units; run `empathy-lab generate/);
         const stopped = await state(database?.url, dir);
