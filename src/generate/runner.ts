@@ -197,7 +197,8 @@ export async function runGeneration(o: RunOptions): Promise<UnitTally[]> {
   // Claims left by dead processes of this host (a SIGKILL, a crash) are cleared at once.
   if (claims?.isDead) for (const w of await claimWorkers(o.db, o.studyId)) if (w !== claims.worker && claims.isDead(w)) await releaseAllClaims(o.db, o.studyId, w);
   // The heartbeat: while this worker holds claims, they are renewed, so a live worker's units stay
-  // its own and a dead worker's are free within one lease.
+  // its own and a dead worker's are free within one lease. A renewal that fails (the database away
+  // for a moment) is made again at the next beat; the unit's own writes report a lasting outage.
   const heartbeat = claims ? setInterval(() => void renewClaims(o.db, o.studyId, claims.worker, new Date(), claims.leaseMs).catch(() => undefined), Math.max(50, claims.leaseMs / 3)) : undefined;
   try {
     await Promise.all(
