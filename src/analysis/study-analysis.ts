@@ -375,3 +375,14 @@ export function analyzeStudy(input: AnalysisInput) {
 }
 
 export type StudyAnalysis = ReturnType<typeof analyzeStudy>;
+
+/** The models of an analysis that could not be fitted: "empathy: <why>", "empathy (source x domain): <why>". */
+export function modelFailures(doc: StudyAnalysis): string[] {
+  const out: string[] = [];
+  for (const s of doc.scales) {
+    if ('model' in s && s.model && 'error' in s.model) out.push(`${s.scale}: ${String(s.model.error)}`);
+    const byDomain = 'sourceByDomain' in s ? (s.sourceByDomain as { error?: unknown } | null) : null;
+    if (byDomain && typeof byDomain.error === 'string') out.push(`${s.scale} (source x domain): ${byDomain.error}`);
+  }
+  return out;
+}

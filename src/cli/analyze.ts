@@ -1,8 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { analyzeStudy, exclusionSettings, type StudyAnalysis } from '../analysis/study-analysis.js';
-import { UserError } from '../errors.js';
+import { analyzeStudy, exclusionSettings, modelFailures, type StudyAnalysis } from '../analysis/study-analysis.js';
+import { IncompleteWork, UserError } from '../errors.js';
 import { judgeScoresForAnalysis, ratersForAnalysis, ratingsForAnalysis, recordExclusions } from '../store/ratings.repository.js';
 import { listResponsesWithPosts } from '../store/responses.repository.js';
 import { json, table, type Output } from './output.js';
@@ -41,6 +41,11 @@ export async function analyzeOpenStudy({ loaded, store, row }: OpenStudy, dir: s
   return doc;
 }
 
+/** Exit status 3 when a model could not be fitted: the document is written, the terminal says which and why. */
+export function unfitted(failures: readonly string[], file: string): IncompleteWork {
+  return new IncompleteWork(`${failures.length === 1 ? 'a model' : `${failures.length} models`} could not be fitted (${failures.join('; ')}); ${file} is written without ${failures.length === 1 ? 'it' : 'them'}`, 3);
+}
+
 export function registerAnalyze(program: Command, output: Output): void {
   program
     .command('analyze')
@@ -65,7 +70,12 @@ export function registerAnalyze(program: Command, output: Output): void {
         const text = `${json(doc)}\n`;
         const out = o.out ?? path.join(loaded.dir, 'analysis.json');
         await writeFile(out, text);
-        if (o.json) return output.out(text.trimEnd());
+        const failures = modelFailures(doc);
+        if (o.json) {
+          output.out(text.trimEnd());
+          if (failures.length) throw unfitted(failures, out);
+          return;
+        }
         output.out(`wrote ${out}`);
         output.out(`raters: ${doc.raters.total}, excluded ${doc.raters.excluded} (${doc.exclusions.filter((e) => e.raters.length > 0).map((e) => `${e.rule}: ${e.raters.length}`).join('; ') || 'none'})`);
         for (const s of doc.scales) {
@@ -74,6 +84,7 @@ export function registerAnalyze(program: Command, output: Output): void {
           output.out(table(['source', 'emmean', 'lower.CL', 'upper.CL'], s.contrasts.emmeans.map((m) => [m.source, Number(m.emmean.toFixed(3)), Number(m['lower.CL'].toFixed(3)), Number(m['upper.CL'].toFixed(3))])));
           output.out(table(['contrast', 'estimate', 't.ratio', 'p.value'], s.contrasts.pairs.map((c) => [c.contrast, Number(c.estimate.toFixed(3)), Number(c['t.ratio'].toFixed(2)), Number(c['p.value'].toPrecision(3))])));
         }
+        if (failures.length) throw unfitted(failures, out);
       });
     });
 }

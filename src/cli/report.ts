@@ -1,7 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { attentionRule } from '../analysis/study-analysis.js';
+import { attentionRule, modelFailures } from '../analysis/study-analysis.js';
 import { UserError } from '../errors.js';
 import { BATTERY } from '../language/features.js';
 import { buildFigures } from '../report/charts.js';
@@ -11,7 +11,7 @@ import { reportMarkdown, tableCsv } from '../report/markdown.js';
 import { renderSvg } from '../report/render-svg.js';
 import { buildTables } from '../report/tables.js';
 import { listResponsesWithPosts } from '../store/responses.repository.js';
-import { analyzeOpenStudy } from './analyze.js';
+import { analyzeOpenStudy, unfitted } from './analyze.js';
 import { packageRoot } from './init.js';
 import { json, type Output } from './output.js';
 import { withStudy, type OpenStudy, type StudyOptions } from './study-context.js';
@@ -75,6 +75,8 @@ export interface WrittenReport {
   readonly analysis: string;
   readonly tables: string[];
   readonly figures: string[];
+  /** Models that could not be fitted (the report says so beside them). */
+  readonly failures: string[];
 }
 
 /** Analyses the study and writes the report, its analysis.json and its CSV tables beside it. */
@@ -87,7 +89,7 @@ export async function writeReport(opened: OpenStudy, dir: string, options: { out
   const figures = buildFigures(input);
   const svgs = new Map<string, string>();
   for (const f of figures) svgs.set(f.id, await renderSvg(f.spec));
-  const written: WrittenReport = { report: out, analysis: path.join(folder, 'analysis.json'), tables: [], figures: [] };
+  const written: WrittenReport = { report: out, analysis: path.join(folder, 'analysis.json'), tables: [], figures: [], failures: modelFailures(analysis) };
   await writeFile(written.analysis, `${json(analysis)}\n`);
   for (const t of buildTables(input)) {
     const file = path.join(folder, 'tables', `${t.id}.csv`);
@@ -133,5 +135,6 @@ export function registerReport(program: Command, output: Output): void {
       output.out(`wrote ${written.report}`);
       output.out(`      ${written.analysis} (the numbers in the report)`);
       output.out(`      ${written.tables.length} tables in ${path.join(path.dirname(written.report), 'tables')}/${written.figures.length ? `, ${written.figures.length} figures in ${path.join(path.dirname(written.report), 'figures')}/` : ''}`);
+      if (written.failures.length) throw unfitted(written.failures, written.report);
     });
 }

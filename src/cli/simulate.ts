@@ -173,6 +173,9 @@ export function registerSimulate(program: Command, output: Output): void {
       const seed = o.seed === undefined ? undefined : Number(o.seed);
       if (seed !== undefined && !Number.isInteger(seed)) throw new UserError(`expected a whole number, got "${o.seed}"`, '--seed', 'e.g. --seed 7');
       await withStudy(dir, o, async (opened) => {
+        const declared = opened.loaded.study.sources.map((x) => x.id);
+        for (const k of Object.keys(effects ?? {}))
+          if (!declared.includes(k)) throw new UserError(`"${k}" is not a source of this study`, '--effect', `use one of ${declared.join(', ')}, e.g. --effect ${declared[0]}=0`);
         const summary = await simulateForStudy(opened, dir, { effects, ...(raters !== undefined ? { raters } : {}), ...(seed !== undefined ? { seed } : {}) });
         if (!summary) throw new UserError('the study already has a simulated panel', dir, 'use a new study folder (or database) for another panel');
         if (o.json) return output.out(json(summary));

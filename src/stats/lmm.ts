@@ -156,6 +156,23 @@ function varCorr(blocks: readonly RandomBlock[], theta: Float64Array, sigma: num
   return rows;
 }
 
+/**
+ * Input no mixed model can be fitted to, refused as lme4 refuses it (rather than fitted into a
+ * -Inf criterion): no rows, a response with no variance, a fixed factor with one level.
+ */
+function checkDegenerate(formula: Formula, frame: Frame): void {
+  if (frame.n === 0) throw new StatsInputError('the data have no rows (after dropping rows with missing values)', formula.response, 'give a file with a header and at least one row per observation');
+  const response = frame.columns.get(formula.response);
+  if (response?.kind === 'numeric' && response.values.every((v) => v === response.values[0]))
+    throw new StatsInputError(`the response has no variance (every ${formula.response} is ${response.values[0]})`, formula.response, 'a mixed model needs a response that varies');
+  for (const v of new Set(formula.fixed.flat())) {
+    const col = frame.columns.get(v);
+    if (col?.kind === 'factor' && col.levels.length < 2)
+      throw new StatsInputError(`contrasts can be applied only to factors with 2 or more levels (${v} has only "${col.levels[0]}")`, v, `leave ${v} out of the formula, or use data with more than one ${v}`);
+  }
+  // A grouping factor with a level per observation is refused where the random blocks are built.
+}
+
 export function fitLmm(formulaText: string, data: DataFrame, options: FitOptions = {}): LmmFit {
   const reml = options.reml ?? true;
   const formula = parseFormula(formulaText);
@@ -163,6 +180,7 @@ export function fitLmm(formulaText: string, data: DataFrame, options: FitOptions
     throw new StatsInputError('the formula has no random-effects term', formulaText, 'add one such as (1 | post), or fit a linear model instead');
   }
   const frame = buildFrame(data, formulaVariables(formula), frameVariablesUsedAsFactors(formula), options.reference ?? {});
+  checkDegenerate(formula, frame);
   const response = frame.columns.get(formula.response);
   if (!response || response.kind !== 'numeric') {
     throw new StatsInputError(`the response ${formula.response} is not numeric`, formula.response, 'use a numeric rating column as the response');

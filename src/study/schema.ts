@@ -7,6 +7,8 @@
  */
 import { z } from 'zod';
 import { ADJUSTMENTS } from '../stats/adjustments.js';
+import { StatsInputError } from '../stats/errors.js';
+import { formulaVariables, parseFormula } from '../stats/formula.js';
 import { TEXT_KEYS } from './participant-text.js';
 
 /** A number in [min, max] whose every failure says the range, e.g. "expected a number from 0 to 2". */
@@ -283,7 +285,8 @@ const exclusions = z.strictObject({
 
 const analysis = z.strictObject({
   formula: z.string().default('value ~ source + (1 | post:rater) + (1 | post) + (1 | rater)'),
-  reference_source: id.default('human'),
+  /** The baseline level of `source`; default: `human` when the study has it, else the first source. */
+  reference_source: id.optional(),
   adjust: z.enum(ADJUSTMENTS).default('holm'),
   reml: z.boolean().default(true),
 });
@@ -321,7 +324,6 @@ export const studySchema = z
     exclusions: exclusions.default({ max_attention_failures: 0, straight_lining: true, incomplete: true }),
     analysis: analysis.default({
       formula: 'value ~ source + (1 | post:rater) + (1 | post) + (1 | rater)',
-      reference_source: 'human',
       adjust: 'holm',
       reml: true,
     }),
@@ -355,7 +357,30 @@ export const studySchema = z
         ctx.addIssue({ code: 'custom', path: ['instrument', `${what}_file`], message: `give either ${what} or ${what}_file, not both` });
     if (study.generation.min_words > study.generation.max_words)
       ctx.addIssue({ code: 'custom', path: ['generation', 'min_words'], message: 'min_words is larger than max_words' });
-  });
+    const reference = study.analysis.reference_source;
+    if (reference !== undefined && !ids.has(reference))
+      ctx.addIssue({ code: 'custom', path: ['analysis', 'reference_source'], message: `"${reference}" is not a source of this study; use one of ${[...ids].join(', ')}` });
+    const formulaIssue = checkFormula(study.analysis.formula);
+    if (formulaIssue) ctx.addIssue({ code: 'custom', path: ['analysis', 'formula'], message: formulaIssue });
+  })
+  .transform((study) => ({
+    ...study,
+    analysis: { ...study.analysis, reference_source: study.analysis.reference_source ?? (study.sources.some((s) => s.id === 'human') ? 'human' : (study.sources[0]?.id as string)) },
+  }));
+
+/** The columns `analyze` gives the model of each scale. */
+export const ANALYSIS_COLUMNS = ['value', 'source', 'post', 'rater', 'domain'] as const;
+
+/** Why the analysis formula cannot be used (a syntax error with its column, an unknown variable), or null. */
+function checkFormula(text: string): string | null {
+  try {
+    const unknown = formulaVariables(parseFormula(text)).filter((v) => !(ANALYSIS_COLUMNS as readonly string[]).includes(v));
+    return unknown.length ? `the formula uses ${unknown.map((v) => `"${v}"`).join(', ')}, which the ratings do not have; use ${ANALYSIS_COLUMNS.join(', ')}` : null;
+  } catch (err) {
+    if (!(err instanceof StatsInputError)) throw err;
+    return `${err.message.replace(/at position (\d+)/g, 'at column $1 of the formula')}; ${err.fix ?? 'write the formula as in lme4'}`;
+  }
+}
 
 export type Study = z.infer<typeof studySchema>;
 export type StudyInput = z.input<typeof studySchema>;

@@ -103,4 +103,36 @@ describe('empathy-lab analyze', () => {
     expect(doc.raters).toEqual({ total: 12, excluded: 1, kept: 11 });
     expect(doc.scales[0].ratings).toBe(11 * 12);
   });
+
+  it('checks the analysis settings when the manifest loads, in every command, and exits 3 when a model cannot be fitted', async () => {
+    const dir = await tempFolder({ 'study.yaml': MANIFEST });
+    const edit = (from: string, to: string) => writeFile(path.join(dir, 'study.yaml'), MANIFEST.replace(from, to));
+    await edit('reference_source: human', 'reference_source: humans');
+    for (const command of ['lint', 'analyze', 'status']) {
+      const r = await cli(command, dir);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe(`empathy-lab: ${path.join(dir, 'study.yaml')}:14 analysis.reference_source: "humans" is not a source of this study; use one of human, gpt4, llama2, mistral`);
+    }
+    await edit('formula: value ~ source + (1 | post:rater) + (1 | post) + (1 | rater)', 'formula: value ~ source + (1 | post:rater + (1 | post)');
+    expect((await cli('lint', dir)).stderr).toBe(
+      `empathy-lab: ${path.join(dir, 'study.yaml')}:13 analysis.formula: expected ")" to close the random term opened at column 18 of the formula; write the formula as in lme4, e.g. value ~ source + (1 | post) + (1 | rater)`,
+    );
+    // Parsed, but the ratings cannot fit it: every rating its own level of post:rater:source.
+    await edit('formula: value ~ source + (1 | post:rater) + (1 | post) + (1 | rater)', 'formula: value ~ source + (1 | post:rater:source)');
+    expect((await cli('import', dir, '--ratings', path.join(REFERENCE_DIR, 'ratings-within.csv'), '--columns', 'rater=rater,post=post,source=source,value=rating,domain=domain', '--scale', 'empathy', '--create-missing')).code).toBe(0);
+    const r = await cli('analyze', dir);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(
+      /^empathy-lab: 2 models could not be fitted \(empathy: the grouping factor post:rater:source has 4966 levels for 4966 observations, so its random effects cannot be told apart from the residual; empathy \(source x domain\): .*\); .*analysis\.json is written without them$/,
+    );
+    const doc = JSON.parse(await readFile(path.join(dir, 'analysis.json'), 'utf8'));
+    expect(doc.scales[0].model.error).toMatch(/the grouping factor post:rater:source has 4966 levels for 4966 observations/);
+  });
+
+  it('simulate refuses an effect for a source the study does not have', async () => {
+    const dir = await tempFolder({ 'study.yaml': MANIFEST });
+    const r = await cli('simulate', dir, '--effect', 'gtp4=0.6');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('empathy-lab: --effect: "gtp4" is not a source of this study; use one of human, gpt4, llama2, mistral, e.g. --effect human=0');
+  });
 });

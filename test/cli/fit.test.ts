@@ -1,3 +1,5 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
@@ -45,5 +47,19 @@ describe('empathy-lab fit', () => {
     expect(r.code).toBe(1);
     expect(r.stderr.split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(message);
+  });
+
+  it.each([
+    ['a constant response', 'rater,post,source,rating\nr1,p1,a,3\nr1,p2,b,3\nr2,p1,a,3\nr2,p2,b,3\n', 'rating ~ source + (1 | rater)', 'empathy-lab: rating: the response has no variance (every rating is 3); a mixed model needs a response that varies'],
+    ['a one-level factor', 'rater,post,source,rating\nr1,p1,a,3\nr1,p2,a,4\nr2,p1,a,2\nr2,p2,a,5\n', 'rating ~ source + (1 | rater)', 'empathy-lab: source: contrasts can be applied only to factors with 2 or more levels (source has only "a"); leave source out of the formula, or use data with more than one source'],
+    ['a header and no rows', 'rater,post,source,rating\n', 'rating ~ source + (1 | rater)', 'empathy-lab: rating: the data have no rows (after dropping rows with missing values); give a file with a header and at least one row per observation'],
+    ['a grouping factor with one level per observation', 'rater,post,source,rating\nr1,p1,a,3\nr2,p2,b,4\nr3,p1,a,2\nr4,p2,b,5\n', 'rating ~ source + (1 | rater)', 'empathy-lab: (… | rater): the grouping factor rater has 4 levels for 4 observations, so its random effects cannot be told apart from the residual; remove the term, or check that the data have several observations per level'],
+  ])('refuses %s with one line and exit 1, as lme4 does', async (_, csv, formula, message) => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'el-fit-'));
+    const file = path.join(dir, 'data.csv');
+    await writeFile(file, csv);
+    const r = await cli('fit', '--data', file, '--formula', formula);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(message);
   });
 });
