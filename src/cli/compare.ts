@@ -3,7 +3,9 @@ import { UserError } from '../errors.js';
 import { emmeans } from '../stats/emmeans.js';
 import { fitLmm } from '../stats/lmm.js';
 import { likelihoodRatioTest } from '../stats/lrt.js';
-import { ratingsForAnalysis } from '../store/ratings.repository.js';
+import path from 'node:path';
+import { exclusionSettings, exclusionsOf } from '../analysis/study-analysis.js';
+import { ratersForAnalysis, ratingsForAnalysis } from '../store/ratings.repository.js';
 import { json, table, type Output } from './output.js';
 import { withStudy } from './study-context.js';
 
@@ -32,16 +34,27 @@ export function registerCompare(program: Command, output: Output): void {
     .option('--json', 'print the results as JSON')
     .addHelpText('after', '\nExample:\n  $ empathy-lab compare study1 study2 --scale empathy')
     .action(async (a: string, b: string, o: CompareOptions) => {
+      // Each study's own exclusion rules apply to its raters, as `analyze` applies them.
       const load = (dir: string, db: string | undefined) =>
-        withStudy(dir, db ? { db } : {}, async ({ loaded, store, row }) => ({
-          name: loaded.study.name,
-          reference: loaded.study.analysis.reference_source,
-          scale: o.scale ?? (loaded.study.instrument.scales[0]?.id as string),
-          rows: await ratingsForAnalysis(store.db, row.id),
-        }));
-      const first = await load(a, o.dbA);
-      const second = await load(b, o.dbB);
-      if (first.name === second.name) throw new UserError(`both folders hold the study "${first.name}"`, b, 'compare two different studies');
+        withStudy(dir, db ? { db } : {}, async ({ loaded, store, row }) => {
+          const ratings = await ratingsForAnalysis(store.db, row.id);
+          const excluded = new Set(exclusionsOf({ ratings, raters: await ratersForAnalysis(store.db, row.id), exclusions: exclusionSettings(loaded.study.exclusions) }).flatMap((e) => e.raters));
+          return {
+            name: loaded.study.name,
+            folder: path.basename(loaded.dir),
+            reference: loaded.study.analysis.reference_source,
+            scale: o.scale ?? (loaded.study.instrument.scales[0]?.id as string),
+            rows: ratings.filter((r) => !excluded.has(r.rater)),
+            excluded: excluded.size,
+          };
+        });
+      const loadedA = await load(a, o.dbA);
+      const loadedB = await load(b, o.dbB);
+      // Two studies of the same name (two runs of one manifest) are told apart by their folders.
+      const labels =
+        loadedA.name !== loadedB.name ? [loadedA.name, loadedB.name] : loadedA.folder !== loadedB.folder ? [loadedA.folder, loadedB.folder] : [`${loadedA.name}-A`, `${loadedB.name}-B`];
+      const first = { ...loadedA, name: labels[0] as string };
+      const second = { ...loadedB, name: labels[1] as string };
       const scale = first.scale;
       const rows = [first, second].flatMap((s) =>
         s.rows
@@ -67,13 +80,14 @@ export function registerCompare(program: Command, output: Output): void {
         scale,
         studies: [first.name, second.name],
         ratings: rows.length,
+        excludedRaters: { [first.name]: first.excluded, [second.name]: second.excluded },
         fixef: fit.fixefNames.map((n, i) => ({ term: n, estimate: fit.beta[i], se: fit.se[i], df: fit.df[i], t: fit.t[i], p: fit.p[i] })),
         studyMeans: means.emmeans.map((m) => ({ study: m.level, emmean: m.emmean, lower: m.lower, upper: m.upper })),
         perStudy,
         interactionTest: lrt[1],
       };
       if (o.json) return output.out(json(result));
-      output.out(`${scale}: ${rows.length} ratings from ${first.name} and ${second.name}\n`);
+      output.out(`${scale}: ${rows.length} ratings from ${first.name} and ${second.name} (each study's exclusion rules applied: ${first.excluded} and ${second.excluded} raters left out)\n`);
       output.out(table(['term', 'estimate', 'SE', 'df', 't', 'p'], result.fixef.map((f) => [f.term, Number((f.estimate as number).toFixed(4)), Number((f.se as number).toFixed(4)), Number((f.df as number).toFixed(1)), Number((f.t as number).toFixed(2)), Number((f.p as number).toPrecision(3))])));
       const t = result.interactionTest;
       output.out(`\ndo the source effects differ between the studies? chi^2(${t?.df}) = ${t?.chisq?.toFixed(2)}, p = ${t?.p?.toPrecision(3)} (likelihood-ratio test, ML)`);

@@ -209,11 +209,27 @@ describe('compare', () => {
     expect(r.code).toBe(0);
     const c = JSON.parse(r.stdout);
     expect(c.studies).toEqual(['demo', 'replication']);
-    expect(c.ratings).toBe(720);
+    // Each study's exclusions apply, as in analyze: the ratings are those analyze keeps.
+    const kept = async (dir: string, ...db: string[]) => {
+      await cli('analyze', dir, ...db, '--out', path.join(dir, 'kept.json'));
+      const doc = JSON.parse(await readFile(path.join(dir, 'kept.json'), 'utf8'));
+      return (doc.scales as Array<{ scale: string; ratings: number }>).find((x) => x.scale === 'empathy')?.ratings as number;
+    };
+    const keptA = await kept(a);
+    const keptB = await kept(b, '--db', path.join(b, 'replication.sqlite'));
+    expect(keptA + keptB).toBeLessThan(720);
+    expect(c.ratings).toBe(keptA + keptB);
+    expect(c.excludedRaters.demo + c.excludedRaters.replication).toBeGreaterThan(0);
     expect(c.fixef.map((f: { term: string }) => f.term)).toEqual(['(Intercept)', 'sourceeliza', 'studyreplication', 'sourceeliza:studyreplication']);
     expect(c.fixef[1].estimate).toBeLessThan(-0.4);
     expect(c.interactionTest).toMatchObject({ df: 1 });
     expect(c.perStudy.map((s: { study: string }) => s.study)).toEqual(['demo', 'replication']);
-    expect((await cli('compare', a, a)).stderr).toMatch(/both folders hold the study "demo"/);
+    // Two studies with the same name (two runs of one manifest) are told apart by their folders.
+    const twin = path.join(root, 'twin');
+    await cli('demo', '--out', twin, '--no-panel');
+    await cli('simulate', twin, '--effect', 'human=0', '--effect', 'eliza=-0.8', '--seed', '3');
+    const same = JSON.parse((await cli('compare', a, twin, '--scale', 'empathy', '--json')).stdout);
+    expect(same.studies).toEqual(['a', 'twin']);
+    expect(same.fixef.map((f: { term: string }) => f.term)).toContain('studytwin');
   });
 });
