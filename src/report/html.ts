@@ -25,10 +25,12 @@ nav a { color: var(--accent); text-decoration: none; }
 ul.findings li { margin: .3rem 0; }
 figure { margin: 1rem 0 1.5rem; break-inside: avoid; }
 figure .chart { overflow-x: auto; }
-figure svg { max-width: 100%; height: auto; }
+/* Figures keep their size (12-13 px text) and scroll sideways on a phone instead of shrinking. */
+figure svg { max-width: none; height: auto; }
 figcaption { color: var(--muted); font-size: .9rem; margin-top: .3rem; }
 table { min-width: min(100%, 34rem); border-collapse: collapse; margin: .5rem 0 1.2rem; font-size: .88rem; font-variant-numeric: tabular-nums; break-inside: avoid; }
-caption { text-align: left; font-weight: 600; padding-bottom: .35rem; caption-side: top; }
+/* The title sits outside the table's scroller, so it stays in view when a wide table scrolls. */
+.table-title { font-weight: 600; margin: .5rem 0 .1rem; }
 th, td { padding: .25rem .6rem; border-bottom: 1px solid #e5e7eb; vertical-align: top; }
 thead th { border-bottom: 2px solid var(--ink); text-align: left; font-weight: 600; }
 td.num, th.num { text-align: right; white-space: nowrap; }
@@ -40,6 +42,7 @@ dl.provenance dt { color: var(--muted); }
 dl.provenance dd { margin: 0; font-family: ui-monospace, SFMono-Regular, Menlo, monospace; word-break: break-all; }
 @media print {
   body { font-size: 11pt; }
+  figure svg { max-width: 100%; }
   main { max-width: none; padding: 0; }
   nav { display: none; }
   h2 { break-after: avoid; }
@@ -55,7 +58,7 @@ export function tableHtml(t: ReportTable): string {
       return `<td${format === 'text' ? '' : ' class="num"'}>${e(formatCell(v, format))}</td>`;
     }).join('')}</tr>`)
     .join('\n');
-  return `<div class="table-wrap"><table id="table-${e(t.id)}"><caption>${e(t.title)}</caption><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></div>${t.note ? `<p class="note">${e(t.note)}</p>` : ''}`;
+  return `<p class="table-title" id="title-${e(t.id)}">${e(t.title)}</p><div class="table-wrap"><table id="table-${e(t.id)}" aria-labelledby="title-${e(t.id)}"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></div>${t.note ? `<p class="note">${e(t.note)}</p>` : ''}`;
 }
 
 function figureHtml(f: Figure, svg: string, n: number): string {

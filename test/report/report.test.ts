@@ -10,7 +10,7 @@ const unescape = (s: string) => s.replace(/<[^>]+>/g, '').replace(/&lt;/g, '<').
 
 /** The body rows of `<table id="table-ID">` as cell texts. */
 function tableRows(html: string, id: string): string[][] {
-  const m = new RegExp(`<table id="table-${id}">[\\s\\S]*?<tbody>([\\s\\S]*?)</tbody>`).exec(html);
+  const m = new RegExp(`<table id="table-${id}"[^>]*>[\\s\\S]*?<tbody>([\\s\\S]*?)</tbody>`).exec(html);
   if (!m) throw new Error(`no table ${id}`);
   return [...(m[1] as string).matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((r) => [...(r[1] as string).matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((c) => unescape(c[1] as string)));
 }
@@ -105,6 +105,21 @@ describe('empathy-lab demo and report', async () => {
         const boxes = await page.locator('figure svg').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().width));
         expect(boxes).toHaveLength(3);
         for (const w of boxes) expect(w).toBeGreaterThan(200);
+        // No sideways scroll of the page; every figure's text at 11 px or more as shown; every table's title in view.
+        expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
+        const smallest = await page.locator('figure svg').evaluateAll((svgs) =>
+          Math.min(
+            ...svgs.map((svg) => {
+              const s = svg as SVGSVGElement;
+              const scale = s.getBoundingClientRect().width / (s.viewBox.baseVal?.width || s.width.baseVal.value);
+              return Math.min(...[...s.querySelectorAll('text')].map((t) => parseFloat(getComputedStyle(t).fontSize) * scale));
+            }),
+          ),
+        );
+        expect(smallest).toBeGreaterThanOrEqual(11);
+        const titles = await page.locator('.table-title').evaluateAll((els) => els.map((el) => el.getBoundingClientRect().right));
+        expect(titles.length).toBeGreaterThan(10);
+        for (const right of titles) expect(right).toBeLessThanOrEqual(viewport.width);
         await page.screenshot({ path: path.join(SCREENSHOTS, `report-${name}.png`), fullPage: true });
         expect(errors).toEqual([]);
         expect(failed).toEqual([]);
