@@ -246,8 +246,13 @@ export type RegressionResult =
       readonly n: number;
       readonly p: number;
       readonly folds: number;
-      readonly ridge: { lambda: number; cv: { mae: number; r2: number }; weights: Array<{ name: string; weight: number }> };
+      /** Predicting each held-out reply by its training part's mean. */
+      readonly baseline: { mae: number; r2: number };
+      readonly ridge: { lambda: number; lambdaChosenBy: 'cross-validation' | 'given'; cv: { mae: number; r2: number }; weights: Array<{ name: string; weight: number }> };
       readonly ols: { cv: { mae: number; r2: number } } | null;
+      /** Why OLS is not reported (not identified), when it is not. */
+      readonly olsOmitted: string | null;
+      readonly constantInFolds: number;
     }
   | { readonly scale: string; readonly error: string };
 
@@ -289,8 +294,11 @@ function languageModels(replies: readonly ReplyRow[], kept: readonly RatingRow[]
         n: r.n,
         p: r.p,
         folds: r.folds,
-        ridge: { lambda: r.ridge.lambda, cv: r.ridge.cv, weights: r.ridge.weights.slice(0, 15) },
+        baseline: r.baseline,
+        ridge: { lambda: r.ridge.lambda, lambdaChosenBy: r.ridge.lambdaChosenBy, cv: r.ridge.cv, weights: r.ridge.weights.slice(0, 15) },
         ols: r.ols ? { cv: r.ols.cv } : null,
+        olsOmitted: r.olsOmitted ?? null,
+        constantInFolds: r.constantInFolds,
       };
     } catch (err) {
       return { scale, error: (err as Error).message };

@@ -12,6 +12,7 @@ interface ClassifyOptions extends ReplyInputOptions {
   folds: string;
   seed: string;
   lambda?: string;
+  ridgeLambda?: string;
   top: string;
   json?: boolean;
 }
@@ -39,9 +40,12 @@ function printClassifier(r: ClassifierReport, terms: number, output: Output): vo
 
 function printRegression(scale: string, r: RatingRegression, output: Output): void {
   output.out(`\nWhat predicts ${scale} ratings? ${r.n} replies, ${r.p} terms, ${r.folds}-fold cross-validation`);
-  output.out(`  ridge (lambda ${r.ridge.lambda}): MAE ${r.ridge.cv.mae.toFixed(3)}, R^2 ${r.ridge.cv.r2.toFixed(3)}`);
+  output.out(`  baseline (the training mean): MAE ${r.baseline.mae.toFixed(3)}, R^2 ${r.baseline.r2.toFixed(3)}`);
+  output.out(`  ridge (lambda ${r.ridge.lambda}, ${r.ridge.lambdaChosenBy === 'given' ? 'given' : 'chosen by cross-validation within each training part'}): MAE ${r.ridge.cv.mae.toFixed(3)}, R^2 ${r.ridge.cv.r2.toFixed(3)}`);
   if (r.ols) output.out(`  OLS: MAE ${r.ols.cv.mae.toFixed(3)}, R^2 ${r.ols.cv.r2.toFixed(3)}`);
-  else output.out('  OLS: left out (no more replies than terms)');
+  else output.out(`  OLS: left out (${r.olsOmitted})`);
+  if (r.constantInFolds > 0) output.out(`  ${r.constantInFolds} term-fold pairs left out of OLS: the term was constant in that fold's training part`);
+  if (r.ridge.cv.r2 <= 0) output.out(`  the words predict the ratings no better than the mean rating does (cross-validated R^2 ${r.ridge.cv.r2.toFixed(3)})`);
   output.out(`  largest ridge weights: ${r.ridge.weights.slice(0, 10).map((w) => `${w.name} (${w.weight.toFixed(3)})`).join(', ')}`);
 }
 
@@ -60,7 +64,8 @@ export function registerClassify(program: Command, output: Output): void {
     .option('--emojis <n>', 'emojis kept', '20')
     .option('--folds <k>', 'cross-validation folds', '5')
     .option('--seed <n>', 'seed for the split and folds', '1')
-    .option('--lambda <x>', 'L2 penalty (glmnet scale; default 1/N, i.e. C = 1)')
+    .option('--lambda <x>', 'the classifier\'s L2 penalty (glmnet scale; default 1/N, i.e. C = 1)')
+    .option('--ridge-lambda <x>', 'the rating regression\'s ridge penalty (default: chosen by cross-validation within each training part)')
     .option('--top <n>', 'top terms shown per source', '10')
     .option('--json', 'print the results as JSON')
     .addHelpText('after', '\nExamples:\n  $ empathy-lab classify my-study\n  $ empathy-lab classify --data replies.csv --text reply --group model --rating empathy --json')
@@ -78,13 +83,15 @@ export function registerClassify(program: Command, output: Output): void {
         top: int(o.top, '--top'),
         ...(lambda !== undefined ? { lambda } : {}),
       });
+      const ridgeLambda = o.ridgeLambda === undefined ? undefined : Number(o.ridgeLambda);
+      if (ridgeLambda !== undefined && !(ridgeLambda > 0)) throw new UserError(`expected a positive number, got "${o.ridgeLambda}"`, '--ridge-lambda', 'e.g. --ridge-lambda 10');
       const regressions: Record<string, RatingRegression> = {};
       for (const [scale, byId] of ratings) {
         const rows = replies.map((r, i) => ({ i, y: byId.get(r.id) })).filter((r): r is { i: number; y: number } => r.y !== undefined);
         if (rows.length < 10) continue;
         const xs = new Float64Array(rows.length * p);
         rows.forEach((r, k) => xs.set(x.subarray(r.i * p, (r.i + 1) * p), k * p));
-        regressions[scale] = ratingRegression(rows.map((r) => r.y), xs, vocabulary.terms, { folds: int(o.folds, '--folds', 2), seed: int(o.seed, '--seed', 0) });
+        regressions[scale] = ratingRegression(rows.map((r) => r.y), xs, vocabulary.terms, { folds: int(o.folds, '--folds', 2), seed: int(o.seed, '--seed', 0), ...(ridgeLambda !== undefined ? { lambda: ridgeLambda } : {}) });
       }
       if (o.json) {
         const { model: _model, ...rest } = report;

@@ -82,7 +82,13 @@ export function summarySentences({ analysis, context }: ReportInput): string[] {
   }
   if (lm) {
     for (const r of lm.regressions)
-      if ('ridge' in r) out.push(`The same words predicted the mean ${r.scale} rating of a reply with a cross-validated R² of ${fixed(r.ridge.cv.r2)} (ridge; mean absolute error ${fixed(r.ridge.cv.mae)} points).`);
+      if ('ridge' in r)
+        out.push(
+          r.ridge.cv.r2 > 0
+            ? `The same words predicted the mean ${r.scale} rating of a reply with a cross-validated R² of ${fixed(r.ridge.cv.r2)} (ridge; mean absolute error ${fixed(r.ridge.cv.mae)} points, against ${fixed(r.baseline.mae)} for predicting the mean rating).`
+            : `The same words predicted the mean ${r.scale} rating of a reply no better than the mean rating itself does (ridge, cross-validated R² ${fixed(r.ridge.cv.r2)}; mean absolute error ${fixed(r.ridge.cv.mae)} points, against ${fixed(r.baseline.mae)} for the mean).`,
+        );
+      else out.push(`The regression of the ${r.scale} ratings on the words could not be computed: ${r.error}.`);
   }
   return out;
 }

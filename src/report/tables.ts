@@ -199,14 +199,16 @@ export function buildTables({ analysis, context }: ReportInput): ReportTable[] {
   }
   if (lm) {
     const fits = lm.regressions.filter((r): r is Extract<typeof r, { ridge: unknown }> => 'ridge' in r);
+    const failed = lm.regressions.filter((r): r is Extract<typeof r, { error: string }> => 'error' in r);
     tables.push({
       id: 'regression',
       title: 'What predicts the ratings? Mean rating per reply regressed on the bag of words (cross-validated)',
       columns: [col('scale'), col('model'), col('replies', 'int'), col('terms', 'int'), col('MAE', 'd3'), col('R²', 'd3')],
       rows: fits.flatMap((r) => [
-        [r.scale, `ridge (λ = ${r.ridge.lambda})`, r.n, r.p, r.ridge.cv.mae, r.ridge.cv.r2],
-        ...(r.ols ? [[r.scale, 'OLS', r.n, r.p, r.ols.cv.mae, r.ols.cv.r2] as Cell[]] : []),
-      ]),
+        [r.scale, 'baseline (the training mean)', r.n, 0, r.baseline.mae, r.baseline.r2],
+        [r.scale, `ridge (λ = ${r.ridge.lambda}, ${r.ridge.lambdaChosenBy === 'given' ? 'given' : 'by nested cross-validation'})`, r.n, r.p, r.ridge.cv.mae, r.ridge.cv.r2],
+        ...(r.ols ? [[r.scale, 'OLS', r.n, r.p, r.ols.cv.mae, r.ols.cv.r2] as Cell[]] : [[r.scale, `OLS: ${r.olsOmitted ?? 'left out'}`, r.n, r.p, null, null] as Cell[]]),
+      ]).concat(failed.map((r) => [r.scale, `could not be computed: ${r.error}`, null, null, null, null] as Cell[])),
     });
   }
   const judges = scales.flatMap((s) => s.judges.map((j) => [s.scale, j.judge, j.responses, j.pearsonR, j.meanAbsoluteError] as Cell[]));

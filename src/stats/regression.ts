@@ -1,8 +1,9 @@
 /**
  * Predicting a rating from many features, as the reference study predicted empathy ratings from
- * its bag of words: OLS (weights with SE, t and p, when there are more observations than
- * features) and ridge regression (features standardised, intercept unpenalised, minimising
- * |y - b0 - X b|^2 + lambda |b|^2), each scored by seeded k-fold cross-validation (MAE and R^2).
+ * its bag of words: OLS (weights with SE, t and p, where it is identified) and ridge regression
+ * (features standardised, intercept unpenalised, minimising |y - b0 - X b|^2 + lambda |b|^2, lambda
+ * chosen by nested cross-validation), each scored by seeded k-fold cross-validation (MAE and R^2)
+ * beside the baseline of predicting the training mean.
  */
 import { cholesky, dense, solveLower, solveLowerTransposed } from './dense.js';
 import { StatsInputError } from './errors.js';
@@ -16,8 +17,16 @@ export interface RidgeFit {
   readonly lambda: number;
 }
 
-/** Ridge on already standardised columns (x: n x p), intercept unpenalised. */
-export function ridge(y: ArrayLike<number>, x: Float64Array, p: number, lambda: number): RidgeFit {
+/** The centred cross-products of a ridge problem, formed once for every penalty tried. */
+interface Gram {
+  readonly p: number;
+  readonly my: number;
+  readonly mx: Float64Array;
+  readonly a: Float64Array;
+  readonly b: Float64Array;
+}
+
+function gram(y: ArrayLike<number>, x: Float64Array, p: number): Gram {
   const n = y.length;
   let my = 0;
   for (let i = 0; i < n; i++) my += (y[i] as number) / n;
@@ -25,22 +34,81 @@ export function ridge(y: ArrayLike<number>, x: Float64Array, p: number, lambda: 
   for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) mx[j] += (x[i * p + j] as number) / n;
   const a = new Float64Array(p * p);
   const b = new Float64Array(p);
-  for (let i = 0; i < n; i++)
+  const row = new Float64Array(p);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < p; j++) row[j] = (x[i * p + j] as number) - (mx[j] as number);
+    const dy = (y[i] as number) - my;
     for (let j = 0; j < p; j++) {
-      const xj = (x[i * p + j] as number) - (mx[j] as number);
-      b[j] += xj * ((y[i] as number) - my);
-      for (let k = 0; k <= j; k++) a[j * p + k] += xj * ((x[i * p + k] as number) - (mx[k] as number));
+      const xj = row[j] as number;
+      if (xj === 0) continue;
+      b[j] += xj * dy;
+      for (let k = 0; k <= j; k++) a[j * p + k] += xj * (row[k] as number);
     }
+  }
+  return { p, my, mx, a, b };
+}
+
+function solveRidge(g: Gram, lambda: number): RidgeFit {
+  const p = g.p;
+  const a = new Float64Array(p * p);
   for (let j = 0; j < p; j++) {
+    for (let k = 0; k <= j; k++) a[j * p + k] = a[k * p + j] = g.a[j * p + k] as number;
     a[j * p + j] += lambda;
-    for (let k = j + 1; k < p; k++) a[j * p + k] = a[k * p + j] as number;
   }
   const l = cholesky(dense(p, p, a), 0);
   if (!l) throw new StatsInputError('the ridge system is singular', 'lambda', 'use a positive lambda');
-  const w = solveLowerTransposed(l, solveLower(l, b));
-  let intercept = my;
-  for (let j = 0; j < p; j++) intercept -= (w[j] as number) * (mx[j] as number);
+  const w = solveLowerTransposed(l, solveLower(l, g.b));
+  let intercept = g.my;
+  for (let j = 0; j < p; j++) intercept -= (w[j] as number) * (g.mx[j] as number);
   return { intercept, weights: w, lambda };
+}
+
+/** Ridge on already standardised columns (x: n x p), intercept unpenalised. */
+export function ridge(y: ArrayLike<number>, x: Float64Array, p: number, lambda: number): RidgeFit {
+  return solveRidge(gram(y, x, p), lambda);
+}
+
+/** The penalties tried when ridge chooses its own (a log grid, as glmnet's path is). */
+export const RIDGE_LAMBDAS: readonly number[] = [0.01, 0.1, 1, 10, 100, 1000, 10000];
+
+/** Rows of x (n x p) as their own matrix. */
+function rowsOf(x: Float64Array, p: number, rows: readonly number[]): Float64Array {
+  const out = new Float64Array(rows.length * p);
+  rows.forEach((i, k) => out.set(x.subarray(i * p, (i + 1) * p), k * p));
+  return out;
+}
+
+function predict(fit: RidgeFit, x: Float64Array, p: number, row: number): number {
+  let v = fit.intercept;
+  for (let j = 0; j < p; j++) v += (fit.weights[j] as number) * (x[row * p + j] as number);
+  return v;
+}
+
+/**
+ * The penalty with the lowest mean squared error in k-fold cross-validation within `y`, `x`
+ * (already standardised on these rows): the inner loop of nested cross-validation.
+ */
+export function chooseLambda(y: readonly number[], x: Float64Array, p: number, folds: number, seed: number): number {
+  const n = y.length;
+  const k = Math.min(folds, n);
+  if (k < 2) return 1;
+  const order = shuffled(Array.from({ length: n }, (_, i) => i), seededRng(seed));
+  const sse = RIDGE_LAMBDAS.map(() => 0);
+  for (let f = 0; f < k; f++) {
+    const test = order.filter((_, i) => i % k === f);
+    const inTest = new Set(test);
+    const train = order.filter((i) => !inTest.has(i));
+    const g = gram(train.map((i) => y[i] as number), rowsOf(x, p, train), p);
+    RIDGE_LAMBDAS.forEach((lambda, li) => {
+      const fit = solveRidge(g, lambda);
+      for (const i of test) sse[li] += ((y[i] as number) - predict(fit, x, p, i)) ** 2;
+    });
+  }
+  let best = 0;
+  sse.forEach((v, i) => {
+    if (v < (sse[best] as number)) best = i;
+  });
+  return RIDGE_LAMBDAS[best] as number;
 }
 
 export interface CvScore {
@@ -52,9 +120,20 @@ export interface RatingRegression {
   readonly n: number;
   readonly p: number;
   readonly folds: number;
-  readonly ridge: { readonly lambda: number; readonly cv: CvScore; readonly weights: Array<{ name: string; weight: number }> };
-  /** Absent when there are not more observations than features plus one. */
+  /** Predicting every held-out reply by its training part's mean rating: what a model must beat. */
+  readonly baseline: CvScore;
+  readonly ridge: {
+    readonly lambda: number;
+    /** `cross-validation`: chosen within each training part (nested) and, for the weights, on all replies; `given`: set by hand. */
+    readonly lambdaChosenBy: 'cross-validation' | 'given';
+    readonly cv: CvScore;
+    readonly weights: Array<{ name: string; weight: number }>;
+  };
+  /** Absent where OLS is not identified; `olsOmitted` says why. */
   readonly ols?: { readonly cv: CvScore; readonly fit: OlsFit };
+  readonly olsOmitted?: string;
+  /** Terms left out of a fold's OLS because they were constant in its training part (summed over folds). */
+  readonly constantInFolds: number;
 }
 
 function score(actual: number[], predicted: number[]): CvScore {
@@ -71,65 +150,98 @@ function score(actual: number[], predicted: number[]): CvScore {
   return { mae: abs / n, r2: tss > 0 ? 1 - rss / tss : NaN };
 }
 
-/** `x` is n x p raw features; columns are standardised within each training fold. */
+/** Columns that vary among `rows` of raw x. */
+function varying(x: Float64Array, p: number, rows: readonly number[]): number[] {
+  const keep: number[] = [];
+  for (let j = 0; j < p; j++) {
+    const first = x[(rows[0] as number) * p + j] as number;
+    if (rows.some((i) => (x[i * p + j] as number) !== first)) keep.push(j);
+  }
+  return keep;
+}
+
+/** OLS with an intercept on the standardised columns `keep` of `xs` (rows x p); undefined when not identified. */
+function olsOn(y: readonly number[], xs: Float64Array, p: number, keep: readonly number[], names: readonly string[]): OlsFit | undefined {
+  const q = keep.length + 1;
+  if (y.length <= q) return undefined;
+  const m = new Float64Array(y.length * q);
+  for (let r = 0; r < y.length; r++) {
+    m[r * q] = 1;
+    keep.forEach((j, c) => (m[r * q + 1 + c] = xs[r * p + j] as number));
+  }
+  try {
+    return ols(y, m, ['(Intercept)', ...keep.map((j) => names[j] as string)]);
+  } catch (err) {
+    if (err instanceof StatsInputError) return undefined;
+    throw err;
+  }
+}
+
+/**
+ * `x` is n x p raw features; columns are standardised within each training fold. Ridge always,
+ * with its penalty chosen by cross-validation inside each training part (nested, so the reported
+ * error is honest) unless `lambda` is given; OLS where it is identified, on the terms that vary in
+ * the fold's training part; and the baseline of predicting the training mean.
+ */
 export function ratingRegression(y: readonly number[], x: Float64Array, names: readonly string[], options: { folds?: number; seed?: number; lambda?: number } = {}): RatingRegression {
   const n = y.length;
   const p = names.length;
   const k = Math.min(options.folds ?? 5, n);
   if (k < 2) throw new StatsInputError('cross-validation needs at least two observations', 'ratings', 'rate more replies');
-  const lambda = options.lambda ?? 1;
-  const order = shuffled(Array.from({ length: n }, (_, i) => i), seededRng(options.seed ?? 1));
+  const seed = options.seed ?? 1;
+  const order = shuffled(Array.from({ length: n }, (_, i) => i), seededRng(seed));
   const folds = Array.from({ length: k }, (_, f) => order.filter((_, i) => i % k === f));
-  const canOls = n - Math.ceil(n / k) > p + 1;
   const actual: number[] = [];
   const ridgePred: number[] = [];
   const olsPred: number[] = [];
-  for (const test of folds) {
+  const basePred: number[] = [];
+  let olsOmitted: string | undefined;
+  let constantInFolds = 0;
+  folds.forEach((test, f) => {
     const inTest = new Set(test);
     const train = order.filter((i) => !inTest.has(i)).sort((a, b) => a - b);
     const xs = standardize(x, p, train, train);
     const xt = standardize(x, p, test, train);
     const yTrain = train.map((i) => y[i] as number);
+    const lambda = options.lambda ?? chooseLambda(yTrain, xs, p, k, seed + 1 + f);
     const r = ridge(yTrain, xs, p, lambda);
+    const mean = yTrain.reduce((s, v) => s + v, 0) / yTrain.length;
+    const keep = varying(x, p, train);
+    constantInFolds += p - keep.length;
     let o: OlsFit | undefined;
-    if (canOls) {
-      const withIntercept = new Float64Array(train.length * (p + 1));
-      train.forEach((_, row) => {
-        withIntercept[row * (p + 1)] = 1;
-        for (let j = 0; j < p; j++) withIntercept[row * (p + 1) + 1 + j] = xs[row * p + j] as number;
-      });
-      o = ols(yTrain, withIntercept, ['(Intercept)', ...names]);
+    if (olsOmitted === undefined) {
+      o = olsOn(yTrain, xs, p, keep, names);
+      if (!o) olsOmitted = yTrain.length <= keep.length + 1 ? `not identified: ${yTrain.length} replies in a training part for ${keep.length} terms` : 'not identified: the terms are collinear in a cross-validation fold';
     }
     test.forEach((i, row) => {
       actual.push(y[i] as number);
-      let pr = r.intercept;
-      let po = o ? (o.coef[0] as number) : 0;
-      for (let j = 0; j < p; j++) {
-        pr += (r.weights[j] as number) * (xt[row * p + j] as number);
-        if (o) po += (o.coef[j + 1] as number) * (xt[row * p + j] as number);
+      ridgePred.push(predict(r, xt, p, row));
+      basePred.push(mean);
+      if (o) {
+        let po = o.coef[0] as number;
+        keep.forEach((j, c) => (po += (o.coef[c + 1] as number) * (xt[row * p + j] as number)));
+        olsPred.push(po);
       }
-      ridgePred.push(pr);
-      if (o) olsPred.push(po);
     });
-  }
+  });
   const all = Array.from({ length: n }, (_, i) => i);
   const xAll = standardize(x, p, all, all);
+  const lambda = options.lambda ?? chooseLambda(y, xAll, p, k, seed);
   const full = ridge(y, xAll, p, lambda);
-  const result: RatingRegression = {
+  const result = {
     n,
     p,
     folds: k,
+    baseline: score(actual, basePred),
     ridge: {
       lambda,
+      lambdaChosenBy: options.lambda === undefined ? ('cross-validation' as const) : ('given' as const),
       cv: score(actual, ridgePred),
       weights: names.map((name, j) => ({ name, weight: full.weights[j] as number })).sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight)),
     },
+    constantInFolds,
   };
-  if (!canOls) return result;
-  const withIntercept = new Float64Array(n * (p + 1));
-  for (let i = 0; i < n; i++) {
-    withIntercept[i * (p + 1)] = 1;
-    for (let j = 0; j < p; j++) withIntercept[i * (p + 1) + 1 + j] = xAll[i * p + j] as number;
-  }
-  return { ...result, ols: { cv: score(actual, olsPred), fit: ols(y, withIntercept, ['(Intercept)', ...names]) } };
+  if (olsOmitted !== undefined) return { ...result, olsOmitted };
+  const fit = olsOn(y, xAll, p, varying(x, p, all), names);
+  return fit ? { ...result, ols: { cv: score(actual, olsPred), fit } } : { ...result, olsOmitted: 'not identified: the terms are collinear' };
 }

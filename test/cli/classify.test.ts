@@ -33,6 +33,32 @@ describe('empathy-lab classify', () => {
     expect(text.stdout).toMatch(/top terms per source/);
   });
 
+  it('does not fall over on terms that always occur together or once: OLS is left out with its reason, ridge chooses its penalty, --ridge-lambda sets it', async () => {
+    const rows: Array<Record<string, string>> = [];
+    for (let i = 0; i < 60; i++) {
+      const a = i % 2 === 0;
+      // "sleep hygiene" always together; "zeitgeist" once.
+      const text = `${a ? 'sleep hygiene matters' : 'talk to someone'} ${i % 3 === 0 ? 'gently' : 'slowly'} ${i === 11 ? 'zeitgeist' : ''} ${i % 5 === 0 ? 'please' : 'now'}`;
+      rows.push({ model: a ? 'gpt4' : 'human', reply: text, empathy: String(3 + (a ? 0.6 : 0) + ((i * 7) % 5) * 0.1) });
+    }
+    const dir = await tempFolder({});
+    const file = path.join(dir, 'replies.csv');
+    await writeFile(file, toCsv(['model', 'reply', 'empathy'], rows));
+    const r = await cli('classify', '--data', file, '--text', 'reply', '--group', 'model', '--rating', 'empathy', '--json');
+    expect(r.code).toBe(0);
+    const reg = JSON.parse(r.stdout).regressions.empathy;
+    expect(reg.ols).toBeNull();
+    expect(reg.olsOmitted).toMatch(/^not identified/);
+    expect(reg.ridge.lambdaChosenBy).toBe('cross-validation');
+    expect(reg.ridge.cv.mae).toBeLessThan(reg.baseline.mae);
+    const text = await cli('classify', '--data', file, '--text', 'reply', '--group', 'model', '--rating', 'empathy', '--ridge-lambda', '5');
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('ridge (lambda 5, given)');
+    expect(text.stdout).toMatch(/OLS: left out \(not identified/);
+    expect(text.stdout).toContain('baseline (the training mean)');
+    expect(text.stderr).not.toContain('collinear');
+  });
+
   it('refuses a single source in one line', async () => {
     const dir = await tempFolder({ 'x.csv': 'source,text\na,hello there\na,hi again\n' });
     const r = await cli('classify', '--data', path.join(dir, 'x.csv'));

@@ -106,16 +106,12 @@ describe('empathy-lab demo and report', async () => {
         expect(boxes).toHaveLength(3);
         for (const w of boxes) expect(w).toBeGreaterThan(200);
         // No sideways scroll of the page; every figure's text at 11 px or more as shown; every table's title in view.
-        expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
-        const smallest = await page.locator('figure svg').evaluateAll((svgs) =>
-          Math.min(
-            ...svgs.map((svg) => {
-              const s = svg as SVGSVGElement;
-              const scale = s.getBoundingClientRect().width / (s.viewBox.baseVal?.width || s.width.baseVal.value);
-              return Math.min(...[...s.querySelectorAll('text')].map((t) => parseFloat(getComputedStyle(t).fontSize) * scale));
-            }),
-          ),
-        );
+        expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(viewport.width);
+        // The text of every figure as shown: its font size times the figure's scale.
+        const smallest = await page.evaluate<number>(`Math.min(...[...document.querySelectorAll('figure svg')].map((svg) => {
+          const scale = svg.getBoundingClientRect().width / (svg.viewBox.baseVal?.width || svg.width.baseVal.value);
+          return Math.min(...[...svg.querySelectorAll('text')].map((t) => parseFloat(getComputedStyle(t).fontSize) * scale));
+        }))`);
         expect(smallest).toBeGreaterThanOrEqual(11);
         const titles = await page.locator('.table-title').evaluateAll((els) => els.map((el) => el.getBoundingClientRect().right));
         expect(titles.length).toBeGreaterThan(10);

@@ -40,3 +40,37 @@ describe('rating regression with cross-validation', () => {
     expect(a).toEqual(ratingRegression(y, wide, Array.from({ length: 20 }, (_, j) => `f${j}`), { seed: 4 }));
   });
 });
+
+describe('rating regression on real bags of words', () => {
+  // 60 replies, 6 terms: "rare" occurs once (constant in most training parts), "twin" copies "warm" (collinear).
+  const rows = 60;
+  const terms = ['warm', 'twin', 'question', 'rare', 'noise1', 'noise2'];
+  const bag = new Float64Array(rows * terms.length);
+  const rng = (i: number) => Math.abs(Math.sin(i * 12.9898) * 43758.5453) % 1;
+  for (let i = 0; i < rows; i++) {
+    const warm = i % 3 === 0 ? 2 : i % 3 === 1 ? 1 : 0;
+    bag.set([warm, warm, i % 2, i === 7 ? 1 : 0, Math.floor(rng(i) * 3), Math.floor(rng(i + 100) * 3)], i * terms.length);
+  }
+
+  it('leaves constant terms out of a fold, reports OLS only where identified, and never throws', () => {
+    const y = Array.from({ length: rows }, (_, i) => 3 + 0.5 * (bag[i * terms.length] as number) + 0.3 * (rng(i + 500) - 0.5));
+    const r = ratingRegression(y, bag, terms, { folds: 5, seed: 1 });
+    expect(r.ols).toBeUndefined();
+    expect(r.olsOmitted).toBe('not identified: the terms are collinear in a cross-validation fold');
+    expect(r.constantInFolds).toBe(1); // "rare" is constant in the one training part without reply 7
+    expect(r.ridge.cv.r2).toBeGreaterThan(0.5);
+    expect(r.ridge.lambdaChosenBy).toBe('cross-validation');
+    expect(r.baseline.r2).toBeLessThanOrEqual(0);
+    expect(r.ridge.cv.mae).toBeLessThan(r.baseline.mae);
+  });
+
+  it('chooses a small penalty for a strong signal and a large one for noise (nested cross-validation)', () => {
+    const signal = Array.from({ length: rows }, (_, i) => 3 + 0.5 * (bag[i * terms.length] as number));
+    const noise = Array.from({ length: rows }, (_, i) => 3 + rng(i + 900));
+    const s = ratingRegression(signal, bag, terms, { folds: 5, seed: 1 });
+    const n = ratingRegression(noise, bag, terms, { folds: 5, seed: 1 });
+    expect(s.ridge.lambda).toBeLessThan(n.ridge.lambda);
+    expect(n.ridge.cv.r2).toBeLessThan(0.1);
+    expect(ratingRegression(signal, bag, terms, { folds: 5, seed: 1, lambda: 7 }).ridge).toMatchObject({ lambda: 7, lambdaChosenBy: 'given' });
+  });
+});
