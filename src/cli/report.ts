@@ -22,7 +22,7 @@ interface ReportOptions extends StudyOptions {
 }
 
 /** The study as run: posts, sources with prompts, design, rating counts and software versions. */
-async function reportContext({ loaded, store, row, hashes }: OpenStudy): Promise<ReportContext> {
+export async function reportContext({ loaded, store, row, hashes }: OpenStudy): Promise<ReportContext> {
   const study = loaded.study;
   const db = store.db;
   const posts = await db.selectFrom('posts').select(['domain', db.fn.countAll<string | number>().as('n')]).where('study_id', '=', row.id).groupBy('domain').orderBy('domain').execute();

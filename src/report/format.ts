@@ -1,16 +1,27 @@
 /** How the report writes numbers and text: APA-style p values, fixed decimals, HTML escaping. */
 
-/** A p value as psychology journals print it: `.034`, `< .001`; null as an en dash. */
+/** A p value as APA 7 prints it: `.034`, `< .001`, `> .999`; null as an en dash. */
 export function formatP(p: number | null | undefined): string {
   if (p === null || p === undefined || !Number.isFinite(p)) return '–';
   if (p < 0.001) return '< .001';
+  if (p > 0.999) return '> .999';
   return p.toFixed(3).replace(/^0/, '');
 }
 
-/** `p = .034` or `p < .001`, for sentences. */
+/** `p = .034`, `p < .001` or `p > .999`, for sentences. */
 export function pClause(p: number): string {
   const f = formatP(p);
-  return f.startsWith('<') ? `p ${f}` : `p = ${f}`;
+  return /^[<>]/.test(f) ? `p ${f}` : `p = ${f}`;
+}
+
+/** A statistic that cannot exceed 1 in size (r, alpha), without the leading zero APA 7 leaves out: `.32`, `−.02`. */
+export function noLeadingZero(x: number | null | undefined, digits = 2): string {
+  return fixed(x, digits).replace(/^(−?)0\./, '$1.');
+}
+
+/** Degrees of freedom: whole numbers as they are, others with one decimal (APA 7). */
+export function formatDf(df: number): string {
+  return Number.isInteger(df) ? String(df) : fixed(df, 1);
 }
 
 /** Fixed decimals with a true minus sign; null, NaN and undefined as an en dash. */

@@ -4,7 +4,7 @@
  * study; every figure comes from the analysis or the context.
  */
 import type { ReportInput } from './context.js';
-import { fixed, listOf, pClause, plural } from './format.js';
+import { fixed, formatDf, listOf, noLeadingZero, pClause, plural } from './format.js';
 import { ratedScales, type ClassifierJson } from './tables.js';
 
 const ADJUST_NAMES: Record<string, string> = { holm: 'Holm-adjusted', tukey: 'Tukey-adjusted', bonferroni: 'Bonferroni-adjusted', none: 'unadjusted' };
@@ -30,7 +30,7 @@ export function summarySentences({ analysis, context }: ReportInput): string[] {
       const [a, b] = c.contrast.split(' - ') as [string, string];
       const higher = c.estimate >= 0 ? a : b;
       const lower = c.estimate >= 0 ? b : a;
-      const test = `t(${fixed(c.df, 1)}) = ${fixed(Math.abs(c['t.ratio']))}, ${pClause(c['p.value'])}, ${adjust}`;
+      const test = `t(${formatDf(c.df)}) = ${fixed(Math.abs(c['t.ratio']))}, ${pClause(c['p.value'])}, ${adjust}`;
       out.push(
         c['p.value'] < 0.05
           ? `On ${s.scale}, ${higher} replies were rated higher than ${lower} replies (M = ${fixed(byName.get(higher))} vs ${fixed(byName.get(lower))}; difference ${fixed(Math.abs(c.estimate))} points, ${test}).`
@@ -46,7 +46,15 @@ export function summarySentences({ analysis, context }: ReportInput): string[] {
       );
   }
   const corr = analysis.correlations.filter((c) => c.r !== null);
-  if (corr.length > 0) out.push(`The scales correlated: ${listOf(corr.map((c) => `${c.a} with ${c.b}, r = ${fixed(c.r, 2)}`))}.`);
+  if (corr.length > 0) out.push(`The scales correlated: ${listOf(corr.map((c) => `${c.a} with ${c.b}, r = ${noLeadingZero(c.r, 2)}`))}.`);
+  // Weak reliability is said in words, not left to a table.
+  for (const s of ratedScales(analysis)) {
+    const alpha = s.reliability.krippendorffAlphaInterval;
+    if (alpha !== null && alpha < 0.4)
+      out.push(
+        `Raters barely agreed on ${s.scale} (Krippendorff's α = ${noLeadingZero(alpha, 2)}${alpha < 0.1 ? ', about what chance gives' : ''}): a single rating says little about a reply, and the comparisons rest on the number of ratings.`,
+      );
+  }
   if (analysis.language) {
     const kinds = new Map(context.features.map((f) => [f.name, f]));
     const found: string[] = [];
@@ -138,12 +146,15 @@ export function methodsParagraph({ analysis, context }: ReportInput): string[] {
     c.design.type === 'within-post'
       ? `Each rater read ${plural(c.design.postsPerRater, 'post')} and rated every reply to each, one reply per page in random order (within-post design)`
       : `Each rater saw one reply to each of ${plural(c.design.postsPerRater, 'post')}, with sources balanced within raters (one-per-post design)`;
-  const excluded = analysis.exclusions.filter((e) => e.raters.length > 0).map((e) => `${e.raters.length} for ${e.rule}`);
+  const byRule = analysis.exclusions.filter((e) => e.raters.length > 0).map((e) => `${e.raters.length} for ${e.rule}`);
+  // A rater can meet several rules: the total counts each rater once.
+  const hits = analysis.exclusions.reduce((n, e) => n + e.raters.length, 0);
+  const excluded = byRule.length === 0 ? [] : [`${plural(analysis.raters.excluded, 'rater')} in all (${listOf(byRule)}${hits > analysis.raters.excluded ? '; a rater can meet more than one rule' : ''})`];
   const paragraphs = [
     `Materials. The study used ${plural(c.posts.total, 'support-seeking post')} from ${plural(c.posts.byDomain.length, 'domain')}: ${listOf(domains)}. Replies came from ${plural(c.sources.length, 'source')}: ${listOf(sources)}.`,
     `Design. ${design}, on ${listOf(scales)}${c.attentionChecks > 0 ? `, with ${plural(c.attentionChecks, 'attention check')}` : ''}. The target was ${plural(c.design.targetRatingsPerResponse, 'rating')} per reply; rated replies received ${c.ratingsPerResponse.min === c.ratingsPerResponse.max ? c.ratingsPerResponse.min : `${c.ratingsPerResponse.min} to ${c.ratingsPerResponse.max} (median ${c.ratingsPerResponse.median})`} ratings per scale.`,
     `Participants. ${plural(analysis.raters.total, 'rater')} ${c.simulatedRatings > 0 ? 'were simulated (a synthetic panel, not people)' : 'took part'}. ${
-      excluded.length > 0 ? `Raters were excluded: ${listOf(excluded)}` : 'No rater met an exclusion rule'
+      excluded.length > 0 ? `Raters were excluded: ${excluded[0]}` : 'No rater met an exclusion rule'
     } (rules: ${listOf([...c.exclusionRules])}), leaving ${plural(analysis.raters.kept, 'rater')}.`,
     `Analysis. Each scale was modelled with a linear mixed model, ${c.analysis.formula}, fitted by ${c.analysis.reml ? 'REML' : 'maximum likelihood'} with ${c.analysis.reference} as the reference source; fixed effects were tested with Satterthwaite degrees of freedom, and all pairwise contrasts of estimated marginal means were ${ADJUST_NAMES[c.analysis.adjust] ?? c.analysis.adjust}. Means per source are shown with 95% confidence intervals across posts. Reliability is Krippendorff's alpha (interval). The language of the replies was described with ${plural(c.features.length, 'feature')} and compared between sources with a random intercept per post; a multinomial logistic regression on a bag of words (200 unigrams and bigrams and 20 emojis, L2 penalty, stratified 90:10 split and 5-fold cross-validation) classified the source of each reply. All computations were done with empathy-lab ${c.software.find((x) => x.name === 'empathy-lab')?.version ?? ''}.`,
   ];

@@ -1,0 +1,59 @@
+/**
+ * The report's sentences say what the numbers say, in APA 7: no leading zero where a value cannot
+ * exceed 1, p > .999, whole df without decimals, one count per excluded rater, and plain words for
+ * weak results (raters who barely agreed, words that predict no better than the mean).
+ */
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { analyzeOpenStudy } from '../../src/cli/analyze.js';
+import { reportContext } from '../../src/cli/report.js';
+import { withStudy } from '../../src/cli/study-context.js';
+import type { ReportInput } from '../../src/report/context.js';
+import { formatDf, formatP, noLeadingZero, pClause } from '../../src/report/format.js';
+import { methodsParagraph, summarySentences } from '../../src/report/sentences.js';
+import { cli } from '../helpers/cli.js';
+import { tempFolder } from '../helpers/study.js';
+
+describe('APA 7 numbers', () => {
+  it('formats p, r, alpha and df as APA 7 asks', () => {
+    expect(formatP(1)).toBe('> .999');
+    expect(pClause(0.9996)).toBe('p > .999');
+    expect(pClause(0.0004)).toBe('p < .001');
+    expect(pClause(0.034)).toBe('p = .034');
+    expect(noLeadingZero(0.32)).toBe('.32');
+    expect(noLeadingZero(-0.02)).toBe('−.02');
+    expect(formatDf(28)).toBe('28');
+    expect(formatDf(27.46)).toBe('27.5');
+  });
+});
+
+describe('report sentences', () => {
+  let input: ReportInput;
+  beforeAll(async () => {
+    const dir = path.join(await tempFolder({}), 'demo');
+    expect((await cli('demo', '--out', dir)).code).toBe(0);
+    input = await withStudy(dir, {}, async (s) => ({ analysis: await analyzeOpenStudy(s, dir), context: await reportContext(s) }));
+  });
+
+  it('counts each excluded rater once, however many rules they met', () => {
+    const twice = input.analysis.exclusions.find((e) => e.raters.length > 0);
+    expect(twice).toBeDefined();
+    // The same rater also failed another rule.
+    const analysis = { ...input.analysis, exclusions: input.analysis.exclusions.map((e) => (e === twice ? e : e.rule === 'a failed attention check' ? { ...e, raters: [...e.raters, (twice as { raters: string[] }).raters[0] as string] } : e)) };
+    const methods = methodsParagraph({ ...input, analysis }).join(' ');
+    expect(methods).toMatch(new RegExp(`Raters were excluded: ${input.analysis.raters.excluded} raters in all \\(.*; a rater can meet more than one rule\\)`));
+  });
+
+  it('says in words when raters barely agreed, and when the words predict no better than the mean', () => {
+    const scales = input.analysis.scales.map((s) => ('reliability' in s ? { ...s, reliability: { ...s.reliability, krippendorffAlphaInterval: -0.02 } } : s));
+    const lm = input.analysis.languageModels;
+    expect(lm).not.toBeNull();
+    const regressions = (lm as NonNullable<typeof lm>).regressions.map((r) => ('ridge' in r ? { ...r, ridge: { ...r.ridge, cv: { mae: 0.6, r2: -1.23 } } } : r));
+    const summary = summarySentences({ ...input, analysis: { ...input.analysis, scales, languageModels: { ...(lm as NonNullable<typeof lm>), regressions } } as typeof input.analysis }).join(' ');
+    expect(summary).toContain("Raters barely agreed on empathy (Krippendorff's α = −.02, about what chance gives)");
+    expect(summary).toContain('predicted the mean empathy rating of a reply no better than the mean rating itself does (ridge, cross-validated R² −1.23;');
+    expect(summary).not.toMatch(/with an R² of −/);
+    expect(summary).toMatch(/r = \.\d\d/);
+    expect(summary).not.toMatch(/r = 0\./);
+  });
+});
