@@ -394,3 +394,14 @@ export function modelFailures(doc: StudyAnalysis): string[] {
   }
   return out;
 }
+
+/** A scale's model warnings, each prefixed by the scale: a singular fit, dropped rows or columns, convergence. */
+export function scaleWarnings(s: StudyAnalysis['scales'][number]): string[] {
+  if (!('model' in s) || !s.model || 'error' in s.model) return [];
+  const m = s.model as { singular?: boolean; warnings?: string[] };
+  return [...(m.singular ? [`${s.scale}: singular fit (a variance component is estimated as zero or a correlation as ±1)`] : []), ...(m.warnings ?? []).map((w) => `${s.scale}: ${w}`)];
+}
+
+export function modelWarnings(doc: StudyAnalysis): string[] {
+  return doc.scales.flatMap(scaleWarnings);
+}

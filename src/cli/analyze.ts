@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { analyzeStudy, exclusionSettings, modelFailures, type StudyAnalysis } from '../analysis/study-analysis.js';
+import { analyzeStudy, exclusionSettings, modelFailures, modelWarnings, type StudyAnalysis } from '../analysis/study-analysis.js';
 import { IncompleteWork, UserError } from '../errors.js';
 import { judgeScoresForAnalysis, ratersForAnalysis, ratingsForAnalysis, recordExclusions } from '../store/ratings.repository.js';
 import { listResponsesWithPosts } from '../store/responses.repository.js';
@@ -84,6 +84,7 @@ export function registerAnalyze(program: Command, output: Output): void {
           output.out(table(['source', 'emmean', 'lower.CL', 'upper.CL'], s.contrasts.emmeans.map((m) => [m.source, Number(m.emmean.toFixed(3)), Number(m['lower.CL'].toFixed(3)), Number(m['upper.CL'].toFixed(3))])));
           output.out(table(['contrast', 'estimate', 't.ratio', 'p.value'], s.contrasts.pairs.map((c) => [c.contrast, Number(c.estimate.toFixed(3)), Number(c['t.ratio'].toFixed(2)), Number(c['p.value'].toPrecision(3))])));
         }
+        for (const w of modelWarnings(doc)) output.err(`warning: ${w}`);
         if (failures.length) throw unfitted(failures, out);
       });
     });

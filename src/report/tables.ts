@@ -2,7 +2,7 @@
  * Every table of the report as data: one definition feeds the HTML, the Markdown and the CSV files,
  * so a number cannot differ between them. Cells hold raw values; each column says how to print them.
  */
-import type { StudyAnalysis } from '../analysis/study-analysis.js';
+import { scaleWarnings, type StudyAnalysis } from '../analysis/study-analysis.js';
 import type { ReportInput } from './context.js';
 import { fixed, formatP } from './format.js';
 
@@ -99,9 +99,12 @@ export function buildTables({ analysis, context }: ReportInput): ReportTable[] {
     columns: [col('scale'), col('contrast'), col('estimate', 'd3'), col('SE', 'd3'), col('df', 'd2'), col('t', 'd2'), col('p', 'p')],
     rows: scales.flatMap((s) => (s.contrasts?.pairs ?? []).map((c) => [s.scale, c.contrast, c.estimate, c.SE, c.df, c['t.ratio'], c['p.value']])),
   });
+  // Warnings of the fits (a singular fit, dropped rows or columns, convergence) stand beside the model.
+  const modelWarnings = scales.flatMap(scaleWarnings);
   tables.push({
     id: 'fixed-effects',
     title: 'Fixed effects (REML, Satterthwaite degrees of freedom)',
+    ...(modelWarnings.length ? { note: `Warnings: ${modelWarnings.join('; ')}.` } : {}),
     columns: [col('scale'), col('term'), col('estimate', 'd3'), col('SE', 'd3'), col('df', 'd2'), col('t', 'd2'), col('p', 'p')],
     rows: scales.flatMap((s) => {
       const m = fittedModel(s);

@@ -9,7 +9,9 @@ import { analyzeOpenStudy } from '../../src/cli/analyze.js';
 import { reportContext } from '../../src/cli/report.js';
 import { withStudy } from '../../src/cli/study-context.js';
 import type { ReportInput } from '../../src/report/context.js';
+import { modelWarnings } from '../../src/analysis/study-analysis.js';
 import { formatDf, formatP, noLeadingZero, pClause } from '../../src/report/format.js';
+import { buildTables } from '../../src/report/tables.js';
 import { methodsParagraph, summarySentences } from '../../src/report/sentences.js';
 import { cli } from '../helpers/cli.js';
 import { tempFolder } from '../helpers/study.js';
@@ -55,5 +57,14 @@ describe('report sentences', () => {
     expect(summary).not.toMatch(/with an R² of −/);
     expect(summary).toMatch(/r = \.\d\d/);
     expect(summary).not.toMatch(/r = 0\./);
+  });
+
+  it('puts a singular fit and the fit\'s warnings beside the model and in the terminal', () => {
+    const scales = input.analysis.scales.map((s) => ('model' in s && s.scale === 'empathy' ? { ...s, model: { ...s.model, singular: true, warnings: ['2 rows with missing values were dropped'] } } : s));
+    const analysis = { ...input.analysis, scales } as typeof input.analysis;
+    expect(modelWarnings(analysis)).toEqual(['empathy: singular fit (a variance component is estimated as zero or a correlation as ±1)', 'empathy: 2 rows with missing values were dropped']);
+    const fixed = buildTables({ ...input, analysis }).find((t) => t.id === 'fixed-effects');
+    expect(fixed?.note).toBe('Warnings: empathy: singular fit (a variance component is estimated as zero or a correlation as ±1); empathy: 2 rows with missing values were dropped.');
+    expect(buildTables(input).find((t) => t.id === 'fixed-effects')?.note).toBeUndefined();
   });
 });
