@@ -115,7 +115,11 @@ for (const backend of await backends()) {
         // One row per call the server received; the calls in flight at the kill stay "started".
         expect(after.attempts.length).toBeGreaterThanOrEqual(server.requests.length);
         expect(after.attempts.length - server.requests.length).toBeLessThanOrEqual(inFlight);
-        expect(after.attempts.filter((a) => a.status === 'started').length).toBe(inFlight);
+        // A commit the dead process had already sent may still land after it exited (Postgres finishes
+        // it), so the calls left "started" are at most those seen right after the kill.
+        const lost = after.attempts.filter((a) => a.status === 'started').length;
+        expect(lost).toBeLessThanOrEqual(inFlight);
+        expect(after.attempts.filter((a) => a.finished_at === null)).toHaveLength(lost);
         // Paid for: every stored unit once, plus at most the calls in flight at the kill.
         const answeredOk = server.requests.filter((r) => r.answered === 'ok').length;
         expect(answeredOk).toBeGreaterThanOrEqual(UNITS);
