@@ -12,7 +12,7 @@ import { buildVocabulary, vectorize } from '../language/bag-of-words.js';
 import { extractFeatures } from '../language/features.js';
 import { classify } from '../stats/classification.js';
 import { compareGroups, type GroupComparison } from '../stats/compare-groups.js';
-import { emmeans, meansAcrossUnits, type Adjustment, type Emmeans, type UnitMeans } from '../stats/emmeans.js';
+import { bonferroni, emmeans, holm, meansAcrossUnits, type Adjustment, type Emmeans, type UnitMeans } from '../stats/emmeans.js';
 import { fitLmm } from '../stats/lmm.js';
 import { likelihoodRatioTest } from '../stats/lrt.js';
 import { ratingRegression } from '../stats/regression.js';
@@ -368,8 +368,9 @@ export function analyzeStudy(input: AnalysisInput) {
     const names = Object.keys(features[0]?.values ?? {}).sort();
     const reference = features.some((f) => f.source === input.reference) ? { reference: input.reference } : {};
     for (const n of names) {
-      language[n] = compareGroups(features.map((f) => f.values[n] as number), features.map((f) => f.source), { units: features.map((f) => f.post), adjust: input.adjust, ...reference });
+      language[n] = compareGroups(features.map((f) => f.values[n] as number), features.map((f) => f.source), { units: features.map((f) => f.post), adjust: 'none', ...reference });
     }
+    language = adjustAcrossFeatures(language, input.adjust);
   }
   return {
     schema: ANALYSIS_SCHEMA,
@@ -404,4 +405,38 @@ export function scaleWarnings(s: StudyAnalysis['scales'][number]): string[] {
 
 export function modelWarnings(doc: StudyAnalysis): string[] {
   return doc.scales.flatMap(scaleWarnings);
+}
+
+/**
+ * The language comparisons are one family: every pair of sources on every feature. Their p values
+ * are adjusted across the whole family (Holm, or Bonferroni when the manifest asks for it; none for
+ * `none`), separately for the OLS and the mixed-model tests, so that 28 features x pairs do not
+ * hand out significant differences by chance. `adjust` on each comparison records the method.
+ */
+export function adjustAcrossFeatures(language: Record<string, GroupComparison>, adjust: Adjustment): Record<string, GroupComparison> {
+  const method: Adjustment = adjust === 'none' ? 'none' : adjust === 'bonferroni' ? 'bonferroni' : 'holm';
+  const correct = (p: readonly number[]) => (method === 'none' ? [...p] : method === 'bonferroni' ? bonferroni(p) : holm(p));
+  const names = Object.keys(language);
+  const family = (pick: (c: GroupComparison) => GroupComparison['ols'] | undefined) => {
+    const raw = names.flatMap((n) => (pick(language[n] as GroupComparison) ?? []).map((pair) => pair.p));
+    return correct(raw);
+  };
+  const ols = family((c) => c.ols);
+  const mixed = family((c) => c.mixed);
+  let io = 0;
+  let im = 0;
+  return Object.fromEntries(
+    names.map((n) => {
+      const c = language[n] as GroupComparison;
+      return [
+        n,
+        {
+          ...c,
+          adjust: method,
+          ols: c.ols.map((pair) => ({ ...pair, p: ols[io++] as number })),
+          ...(c.mixed ? { mixed: c.mixed.map((pair) => ({ ...pair, p: mixed[im++] as number })) } : {}),
+        },
+      ];
+    }),
+  );
 }

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { toCsv } from '../corpus/table.js';
 import { UserError } from '../errors.js';
 import { BATTERY, extractFeatures } from '../language/features.js';
+import { adjustAcrossFeatures } from '../analysis/study-analysis.js';
 import { compareGroups, type GroupComparison } from '../stats/compare-groups.js';
 import { ADJUSTMENTS, type Adjustment } from '../stats/emmeans.js';
 import { json, type Output } from './output.js';
@@ -31,13 +32,14 @@ export function registerFeatures(program: Command, output: Output): void {
       'Computes the style battery (word and sentence counts, pronoun classes, question and exclamation marks, emojis,\n' +
         'positive and negative emotion words, readability, and the empathy categories) for every reply of a study, or for\n' +
         'every row of a CSV/JSONL of texts, writes them to a file, and compares sources on each feature: mean (SD) per source,\n' +
-        'and every pair by OLS and by a mixed model with the post as a random intercept (p adjusted with --adjust).',
+        'and every pair by OLS and by a mixed model with the post as a random intercept (p adjusted with --adjust across every\n' +
+        'feature and pair: one family of tests).',
     )
     .option('--unit <column>', 'with --data: the column naming the post (for the mixed model)')
     .option('--id <column>', 'with --data: an id column kept in the output', 'id')
     .option('--out <file>', 'where to write per-reply features (.csv or .jsonl)', 'features.csv')
     .option('--reference <group>', 'the first group (default: human when present)')
-    .option('--adjust <method>', 'p adjustment across pairs: holm, tukey, bonferroni, none', 'holm')
+    .option('--adjust <method>', 'p adjustment across every feature and pair: holm, bonferroni, none (tukey: holm)', 'holm')
     .option('--json', 'print the comparisons as JSON')
     .addHelpText('after', '\nExamples:\n  $ empathy-lab features examples/demo --out demo-features.csv\n  $ empathy-lab features --data replies.csv --text reply --group model --unit post_id --json')
     .action(async (dir: string, o: FeaturesOptions) => {
@@ -50,7 +52,7 @@ export function registerFeatures(program: Command, output: Output): void {
       await writeFile(o.out as string, (o.out as string).endsWith('.jsonl') ? `${outRows.map((r) => JSON.stringify(r)).join('\n')}\n` : toCsv(['id', 'group', 'unit', ...names], outRows));
 
       const groups = [...new Set(rows.map((r) => r.group))];
-      const comparisons: Record<string, GroupComparison> = {};
+      let comparisons: Record<string, GroupComparison> = {};
       if (groups.length >= 2) {
         const reference = o.reference ?? (groups.includes('human') ? 'human' : undefined);
         const units = rows.every((r) => r.unit !== undefined) ? rows.map((r) => r.unit as string) : undefined;
@@ -58,14 +60,17 @@ export function registerFeatures(program: Command, output: Output): void {
           comparisons[name] = compareGroups(
             features.map((f) => f[name] as number),
             rows.map((r) => r.group),
-            { ...(units ? { units } : {}), ...(reference ? { reference } : {}), adjust: o.adjust as Adjustment },
+            { ...(units ? { units } : {}), ...(reference ? { reference } : {}), adjust: 'none' },
           );
         }
+        // Every feature and pair is one family of tests.
+        comparisons = adjustAcrossFeatures(comparisons, o.adjust as Adjustment);
       }
       if (o.json) return output.out(json({ features: o.out, replies: rows.length, comparisons }));
       output.out(`wrote ${rows.length} replies x ${names.length} features to ${o.out}`);
       if (groups.length < 2) return output.out('one source only: no comparisons');
-      output.out(`\nmean (SD) per source; pairs by OLS and by a mixed model with a random intercept per post (p: ${o.adjust})\n`);
+      const method = Object.values(comparisons)[0]?.adjust ?? o.adjust;
+      output.out(`\nmean (SD) per source; pairs by OLS and by a mixed model with a random intercept per post (p: ${method} across all ${names.length} features and every pair)\n`);
       output.out(Object.entries(comparisons).map(([n, c]) => comparisonTable(n, c)).join('\n'));
     });
 }

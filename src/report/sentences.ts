@@ -129,6 +129,13 @@ function label(feature: string): string {
 }
 
 /** The methods paragraph: materials, sources, design, participants, analysis. */
+/** How the language comparisons' p values were adjusted: across every feature and pair, as one family. */
+function languageAdjust(analysis: ReportInput['analysis']): string {
+  const first = Object.values(analysis.language ?? {})[0];
+  if (!first) return '';
+  return first.adjust === 'none' ? ' (p values unadjusted)' : ` (p values ${ADJUST_NAMES[first.adjust] ?? first.adjust} across every feature and pair of sources)`;
+}
+
 export function methodsParagraph({ analysis, context }: ReportInput): string[] {
   const c = context;
   const domains = c.posts.byDomain.map((d) => `${d.domain} (${d.posts})`);
@@ -156,7 +163,7 @@ export function methodsParagraph({ analysis, context }: ReportInput): string[] {
     `Participants. ${plural(analysis.raters.total, 'rater')} ${c.simulatedRatings > 0 ? 'were simulated (a synthetic panel, not people)' : 'took part'}. ${
       excluded.length > 0 ? `Raters were excluded: ${excluded[0]}` : 'No rater met an exclusion rule'
     } (rules: ${listOf([...c.exclusionRules])}), leaving ${plural(analysis.raters.kept, 'rater')}.`,
-    `Analysis. Each scale was modelled with a linear mixed model, ${c.analysis.formula}, fitted by ${c.analysis.reml ? 'REML' : 'maximum likelihood'} with ${c.analysis.reference} as the reference source; fixed effects were tested with Satterthwaite degrees of freedom, and all pairwise contrasts of estimated marginal means were ${ADJUST_NAMES[c.analysis.adjust] ?? c.analysis.adjust}. Means per source are shown with 95% confidence intervals across posts. Reliability is Krippendorff's alpha (interval). The language of the replies was described with ${plural(c.features.length, 'feature')} and compared between sources with a random intercept per post; a multinomial logistic regression on a bag of words (200 unigrams and bigrams and 20 emojis, L2 penalty, stratified 90:10 split and 5-fold cross-validation) classified the source of each reply. All computations were done with empathy-lab ${c.software.find((x) => x.name === 'empathy-lab')?.version ?? ''}.`,
+    `Analysis. Each scale was modelled with a linear mixed model, ${c.analysis.formula}, fitted by ${c.analysis.reml ? 'REML' : 'maximum likelihood'} with ${c.analysis.reference} as the reference source; fixed effects were tested with Satterthwaite degrees of freedom, and all pairwise contrasts of estimated marginal means were ${ADJUST_NAMES[c.analysis.adjust] ?? c.analysis.adjust}. Means per source are shown with 95% confidence intervals across posts. Reliability is Krippendorff's alpha (interval). The language of the replies was described with ${plural(c.features.length, 'feature')} and compared between sources with a random intercept per post${languageAdjust(analysis)}; a multinomial logistic regression on a bag of words (200 unigrams and bigrams and 20 emojis, L2 penalty, stratified 90:10 split and 5-fold cross-validation) classified the source of each reply. All computations were done with empathy-lab ${c.software.find((x) => x.name === 'empathy-lab')?.version ?? ''}.`,
   ];
   return paragraphs;
 }
