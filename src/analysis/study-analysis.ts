@@ -36,6 +36,8 @@ export interface RaterInfo {
   readonly rater: string;
   readonly totalSeconds: number | null;
   readonly attentionFailures: number;
+  /** Attention checks the rater answered (0: none shown or recorded, so the attention rule cannot be checked). */
+  readonly attentionChecks?: number;
   /** False for a rating-app session that did not finish (returned, timed out, screened out, in progress). */
   readonly finished?: boolean;
 }
@@ -87,6 +89,8 @@ export interface ExclusionReport {
   /** Why each rater (same order) met the rule, e.g. "total time 3.2 minutes". */
   readonly reasons: string[];
   readonly ratingsRemoved: number;
+  /** Raters the rule could not be checked for (imported ratings without timing or attention-check data). */
+  readonly notApplied: number;
 }
 
 /** Raters who gave one value to every item of a scale (at least 4 items), with that value and scale. */
@@ -125,19 +129,23 @@ export function attentionRule(maxFailures: number): string {
 export function exclusionsOf(input: Pick<AnalysisInput, 'ratings' | 'raters' | 'exclusions'>): ExclusionReport[] {
   const e = input.exclusions;
   const minutes = (r: RaterInfo) => `total time ${((r.totalSeconds as number) / 60).toFixed(1)} minutes`;
-  const rules: Array<{ rule: string; hit: (r: RaterInfo) => boolean; reason: (r: RaterInfo) => string }> = [];
+  // `checkable`: whether the rater's record has what the rule looks at (timing, attention checks).
+  const timed = (r: RaterInfo) => r.totalSeconds !== null;
+  const attended = (r: RaterInfo) => r.attentionChecks === undefined || r.attentionChecks > 0;
+  const rules: Array<{ rule: string; hit: (r: RaterInfo) => boolean; reason: (r: RaterInfo) => string; checkable?: (r: RaterInfo) => boolean }> = [];
   if (e.incomplete !== false) rules.push({ rule: 'did not finish the session', hit: (r) => r.finished === false, reason: () => 'returned, timed out, screened out or still in progress' });
-  if (e.minTotalMinutes !== undefined) rules.push({ rule: `total time under ${e.minTotalMinutes} minutes`, hit: (r) => r.totalSeconds !== null && r.totalSeconds < (e.minTotalMinutes as number) * 60, reason: minutes });
-  if (e.maxTotalMinutes !== undefined) rules.push({ rule: `total time over ${e.maxTotalMinutes} minutes`, hit: (r) => r.totalSeconds !== null && r.totalSeconds > (e.maxTotalMinutes as number) * 60, reason: minutes });
-  rules.push({ rule: attentionRule(e.maxAttentionFailures), hit: (r) => r.attentionFailures > e.maxAttentionFailures, reason: (r) => `${r.attentionFailures} failed attention ${r.attentionFailures === 1 ? 'check' : 'checks'}` });
+  if (e.minTotalMinutes !== undefined) rules.push({ rule: `total time under ${e.minTotalMinutes} minutes`, hit: (r) => r.totalSeconds !== null && r.totalSeconds < (e.minTotalMinutes as number) * 60, reason: minutes, checkable: timed });
+  if (e.maxTotalMinutes !== undefined) rules.push({ rule: `total time over ${e.maxTotalMinutes} minutes`, hit: (r) => r.totalSeconds !== null && r.totalSeconds > (e.maxTotalMinutes as number) * 60, reason: minutes, checkable: timed });
+  rules.push({ rule: attentionRule(e.maxAttentionFailures), hit: (r) => r.attentionFailures > e.maxAttentionFailures, reason: (r) => `${r.attentionFailures} failed attention ${r.attentionFailures === 1 ? 'check' : 'checks'}`, checkable: attended });
   const straight = e.straightLining ? straightLiners(input.ratings) : new Map<string, string>();
   if (e.straightLining) rules.push({ rule: 'the same value on every item of a scale (straight-lining)', hit: (r) => straight.has(r.rater), reason: (r) => straight.get(r.rater) as string });
   const count = new Map<string, number>();
   for (const r of input.ratings) count.set(r.rater, (count.get(r.rater) ?? 0) + 1);
-  return rules.map(({ rule, hit, reason }) => {
+  return rules.map(({ rule, hit, reason, checkable }) => {
     const hits = input.raters.filter(hit).sort((a, b) => (a.rater < b.rater ? -1 : a.rater > b.rater ? 1 : 0));
     const raters = hits.map((r) => r.rater);
-    return { rule, raters, reasons: hits.map(reason), ratingsRemoved: raters.reduce((s, r) => s + (count.get(r) ?? 0), 0) };
+    const notApplied = checkable ? input.raters.filter((r) => !checkable(r)).length : 0;
+    return { rule, raters, reasons: hits.map(reason), ratingsRemoved: raters.reduce((s, r) => s + (count.get(r) ?? 0), 0), notApplied };
   });
 }
 

@@ -136,6 +136,12 @@ function languageAdjust(analysis: ReportInput['analysis']): string {
   return first.adjust === 'none' ? ' (p values unadjusted)' : ` (p values ${ADJUST_NAMES[first.adjust] ?? first.adjust} across every feature and pair of sources)`;
 }
 
+/** The rules that could not be checked for some raters (imported ratings carry no timing or attention data). */
+function notApplied(analysis: ReportInput['analysis']): string {
+  const items = analysis.exclusions.filter((e) => e.notApplied > 0).map((e) => `${e.rule} (${e.notApplied === analysis.raters.total ? 'any rater' : `${e.notApplied} of ${analysis.raters.total} raters`})`);
+  return items.length === 0 ? '' : ` Some rules could not be applied, for lack of timing or attention-check data in the record: ${listOf(items)}.`;
+}
+
 export function methodsParagraph({ analysis, context }: ReportInput): string[] {
   const c = context;
   const domains = c.posts.byDomain.map((d) => `${d.domain} (${d.posts})`);
@@ -162,7 +168,7 @@ export function methodsParagraph({ analysis, context }: ReportInput): string[] {
     `Design. ${design}, on ${listOf(scales)}${c.attentionChecks > 0 ? `, with ${plural(c.attentionChecks, 'attention check')}` : ''}. The target was ${plural(c.design.targetRatingsPerResponse, 'rating')} per reply; rated replies received ${c.ratingsPerResponse.min === c.ratingsPerResponse.max ? c.ratingsPerResponse.min : `${c.ratingsPerResponse.min} to ${c.ratingsPerResponse.max} (median ${c.ratingsPerResponse.median})`} ratings per scale.`,
     `Participants. ${plural(analysis.raters.total, 'rater')} ${c.simulatedRatings > 0 ? 'were simulated (a synthetic panel, not people)' : 'took part'}. ${
       excluded.length > 0 ? `Raters were excluded: ${excluded[0]}` : 'No rater met an exclusion rule'
-    } (rules: ${listOf([...c.exclusionRules])}), leaving ${plural(analysis.raters.kept, 'rater')}.`,
+    } (rules: ${listOf([...c.exclusionRules])}), leaving ${plural(analysis.raters.kept, 'rater')}.${notApplied(analysis)}`,
     `Analysis. Each scale was modelled with a linear mixed model, ${c.analysis.formula}, fitted by ${c.analysis.reml ? 'REML' : 'maximum likelihood'} with ${c.analysis.reference} as the reference source; fixed effects were tested with Satterthwaite degrees of freedom, and all pairwise contrasts of estimated marginal means were ${ADJUST_NAMES[c.analysis.adjust] ?? c.analysis.adjust}. Means per source are shown with 95% confidence intervals across posts. Reliability is Krippendorff's alpha (interval). The language of the replies was described with ${plural(c.features.length, 'feature')} and compared between sources with a random intercept per post${languageAdjust(analysis)}; a multinomial logistic regression on a bag of words (200 unigrams and bigrams and 20 emojis, L2 penalty, stratified 90:10 split and 5-fold cross-validation) classified the source of each reply. All computations were done with empathy-lab ${c.software.find((x) => x.name === 'empathy-lab')?.version ?? ''}.`,
   ];
   return paragraphs;

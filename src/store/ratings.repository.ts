@@ -84,19 +84,22 @@ export function ratingsForAnalysis(db: Db, studyId: string) {
 }
 
 /** Participants with their total time and failed attention checks, for the exclusion rules. */
-export async function ratersForAnalysis(db: Db, studyId: string): Promise<Array<{ rater: string; totalSeconds: number | null; attentionFailures: number; finished: boolean }>> {
+export async function ratersForAnalysis(db: Db, studyId: string): Promise<Array<{ rater: string; totalSeconds: number | null; attentionFailures: number; attentionChecks: number; finished: boolean }>> {
   const people = await db.selectFrom('participants').select(['id', 'external_id', 'total_seconds', 'status']).where('study_id', '=', studyId).orderBy('external_id').execute();
-  const failures = await db
+  const results = await db
     .selectFrom('attention_results as a')
     .innerJoin('participants as u', 'u.id', 'a.participant_id')
-    .select(['u.id as id', db.fn.countAll<string | number>().as('n')])
+    .select(['u.id as id', 'a.passed as passed'])
     .where('u.study_id', '=', studyId)
-    .where('a.passed', '=', 0)
-    .groupBy('u.id')
     .execute();
-  const failed = new Map(failures.map((f) => [f.id, Number(f.n)]));
+  const failed = new Map<string, number>();
+  const answered = new Map<string, number>();
+  for (const r of results) {
+    answered.set(r.id, (answered.get(r.id) ?? 0) + 1);
+    if (!r.passed) failed.set(r.id, (failed.get(r.id) ?? 0) + 1);
+  }
   const unfinished = new Set(['started', 'returned', 'timed_out', 'screened_out', 'blocked', 'reset']);
-  return people.map((p) => ({ rater: p.external_id, totalSeconds: p.total_seconds, attentionFailures: failed.get(p.id) ?? 0, finished: !unfinished.has(p.status) }));
+  return people.map((p) => ({ rater: p.external_id, totalSeconds: p.total_seconds, attentionFailures: failed.get(p.id) ?? 0, attentionChecks: answered.get(p.id) ?? 0, finished: !unfinished.has(p.status) }));
 }
 
 /** The analysis's exclusions, recorded with their reasons (the previous record of the study replaced). */

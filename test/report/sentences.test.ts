@@ -9,7 +9,7 @@ import { analyzeOpenStudy } from '../../src/cli/analyze.js';
 import { reportContext } from '../../src/cli/report.js';
 import { withStudy } from '../../src/cli/study-context.js';
 import type { ReportInput } from '../../src/report/context.js';
-import { modelWarnings } from '../../src/analysis/study-analysis.js';
+import { exclusionsOf, modelWarnings } from '../../src/analysis/study-analysis.js';
 import { formatDf, formatP, noLeadingZero, pClause } from '../../src/report/format.js';
 import { buildTables } from '../../src/report/tables.js';
 import { methodsParagraph, summarySentences } from '../../src/report/sentences.js';
@@ -66,5 +66,24 @@ describe('report sentences', () => {
     const fixed = buildTables({ ...input, analysis }).find((t) => t.id === 'fixed-effects');
     expect(fixed?.note).toBe('Warnings: empathy: singular fit (a variance component is estimated as zero or a correlation as ±1); empathy: 2 rows with missing values were dropped.');
     expect(buildTables(input).find((t) => t.id === 'fixed-effects')?.note).toBeUndefined();
+  });
+
+  it('says which rules could not be applied, for raters whose record has no timing or attention data', () => {
+    const raters = [
+      { rater: 'app1', totalSeconds: 600, attentionFailures: 0, attentionChecks: 1, finished: true },
+      { rater: 'imp1', totalSeconds: null, attentionFailures: 0, attentionChecks: 0, finished: true },
+      { rater: 'imp2', totalSeconds: null, attentionFailures: 0, attentionChecks: 0, finished: true },
+    ];
+    const exclusions = exclusionsOf({ ratings: [], raters, exclusions: { minTotalMinutes: 5, maxAttentionFailures: 0, straightLining: true, incomplete: true } });
+    expect(exclusions.map((e) => [e.rule, e.notApplied])).toEqual([
+      ['did not finish the session', 0],
+      ['total time under 5 minutes', 2],
+      ['a failed attention check', 2],
+      ['the same value on every item of a scale (straight-lining)', 0],
+    ]);
+    const analysis = { ...input.analysis, exclusions, raters: { total: 3, excluded: 0, kept: 3 } } as typeof input.analysis;
+    const methods = methodsParagraph({ ...input, analysis }).join(' ');
+    expect(methods).toContain('Some rules could not be applied, for lack of timing or attention-check data in the record: total time under 5 minutes (2 of 3 raters) and a failed attention check (2 of 3 raters).');
+    expect(methodsParagraph(input).join(' ')).not.toContain('could not be applied');
   });
 });
