@@ -7,6 +7,7 @@ import { judgeScoresForAnalysis, ratersForAnalysis, ratingsForAnalysis, recordEx
 import { listResponsesWithPosts } from '../store/responses.repository.js';
 import { json, table, type Output } from './output.js';
 import { withStudy, type OpenStudy, type StudyOptions } from './study-context.js';
+import { armLabel } from '../study/arm.js';
 
 interface AnalyzeOptions extends StudyOptions {
   out?: string;
@@ -22,7 +23,7 @@ export async function analyzeOpenStudy({ loaded, store, row }: OpenStudy, dir: s
   const rows = await ratingsForAnalysis(store.db, row.id);
   if (rows.length === 0) throw new UserError('the study has no ratings to analyse', dir, 'import ratings, collect them with serve, or simulate a panel');
   const replies = await listResponsesWithPosts(store.db, row.id);
-  const label = (r: { source: string; condition: string }) => (r.condition === 'base' ? r.source : `${r.source}/${r.condition}`);
+  const label = (r: { source: string; condition: string }) => armLabel(r.source, r.condition);
   const doc = analyzeStudy({
     ratings: rows.map((r) => ({ ...r, source: label(r) })),
     raters: await ratersForAnalysis(store.db, row.id),

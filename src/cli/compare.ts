@@ -8,6 +8,7 @@ import { exclusionSettings, exclusionsOf } from '../analysis/study-analysis.js';
 import { ratersForAnalysis, ratingsForAnalysis } from '../store/ratings.repository.js';
 import { json, table, type Output } from './output.js';
 import { withStudy } from './study-context.js';
+import { armLabel } from '../study/arm.js';
 
 interface CompareOptions {
   scale?: string;
@@ -59,7 +60,7 @@ export function registerCompare(program: Command, output: Output): void {
       const rows = [first, second].flatMap((s) =>
         s.rows
           .filter((r) => r.scale === scale)
-          .map((r) => ({ value: r.value, source: r.condition === 'base' ? r.source : `${r.source}/${r.condition}`, post: `${s.name}:${r.post}`, rater: `${s.name}:${r.rater}`, study: s.name })),
+          .map((r) => ({ value: r.value, source: armLabel(r.source, r.condition), post: `${s.name}:${r.post}`, rater: `${s.name}:${r.rater}`, study: s.name })),
       );
       for (const s of [first, second]) if (!rows.some((r) => r.study === s.name)) throw new UserError(`the study "${s.name}" has no ratings on the scale ${scale}`, '--scale', 'choose a scale both studies rated');
       const data = { value: rows.map((r) => r.value), source: rows.map((r) => r.source), post: rows.map((r) => r.post), rater: rows.map((r) => r.rater), study: rows.map((r) => r.study) };

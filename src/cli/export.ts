@@ -11,6 +11,7 @@ import { exclusionSettings, exclusionsOf } from '../analysis/study-analysis.js';
 import { ratersForAnalysis, ratingsForAnalysis } from '../store/ratings.repository.js';
 import type { Output } from './output.js';
 import { withStudy, type StudyOptions } from './study-context.js';
+import { armLabel } from '../study/arm.js';
 
 /** An R script that reads the exported ratings and refits the manifest's model per scale with lme4 + lmerTest. */
 export function refitScript(study: Study): string {
@@ -82,7 +83,7 @@ export function registerExport(program: Command, output: Output): void {
           ['posts', posts],
           ['responses', responses],
           ['participants', participants.map((p) => ({ ...p, excluded: why.has(p.rater) ? 'true' : 'false', exclusion_reasons: (why.get(p.rater) ?? []).join('; ') }))],
-          ['ratings', ratings.map((r) => ({ rater: r.rater, post: r.post, domain: r.domain, source: r.condition === 'base' ? r.source : `${r.source}/${r.condition}`, response: r.response, scale: r.scale, value: r.value, excluded: why.has(r.rater) ? 'true' : 'false' }))],
+          ['ratings', ratings.map((r) => ({ rater: r.rater, post: r.post, domain: r.domain, source: armLabel(r.source, r.condition), response: r.response, scale: r.scale, value: r.value, excluded: why.has(r.rater) ? 'true' : 'false' }))],
         ];
         for (const [name, rows] of tables) {
           const columns = rows.length > 0 ? Object.keys(rows[0] as object) : [];

@@ -8,6 +8,7 @@ import { readTable, requireColumns } from '../corpus/table.js';
 import { meanRatingsByResponse } from '../store/ratings.repository.js';
 import { listResponsesWithPosts } from '../store/responses.repository.js';
 import { withStudy, type StudyOptions } from './study-context.js';
+import { armLabel } from '../study/arm.js';
 
 export interface ReplyInputOptions extends StudyOptions {
   data?: string;
@@ -62,7 +63,7 @@ export async function loadReplies(dir: string, o: ReplyInputOptions): Promise<{ 
     for (const [scale, byId] of await meanRatingsByResponse(store.db, row.id)) ratings.set(scale, byId);
     const replies = (await listResponsesWithPosts(store.db, row.id)).map((r) => ({
       id: r.id,
-      group: r.condition === 'base' ? r.source : `${r.source}/${r.condition}`,
+      group: armLabel(r.source, r.condition),
       unit: r.post,
       text: r.text,
     }));

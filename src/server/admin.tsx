@@ -15,7 +15,6 @@ import { toCsv } from '../corpus/table.js';
 import {
   adminSessionValid,
   appStatusCounts,
-  attentionFailuresByRater,
   changeParticipant,
   commentsForDownload,
   completedSeconds,
@@ -35,6 +34,7 @@ import { clientIpOf, cookieOptions, PROLIFIC_ID } from './participant.js';
 import { previewRoutes } from './preview.js';
 import { csrfToken, formFields, neutraliseCell, randomToken, RateLimiter, sameSecret } from './security.js';
 import { Layout } from './views/layout.js';
+import { armLabel } from '../study/arm.js';
 
 const ADMIN_COOKIE = 'el_admin';
 const ADMIN_PRE = 'el_admin_pre';
@@ -75,7 +75,6 @@ function spreadsheetCsv<T extends object>(columns: readonly string[], rows: read
   return toCsv(columns, rows.map((r) => Object.fromEntries(columns.map((k) => [k, neutraliseCell((r as Record<string, unknown>)[k]) as string | number | null | undefined]))));
 }
 
-const armOf = (source: string, condition: string) => (condition === 'base' ? source : `${source}/${condition}`);
 
 export function adminRoutes(app: App): Hono {
   const admin = new Hono();
@@ -199,9 +198,9 @@ export function adminRoutes(app: App): Hono {
     const session = await cookieSession(c);
     const csrf = session ? formToken(session) : '';
     const bySourceDomain = await ratedCountsBySourceDomain(db, app.studyId, app.study.instrument.scales[0]?.id ?? '');
-    const arms = [...new Set(bySourceDomain.map((r) => armOf(r.source, r.condition)))].sort();
+    const arms = [...new Set(bySourceDomain.map((r) => armLabel(r.source, r.condition)))].sort();
     const domains = app.study.domains;
-    const cell = (arm: string, domain: string) => bySourceDomain.filter((r) => armOf(r.source, r.condition) === arm && r.domain === domain).reduce((s, r) => s + r.n, 0);
+    const cell = (arm: string, domain: string) => bySourceDomain.filter((r) => armLabel(r.source, r.condition) === arm && r.domain === domain).reduce((s, r) => s + r.n, 0);
     const decided = await decisions();
     const tiles: Array<[string, number | string]> = [
       ['started', [...byStatus.values()].reduce((a, b) => a + b, 0)],
@@ -329,7 +328,7 @@ export function adminRoutes(app: App): Hono {
 
   const downloadRows = async () => {
     const rows = await ratingsForDownload(app.db, app.studyId);
-    const failures = await attentionFailuresByRater(app.db, app.studyId);
+    const failures = new Map((await ratersForAnalysis(app.db, app.studyId)).map((r) => [r.rater, r.attentionFailures]));
     return rows.map(({ attributes_json, ...r }) => {
       const demographics = (attributesOf(attributes_json).demographics ?? {}) as Record<string, string | number>;
       return { ...r, attention_failures: failures.get(r.rater) ?? 0, ...Object.fromEntries(Object.entries(demographics).map(([k, v]) => [`demographic_${k}`, v])) };

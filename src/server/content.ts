@@ -1,6 +1,7 @@
 /** What participants rate: the study's posts and their original replies, read once when the app starts. */
 import type { Db } from '../store/tables.js';
 import type { PlanPost } from './assignment.js';
+import { armLabel } from '../study/arm.js';
 
 export interface ContentPost {
   readonly id: string;
@@ -39,7 +40,7 @@ export async function loadContent(db: Db, studyId: string): Promise<StudyContent
     .execute();
   const postMap = new Map(posts.map((p) => [p.id, { id: p.id, externalId: p.external_id, domain: p.domain, title: p.title, text: p.text }]));
   const responseMap = new Map(
-    responses.filter((r) => postMap.has(r.post_id)).map((r) => [r.id, { id: r.id, post: r.post_id, source: r.condition === 'base' ? r.source : `${r.source}/${r.condition}`, text: r.text }]),
+    responses.filter((r) => postMap.has(r.post_id)).map((r) => [r.id, { id: r.id, post: r.post_id, source: armLabel(r.source, r.condition), text: r.text }]),
   );
   const byPost = new Map<string, Array<{ id: string; post: string; source: string }>>();
   for (const r of responseMap.values()) (byPost.get(r.post) ?? byPost.set(r.post, []).get(r.post))?.push({ id: r.id, post: r.post, source: r.source });

@@ -45,19 +45,6 @@ export async function ratedCountsBySourceDomain(db: Db, studyId: string, scale: 
   return rows.map((r) => ({ source: r.source, condition: r.condition, domain: r.domain, n: Number(r.n) }));
 }
 
-/** Failed attention checks per participant (external id). */
-export async function attentionFailuresByRater(db: Db, studyId: string): Promise<Map<string, number>> {
-  const rows = await db
-    .selectFrom('attention_results as a')
-    .innerJoin('participants as u', 'u.id', 'a.participant_id')
-    .select(['u.external_id as rater', 'a.passed as passed'])
-    .where('u.study_id', '=', studyId)
-    .execute();
-  const failures = new Map<string, number>();
-  for (const a of rows) if (!a.passed) failures.set(a.rater, (failures.get(a.rater) ?? 0) + 1);
-  return failures;
-}
-
 export function commentsForDownload(db: Db, studyId: string) {
   return db
     .selectFrom('comments as c')
