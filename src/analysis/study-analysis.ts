@@ -12,8 +12,8 @@ import { buildVocabulary, vectorize } from '../language/bag-of-words.js';
 import { extractFeatures } from '../language/features.js';
 import { classify } from '../stats/classification.js';
 import { compareGroups, type GroupComparison } from '../stats/compare-groups.js';
-import { bonferroni, emmeans, holm, meansAcrossUnits, type Adjustment, type Emmeans, type UnitMeans } from '../stats/emmeans.js';
-import { fitLmm } from '../stats/lmm.js';
+import { bonferroni, emmeans, holm, meansAcrossUnits, westfallKennyJuddD, type Adjustment, type Emmeans, type UnitMeans } from '../stats/emmeans.js';
+import { fitLmm, type LmmFit } from '../stats/lmm.js';
 import { likelihoodRatioTest } from '../stats/lrt.js';
 import { ratingRegression } from '../stats/regression.js';
 import { krippendorffAlpha } from '../stats/reliability.js';
@@ -149,11 +149,18 @@ export function exclusionsOf(input: Pick<AnalysisInput, 'ratings' | 'raters' | '
   });
 }
 
-function contrastsJson(e: Emmeans) {
+function contrastsJson(e: Emmeans, fit: LmmFit) {
   return {
     emmeans: e.emmeans.map((m) => ({ source: m.level, emmean: m.emmean, SE: m.se, df: m.df, 'lower.CL': m.lower, 'upper.CL': m.upper })),
-    pairs: e.pairs.map((c) => ({ contrast: c.contrast, estimate: c.estimate, SE: c.se, df: c.df, 't.ratio': c.t, 'p.value': c.p })),
+    pairs: e.pairs.map((c) => {
+      const d = westfallKennyJuddD(fit, c);
+      return { contrast: c.contrast, estimate: c.estimate, SE: c.se, df: c.df, 't.ratio': c.t, 'p.value': c.p, 'lower.CL': c.lower, 'upper.CL': c.upper, d: d.d, 'd.lower.CL': d.lower, 'd.upper.CL': d.upper };
+    }),
     adjust: e.adjust,
+    ciAdjust: e.ciAdjust,
+    level: e.level,
+    /** The denominator of d: the square root of the sum of every variance component (Westfall, Kenny & Judd 2014). */
+    dDenominator: westfallKennyJuddD(fit, { estimate: 0, lower: 0, upper: 0 }).denominator,
   };
 }
 
@@ -336,7 +343,7 @@ export function analyzeStudy(input: AnalysisInput) {
     try {
       const fit = fitLmm(input.formula, data, { reml: input.reml, reference: sources.has(input.reference) ? { source: input.reference } : {} });
       model = modelToJson(fit);
-      if (sources.size >= 2 && fit.design.frame.columns.get('source')?.kind === 'factor') contrasts = contrastsJson(emmeans(fit, 'source', { adjust: input.adjust }));
+      if (sources.size >= 2 && fit.design.frame.columns.get('source')?.kind === 'factor') contrasts = contrastsJson(emmeans(fit, 'source', { adjust: input.adjust }), fit);
     } catch (err) {
       model = { error: (err as Error).message };
     }

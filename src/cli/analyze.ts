@@ -83,7 +83,13 @@ export function registerAnalyze(program: Command, output: Output): void {
           if (!('contrasts' in s) || !s.contrasts) continue;
           output.out(`\n${s.scale}: ${s.ratings} ratings`);
           output.out(table(['source', 'emmean', 'lower.CL', 'upper.CL'], s.contrasts.emmeans.map((m) => [m.source, Number(m.emmean.toFixed(3)), Number(m['lower.CL'].toFixed(3)), Number(m['upper.CL'].toFixed(3))])));
-          output.out(table(['contrast', 'estimate', 't.ratio', 'p.value'], s.contrasts.pairs.map((c) => [c.contrast, Number(c.estimate.toFixed(3)), Number(c['t.ratio'].toFixed(2)), Number(c['p.value'].toPrecision(3))])));
+          output.out(
+            table(
+              ['contrast', 'estimate', 'lower.CL', 'upper.CL', 'd', 'd.lower', 'd.upper', 't.ratio', 'p.value'],
+              s.contrasts.pairs.map((c) => [c.contrast, ...[c.estimate, c['lower.CL'], c['upper.CL']].map((v) => Number(v.toFixed(3))), ...[c.d, c['d.lower.CL'], c['d.upper.CL']].map((v) => Number(v.toFixed(2))), Number(c['t.ratio'].toFixed(2)), Number(c['p.value'].toPrecision(3))]),
+            ),
+          );
+          output.out(`  (p: ${s.contrasts.adjust}; 95% CI: ${s.contrasts.ciAdjust} adjustment; d: Westfall, Kenny & Judd 2014)`);
         }
         for (const w of modelWarnings(doc)) output.err(`warning: ${w}`);
         if (failures.length) throw unfitted(failures, out);

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { readTable } from '../corpus/table.js';
 import { UserError } from '../errors.js';
 import type { DataFrame } from '../stats/design.js';
-import { ADJUSTMENTS, emmeans, type Adjustment, type Emmeans } from '../stats/emmeans.js';
+import { ADJUSTMENTS, emmeans, westfallKennyJuddD, type Adjustment, type Emmeans } from '../stats/emmeans.js';
 import { fitLmm, type LmmFit } from '../stats/lmm.js';
 import { json, type Output } from './output.js';
 import { modelToJson } from '../analysis/model-json.js';
@@ -31,7 +31,11 @@ export function fitToJson(fit: LmmFit, contrasts?: Emmeans): Record<string, unkn
   if (contrasts) {
     out.contrasts = {
       emmeans: contrasts.emmeans.map((e) => ({ [contrasts.factor]: e.level, emmean: e.emmean, SE: e.se, df: e.df, 'lower.CL': e.lower, 'upper.CL': e.upper })),
-      [`pairs_${contrasts.adjust}`]: contrasts.pairs.map((c) => ({ contrast: c.contrast, estimate: c.estimate, SE: c.se, df: c.df, 't.ratio': c.t, 'p.value': c.p })),
+      [`pairs_${contrasts.adjust}`]: contrasts.pairs.map((c) => {
+        const d = westfallKennyJuddD(fit, c);
+        return { contrast: c.contrast, estimate: c.estimate, SE: c.se, df: c.df, 't.ratio': c.t, 'p.value': c.p, 'lower.CL': c.lower, 'upper.CL': c.upper, d: d.d, 'd.lower.CL': d.lower, 'd.upper.CL': d.upper };
+      }),
+      ci_adjust: contrasts.ciAdjust,
     };
   }
   return out;
@@ -71,8 +75,19 @@ export function fitSummary(fit: LmmFit, contrasts?: Emmeans): string {
   if (contrasts) {
     lines.push('', `Estimated marginal means of ${contrasts.factor} (${Math.round(contrasts.level * 100)}% CI, Satterthwaite df):`);
     lines.push(pad([[contrasts.factor, 'emmean', 'SE', 'df', 'lower.CL', 'upper.CL'], ...contrasts.emmeans.map((e) => [e.level, fmt(e.emmean, 5), fmt(e.se, 4), fmt(e.df, 5), fmt(e.lower, 5), fmt(e.upper, 5)])], [false, true, true, true, true, true]));
-    lines.push('', `Pairwise contrasts (p adjusted: ${contrasts.adjust}):`);
-    lines.push(pad([['contrast', 'estimate', 'SE', 'df', 't.ratio', 'p.value'], ...contrasts.pairs.map((c) => [c.contrast, fmt(c.estimate, 5), fmt(c.se, 4), fmt(c.df, 5), fmt(c.t, 4), fmtP(c.p)])], [false, true, true, true, true, true]));
+    lines.push('', `Pairwise contrasts (p adjusted: ${contrasts.adjust}; ${Math.round(contrasts.level * 100)}% CI adjusted: ${contrasts.ciAdjust}; d: Westfall, Kenny & Judd 2014):`);
+    lines.push(
+      pad(
+        [
+          ['contrast', 'estimate', 'SE', 'df', 't.ratio', 'p.value', 'lower.CL', 'upper.CL', 'd', 'd.lower', 'd.upper'],
+          ...contrasts.pairs.map((c) => {
+            const d = westfallKennyJuddD(fit, c);
+            return [c.contrast, fmt(c.estimate, 5), fmt(c.se, 4), fmt(c.df, 5), fmt(c.t, 4), fmtP(c.p), fmt(c.lower, 5), fmt(c.upper, 5), fmt(d.d, 4), fmt(d.lower, 4), fmt(d.upper, 4)];
+          }),
+        ],
+        [false, true, true, true, true, true, true, true, true, true, true],
+      ),
+    );
   }
   return lines.join('\n');
 }

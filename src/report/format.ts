@@ -8,10 +8,22 @@ export function formatP(p: number | null | undefined): string {
   return p.toFixed(3).replace(/^0/, '');
 }
 
+/**
+ * A statistic's symbol (M, SD, SE, t, p, r, d, df, n, R²), which APA 7 sets in italics; Greek
+ * letters (α, χ²) stay upright. The marks are turned into <i> by the HTML, into *...* by the
+ * Markdown and dropped from the CSV files.
+ */
+export const stat = (symbol: string) => `\u0001${symbol}\u0002`;
+const STAT = /\u0001([^\u0001\u0002]*)\u0002/g;
+/** Text with statistic marks, escaped for HTML, the symbols in <i>. */
+export const statHtml = (text: string) => escapeHtml(text).replace(STAT, '<i>$1</i>');
+export const statMarkdown = (text: string) => text.replace(STAT, '*$1*');
+export const statPlain = (text: string) => text.replace(STAT, '$1');
+
 /** `p = .034`, `p < .001` or `p > .999`, for sentences. */
 export function pClause(p: number): string {
   const f = formatP(p);
-  return /^[<>]/.test(f) ? `p ${f}` : `p = ${f}`;
+  return /^[<>]/.test(f) ? `${stat('p')} ${f}` : `${stat('p')} = ${f}`;
 }
 
 /** A statistic that cannot exceed 1 in size (r, alpha), without the leading zero APA 7 leaves out: `.32`, `−.02`. */

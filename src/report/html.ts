@@ -3,7 +3,7 @@
  * inline SVG, styles inline and print-friendly. Opens from a disk or an e-mail attachment.
  */
 import type { ReportInput } from './context.js';
-import { escapeHtml as e } from './format.js';
+import { statHtml as e } from './format.js';
 import type { Figure } from './charts.js';
 import { methodsParagraph, simulatedBanner, summarySentences } from './sentences.js';
 import { resultSections } from './sections.js';

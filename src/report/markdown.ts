@@ -1,11 +1,12 @@
 /** The report as Markdown (figures as SVG files beside it) and its tables as CSV, for papers. */
 import type { ReportInput } from './context.js';
 import type { Figure } from './charts.js';
+import { statMarkdown, statPlain } from './format.js';
 import { methodsParagraph, simulatedBanner, summarySentences } from './sentences.js';
 import { resultSections } from './sections.js';
 import { buildTables, formatCell, type Cell, type ColumnFormat, type ReportTable } from './tables.js';
 
-const mdCell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const mdCell = (s: string) => statMarkdown(s.replace(/\|/g, '\\|').replace(/\n/g, ' '));
 
 export function tableMarkdown(t: ReportTable): string {
   const align = t.columns.map((c) => (c.format === 'text' ? '---' : '---:'));
@@ -22,7 +23,10 @@ export function tableMarkdown(t: ReportTable): string {
 
 /** CSV for papers: numbers to 4 decimals (p values to 4 significant digits), RFC 4180 quoting. */
 export function tableCsv(t: ReportTable): string {
-  const q = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+  const q = (raw: string) => {
+    const s = statPlain(raw);
+    return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
   const cell = (v: Cell, format: ColumnFormat) => {
     if (v === null || (typeof v === 'number' && !Number.isFinite(v))) return '';
     if (typeof v === 'string') return q(v);
@@ -37,10 +41,10 @@ export function tableCsv(t: ReportTable): string {
 export function reportMarkdown(input: ReportInput, figures: readonly Figure[], figureFiles: ReadonlyMap<string, string>): string {
   const banner = simulatedBanner(input);
   const out: string[] = [];
-  if (banner) out.push(`> **${banner}**`, '');
+  if (banner) out.push(`> **${statMarkdown(banner)}**`, '');
   out.push(`# ${input.context.study.title ?? input.context.study.name}`, '');
-  out.push('## Summary', '', ...summarySentences(input).map((s) => `- ${s}`), '');
-  out.push('## Methods', '', ...methodsParagraph(input).flatMap((p) => [p, '']));
+  out.push('## Summary', '', ...summarySentences(input).map((s) => `- ${statMarkdown(s)}`), '');
+  out.push('## Methods', '', ...methodsParagraph(input).flatMap((p) => [statMarkdown(p), '']));
   for (const r of resultSections(figures, buildTables(input), (id) => figureFiles.has(id))) {
     out.push(`## ${r.title}`, '');
     for (const { figure: f, n } of r.figures) out.push(`![Figure ${n}. ${f.title}](${figureFiles.get(f.id)})`, '', `_Figure ${n}. ${f.title}. ${f.caption}_`, '');

@@ -4,7 +4,7 @@
  * study; every figure comes from the analysis or the context.
  */
 import type { ReportInput } from './context.js';
-import { fixed, formatDf, listOf, noLeadingZero, pClause, plural } from './format.js';
+import { fixed, formatDf, listOf, noLeadingZero, pClause, plural, stat } from './format.js';
 import { ratedScales, type ClassifierJson } from './tables.js';
 
 const ADJUST_NAMES: Record<string, string> = { holm: 'Holm-adjusted', tukey: 'Tukey-adjusted', bonferroni: 'Bonferroni-adjusted', none: 'unadjusted' };
@@ -23,18 +23,24 @@ export function summarySentences({ analysis, context }: ReportInput): string[] {
       continue;
     }
     const ranked = [...s.contrasts.emmeans].sort((a, b) => b.emmean - a.emmean);
-    const means = ranked.map((m) => `${m.source} (M = ${fixed(m.emmean)}, 95% CI [${fixed(m['lower.CL'])}, ${fixed(m['upper.CL'])}])`);
+    const means = ranked.map((m) => `${m.source} (${stat('M')} = ${fixed(m.emmean)}, 95% CI [${fixed(m['lower.CL'])}, ${fixed(m['upper.CL'])}])`);
     out.push(`${capitalise(s.scale)}: from highest to lowest, ${listOf(means)}, estimated by the mixed model from ${plural(s.ratings, 'rating')}.`);
     const byName = new Map(s.contrasts.emmeans.map((m) => [m.source, m.emmean]));
+    const ciLabel = s.contrasts.ciAdjust === 'none' ? '95% CI' : `95% CI (${s.contrasts.ciAdjust === 'tukey' ? 'Tukey' : 'Bonferroni'}-adjusted)`;
     for (const c of s.contrasts.pairs) {
       const [a, b] = c.contrast.split(' - ') as [string, string];
       const higher = c.estimate >= 0 ? a : b;
       const lower = c.estimate >= 0 ? b : a;
-      const test = `t(${formatDf(c.df)}) = ${fixed(Math.abs(c['t.ratio']))}, ${pClause(c['p.value'])}, ${adjust}`;
+      const test = `${stat('t')}(${formatDf(c.df)}) = ${fixed(Math.abs(c['t.ratio']))}, ${pClause(c['p.value'])}, ${adjust}`;
+      // The difference as the sentence says it (higher minus lower, or a minus b), its intervals and d turned with it.
+      const effect = (sign: 1 | -1) => {
+        const ci = (lo: number, hi: number) => (sign > 0 ? `[${fixed(lo)}, ${fixed(hi)}]` : `[${fixed(-hi)}, ${fixed(-lo)}]`);
+        return `difference ${fixed(sign * c.estimate)} points, ${ciLabel} ${ci(c['lower.CL'], c['upper.CL'])}, ${stat('d')} = ${fixed(sign * c.d)}, ${ciLabel} ${ci(c['d.lower.CL'], c['d.upper.CL'])}`;
+      };
       out.push(
         c['p.value'] < 0.05
-          ? `On ${s.scale}, ${higher} replies were rated higher than ${lower} replies (M = ${fixed(byName.get(higher))} vs ${fixed(byName.get(lower))}; difference ${fixed(Math.abs(c.estimate))} points, ${test}).`
-          : `On ${s.scale}, ${a} and ${b} replies did not differ significantly (M = ${fixed(byName.get(a))} vs ${fixed(byName.get(b))}; ${test}).`,
+          ? `On ${s.scale}, ${higher} replies were rated higher than ${lower} replies (${stat('M')} = ${fixed(byName.get(higher))} vs ${fixed(byName.get(lower))}; ${effect(c.estimate >= 0 ? 1 : -1)}; ${test}).`
+          : `On ${s.scale}, ${a} and ${b} replies did not differ significantly (${stat('M')} = ${fixed(byName.get(a))} vs ${fixed(byName.get(b))}; ${effect(1)}; ${test}).`,
       );
     }
     const x = s.sourceByDomain;
@@ -46,7 +52,7 @@ export function summarySentences({ analysis, context }: ReportInput): string[] {
       );
   }
   const corr = analysis.correlations.filter((c) => c.r !== null);
-  if (corr.length > 0) out.push(`The scales correlated: ${listOf(corr.map((c) => `${c.a} with ${c.b}, r = ${noLeadingZero(c.r, 2)}`))}.`);
+  if (corr.length > 0) out.push(`The scales correlated: ${listOf(corr.map((c) => `${c.a} with ${c.b}, ${stat('r')} = ${noLeadingZero(c.r, 2)}`))}.`);
   // Weak reliability is said in words, not left to a table.
   for (const s of ratedScales(analysis)) {
     const alpha = s.reliability.krippendorffAlphaInterval;
@@ -93,8 +99,8 @@ export function summarySentences({ analysis, context }: ReportInput): string[] {
       if ('ridge' in r)
         out.push(
           r.ridge.cv.r2 > 0
-            ? `The same words predicted the mean ${r.scale} rating of a reply with a cross-validated R² of ${fixed(r.ridge.cv.r2)} (ridge; mean absolute error ${fixed(r.ridge.cv.mae)} points, against ${fixed(r.baseline.mae)} for predicting the mean rating).`
-            : `The same words predicted the mean ${r.scale} rating of a reply no better than the mean rating itself does (ridge, cross-validated R² ${fixed(r.ridge.cv.r2)}; mean absolute error ${fixed(r.ridge.cv.mae)} points, against ${fixed(r.baseline.mae)} for the mean).`,
+            ? `The same words predicted the mean ${r.scale} rating of a reply with a cross-validated ${stat('R')}² of ${fixed(r.ridge.cv.r2)} (ridge; mean absolute error ${fixed(r.ridge.cv.mae)} points, against ${fixed(r.baseline.mae)} for predicting the mean rating).`
+            : `The same words predicted the mean ${r.scale} rating of a reply no better than the mean rating itself does (ridge, cross-validated ${stat('R')}² ${fixed(r.ridge.cv.r2)}; mean absolute error ${fixed(r.ridge.cv.mae)} points, against ${fixed(r.baseline.mae)} for the mean).`,
         );
       else out.push(`The regression of the ${r.scale} ratings on the words could not be computed: ${r.error}.`);
   }

@@ -4,7 +4,7 @@
  */
 import { scaleWarnings, type StudyAnalysis } from '../analysis/study-analysis.js';
 import type { ReportInput } from './context.js';
-import { fixed, formatP } from './format.js';
+import { fixed, formatP, stat } from './format.js';
 
 export type Cell = string | number | null;
 /** `text`; `int`; `d2`, `d3`, `d4`: fixed decimals; `p`: APA p value. */
@@ -84,20 +84,36 @@ export function buildTables({ analysis, context }: ReportInput): ReportTable[] {
     id: 'means',
     title: 'Mean rating per source, with 95% confidence intervals across posts',
     note: 'Each post\'s ratings are averaged first; the interval is a t interval over the post means (n = posts).',
-    columns: [col('scale'), col('source'), col('M', 'd2'), col('SD', 'd2'), col('posts', 'int'), col('95% CI lower', 'd2'), col('95% CI upper', 'd2')],
+    columns: [col('scale'), col('source'), col(stat('M'), 'd2'), col(stat('SD'), 'd2'), col('posts', 'int'), col('95% CI lower', 'd2'), col('95% CI upper', 'd2')],
     rows: scales.flatMap((s) => s.meansAcrossPosts.map((m) => [s.scale, m.group, m.mean, m.sd, m.n, m.lower, m.upper])),
   });
   tables.push({
     id: 'emmeans',
     title: 'Estimated marginal means from the mixed model',
-    columns: [col('scale'), col('source'), col('emmean', 'd2'), col('SE', 'd3'), col('df', 'd2'), col('lower.CL', 'd2'), col('upper.CL', 'd2')],
+    columns: [col('scale'), col('source'), col('emmean', 'd2'), col(stat('SE'), 'd3'), col(stat('df'), 'd2'), col('lower.CL', 'd2'), col('upper.CL', 'd2')],
     rows: scales.flatMap((s) => (s.contrasts?.emmeans ?? []).map((m) => [s.scale, m.source, m.emmean, m.SE, m.df, m['lower.CL'], m['upper.CL']])),
   });
   tables.push({
     id: 'contrasts',
-    title: `Pairwise contrasts between sources (${context.analysis.adjust} adjustment)`,
-    columns: [col('scale'), col('contrast'), col('estimate', 'd3'), col('SE', 'd3'), col('df', 'd2'), col('t', 'd2'), col('p', 'p')],
-    rows: scales.flatMap((s) => (s.contrasts?.pairs ?? []).map((c) => [s.scale, c.contrast, c.estimate, c.SE, c.df, c['t.ratio'], c['p.value']])),
+    title: `Pairwise contrasts between sources, with 95% confidence intervals and standardised effect sizes (${context.analysis.adjust} adjustment)`,
+    note: `${stat('p')} values: ${context.analysis.adjust} adjustment; intervals: ${[...new Set(scales.map((s) => s.contrasts?.ciAdjust).filter((a) => a !== undefined))].join(', ') || 'none'} adjustment (Holm has no interval; emmeans uses Bonferroni's). ${stat('d')}: the difference over the square root of the sum of all variance components of the model (Westfall, Kenny & Judd, 2014); its interval is the difference's interval over the same denominator.`,
+    columns: [
+      col('scale'),
+      col('contrast'),
+      col('estimate', 'd3'),
+      col(stat('SE'), 'd3'),
+      col(stat('df'), 'd2'),
+      col(stat('t'), 'd2'),
+      col(stat('p'), 'p'),
+      col('95% CI lower', 'd3'),
+      col('95% CI upper', 'd3'),
+      col(stat('d'), 'd2'),
+      col(`${stat('d')} 95% CI lower`, 'd2'),
+      col(`${stat('d')} 95% CI upper`, 'd2'),
+    ],
+    rows: scales.flatMap((s) =>
+      (s.contrasts?.pairs ?? []).map((c) => [s.scale, c.contrast, c.estimate, c.SE, c.df, c['t.ratio'], c['p.value'], c['lower.CL'], c['upper.CL'], c.d, c['d.lower.CL'], c['d.upper.CL']]),
+    ),
   });
   // Warnings of the fits (a singular fit, dropped rows or columns, convergence) stand beside the model.
   const modelWarnings = scales.flatMap(scaleWarnings);
@@ -105,7 +121,7 @@ export function buildTables({ analysis, context }: ReportInput): ReportTable[] {
     id: 'fixed-effects',
     title: 'Fixed effects (REML, Satterthwaite degrees of freedom)',
     ...(modelWarnings.length ? { note: `Warnings: ${modelWarnings.join('; ')}.` } : {}),
-    columns: [col('scale'), col('term'), col('estimate', 'd3'), col('SE', 'd3'), col('df', 'd2'), col('t', 'd2'), col('p', 'p')],
+    columns: [col('scale'), col('term'), col('estimate', 'd3'), col(stat('SE'), 'd3'), col(stat('df'), 'd2'), col(stat('t'), 'd2'), col(stat('p'), 'p')],
     rows: scales.flatMap((s) => {
       const m = fittedModel(s);
       return m ? Object.keys(m.fixef).map((term) => [s.scale, term, m.fixef[term] as number, m.se[term] as number, m.df_satterthwaite[term] as number, m.t[term] as number, m.p[term] as number]) : [];
@@ -114,7 +130,7 @@ export function buildTables({ analysis, context }: ReportInput): ReportTable[] {
   tables.push({
     id: 'random-effects',
     title: 'Random effects (variance components)',
-    columns: [col('scale'), col('group'), col('term'), col('variance', 'd4'), col('SD', 'd3'), col('levels', 'int')],
+    columns: [col('scale'), col('group'), col('term'), col('variance', 'd4'), col(stat('SD'), 'd3'), col('levels', 'int')],
     rows: scales.flatMap((s) => {
       const m = fittedModel(s);
       return m ? m.varcor.filter((v) => v.var2 === null).map((v) => [s.scale, v.grp, v.var1 ?? '', v.vcov, v.sdcor, m.ngroups[v.grp] ?? null]) : [];
@@ -123,13 +139,13 @@ export function buildTables({ analysis, context }: ReportInput): ReportTable[] {
   tables.push({
     id: 'domain-means',
     title: 'Mean rating per domain and source, with 95% confidence intervals across posts',
-    columns: [col('scale'), col('domain'), col('source'), col('M', 'd2'), col('posts', 'int'), col('95% CI lower', 'd2'), col('95% CI upper', 'd2')],
+    columns: [col('scale'), col('domain'), col('source'), col(stat('M'), 'd2'), col('posts', 'int'), col('95% CI lower', 'd2'), col('95% CI upper', 'd2')],
     rows: scales.flatMap((s) => s.byDomain.flatMap((d) => d.means.map((m) => [s.scale, d.domain, m.group, m.mean, m.n, m.lower, m.upper]))),
   });
   tables.push({
     id: 'source-by-domain',
     title: 'Does the difference between sources depend on the domain? (likelihood-ratio test of source × domain, ML)',
-    columns: [col('scale'), col('χ²', 'd2'), col('df', 'int'), col('p', 'p')],
+    columns: [col('scale'), col('χ²', 'd2'), col(stat('df'), 'int'), col(stat('p'), 'p')],
     rows: scales.flatMap((s) => {
       const x = s.sourceByDomain;
       return x && 'interactionTest' in x ? [[s.scale, x.interactionTest.chisq, x.interactionTest.df, x.interactionTest.p]] : [];
@@ -145,7 +161,7 @@ export function buildTables({ analysis, context }: ReportInput): ReportTable[] {
   tables.push({
     id: 'correlations',
     title: 'Correlations between scales (Pearson, over rater × response pairs)',
-    columns: [col('scale'), col('with'), col('r', 'd3'), col('pairs', 'int')],
+    columns: [col('scale'), col('with'), col(stat('r'), 'd3'), col('pairs', 'int')],
     rows: analysis.correlations.map((c) => [c.a, c.b, c.r, c.n]),
   });
   tables.push({
@@ -162,7 +178,7 @@ export function buildTables({ analysis, context }: ReportInput): ReportTable[] {
       id: 'language',
       title: 'Language of the replies: mean per source and the largest adjusted difference',
       note: `Shares are per 100 words (questions_to_seeker: per 100 sentences). Contrasts from a mixed model with a random intercept per post (value ~ source + (1 | post)), ${context.analysis.adjust} adjustment.`,
-      columns: [col('feature'), ...sources.map((s) => col(s, 'd2')), col('contrast'), col('difference', 'd2'), col('p', 'p')],
+      columns: [col('feature'), ...sources.map((s) => col(s, 'd2')), col('contrast'), col('difference', 'd2'), col(stat('p'), 'p')],
       rows: Object.entries(analysis.language).map(([name, cmp]) => {
         const per100 = described.get(name)?.kind === 'proportion' ? 100 : 1;
         const pairs = cmp.mixed ?? cmp.ols;
@@ -206,7 +222,7 @@ export function buildTables({ analysis, context }: ReportInput): ReportTable[] {
     tables.push({
       id: 'regression',
       title: 'What predicts the ratings? Mean rating per reply regressed on the bag of words (cross-validated)',
-      columns: [col('scale'), col('model'), col('replies', 'int'), col('terms', 'int'), col('MAE', 'd3'), col('R²', 'd3')],
+      columns: [col('scale'), col('model'), col('replies', 'int'), col('terms', 'int'), col('MAE', 'd3'), col(`${stat('R')}²`, 'd3')],
       rows: fits.flatMap((r) => [
         [r.scale, 'baseline (the training mean)', r.n, 0, r.baseline.mae, r.baseline.r2],
         [r.scale, `ridge (λ = ${r.ridge.lambda}, ${r.ridge.lambdaChosenBy === 'given' ? 'given' : 'by nested cross-validation'})`, r.n, r.p, r.ridge.cv.mae, r.ridge.cv.r2],
@@ -219,7 +235,7 @@ export function buildTables({ analysis, context }: ReportInput): ReportTable[] {
     tables.push({
       id: 'judges',
       title: 'Automatic judges against people (mean human rating per response)',
-      columns: [col('scale'), col('judge'), col('responses', 'int'), col('Pearson r', 'd3'), col('MAE', 'd3')],
+      columns: [col('scale'), col('judge'), col('responses', 'int'), col(`Pearson ${stat('r')}`, 'd3'), col('MAE', 'd3')],
       rows: judges,
     });
   return tables;

@@ -10,7 +10,7 @@ import { quadForm } from './dense.js';
 import { tQuantile, tTestP } from './distributions.js';
 import { StatsInputError } from './errors.js';
 import type { LmmFit } from './lmm.js';
-import { ptukey } from './studentized-range.js';
+import { ptukey, qtukey } from './studentized-range.js';
 
 import type { Adjustment } from './adjustments.js';
 
@@ -34,6 +34,9 @@ export interface ContrastRow {
   readonly t: number;
   /** Adjusted for the family of all pairs. */
   readonly p: number;
+  /** Confidence interval of the difference, adjusted as `Emmeans.ciAdjust` says. */
+  readonly lower: number;
+  readonly upper: number;
 }
 
 export interface Emmeans {
@@ -41,6 +44,12 @@ export interface Emmeans {
   readonly emmeans: EmmeanRow[];
   readonly pairs: ContrastRow[];
   readonly adjust: Adjustment;
+  /**
+   * How the contrasts' intervals are adjusted for the family, as emmeans' `confint` does it: Tukey's
+   * studentized range for tukey, Bonferroni for holm and bonferroni (Holm's step-down has no
+   * interval), none for none.
+   */
+  readonly ciAdjust: 'tukey' | 'bonferroni' | 'none';
   readonly level: number;
 }
 
@@ -118,7 +127,7 @@ export function emmeans(fit: LmmFit, factor: string, options: { adjust?: Adjustm
     const q = tQuantile(1 - (1 - level) / 2, df);
     return { level: col.levels[k] as string, emmean: est, se, df, lower: est - q * se, upper: est + q * se };
   });
-  const raw: Array<Omit<ContrastRow, 'p'> & { rawP: number }> = [];
+  const raw: Array<Omit<ContrastRow, 'p' | 'lower' | 'upper'> & { rawP: number }> = [];
   for (let a = 0; a < lFor.length; a++)
     for (let b = a + 1; b < lFor.length; b++) {
       const l = Float64Array.from(lFor[a] as Float64Array, (v, j) => v - ((lFor[b] as Float64Array)[j] as number));
@@ -135,8 +144,17 @@ export function emmeans(fit: LmmFit, factor: string, options: { adjust?: Adjustm
         : adjust === 'tukey'
           ? raw.map((r) => 1 - ptukey(Math.abs(r.t) * Math.SQRT2, col.levels.length, r.df))
           : rawP;
-  const pairs = raw.map(({ rawP: _raw, ...r }, i) => ({ ...r, p: adjusted[i] as number }));
-  return { factor, emmeans: means, pairs, adjust, level };
+  const ciAdjust = adjust === 'tukey' ? 'tukey' : adjust === 'none' ? 'none' : 'bonferroni';
+  const m = raw.length;
+  const half = (r: { se: number; df: number }) => {
+    const q =
+      ciAdjust === 'tukey'
+        ? qtukey(level, col.levels.length, r.df) / Math.SQRT2
+        : tQuantile(1 - (1 - level) / (2 * (ciAdjust === 'bonferroni' ? m : 1)), r.df);
+    return q * r.se;
+  };
+  const pairs = raw.map(({ rawP: _raw, ...r }, i) => ({ ...r, p: adjusted[i] as number, lower: r.estimate - half(r), upper: r.estimate + half(r) }));
+  return { factor, emmeans: means, pairs, adjust, ciAdjust, level };
 }
 
 export interface UnitMeans {
@@ -174,4 +192,18 @@ export function meansAcrossUnits(values: readonly number[], units: readonly stri
     const half = n > 1 ? tQuantile(1 - (1 - level) / 2, n - 1) * (sd / Math.sqrt(n)) : NaN;
     return { group, mean, sd, n, lower: mean - half, upper: mean + half };
   });
+}
+
+/**
+ * A standardised effect size for designs with crossed random effects (Westfall, Kenny & Judd 2014):
+ * the difference over the square root of the sum of every variance component of the model (each
+ * random-effect variance and the residual variance), so that d compares the difference with the
+ * total variation of a single rating. The interval divides the contrast's interval by the same
+ * denominator (the variance components taken as known).
+ */
+export function westfallKennyJuddD(fit: Pick<LmmFit, 'varcor'>, contrast: { estimate: number; lower: number; upper: number }): { d: number; lower: number; upper: number; denominator: number } {
+  const total = fit.varcor.filter((v) => v.var2 === null).reduce((s, v) => s + v.vcov, 0);
+  const denominator = Math.sqrt(total);
+  if (!(denominator > 0)) throw new StatsInputError('the model has no variance', 'd', 'a standardised effect size needs a non-zero variance');
+  return { d: contrast.estimate / denominator, lower: contrast.lower / denominator, upper: contrast.upper / denominator, denominator };
 }

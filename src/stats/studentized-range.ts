@@ -43,3 +43,35 @@ export function ptukey(q: number, k: number, nu: number): number {
   const hi = 1 + 14 * sd + (nu < 30 ? 4 / Math.sqrt(nu) : 0);
   return Math.min(1, integrate((s) => density(s) * rangeCdf(q * s, k), lo, hi, 48));
 }
+
+/** The p quantile of the studentized range (R's qtukey): ptukey solved by regula falsi (Illinois). */
+export function qtukey(p: number, k: number, nu: number): number {
+  let a = 0;
+  let fa = -p;
+  let b = 4;
+  let fb = ptukey(b, k, nu) - p;
+  while (fb < 0) {
+    a = b;
+    fa = fb;
+    b *= 2;
+    fb = ptukey(b, k, nu) - p;
+  }
+  let side = 0;
+  for (let i = 0; i < 100; i++) {
+    const c = (a * fb - b * fa) / (fb - fa);
+    const fc = ptukey(c, k, nu) - p;
+    if (Math.abs(fc) < 1e-13 || Math.abs(b - a) < 1e-12 * c) return c;
+    if (fc * fb > 0) {
+      b = c;
+      fb = fc;
+      if (side === 1) fa /= 2;
+      side = 1;
+    } else {
+      a = c;
+      fa = fc;
+      if (side === -1) fb /= 2;
+      side = -1;
+    }
+  }
+  return (a + b) / 2;
+}

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { tTestP, tUpperTail } from '../../src/stats/distributions.js';
-import { bonferroni, emmeans, holm, meansAcrossUnits } from '../../src/stats/emmeans.js';
+import { bonferroni, emmeans, holm, meansAcrossUnits, westfallKennyJuddD } from '../../src/stats/emmeans.js';
 import { fitLmm } from '../../src/stats/lmm.js';
-import { ptukey } from '../../src/stats/studentized-range.js';
-import { expectClose, expectCloseP, readReference, readReferenceData, thetaFromVarCorr } from '../helpers/reference.js';
+import { ptukey, qtukey } from '../../src/stats/studentized-range.js';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { expectClose, expectCloseP, readReference, readReferenceData, REFERENCE_DIR, thetaFromVarCorr } from '../helpers/reference.js';
 
 describe('emmeans against emmeans 1.8.4 (ratings-within, Satterthwaite df, Holm)', () => {
   const ref = readReference('ratings-within');
@@ -57,6 +59,43 @@ describe('emmeans against emmeans 1.8.4 (ratings-within, Satterthwaite df, Holm)
     const human = b('(Intercept)') + domains.reduce((s, d) => s + b(`domain${d}`), 0) / 6;
     expect(e.emmeans[0]?.emmean).toBeCloseTo(human, 12);
     expect(e.pairs).toHaveLength(6);
+  });
+});
+
+describe('contrast intervals and d against R (make-effect-sizes.R: emmeans confint, d by hand from VarCorr)', () => {
+  interface Pair { contrast: string; estimate: number; 'lower.CL': number; 'upper.CL': number; d: number; 'd.lower.CL': number; 'd.upper.CL': number }
+  const ref = JSON.parse(readFileSync(path.join(REFERENCE_DIR, 'ratings-within.effect-sizes.json'), 'utf8')) as Record<'holm' | 'tukey' | 'none', { pairs: Pair[] }> & { d_denominator: number; formula: string };
+  const fit = fitLmm(ref.formula, readReferenceData('ratings-within.csv'), { reference: { source: 'human' } });
+
+  it('d divides by the square root of the sum of every variance component (0.9485 in R)', () => {
+    expect(expectClose(westfallKennyJuddD(fit, { estimate: 0, lower: 0, upper: 0 }).denominator, ref.d_denominator)).toBeNull();
+  });
+
+  for (const adjust of ['holm', 'tukey', 'none'] as const)
+    it(`${adjust}: every pair's interval (${adjust === 'none' ? 'unadjusted' : adjust === 'holm' ? 'Bonferroni, as emmeans does for Holm' : 'Tukey'}), d and d's interval`, () => {
+      const e = emmeans(fit, 'source', { adjust });
+      const problems: string[] = [];
+      e.pairs.forEach((row, i) => {
+        const r = ref[adjust].pairs[i] as Pair;
+        expect(row.contrast).toBe(r.contrast);
+        const d = westfallKennyJuddD(fit, row);
+        for (const [what, ours, theirs] of [
+          ['lower', row.lower, r['lower.CL']],
+          ['upper', row.upper, r['upper.CL']],
+          ['d', d.d, r.d],
+          ['d lower', d.lower, r['d.lower.CL']],
+          ['d upper', d.upper, r['d.upper.CL']],
+        ] as const) {
+          const problem = expectClose(ours, theirs);
+          if (problem) problems.push(`${row.contrast} ${what}: ${problem}`);
+        }
+      });
+      expect(problems).toEqual([]);
+    });
+
+  it('qtukey inverts ptukey (q(0.95; 4, 20) = 3.958 from tables)', () => {
+    expect(qtukey(0.95, 4, 20)).toBeCloseTo(3.958, 3);
+    expect(ptukey(qtukey(0.9, 3, 12), 3, 12)).toBeCloseTo(0.9, 8);
   });
 });
 
