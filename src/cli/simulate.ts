@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
 import { extractFeatures } from '../language/features.js';
-import { DEFAULT_PANEL, simulatePanel, simulateSessions } from '../stats/simulate.js';
+import { DEFAULT_PANEL, simulatePanel, simulateSessions, type PanelRecord } from '../stats/simulate.js';
 import { newId, nowIso } from '../store/ids.js';
+import { recordSimulatedPanel } from '../store/panels.repository.js';
 import { insertParticipants } from '../store/participants.repository.js';
 import { insertRatings } from '../store/ratings.repository.js';
 import { listResponsesWithPosts } from '../store/responses.repository.js';
@@ -133,6 +134,16 @@ export async function simulateForStudy({ loaded, store, row, hashes }: OpenStudy
       }),
     );
     for (let i = 0; i < results.length; i += 1000) await trx.insertInto('attention_results').values(results.slice(i, i + 1000)).execute();
+    const record: PanelRecord = {
+      model: { ...DEFAULT_PANEL, effects },
+      effectsFrom: o.effects ? 'given' : 'style',
+      reference: study.analysis.reference_source,
+      raters,
+      postsPerRater: perRater,
+      scales: study.instrument.scales.map((sc) => ({ id: sc.id, points: sc.points })),
+      seed,
+    };
+    await recordSimulatedPanel(trx, row.id, record, now);
   });
   const failedChecks = sessions.filter((x) => x.passed.some((p) => !p)).length;
   return { raters, ratings: ratingRows.length, scales: study.instrument.scales.map((sc) => sc.id), effects, inattentive: inattentive.filter(Boolean).length, failedChecks, seed };

@@ -20,6 +20,8 @@ export function withCache(provider: Provider, store: CacheStore, options: { read
   const stats = options.stats;
   return {
     id: provider.id,
+    sends: provider.sends,
+    readsPrompt: provider.readsPrompt,
     async generate(request, callOptions) {
       const key = requestKey(provider.id, request);
       const hit = options.read === false ? undefined : await store.get(key);

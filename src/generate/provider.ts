@@ -72,6 +72,14 @@ export interface CallOptions {
 
 export interface Provider {
   readonly id: string;
+  /**
+   * The parameters a call carries to the model, of those a source declares: the record of each
+   * reply (and the report's Methods) says these, not the manifest's. `{}` for a provider that
+   * sends none (eliza, replay).
+   */
+  sends(params: GenerationParams): Partial<GenerationParams>;
+  /** Whether the reply is made from the rendered prompt (false for eliza and replay, which ignore it). */
+  readonly readsPrompt: boolean;
   generate(request: GenerationRequest, options: CallOptions): Promise<GenerationResult>;
 }
 

@@ -21,6 +21,8 @@ export interface RetryOptions {
 export function withRetries(provider: Provider, o: RetryOptions): Provider {
   return {
     id: provider.id,
+    sends: provider.sends,
+    readsPrompt: provider.readsPrompt,
     async generate(request, { signal, stop, calls } = {}) {
       for (let attempt = 1; ; attempt++) {
         const timeout = AbortSignal.timeout(o.timeoutMs);

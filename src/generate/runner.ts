@@ -16,7 +16,7 @@ import { canonicalJson, sha256 } from '../study/hash.js';
 import type { ModelSource, Study } from '../study/schema.js';
 import { newId, nowIso } from '../store/ids.js';
 import { listPosts } from '../store/posts.repository.js';
-import { responseKey, responsesByKey } from '../store/responses.repository.js';
+import { recordPrompts, responseKey, responsesByKey } from '../store/responses.repository.js';
 import type { Db } from '../store/tables.js';
 import { checkReply } from './checks.js';
 import { blind } from './transforms.js';
@@ -72,6 +72,8 @@ export interface GenerationPlan {
   readonly condition: ModelSource['conditions'][number];
   readonly template: PromptTemplate;
   readonly promptHash: string;
+  /** The prompt file as read (recorded by hash with the first run that uses it). */
+  readonly promptText: string;
 }
 
 /** The conditions' prompt templates, read and checked before any call. */
@@ -87,7 +89,7 @@ export async function planGeneration(study: Study, dir: string, only?: ReadonlyS
       } catch (err) {
         throw new UserError('cannot read the prompt file', condition.prompt, `create it, or fix sources[${study.sources.indexOf(source)}].conditions prompt in study.yaml`, { cause: err });
       }
-      plans.push({ source, condition, template: parsePrompt(text, condition.prompt), promptHash: sha256(text) });
+      plans.push({ source, condition, template: parsePrompt(text, condition.prompt), promptHash: sha256(text), promptText: text });
     }
   }
   return plans;
@@ -192,6 +194,9 @@ export async function runGeneration(o: RunOptions): Promise<UnitTally[]> {
     }
   }
 
+  // The prompts this run uses are on record before any reply cites them.
+  const read = o.plans.filter((p) => o.providers.get(p.source.id)?.readsPrompt && bySource.get(p.source.id)?.some((u) => u.plan === p));
+  await recordPrompts(o.db, o.studyId, [...new Map(read.map((p) => [p.promptHash, { hash: p.promptHash, file: p.condition.prompt, text: p.promptText }])).values()], nowIso());
   const budget = new Budget(o.budgetUsd);
   const claims = o.claims;
   // Claims left by dead processes of this host (a SIGKILL, a crash) are cleared at once.
@@ -367,8 +372,8 @@ async function callUnit(
         author: null,
         provider: source.provider,
         model: source.model,
-        params_json: canonicalJson(source.params),
-        prompt_hash: plan.promptHash,
+        params_json: canonicalJson(provider.sends(source.params)),
+        prompt_hash: provider.readsPrompt ? plan.promptHash : null,
         content_hash: o.contentHash,
         tokens_in: result.usage.inputTokens,
         tokens_out: result.usage.outputTokens,

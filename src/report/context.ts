@@ -4,18 +4,15 @@
  * from the manifest and the database; everything in `report/` is a pure function of it.
  */
 import type { StudyAnalysis } from '../analysis/study-analysis.js';
+import type { PanelRecord } from '../stats/simulate.js';
+import type { SourceRecord } from './record.js';
 
 export interface ReportSource {
   readonly id: string;
   readonly label?: string;
   readonly kind: 'corpus' | 'model';
-  readonly provider?: string;
-  readonly model?: string;
-  readonly params?: Readonly<Record<string, unknown>>;
-  readonly samples?: number;
-  readonly conditions: ReadonlyArray<{ readonly id: string; readonly file: string; readonly text: string }>;
-  /** Replies of this source the study holds (originals, not style variants). */
-  readonly replies: number;
+  /** How its replies were made, from the database's record of each reply. */
+  readonly record: SourceRecord;
 }
 
 export interface ReportContext {
@@ -23,6 +20,8 @@ export interface ReportContext {
   /** Every rating the study holds, and how many come from `empathy-lab simulate` (the report then says so first). */
   readonly ratings: number;
   readonly simulatedRatings: number;
+  /** The simulated panel's generative model, as recorded when it was made (null: none on record). */
+  readonly panel: PanelRecord | null;
   readonly posts: { readonly total: number; readonly byDomain: ReadonlyArray<{ readonly domain: string; readonly posts: number }> };
   readonly sources: readonly ReportSource[];
   readonly design: { readonly type: string; readonly postsPerRater: number; readonly targetRatingsPerResponse: number };

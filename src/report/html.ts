@@ -5,6 +5,7 @@
 import type { ReportInput } from './context.js';
 import { statHtml as e } from './format.js';
 import type { Figure } from './charts.js';
+import { appendixPrompts } from './record.js';
 import { methodsParagraph, simulatedBanner, summarySentences } from './sentences.js';
 import { resultSections } from './sections.js';
 import { buildTables, formatCell, type ReportTable } from './tables.js';
@@ -36,6 +37,7 @@ thead th { border-bottom: 2px solid var(--ink); text-align: left; font-weight: 6
 td.num, th.num { text-align: right; white-space: nowrap; }
 p.note { color: var(--muted); font-size: .85rem; margin: -.8rem 0 1.2rem; }
 .table-wrap { overflow-x: auto; }
+p.note-inline { color: var(--muted); font-size: .85rem; margin: 0 0 .3rem; }
 pre { background: #f9fafb; border: 1px solid #e5e7eb; padding: .7rem; overflow-x: auto; font-size: .82rem; white-space: pre-wrap; }
 dl.provenance { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; font-size: .9rem; }
 dl.provenance dt { color: var(--muted); }
@@ -112,6 +114,8 @@ function provenanceHtml({ context }: ReportInput): string {
     ['model', `${context.analysis.formula} (${context.analysis.reml ? 'REML' : 'ML'}; reference ${context.analysis.reference}; ${context.analysis.adjust})`],
     ...context.software.map((s): [string, string] => [s.name, s.version]),
   ];
-  const prompts = context.sources.flatMap((s) => s.conditions.map((c) => `<h3>${e(s.id)} · ${e(c.id)} <small>(${e(c.file)})</small></h3><pre>${e(c.text)}</pre>`));
-  return `<dl class="provenance">${rows.map(([k, v]) => `<dt>${e(k)}</dt><dd>${e(v)}</dd>`).join('')}</dl>${prompts.length ? `<h3>Prompts</h3>${prompts.join('\n')}` : ''}`;
+  const prompts = appendixPrompts(context.sources).map(
+    (p) => `<h3>${e(p.title)}${p.file ? ` <small>(${e(p.file)})</small>` : ''}</h3><p class="note-inline">${e(p.note)}</p>${p.text !== null ? `<pre>${e(p.text)}</pre>` : ''}`,
+  );
+  return `<dl class="provenance">${rows.map(([k, v]) => `<dt>${e(k)}</dt><dd>${e(v)}</dd>`).join('')}</dl>${prompts.length ? `<h3>Prompts, as the replies were made with them</h3>${prompts.join('\n')}` : ''}`;
 }

@@ -1,6 +1,7 @@
 /** The report as Markdown (figures as SVG files beside it) and its tables as CSV, for papers. */
 import type { ReportInput } from './context.js';
 import type { Figure } from './charts.js';
+import { appendixPrompts } from './record.js';
 import { statMarkdown, statPlain } from './format.js';
 import { methodsParagraph, simulatedBanner, summarySentences } from './sentences.js';
 import { resultSections } from './sections.js';
@@ -52,6 +53,6 @@ export function reportMarkdown(input: ReportInput, figures: readonly Figure[], f
   }
   const c = input.context;
   out.push('## Appendix: provenance', '', `- manifest hash: \`${c.study.manifestHash}\``, `- content hash: \`${c.study.contentHash}\``, `- model: \`${c.analysis.formula}\``, ...c.software.map((s) => `- ${s.name} ${s.version}`), '');
-  for (const s of c.sources) for (const p of s.conditions) out.push(`### Prompt: ${s.id} · ${p.id} (${p.file})`, '', '```text', p.text.trimEnd(), '```', '');
+  for (const p of appendixPrompts(c.sources)) out.push(`### Prompt: ${p.title}${p.file ? ` (${p.file})` : ''}`, '', `_${p.note}_`, '', ...(p.text !== null ? ['```text', p.text.trimEnd(), '```', ''] : []));
   return `${out.join('\n').trimEnd()}\n`;
 }

@@ -6,6 +6,7 @@ import type { Figure } from './charts.js';
 import type { ReportTable } from './tables.js';
 
 export const RESULT_SECTIONS: ReadonlyArray<{ readonly id: string; readonly title: string; readonly figures: readonly string[]; readonly tables: readonly string[] }> = [
+  { id: 'replies', title: 'The replies', figures: [], tables: ['replies', 'panel'] },
   { id: 'ratings', title: 'Ratings by source', figures: ['figure-means'], tables: ['means', 'emmeans', 'contrasts'] },
   { id: 'models', title: 'Mixed models', figures: [], tables: ['fixed-effects', 'random-effects'] },
   { id: 'domains', title: 'Domains', figures: ['figure-domains'], tables: ['source-by-domain', 'domain-means'] },

@@ -3,7 +3,9 @@
  * section reports them: M, t(df), p) and the methods paragraph. Nothing here is typed by hand per
  * study; every figure comes from the analysis or the context.
  */
-import type { ReportInput } from './context.js';
+import type { PanelRecord } from '../stats/simulate.js';
+import type { ReportInput, ReportSource } from './context.js';
+import { CHECK_NAMES, plantedEffects, ratedSourceIds, type SourceRecord } from './record.js';
 import { fixed, formatDf, listOf, noLeadingZero, pClause, plural, stat } from './format.js';
 import { ratedScales, type ClassifierJson } from './tables.js';
 
@@ -139,7 +141,7 @@ function label(feature: string): string {
 function languageAdjust(analysis: ReportInput['analysis']): string {
   const first = Object.values(analysis.language ?? {})[0];
   if (!first) return '';
-  return first.adjust === 'none' ? ' (p values unadjusted)' : ` (p values ${ADJUST_NAMES[first.adjust] ?? first.adjust} across every feature and pair of sources)`;
+  return first.adjust === 'none' ? ` (${stat('p')} values unadjusted)` : ` (${stat('p')} values ${ADJUST_NAMES[first.adjust] ?? first.adjust} across every feature and pair of sources)`;
 }
 
 /** The rules that could not be checked for some raters (imported ratings carry no timing or attention data). */
@@ -148,18 +150,78 @@ function notApplied(analysis: ReportInput['analysis']): string {
   return items.length === 0 ? '' : ` Some rules could not be applied, for lack of timing or attention-check data in the record: ${listOf(items)}.`;
 }
 
+/** Parameters as Methods lists them: "temperature 0.1, top_p 0.9, max_tokens 512". */
+function paramList(params: Readonly<Record<string, unknown>>): string {
+  return Object.entries(params)
+    .filter(([, v]) => v !== undefined && v !== null)
+    .map(([k, v]) => `${k} ${Array.isArray(v) ? v.map((x) => JSON.stringify(x)).join('/') : String(v)}`)
+    .join(', ');
+}
+
+/** How one group of a source's replies was made, from the record. */
+function madeBy(kind: ReportSource['kind'], m: SourceRecord['made'][number]): string {
+  const n = plural(m.replies, 'reply', 'replies');
+  switch (m.provider) {
+    case 'imported':
+      return kind === 'corpus' ? `${n} written by people, imported from the corpus` : `${n} imported from a file (the record does not say how they were made)`;
+    case 'eliza':
+      return `${n} by the offline ELIZA provider, made by rule from the post (no prompt, no sampling parameters)`;
+    case 'replay':
+      return `${n} replayed from recordings (no call made; the record does not say how they were made)`;
+    default: {
+      const params = paramList(m.params);
+      return `${n} from ${m.model ?? 'an unnamed model'} via the ${m.provider} provider (${params ? `each call sent ${params}` : 'no sampling parameters sent'})`;
+    }
+  }
+}
+
+function sourceMethods(s: ReportSource): string {
+  const r = s.record;
+  if (r.replies === 0) return `${s.id} (${r.placeholders > 0 ? "ratings imported without the replies' texts" : 'no replies'})`;
+  const conditions = r.conditions.length > 1 ? `; conditions ${listOf(r.conditions.map((c) => `${c.id} (${c.replies})`))}` : '';
+  return `${s.id}: ${listOf(r.made.map((m) => madeBy(s.kind, m)))}${conditions}`;
+}
+
+/** The generated replies: what the blinding clean-up changed, which failed a check and whether those were rated. */
+function repliesMethods(sources: readonly ReportSource[]): string | null {
+  const generated = sources.map((s) => ({ s, n: s.record.made.filter((m) => m.provider !== 'imported').reduce((t, m) => t + m.replies, 0) })).filter((x) => x.n > 0);
+  if (generated.length === 0) return null;
+  const total = generated.reduce((t, x) => t + x.n, 0);
+  const changed = generated.reduce((t, x) => t + x.s.record.blinding.changed, 0);
+  const byTransform = new Map<string, number>();
+  for (const { s } of generated) for (const b of s.record.blinding.byTransform) byTransform.set(b.transform, (byTransform.get(b.transform) ?? 0) + b.replies);
+  const failed = generated.reduce((t, x) => t + x.s.record.checks.failed, 0);
+  const rated = generated.reduce((t, x) => t + x.s.record.checks.rated, 0);
+  const byCheck = new Map<string, number>();
+  for (const { s } of generated) for (const c of s.record.checks.byCheck) byCheck.set(c.check, (byCheck.get(c.check) ?? 0) + c.replies);
+  const blinding =
+    changed === 0
+      ? `No blinding transform is on record for any of the ${plural(total, 'generated reply', 'generated replies')}.`
+      : `The blinding clean-up changed ${changed} of ${plural(total, 'generated reply', 'generated replies')} (${listOf([...byTransform].map(([t, n]) => `${t}: ${n}`))}; a reply can be changed by more than one).`;
+  const checks =
+    failed === 0
+      ? `Every generated reply passed the reply checks (length, refusal, AI self-disclosure, repetition, truncation).`
+      : `${failed} of ${plural(total, 'generated reply', 'generated replies')} failed a reply check (${listOf([...byCheck].map(([c, n]) => `${CHECK_NAMES[c] ?? c}: ${n}`))}) and ${rated === 0 ? 'none of them was rated' : rated === failed ? `all ${failed} were rated nonetheless` : `${rated} of them were rated nonetheless`}.`;
+  return `Replies. ${blinding} ${checks}`;
+}
+
+/** The generative model of a simulated panel, with its planted effects, as recorded. */
+function panelMethods(panel: PanelRecord, sources: readonly string[]): string {
+  const m = panel.model;
+  const planted = plantedEffects(panel, sources);
+  return (
+    `Simulated panel. ${plural(panel.raters, 'rater')} (${plural(panel.postsPerRater, 'post')} each, seed ${panel.seed}) were drawn from the model ` +
+    `y = ${fixed(m.mean)} + effect(source) + post + rater + post × rater + residual, with standard deviations ${fixed(m.sdPost)} (post), ${fixed(m.sdRater)} (rater), ${fixed(m.sdPostRater)} (post × rater) and ${fixed(m.sdResidual)} (residual, times a rater's scale use, log-SD ${fixed(m.sdScaleUse)}), rounded to the scale's points; ` +
+    `${Math.round(m.inattentiveShare * 100)}% of raters answered at random. Planted effects, in scale points over ${panel.reference}${panel.effectsFrom === 'style' ? ' (derived from the style of the replies)' : ' (given with --effect)'}: ${listOf(planted.map((p) => `${p.source} ${signed(p.difference)}`))}.`
+  );
+}
+
+const signed = (x: number) => (x > 0 ? `+${fixed(x)}` : fixed(x));
+
 export function methodsParagraph({ analysis, context }: ReportInput): string[] {
   const c = context;
   const domains = c.posts.byDomain.map((d) => `${d.domain} (${d.posts})`);
-  const sources = c.sources.map((s) => {
-    if (s.kind === 'corpus') return `${s.id} (${plural(s.replies, 'reply', 'replies')} written by people, imported from the corpus)`;
-    const params = Object.entries(s.params ?? {})
-      .filter(([, v]) => v !== undefined)
-      .map(([k, v]) => `${k} ${Array.isArray(v) ? v.join('/') : String(v)}`)
-      .join(', ');
-    const conditions = s.conditions.length > 1 ? `; conditions ${listOf(s.conditions.map((x) => x.id))}` : '';
-    return `${s.id} (${s.model} via the ${s.provider} provider${params ? `; ${params}` : ''}${conditions}; ${plural(s.replies, 'reply', 'replies')})`;
-  });
+  const sources = c.sources.map(sourceMethods);
   const scales = c.instrument.map((s) => `${s.id} ("${s.question}", ${s.points} points${s.anchors ? ` from "${s.anchors[0]}" to "${s.anchors[s.anchors.length - 1]}"` : ''})`);
   const design =
     c.design.type === 'within-post'
@@ -169,13 +231,24 @@ export function methodsParagraph({ analysis, context }: ReportInput): string[] {
   // A rater can meet several rules: the total counts each rater once.
   const hits = analysis.exclusions.reduce((n, e) => n + e.raters.length, 0);
   const excluded = byRule.length === 0 ? [] : [`${plural(analysis.raters.excluded, 'rater')} in all (${listOf(byRule)}${hits > analysis.raters.excluded ? '; a rater can meet more than one rule' : ''})`];
+  const ciAdjust = analysis.scales.map((s) => ('contrasts' in s && s.contrasts ? s.contrasts.ciAdjust : null)).find((a) => a !== null);
+  const regression = analysis.languageModels?.regressions.some((r) => 'ridge' in r)
+    ? ' A ridge regression of each reply\'s mean rating on the same terms (its penalty chosen by cross-validation within each training part) was compared, by 5-fold cross-validation, with predicting the training mean.'
+    : '';
+  const replies = repliesMethods(c.sources);
   const paragraphs = [
-    `Materials. The study used ${plural(c.posts.total, 'support-seeking post')} from ${plural(c.posts.byDomain.length, 'domain')}: ${listOf(domains)}. Replies came from ${plural(c.sources.length, 'source')}: ${listOf(sources)}.`,
+    `Materials. The study used ${plural(c.posts.total, 'support-seeking post')} from ${plural(c.posts.byDomain.length, 'domain')}: ${listOf(domains)}. Replies came from ${plural(c.sources.length, 'source')}; ${sources.join('; ')}.`,
+    ...(replies ? [replies] : []),
     `Design. ${design}, on ${listOf(scales)}${c.attentionChecks > 0 ? `, with ${plural(c.attentionChecks, 'attention check')}` : ''}. The target was ${plural(c.design.targetRatingsPerResponse, 'rating')} per reply; rated replies received ${c.ratingsPerResponse.min === c.ratingsPerResponse.max ? c.ratingsPerResponse.min : `${c.ratingsPerResponse.min} to ${c.ratingsPerResponse.max} (median ${c.ratingsPerResponse.median})`} ratings per scale.`,
-    `Participants. ${plural(analysis.raters.total, 'rater')} ${c.simulatedRatings > 0 ? 'were simulated (a synthetic panel, not people)' : 'took part'}. ${
-      excluded.length > 0 ? `Raters were excluded: ${excluded[0]}` : 'No rater met an exclusion rule'
-    } (rules: ${listOf([...c.exclusionRules])}), leaving ${plural(analysis.raters.kept, 'rater')}.${notApplied(analysis)}`,
-    `Analysis. Each scale was modelled with a linear mixed model, ${c.analysis.formula}, fitted by ${c.analysis.reml ? 'REML' : 'maximum likelihood'} with ${c.analysis.reference} as the reference source; fixed effects were tested with Satterthwaite degrees of freedom, and all pairwise contrasts of estimated marginal means were ${ADJUST_NAMES[c.analysis.adjust] ?? c.analysis.adjust}. Means per source are shown with 95% confidence intervals across posts. Reliability is Krippendorff's alpha (interval). The language of the replies was described with ${plural(c.features.length, 'feature')} and compared between sources with a random intercept per post${languageAdjust(analysis)}; a multinomial logistic regression on a bag of words (200 unigrams and bigrams and 20 emojis, L2 penalty, stratified 90:10 split and 5-fold cross-validation) classified the source of each reply. All computations were done with empathy-lab ${c.software.find((x) => x.name === 'empathy-lab')?.version ?? ''}.`,
+    `Participants. ${plural(analysis.raters.total, 'rater')} ${c.simulatedRatings > 0 ? 'were simulated (a synthetic panel, not people)' : 'took part'}. The exclusion rules were ${listOf([...c.exclusionRules])}. ${
+      excluded.length > 0 ? `They excluded ${excluded[0]}` : 'No rater met one'
+    }, leaving ${plural(analysis.raters.kept, 'rater')}.${notApplied(analysis)}`,
+    ...(c.panel ? [panelMethods(c.panel, ratedSourceIds(c))] : []),
+    `Analysis. Each scale was modelled with a linear mixed model, ${c.analysis.formula}, fitted by ${c.analysis.reml ? 'REML' : 'maximum likelihood'} with ${c.analysis.reference} as the reference source; fixed effects were tested with Satterthwaite degrees of freedom, and all pairwise contrasts of estimated marginal means were ${ADJUST_NAMES[c.analysis.adjust] ?? c.analysis.adjust}. ${
+      ciAdjust
+        ? `Each contrast is given with its 95% confidence interval${ciAdjust === 'none' ? '' : ` (${ciAdjust === 'tukey' ? 'Tukey' : 'Bonferroni'}-adjusted)`} and a standardised effect size ${stat('d')}, the difference over the square root of the sum of all the model's variance components (Westfall, Kenny & Judd, 2014). `
+        : ''
+    }Means per source are shown with 95% confidence intervals across posts. Reliability is Krippendorff's α (interval). The language of the replies was described with ${plural(c.features.length, 'feature')} and compared between sources with a random intercept per post${languageAdjust(analysis)}; a multinomial logistic regression on a bag of words (200 unigrams and bigrams and 20 emojis, L2 penalty, stratified 90:10 split and 5-fold cross-validation) classified the source of each reply.${regression} All computations were done with empathy-lab ${c.software.find((x) => x.name === 'empathy-lab')?.version ?? ''}.`,
   ];
   return paragraphs;
 }
@@ -184,5 +257,11 @@ export function methodsParagraph({ analysis, context }: ReportInput): string[] {
 export function simulatedBanner({ context }: ReportInput): string | null {
   if (context.simulatedRatings === 0) return null;
   const share = context.simulatedRatings >= context.ratings ? 'All' : `${context.simulatedRatings.toLocaleString('en-US')} of ${context.ratings.toLocaleString('en-US')}`;
-  return `Simulated data: ${share} of the ratings in this study come from a synthetic panel (empathy-lab simulate), not from people. Do not read these findings as evidence.`;
+  const planted = context.panel ? plantedEffects(context.panel, ratedSourceIds(context)) : [];
+  const effects = !context.panel
+    ? ' The settings of the panel are not on record.'
+    : planted.length === 0
+      ? ` No source effect was planted (every source has the same effect).`
+      : ` Planted effects, in scale points over ${context.panel.reference}: ${listOf(planted.map((p) => `${p.source} ${signed(p.difference)}`))}.`;
+  return `Simulated data: ${share} of the ratings in this study come from a synthetic panel (empathy-lab simulate), not from people.${effects} Do not read these findings as evidence.`;
 }

@@ -5,6 +5,7 @@
 import { scaleWarnings, type StudyAnalysis } from '../analysis/study-analysis.js';
 import type { ReportInput } from './context.js';
 import { fixed, formatP, stat } from './format.js';
+import { plantedEffects, ratedSourceIds } from './record.js';
 
 export type Cell = string | number | null;
 /** `text`; `int`; `d2`, `d3`, `d4`: fixed decimals; `p`: APA p value. */
@@ -228,6 +229,41 @@ export function buildTables({ analysis, context }: ReportInput): ReportTable[] {
         [r.scale, `ridge (λ = ${r.ridge.lambda}, ${r.ridge.lambdaChosenBy === 'given' ? 'given' : 'by nested cross-validation'})`, r.n, r.p, r.ridge.cv.mae, r.ridge.cv.r2],
         ...(r.ols ? [[r.scale, 'OLS', r.n, r.p, r.ols.cv.mae, r.ols.cv.r2] as Cell[]] : [[r.scale, `OLS: ${r.olsOmitted ?? 'left out'}`, r.n, r.p, null, null] as Cell[]]),
       ]).concat(failed.map((r) => [r.scale, `could not be computed: ${r.error}`, null, null, null, null] as Cell[])),
+    });
+  }
+  tables.push({
+    id: 'replies',
+    title: 'How the replies were made and checked (from the record of each reply)',
+    note: 'Parameters are those each call sent. Blinding: replies the clean-up changed (sign-offs, Markdown, AI self-disclosures). Failed checks: length, refusal, AI self-disclosure, repetition or truncation.',
+    columns: [col('source'), col('made by'), col('replies', 'int'), col('changed by blinding', 'int'), col('failed a check', 'int'), col('failed and rated', 'int')],
+    rows: context.sources.flatMap((s) =>
+      s.record.made.map((m, i): Cell[] => [
+        s.id,
+        m.provider === 'imported' ? 'imported' : m.provider === 'eliza' || m.provider === 'replay' ? m.provider : `${m.model ?? ''} via ${m.provider}${Object.keys(m.params).length ? ` (${Object.entries(m.params).map(([k, v]) => `${k} ${String(v)}`).join(', ')})` : ''}`,
+        m.replies,
+        i === 0 ? s.record.blinding.changed : null,
+        i === 0 ? s.record.checks.failed : null,
+        i === 0 ? s.record.checks.rated : null,
+      ]),
+    ),
+  });
+  if (context.panel) {
+    const panel = context.panel;
+    const reference = panel.reference;
+    tables.push({
+      id: 'panel',
+      title: `Simulated panel: the effects planted and the effects the model estimated (scale points over ${reference})`,
+      note: `The generative model and its settings are in Methods. Estimated: the difference of estimated marginal means, with its ${'95% CI'} as in the contrasts table.`,
+      columns: [col('scale'), col('source'), col('planted', 'd2'), col('estimated', 'd2'), col('95% CI lower', 'd2'), col('95% CI upper', 'd2')],
+      rows: scales.flatMap((s) =>
+        plantedEffects(panel, ratedSourceIds(context)).map((p): Cell[] => {
+          const pairs = s.contrasts?.pairs ?? [];
+          const forward = pairs.find((c) => c.contrast === `${p.source} - ${reference}`);
+          const backward = pairs.find((c) => c.contrast === `${reference} - ${p.source}`);
+          const est = forward ? [forward.estimate, forward['lower.CL'], forward['upper.CL']] : backward ? [-backward.estimate, -backward['upper.CL'], -backward['lower.CL']] : [null, null, null];
+          return [s.scale, p.source, p.difference, ...est];
+        }),
+      ),
     });
   }
   const judges = scales.flatMap((s) => s.judges.map((j) => [s.scale, j.judge, j.responses, j.pearsonR, j.meanAbsoluteError] as Cell[]));

@@ -144,8 +144,9 @@ export function emmeans(fit: LmmFit, factor: string, options: { adjust?: Adjustm
         : adjust === 'tukey'
           ? raw.map((r) => 1 - ptukey(Math.abs(r.t) * Math.SQRT2, col.levels.length, r.df))
           : rawP;
-  const ciAdjust = adjust === 'tukey' ? 'tukey' : adjust === 'none' ? 'none' : 'bonferroni';
   const m = raw.length;
+  // One contrast is a family of one: its interval needs no adjustment (nor does emmeans make one).
+  const ciAdjust = m <= 1 || adjust === 'none' ? 'none' : adjust === 'tukey' ? 'tukey' : 'bonferroni';
   const half = (r: { se: number; df: number }) => {
     const q =
       ciAdjust === 'tukey'

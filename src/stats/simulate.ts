@@ -109,3 +109,15 @@ export function simulateSessions(
     return { totalSeconds, passed };
   });
 }
+
+/** What a simulated panel was made from, as kept with it: the generative model and the design. */
+export interface PanelRecord {
+  readonly model: Omit<PanelModel, 'points' | 'seed' | 'traitSeed'>;
+  /** `given`: --effect; `style`: derived from the style battery of the replies. */
+  readonly effectsFrom: 'given' | 'style';
+  readonly reference: string;
+  readonly raters: number;
+  readonly postsPerRater: number;
+  readonly scales: ReadonlyArray<{ readonly id: string; readonly points: number }>;
+  readonly seed: number;
+}

@@ -11,6 +11,7 @@ import * as ratingApp from './migrations/2026_11_22_004_rating_app.js';
 import * as slotCounts from './migrations/2026_11_22_005_slot_counts.js';
 import * as liveStudy from './migrations/2026_11_26_006_live_study.js';
 import * as generationCalls from './migrations/2026_11_26_007_generation_calls.js';
+import * as prompts from './migrations/2026_11_26_008_prompts.js';
 
 /** Every migration, by dated name; add new files here in date order. */
 const migrations: Record<string, Migration> = {
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_22_005_slot_counts': slotCounts,
   '2026_11_26_006_live_study': liveStudy,
   '2026_11_26_007_generation_calls': generationCalls,
+  '2026_11_26_008_prompts': prompts,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -48,3 +48,35 @@ export function listResponsesWithPosts(db: Db, studyId: string) {
     .orderBy('r.sample_index')
     .execute();
 }
+
+/** Records the prompt texts of a run by hash (once per study and hash), so the report can show them. */
+export async function recordPrompts(db: Db, studyId: string, prompts: ReadonlyArray<{ hash: string; file: string; text: string }>, createdAt: string): Promise<void> {
+  for (const p of prompts)
+    await db
+      .insertInto('prompts')
+      .values({ study_id: studyId, hash: p.hash, file: p.file, text: p.text, created_at: createdAt })
+      .onConflict((oc) => oc.columns(['study_id', 'hash']).doNothing())
+      .execute();
+}
+
+/**
+ * How every original reply of a study was made, as the database records it: provider, model, the
+ * parameters sent, the prompt's hash, the checks and the blinding transforms; which replies were
+ * rated; and the prompt texts on record.
+ */
+export async function replyRecord(db: Db, studyId: string) {
+  const replies = await db
+    .selectFrom('responses')
+    .select(['id', 'source', 'condition', 'provider', 'model', 'params_json', 'prompt_hash', 'checks_json', 'transforms_json', 'text'])
+    .where('study_id', '=', studyId)
+    .where('variant', '=', '')
+    .orderBy('source')
+    .orderBy('condition')
+    .orderBy('id')
+    .execute();
+  const rated = await db.selectFrom('ratings').select('response_id').distinct().where('study_id', '=', studyId).execute();
+  const prompts = await db.selectFrom('prompts').select(['hash', 'file', 'text']).where('study_id', '=', studyId).orderBy('hash').execute();
+  return { replies, rated: new Set(rated.map((r) => r.response_id)), prompts };
+}
+
+export type ReplyRecord = Awaited<ReturnType<typeof replyRecord>>;

@@ -77,6 +77,20 @@ export interface ResponsesTable {
   created_at: string;
 }
 
+export interface PromptsTable {
+  study_id: string;
+  hash: string;
+  file: string;
+  text: string;
+  created_at: string;
+}
+
+export interface SimulatedPanelsTable {
+  study_id: string;
+  settings_json: string;
+  created_at: string;
+}
+
 export interface GenerationAttemptsTable {
   id: string;
   study_id: string;
@@ -233,6 +247,8 @@ export interface Database {
   posts: PostsTable;
   responses: ResponsesTable;
   generation_attempts: GenerationAttemptsTable;
+  prompts: PromptsTable;
+  simulated_panels: SimulatedPanelsTable;
   participants: ParticipantsTable;
   assignments: AssignmentsTable;
   ratings: RatingsTable;

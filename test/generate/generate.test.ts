@@ -9,6 +9,7 @@ import { parseStudy } from '../../src/study/load.js';
 import { insertPosts } from '../../src/store/posts.repository.js';
 import { upsertStudy } from '../../src/store/studies.repository.js';
 import type { Db } from '../../src/store/tables.js';
+import { sha256 } from '../../src/study/hash.js';
 import { backends, databaseForSuite } from '../helpers/backends.js';
 import { tempFolder } from '../helpers/study.js';
 
@@ -110,6 +111,8 @@ instrument: { scales: [{ id: empathy, question: Q }] }
       let calls = 0;
       const flaky: Provider = {
         id: 'flaky',
+        sends: (p) => ({ temperature: p.temperature }),
+        readsPrompt: true,
         async generate(req) {
           calls++;
           if (req.unit.postId === 'p2') throw new ProviderError('HTTP 500 from the server', true, 500);
@@ -120,11 +123,21 @@ instrument: { scales: [{ id: empathy, question: Q }] }
       const first = await runGeneration({ db, study, studyId: row.id, contentHash: 'c', plans, providers });
       expect(first.map((t) => [t.source, t.done, t.skipped, t.failed])).toEqual([['eliza', 6, 0, 0], ['flaky', 2, 0, 1]]);
       expect(first[0]?.costUsd).toBeGreaterThan(0);
-      const stored = await db.selectFrom('responses').select(['source', 'sample_index', 'provider', 'model', 'checks_json', 'cost_usd', 'prompt_hash']).where('study_id', '=', row.id).orderBy('source').execute();
+      const stored = await db.selectFrom('responses').select(['source', 'sample_index', 'provider', 'model', 'checks_json', 'cost_usd', 'prompt_hash', 'params_json']).where('study_id', '=', row.id).orderBy('source').execute();
       expect(stored).toHaveLength(8);
       expect(stored.filter((r) => r.source === 'eliza').map((r) => r.sample_index).sort()).toEqual([0, 0, 0, 1, 1, 1]);
       expect(JSON.parse(stored[0]?.checks_json as string)).toHaveProperty('passed');
-      expect(stored[0]?.prompt_hash).toMatch(/^[0-9a-f]{64}$/);
+      // The record says what each call carried: ELIZA reads no prompt and sends no parameters;
+      // the flaky provider sends only temperature, and its prompt is on record by hash.
+      const eliza = stored.filter((r) => r.source === 'eliza');
+      expect(eliza.map((r) => [r.prompt_hash, r.params_json])).toEqual(eliza.map(() => [null, '{}']));
+      const flakyRows = stored.filter((r) => r.source === 'flaky');
+      expect(flakyRows.map((r) => JSON.parse(r.params_json))).toEqual([{ temperature: 0.1 }, { temperature: 0.1 }]);
+      const hash = flakyRows[0]?.prompt_hash as string;
+      expect(hash).toMatch(/^[0-9a-f]{64}$/);
+      const prompt = await db.selectFrom('prompts').select(['hash', 'text']).where('study_id', '=', row.id).execute();
+      expect(prompt.map((p) => p.hash)).toEqual([hash]);
+      expect(sha256(prompt[0]?.text as string)).toBe(hash);
       const failedAttempt = await db.selectFrom('generation_attempts').select(['status', 'error', 'http_status']).where('status', '=', '5xx').executeTakeFirstOrThrow();
       expect(failedAttempt).toEqual({ status: '5xx', error: 'HTTP 500 from the server', http_status: 500 });
 

@@ -47,7 +47,9 @@ describe('empathy-lab demo and report', async () => {
     expect(html).toMatch(/<main>\s*<p class="banner" id="simulated">Simulated data: All of the ratings/);
     const scales = analysis.scales as Array<Record<string, any>>;
     const contrasts = tableRows(html, 'contrasts');
-    const expected = scales.flatMap((s) => s.contrasts.pairs.map((c: any) => [s.scale, c.contrast, fixed(c.estimate, 3), fixed(c.SE, 3), fixed(c.df, 2), fixed(c['t.ratio'], 2), formatP(c['p.value'])]));
+    const expected = scales.flatMap((s) =>
+      s.contrasts.pairs.map((c: any) => [s.scale, c.contrast, fixed(c.estimate, 3), fixed(c.SE, 3), fixed(c.df, 2), fixed(c['t.ratio'], 2), formatP(c['p.value']), fixed(c['lower.CL'], 3), fixed(c['upper.CL'], 3), fixed(c.d), fixed(c['d.lower.CL']), fixed(c['d.upper.CL'])]),
+    );
     expect(contrasts).toEqual(expected);
     const means = tableRows(html, 'means');
     expect(means).toEqual(scales.flatMap((s) => s.meansAcrossPosts.map((m: any) => [s.scale, m.group, fixed(m.mean), fixed(m.sd), String(m.n), fixed(m.lower), fixed(m.upper)])));
@@ -60,7 +62,7 @@ describe('empathy-lab demo and report', async () => {
     const classifier = tableRows(html, 'classifier');
     expect(classifier.map((r) => r[3])).toEqual(analysis.languageModels.classifier.test.perClass.map((m: any) => fixed(m.f1, 3)));
     // The summary sentences quote the model's means.
-    for (const s of scales) for (const m of s.contrasts.emmeans) expect(html).toContain(`${m.source} (M = ${fixed(m.emmean)}, 95% CI [${fixed(m['lower.CL'])}, ${fixed(m['upper.CL'])}])`);
+    for (const s of scales) for (const m of s.contrasts.emmeans) expect(html).toContain(`${m.source} (<i>M</i> = ${fixed(m.emmean)}, 95% CI [${fixed(m['lower.CL'])}, ${fixed(m['upper.CL'])}])`);
     // The methods paragraph counts what the study holds.
     expect(html).toContain('36 support-seeking posts from 6 domains');
     expect(html).toContain(`${analysis.raters.total} raters were simulated`);
@@ -70,13 +72,15 @@ describe('empathy-lab demo and report', async () => {
     // Provenance: the hashes, the versions and every prompt.
     expect(html).toMatch(/manifest hash \(SHA-256\)<\/dt><dd>[0-9a-f]{64}/);
     expect(html).toContain('vega-lite');
-    expect(html).toContain('prompts/base.md');
+    // The demo's replies come from the corpus and from ELIZA, which reads no prompt: the appendix says so.
+    expect(html).toContain('eliza · base</h3><p class="note-inline">No prompt: its replies were not made from one (the eliza provider answers the post by rule).');
+    expect(html).not.toContain('temperature');
   });
 
   it('writes the tables as CSV with the analysis\'s numbers, and Markdown with SVG figures', async () => {
     const analysis = JSON.parse(await readFile(path.join(demo, 'analysis.json'), 'utf8'));
     const csv = (await readFile(path.join(demo, 'tables', 'contrasts.csv'), 'utf8')).trim().split('\n');
-    expect(csv[0]).toBe('scale,contrast,estimate,SE,df,t,p');
+    expect(csv[0]).toBe('scale,contrast,estimate,SE,df,t,p,95% CI lower,95% CI upper,d,d 95% CI lower,d 95% CI upper');
     const first = analysis.scales[0].contrasts.pairs[0];
     expect((csv[1] as string).split(',').slice(0, 3)).toEqual([analysis.scales[0].scale, first.contrast, String(Number(first.estimate.toFixed(4)))]);
     const md = path.join(root, 'paper', 'results.md');
@@ -85,7 +89,7 @@ describe('empathy-lab demo and report', async () => {
     const text = await readFile(md, 'utf8');
     expect(text.split('\n')[0]).toMatch(/^> \*\*Simulated data/);
     expect(text).toContain('![Figure 1. Mean rating per source](figures/figure-means.svg)');
-    expect(text).toMatch(/\| scale \| contrast \| estimate \| SE \| df \| t \| p \|/);
+    expect(text).toMatch(/\| scale \| contrast \| estimate \| \*SE\* \| \*df\* \| \*t\* \| \*p\* \| 95% CI lower \|/);
     expect(await readFile(path.join(root, 'paper', 'figures', 'figure-means.svg'), 'utf8')).toMatch(/^<svg /);
     expect((await cli('report', demo, '--format', 'pdf')).stderr).toBe('empathy-lab: --format: unknown format "pdf"; use --format html or --format md');
   });

@@ -10,7 +10,7 @@ import { reportContext } from '../../src/cli/report.js';
 import { withStudy } from '../../src/cli/study-context.js';
 import type { ReportInput } from '../../src/report/context.js';
 import { exclusionsOf, modelWarnings } from '../../src/analysis/study-analysis.js';
-import { formatDf, formatP, noLeadingZero, pClause } from '../../src/report/format.js';
+import { formatDf, formatP, noLeadingZero, pClause, statHtml, statPlain } from '../../src/report/format.js';
 import { buildTables } from '../../src/report/tables.js';
 import { methodsParagraph, summarySentences } from '../../src/report/sentences.js';
 import { cli } from '../helpers/cli.js';
@@ -19,9 +19,11 @@ import { tempFolder } from '../helpers/study.js';
 describe('APA 7 numbers', () => {
   it('formats p, r, alpha and df as APA 7 asks', () => {
     expect(formatP(1)).toBe('> .999');
-    expect(pClause(0.9996)).toBe('p > .999');
-    expect(pClause(0.0004)).toBe('p < .001');
-    expect(pClause(0.034)).toBe('p = .034');
+    expect(statPlain(pClause(0.9996))).toBe('p > .999');
+    expect(statPlain(pClause(0.0004))).toBe('p < .001');
+    expect(statPlain(pClause(0.034))).toBe('p = .034');
+    // Statistic symbols in italics, Greek letters upright (APA 7).
+    expect(statHtml(`${pClause(0.034)}, α = .8 <x>`)).toBe('<i>p</i> = .034, α = .8 &lt;x&gt;');
     expect(noLeadingZero(0.32)).toBe('.32');
     expect(noLeadingZero(-0.02)).toBe('−.02');
     expect(formatDf(28)).toBe('28');
@@ -42,8 +44,8 @@ describe('report sentences', () => {
     expect(twice).toBeDefined();
     // The same rater also failed another rule.
     const analysis = { ...input.analysis, exclusions: input.analysis.exclusions.map((e) => (e === twice ? e : e.rule === 'a failed attention check' ? { ...e, raters: [...e.raters, (twice as { raters: string[] }).raters[0] as string] } : e)) };
-    const methods = methodsParagraph({ ...input, analysis }).join(' ');
-    expect(methods).toMatch(new RegExp(`Raters were excluded: ${input.analysis.raters.excluded} raters in all \\(.*; a rater can meet more than one rule\\)`));
+    const methods = statPlain(methodsParagraph({ ...input, analysis }).join(' '));
+    expect(methods).toMatch(new RegExp(`They excluded ${input.analysis.raters.excluded} raters in all \\(.*; a rater can meet more than one rule\\), leaving`));
   });
 
   it('says in words when raters barely agreed, and when the words predict no better than the mean', () => {
@@ -51,7 +53,7 @@ describe('report sentences', () => {
     const lm = input.analysis.languageModels;
     expect(lm).not.toBeNull();
     const regressions = (lm as NonNullable<typeof lm>).regressions.map((r) => ('ridge' in r ? { ...r, ridge: { ...r.ridge, cv: { mae: 0.6, r2: -1.23 } } } : r));
-    const summary = summarySentences({ ...input, analysis: { ...input.analysis, scales, languageModels: { ...(lm as NonNullable<typeof lm>), regressions } } as typeof input.analysis }).join(' ');
+    const summary = statPlain(summarySentences({ ...input, analysis: { ...input.analysis, scales, languageModels: { ...(lm as NonNullable<typeof lm>), regressions } } as typeof input.analysis }).join(' '));
     expect(summary).toContain("Raters barely agreed on empathy (Krippendorff's α = −.02, about what chance gives)");
     expect(summary).toContain('predicted the mean empathy rating of a reply no better than the mean rating itself does (ridge, cross-validated R² −1.23;');
     expect(summary).not.toMatch(/with an R² of −/);
@@ -82,8 +84,8 @@ describe('report sentences', () => {
       ['the same value on every item of a scale (straight-lining)', 0],
     ]);
     const analysis = { ...input.analysis, exclusions, raters: { total: 3, excluded: 0, kept: 3 } } as typeof input.analysis;
-    const methods = methodsParagraph({ ...input, analysis }).join(' ');
+    const methods = statPlain(methodsParagraph({ ...input, analysis }).join(' '));
     expect(methods).toContain('Some rules could not be applied, for lack of timing or attention-check data in the record: total time under 5 minutes (2 of 3 raters) and a failed attention check (2 of 3 raters).');
-    expect(methodsParagraph(input).join(' ')).not.toContain('could not be applied');
+    expect(statPlain(methodsParagraph(input).join(' '))).not.toContain('could not be applied');
   });
 });

@@ -2,7 +2,7 @@
  * `anthropic`: Claude models through the official Anthropic SDK (the Messages API). As with the
  * openai provider, the SDK's own retries are off and failures are classified for the wrapper.
  * The current Messages API takes no temperature or top_p: only max_tokens and stop sequences of a
- * source's params are sent (all of them are still recorded with every reply).
+ * source's params are sent, and only those are recorded with every reply.
  */
 import Anthropic, { APIConnectionError, APIError } from '@anthropic-ai/sdk';
 import { ProviderError, type GenerationRequest, type GenerationResult, type Provider } from '../provider.js';
@@ -19,6 +19,8 @@ export function anthropicProvider(options: AnthropicOptions): Provider {
   const client = new Anthropic({ apiKey: options.apiKey, baseURL: options.baseURL, maxRetries: 0, timeout: options.timeoutMs });
   return {
     id: 'anthropic',
+    sends: (p) => ({ max_tokens: p.max_tokens, ...(p.stop ? { stop: p.stop } : {}) }),
+    readsPrompt: true,
     async generate(request: GenerationRequest, { signal } = {}): Promise<GenerationResult> {
       const started = performance.now();
       const system = request.messages.filter((m) => m.role === 'system').map((m) => m.content).join('\n\n');

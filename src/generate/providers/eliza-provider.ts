@@ -129,6 +129,9 @@ export function elizaReply(post: string, sampleIndex = 0, range: { min: number; 
 export function elizaProvider(range: { min: number; max: number }): Provider {
   return {
     id: 'eliza',
+    // ELIZA answers the post itself, by rule: no prompt, no sampling parameters.
+    sends: () => ({}),
+    readsPrompt: false,
     async generate(request: GenerationRequest, { signal } = {}): Promise<GenerationResult> {
       if (signal?.aborted) throw new ProviderError('aborted', true, undefined, undefined, { kind: 'interrupted' });
       if (request.post.text.trim() === '') throw new ProviderError('the post is empty', false);

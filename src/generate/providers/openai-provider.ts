@@ -27,6 +27,8 @@ export function openAiProvider(options: OpenAiOptions): Provider {
   const client = new OpenAI({ apiKey: options.apiKey, baseURL: options.baseURL, maxRetries: 0, timeout: options.timeoutMs });
   return {
     id: 'openai',
+    sends: (p) => ({ temperature: p.temperature, top_p: p.top_p, max_tokens: p.max_tokens, ...(p.seed !== undefined ? { seed: p.seed } : {}), ...(p.stop ? { stop: p.stop } : {}) }),
+    readsPrompt: true,
     async generate(request: GenerationRequest, { signal } = {}): Promise<GenerationResult> {
       const started = performance.now();
       try {

@@ -39,6 +39,9 @@ export function parseRecordings(text: string, label: string): Map<string, Record
 export function replayProvider(recordings: ReadonlyMap<string, Recording>, label: string): Provider {
   return {
     id: 'replay',
+    // A recorded reply was made elsewhere: nothing is sent, and the record cannot say how it was made.
+    sends: () => ({}),
+    readsPrompt: false,
     async generate(request: GenerationRequest): Promise<GenerationResult> {
       const r = recordings.get(key(request.unit.postId, request.unit.condition, request.unit.sampleIndex));
       if (!r) throw new ProviderError(`${label}: no recorded reply for post ${request.unit.postId}, condition ${request.unit.condition}, sample ${request.unit.sampleIndex}`, false);
