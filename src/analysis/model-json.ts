@@ -4,12 +4,13 @@
  * fixed-effects covariance, theta and the conditional modes (large for big studies).
  */
 import type { LmmFit } from '../stats/lmm.js';
+import type { ModelJson } from './schema.js';
 
 const byName = (names: readonly string[], values: ArrayLike<number>) => Object.fromEntries(names.map((n, i) => [n, values[i] as number]));
 
-export function modelToJson(fit: LmmFit, options: { details?: boolean } = {}): Record<string, unknown> {
+export function modelToJson(fit: LmmFit, options: { details?: boolean } = {}): ModelJson {
   const p = fit.fixefNames.length;
-  const out: Record<string, unknown> = {
+  const out: ModelJson = {
     formula: fit.formula,
     REML: fit.reml,
     nobs: fit.nobs,
@@ -19,7 +20,7 @@ export function modelToJson(fit: LmmFit, options: { details?: boolean } = {}): R
     df_satterthwaite: byName(fit.fixefNames, fit.df),
     t: byName(fit.fixefNames, fit.t),
     p: byName(fit.fixefNames, fit.p),
-    varcor: fit.varcor,
+    varcor: fit.varcor.map((v) => ({ ...v })),
     sigma: fit.sigma,
     deviance_or_reml_criterion: fit.devianceOrRemlCriterion,
     logLik: fit.logLik,
@@ -27,14 +28,15 @@ export function modelToJson(fit: LmmFit, options: { details?: boolean } = {}): R
     BIC: fit.bic,
     singular: fit.singular,
     converged: fit.converged,
-    warnings: fit.warnings,
+    warnings: [...fit.warnings],
   };
-  if (options.details) {
-    out.vcov = fit.fixefNames.map((_, i) => Array.from(fit.vcov.data.subarray(i * p, (i + 1) * p)));
-    out.theta = Array.from(fit.theta);
-    out.ranef = Object.fromEntries(
+  if (!options.details) return out;
+  return {
+    ...out,
+    vcov: fit.fixefNames.map((_, i) => Array.from(fit.vcov.data.subarray(i * p, (i + 1) * p))),
+    theta: Array.from(fit.theta),
+    ranef: Object.fromEntries(
       fit.ranef.map((r) => [r.group, r.levels.map((level, i) => ({ level, ...Object.fromEntries(r.names.map((n, j) => [n, r.values[i * r.names.length + j] as number])) }))]),
-    );
-  }
-  return out;
+    ),
+  };
 }

@@ -19,8 +19,9 @@ import { ratingRegression } from '../stats/regression.js';
 import { krippendorffAlpha } from '../stats/reliability.js';
 import type { Study } from '../study/schema.js';
 import { modelToJson } from './model-json.js';
+import { ANALYSIS_SCHEMA, type ClassifierJson, type ExclusionReport, type ModelJson, type RegressionResult, type ScaleResult, type SourceByDomain, type StudyAnalysis } from './schema.js';
 
-export const ANALYSIS_SCHEMA = 'empathy-lab/analysis@1';
+export { ANALYSIS_SCHEMA, type StudyAnalysis } from './schema.js';
 
 export interface RatingRow {
   readonly rater: string;
@@ -83,15 +84,6 @@ export interface JudgeScoreRow {
 /** The bag of words of the classifier and the rating regression (the reference study's sizes). */
 export const BAG_OF_WORDS = { words: 200, emojis: 20, folds: 5 } as const;
 
-export interface ExclusionReport {
-  readonly rule: string;
-  readonly raters: string[];
-  /** Why each rater (same order) met the rule, e.g. "total time 3.2 minutes". */
-  readonly reasons: string[];
-  readonly ratingsRemoved: number;
-  /** Raters the rule could not be checked for (imported ratings without timing or attention-check data). */
-  readonly notApplied: number;
-}
 
 /** Raters who gave one value to every item of a scale (at least 4 items), with that value and scale. */
 function straightLiners(ratings: readonly RatingRow[]): Map<string, string> {
@@ -205,15 +197,6 @@ type Data = Record<string, Array<string | number>>;
  * Does the advantage of a source depend on the domain? `value ~ source * domain` with the manifest's
  * random effects (REML, Satterthwaite tests), and the likelihood-ratio test (ML) of the interaction.
  */
-export type SourceByDomain =
-  | {
-      readonly formula: string;
-      readonly fixef: Array<{ term: string; estimate: number; SE: number; df: number; t: number; p: number }>;
-      readonly interactionTest: { chisq: number | null; df: number | null; p: number | null };
-      readonly singular: boolean;
-    }
-  | { readonly error: string };
-
 function sourceByDomain(formula: string, data: Data, reference: Record<string, string>, reml: boolean): SourceByDomain {
   const random = randomPart(formula);
   const tail = random ? ` + ${random}` : '';
@@ -255,22 +238,6 @@ function judgeAgreement(scale: string, rows: readonly RatingRow[], scores: reado
   });
 }
 
-export type RegressionResult =
-  | {
-      readonly scale: string;
-      readonly n: number;
-      readonly p: number;
-      readonly folds: number;
-      /** Predicting each held-out reply by its training part's mean. */
-      readonly baseline: { mae: number; r2: number };
-      readonly ridge: { lambda: number; lambdaChosenBy: 'cross-validation' | 'given'; cv: { mae: number; r2: number }; weights: Array<{ name: string; weight: number }> };
-      readonly ols: { cv: { mae: number; r2: number } } | null;
-      /** Why OLS is not reported (not identified), when it is not. */
-      readonly olsOmitted: string | null;
-      readonly constantInFolds: number;
-    }
-  | { readonly scale: string; readonly error: string };
-
 /**
  * Which source wrote this, and what predicts the ratings: the bag of words (200 unigrams and bigrams,
  * 20 emojis), a multinomial L2 logistic regression of source on it, and per scale a ridge and an OLS
@@ -281,10 +248,10 @@ function languageModels(replies: readonly ReplyRow[], kept: readonly RatingRow[]
   const vocabulary = buildVocabulary(replies.map((r) => r.text), { words: BAG_OF_WORDS.words, emojis: BAG_OF_WORDS.emojis });
   const p = vocabulary.terms.length;
   const x = vectorize(replies.map((r) => r.text), vocabulary);
-  let classifier: Record<string, unknown>;
+  let classifier: ClassifierJson | { error: string };
   try {
-    const { model: _model, ...report } = classify(x, p, replies.map((r) => r.source), vocabulary.terms, { seed, folds: BAG_OF_WORDS.folds, top: 10 });
-    classifier = { terms: p, ...report };
+    const { model: _model, test, ...report } = classify(x, p, replies.map((r) => r.source), vocabulary.terms, { seed, folds: BAG_OF_WORDS.folds, top: 10 });
+    classifier = { terms: p, ...report, classes: [...report.classes], test: { ...test, perClass: test.perClass.map((m) => ({ ...m })) } };
   } catch (err) {
     classifier = { error: (err as Error).message };
   }
@@ -322,13 +289,13 @@ function languageModels(replies: readonly ReplyRow[], kept: readonly RatingRow[]
   return { classifier, regressions };
 }
 
-export function analyzeStudy(input: AnalysisInput) {
+export function analyzeStudy(input: AnalysisInput): StudyAnalysis {
   const exclusions = exclusionsOf(input);
   const excluded = new Set(exclusions.flatMap((e) => e.raters));
   const kept = input.ratings.filter((r) => !excluded.has(r.rater));
-  const scales = input.scales.map((scale) => {
+  const scales = input.scales.map((scale): ScaleResult => {
     const rows = kept.filter((r) => r.scale === scale).sort((a, b) => (a.rater + a.response < b.rater + b.response ? -1 : 1));
-    if (rows.length === 0) return { scale, ratings: 0 };
+    if (rows.length === 0) return { scale, ratings: 0 as const };
     const data = {
       value: rows.map((r) => r.value),
       source: rows.map((r) => r.source),
@@ -338,7 +305,7 @@ export function analyzeStudy(input: AnalysisInput) {
     };
     const sources = new Set(rows.map((r) => r.source));
     const domainSet = new Set(rows.map((r) => r.domain));
-    let model: Record<string, unknown> | { error: string };
+    let model: ModelJson | { error: string };
     let contrasts: ReturnType<typeof contrastsJson> | null = null;
     try {
       const fit = fitLmm(input.formula, data, { reml: input.reml, reference: sources.has(input.reference) ? { source: input.reference } : {} });
@@ -398,15 +365,14 @@ export function analyzeStudy(input: AnalysisInput) {
   };
 }
 
-export type StudyAnalysis = ReturnType<typeof analyzeStudy>;
 
 /** The models of an analysis that could not be fitted: "empathy: <why>", "empathy (source x domain): <why>". */
 export function modelFailures(doc: StudyAnalysis): string[] {
   const out: string[] = [];
   for (const s of doc.scales) {
     if ('model' in s && s.model && 'error' in s.model) out.push(`${s.scale}: ${String(s.model.error)}`);
-    const byDomain = 'sourceByDomain' in s ? (s.sourceByDomain as { error?: unknown } | null) : null;
-    if (byDomain && typeof byDomain.error === 'string') out.push(`${s.scale} (source x domain): ${byDomain.error}`);
+    const byDomain = 'sourceByDomain' in s ? s.sourceByDomain : null;
+    if (byDomain && 'error' in byDomain) out.push(`${s.scale} (source x domain): ${byDomain.error}`);
   }
   return out;
 }
@@ -414,8 +380,8 @@ export function modelFailures(doc: StudyAnalysis): string[] {
 /** A scale's model warnings, each prefixed by the scale: a singular fit, dropped rows or columns, convergence. */
 export function scaleWarnings(s: StudyAnalysis['scales'][number]): string[] {
   if (!('model' in s) || !s.model || 'error' in s.model) return [];
-  const m = s.model as { singular?: boolean; warnings?: string[] };
-  return [...(m.singular ? [`${s.scale}: singular fit (a variance component is estimated as zero or a correlation as ±1)`] : []), ...(m.warnings ?? []).map((w) => `${s.scale}: ${w}`)];
+  const m = s.model;
+  return [...(m.singular ? [`${s.scale}: singular fit (a variance component is estimated as zero or a correlation as ±1)`] : []), ...m.warnings.map((w) => `${s.scale}: ${w}`)];
 }
 
 export function modelWarnings(doc: StudyAnalysis): string[] {

@@ -27,7 +27,7 @@ export async function readDataFrame(file: string): Promise<DataFrame> {
 
 /** The fit as JSON (lme4's field names, with details) and, when asked, emmeans' contrasts. */
 export function fitToJson(fit: LmmFit, contrasts?: Emmeans): Record<string, unknown> {
-  const out = modelToJson(fit, { details: true });
+  const out: Record<string, unknown> = { ...modelToJson(fit, { details: true }) };
   if (contrasts) {
     out.contrasts = {
       emmeans: contrasts.emmeans.map((e) => ({ [contrasts.factor]: e.level, emmean: e.emmean, SE: e.se, df: e.df, 'lower.CL': e.lower, 'upper.CL': e.upper })),

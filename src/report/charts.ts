@@ -3,7 +3,7 @@
  * (the reference study's Figure 2), the same per domain, and the language of each source (its
  * Figure 3). `render-svg.ts` turns them into inline SVG.
  */
-import type { StudyAnalysis } from '../analysis/study-analysis.js';
+import type { StudyAnalysis } from '../analysis/schema.js';
 import type { ReportInput } from './context.js';
 import { LANGUAGE_GROUPS, ratedScales } from './tables.js';
 
@@ -111,10 +111,11 @@ function languageFigure(input: ReportInput, sources: string[]): Figure | null {
   const panels = LANGUAGE_GROUPS.map((g) => ({
     title: g.title,
     values: g.features.flatMap((f) =>
-      (language[f]?.groups ?? []).map((s) => {
+      (language[f]?.groups ?? []).flatMap((s) => {
+        if (s.mean === null) return [];
         const k = kinds.get(f) === 'proportion' ? 100 : 1;
-        const half = s.n > 1 && Number.isFinite(s.sd) ? (1.96 * s.sd) / Math.sqrt(s.n) : 0;
-        return { feature: f.replace(/^pronoun_/, '').replace(/_/g, ' '), source: s.group, mean: s.mean * k, lower: (s.mean - half) * k, upper: (s.mean + half) * k };
+        const half = s.n > 1 && s.sd !== null && Number.isFinite(s.sd) ? (1.96 * s.sd) / Math.sqrt(s.n) : 0;
+        return [{ feature: f.replace(/^pronoun_/, '').replace(/_/g, ' '), source: s.group, mean: s.mean * k, lower: (s.mean - half) * k, upper: (s.mean + half) * k }];
       }),
     ),
   })).filter((p) => p.values.length > 0);

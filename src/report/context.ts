@@ -3,7 +3,7 @@
  * models, parameters and prompts, the design, the instrument) and its provenance. Built by the CLI
  * from the manifest and the database; everything in `report/` is a pure function of it.
  */
-import type { StudyAnalysis } from '../analysis/study-analysis.js';
+import type { StudyAnalysis } from '../analysis/schema.js';
 import type { PanelRecord } from '../stats/simulate.js';
 import type { SourceRecord } from './record.js';
 

@@ -7,7 +7,7 @@ import type { PanelRecord } from '../stats/simulate.js';
 import type { ReportInput, ReportSource } from './context.js';
 import { CHECK_NAMES, plantedEffects, ratedSourceIds, type SourceRecord } from './record.js';
 import { fixed, formatDf, listOf, noLeadingZero, pClause, plural, stat } from './format.js';
-import { ratedScales, type ClassifierJson } from './tables.js';
+import { ratedScales } from './tables.js';
 
 const ADJUST_NAMES: Record<string, string> = { holm: 'Holm-adjusted', tukey: 'Tukey-adjusted', bonferroni: 'Bonferroni-adjusted', none: 'unadjusted' };
 
@@ -69,7 +69,7 @@ export function summarySentences({ analysis, context }: ReportInput): string[] {
     for (const [name, cmp] of Object.entries(analysis.language)) {
       const pairs = cmp.mixed ?? cmp.ols;
       for (const p of pairs) {
-        if (!(p.p < 0.05)) continue;
+        if (p.p === null || p.b === null || !(p.p < 0.05)) continue;
         const [a, b] = p.contrast.split(' - ') as [string, string];
         const kind = kinds.get(name)?.kind;
         const k = kind === 'proportion' ? 100 : 1;
@@ -89,7 +89,7 @@ export function summarySentences({ analysis, context }: ReportInput): string[] {
   }
   const lm = analysis.languageModels;
   if (lm && !('error' in lm.classifier)) {
-    const c = lm.classifier as unknown as ClassifierJson;
+    const c = lm.classifier;
     const macro = c.test.perClass.reduce((s, m) => s + m.f1, 0) / c.test.perClass.length;
     const cv = Object.values(c.crossValidation.meanF1).reduce((s, v) => s + v, 0) / Object.values(c.crossValidation.meanF1).length;
     out.push(

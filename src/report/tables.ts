@@ -2,7 +2,8 @@
  * Every table of the report as data: one definition feeds the HTML, the Markdown and the CSV files,
  * so a number cannot differ between them. Cells hold raw values; each column says how to print them.
  */
-import { scaleWarnings, type StudyAnalysis } from '../analysis/study-analysis.js';
+import type { ModelJson, RatedScale, StudyAnalysis } from '../analysis/schema.js';
+import { scaleWarnings } from '../analysis/study-analysis.js';
 import type { ReportInput } from './context.js';
 import { fixed, formatP, stat } from './format.js';
 import { plantedEffects, ratedSourceIds } from './record.js';
@@ -20,33 +21,13 @@ export interface ReportTable {
   readonly rows: ReadonlyArray<readonly Cell[]>;
 }
 
-type ScaleResult = StudyAnalysis['scales'][number];
-export type RatedScale = Extract<ScaleResult, { model: unknown }>;
-
 export function ratedScales(a: StudyAnalysis): RatedScale[] {
   return a.scales.filter((s): s is RatedScale => 'model' in s);
 }
 
 /** The fitted model of a scale, or null when the fit failed. */
-export function fittedModel(s: RatedScale): FittedModel | null {
-  return 'error' in s.model ? null : (s.model as unknown as FittedModel);
-}
-
-export interface FittedModel {
-  readonly formula: string;
-  readonly nobs: number;
-  readonly ngroups: Record<string, number>;
-  readonly fixef: Record<string, number>;
-  readonly se: Record<string, number>;
-  readonly df_satterthwaite: Record<string, number>;
-  readonly t: Record<string, number>;
-  readonly p: Record<string, number>;
-  readonly varcor: ReadonlyArray<{ grp: string; var1: string | null; var2: string | null; vcov: number; sdcor: number }>;
-  readonly singular: boolean;
-  readonly converged: boolean;
-  readonly warnings: readonly string[];
-  readonly logLik: number;
-  readonly AIC: number;
+export function fittedModel(s: RatedScale): ModelJson | null {
+  return 'error' in s.model ? null : s.model;
 }
 
 /** A cell as the HTML and Markdown print it. */
@@ -183,14 +164,14 @@ export function buildTables({ analysis, context }: ReportInput): ReportTable[] {
       rows: Object.entries(analysis.language).map(([name, cmp]) => {
         const per100 = described.get(name)?.kind === 'proportion' ? 100 : 1;
         const pairs = cmp.mixed ?? cmp.ols;
-        const top = [...pairs].sort((a, b) => a.p - b.p)[0];
-        return [name, ...sources.map((s) => (cmp.groups.find((g) => g.group === s)?.mean ?? NaN) * per100), top?.contrast ?? '', top ? top.b * per100 : null, top?.p ?? null];
+        const top = [...pairs].sort((a, b) => (a.p ?? 1) - (b.p ?? 1))[0];
+        return [name, ...sources.map((s) => (cmp.groups.find((g) => g.group === s)?.mean ?? NaN) * per100), top?.contrast ?? '', top?.b != null ? top.b * per100 : null, top?.p ?? null];
       }),
     });
   }
   const lm = analysis.languageModels;
   if (lm && !('error' in lm.classifier)) {
-    const c = lm.classifier as unknown as ClassifierJson;
+    const c = lm.classifier;
     tables.push({
       id: 'classifier',
       title: `Which source wrote this? Bag-of-words classifier (held-out ${c.testSize} replies; ${c.crossValidation.folds}-fold cross-validation)`,
@@ -275,14 +256,4 @@ export function buildTables({ analysis, context }: ReportInput): ReportTable[] {
       rows: judges,
     });
   return tables;
-}
-
-export interface ClassifierJson {
-  readonly terms: number;
-  readonly classes: readonly string[];
-  readonly test: { perClass: Array<{ label: string; precision: number; recall: number; f1: number; support: number }>; accuracy: number; confusion: number[][] };
-  readonly crossValidation: { folds: number; meanF1: Record<string, number>; meanAccuracy: number };
-  readonly topFeatures: Record<string, Array<{ term: string; weight: number }>>;
-  readonly trainSize: number;
-  readonly testSize: number;
 }

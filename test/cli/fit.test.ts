@@ -23,7 +23,8 @@ describe('empathy-lab fit', () => {
     expect(out.varcor[0]).toMatchObject({ grp: 'post:rater', var1: '(Intercept)', var2: null });
     const contrasts = ref.contrasts as NonNullable<typeof ref.contrasts>;
     expect(Object.keys(out.contrasts.emmeans[0])).toEqual(Object.keys(contrasts.emmeans[0] as object));
-    expect(Object.keys(out.contrasts.pairs_holm[0])).toEqual(Object.keys(contrasts.pairs_holm[0] as object));
+    // emmeans' fields first, then the interval and d (Westfall, Kenny & Judd) that emmeans does not give.
+    expect(Object.keys(out.contrasts.pairs_holm[0])).toEqual([...Object.keys(contrasts.pairs_holm[0] as object), 'lower.CL', 'upper.CL', 'd', 'd.lower.CL', 'd.upper.CL']);
     expect(expectClose(out.contrasts.emmeans[1].emmean, contrasts.emmeans[1]?.emmean as number)).toBeNull();
     expect(out.ranef.rater).toHaveLength(160);
   });

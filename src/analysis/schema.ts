@@ -1,0 +1,194 @@
+/**
+ * The analysis document, `empathy-lab/analysis@1`, as one zod schema: `analyze` writes it, `report`
+ * reads it through its type, and `empathy-lab schema analysis` prints it as JSON Schema. Field names
+ * follow lme4, lmerTest and emmeans where they have one (`fixef`, `df_satterthwaite`, `lower.CL`).
+ * Numbers that can be undefined for the data (an SD of one post, a correlation of constant values)
+ * are `null` in the JSON.
+ */
+import { z } from 'zod';
+
+export const ANALYSIS_SCHEMA = 'empathy-lab/analysis@1';
+
+/** A number that is null where the data leave it undefined (NaN in memory, null in JSON). */
+const maybe = z.number().nullable();
+const byTerm = z.record(z.string(), z.number());
+
+const varCorrRow = z.strictObject({ grp: z.string(), var1: z.string().nullable(), var2: z.string().nullable(), vcov: z.number(), sdcor: z.number() });
+
+export const modelSchema = z.strictObject({
+  formula: z.string(),
+  REML: z.boolean(),
+  nobs: z.number().int(),
+  ngroups: z.record(z.string(), z.number().int()),
+  fixef: byTerm,
+  se: byTerm,
+  df_satterthwaite: z.record(z.string(), maybe),
+  t: byTerm,
+  p: z.record(z.string(), maybe),
+  varcor: z.array(varCorrRow),
+  sigma: z.number(),
+  deviance_or_reml_criterion: z.number(),
+  logLik: z.number(),
+  AIC: z.number(),
+  BIC: z.number(),
+  singular: z.boolean(),
+  converged: z.boolean(),
+  warnings: z.array(z.string()),
+  /** With `details`: the fixed-effects covariance, theta and the conditional modes. */
+  vcov: z.array(z.array(z.number())).optional(),
+  theta: z.array(z.number()).optional(),
+  ranef: z.record(z.string(), z.array(z.record(z.string(), z.union([z.string(), z.number()])))).optional(),
+});
+
+const failure = z.strictObject({ error: z.string() });
+
+const contrastsSchema = z.strictObject({
+  emmeans: z.array(z.strictObject({ source: z.string(), emmean: z.number(), SE: z.number(), df: z.number(), 'lower.CL': z.number(), 'upper.CL': z.number() })),
+  pairs: z.array(
+    z.strictObject({
+      contrast: z.string(),
+      estimate: z.number(),
+      SE: z.number(),
+      df: z.number(),
+      't.ratio': z.number(),
+      'p.value': z.number(),
+      'lower.CL': z.number(),
+      'upper.CL': z.number(),
+      d: z.number(),
+      'd.lower.CL': z.number(),
+      'd.upper.CL': z.number(),
+    }),
+  ),
+  adjust: z.enum(['holm', 'tukey', 'bonferroni', 'none']),
+  ciAdjust: z.enum(['tukey', 'bonferroni', 'none']),
+  level: z.number(),
+  /** The denominator of d: the square root of the sum of every variance component (Westfall, Kenny & Judd 2014). */
+  dDenominator: z.number(),
+});
+
+const unitMeans = z.strictObject({ group: z.string(), mean: z.number(), sd: maybe, n: z.number().int(), lower: maybe, upper: maybe });
+
+const sourceByDomainSchema = z.union([
+  z.strictObject({
+    formula: z.string(),
+    fixef: z.array(z.strictObject({ term: z.string(), estimate: z.number(), SE: z.number(), df: maybe, t: z.number(), p: maybe })),
+    interactionTest: z.strictObject({ chisq: maybe, df: maybe, p: maybe }),
+    singular: z.boolean(),
+  }),
+  failure,
+]);
+
+const ratedScale = z.strictObject({
+  scale: z.string(),
+  ratings: z.number().int(),
+  model: z.union([modelSchema, failure]),
+  contrasts: contrastsSchema.nullable(),
+  meansAcrossPosts: z.array(unitMeans),
+  byDomain: z.array(z.strictObject({ domain: z.string(), means: z.array(unitMeans) })),
+  sourceByDomain: sourceByDomainSchema.nullable(),
+  reliability: z.strictObject({ krippendorffAlphaInterval: maybe, raters: z.number().int(), responses: z.number().int() }),
+  judges: z.array(z.strictObject({ judge: z.string(), responses: z.number().int(), pearsonR: maybe, meanAbsoluteError: maybe })),
+});
+
+const unratedScale = z.strictObject({ scale: z.string(), ratings: z.literal(0) });
+
+const pairComparison = z.strictObject({ contrast: z.string(), b: maybe, se: maybe, df: maybe, t: maybe, p: maybe });
+
+const groupComparison = z.strictObject({
+  groups: z.array(z.strictObject({ group: z.string(), n: z.number().int(), mean: maybe, sd: maybe })),
+  ols: z.array(pairComparison),
+  mixed: z.array(pairComparison).optional(),
+  mixedError: z.string().optional(),
+  adjust: z.enum(['holm', 'tukey', 'bonferroni', 'none']),
+});
+
+export const classifierSchema = z.strictObject({
+  terms: z.number().int(),
+  classes: z.array(z.string()),
+  test: z.strictObject({
+    perClass: z.array(z.strictObject({ label: z.string(), precision: z.number(), recall: z.number(), f1: z.number(), support: z.number().int() })),
+    accuracy: z.number(),
+    confusion: z.array(z.array(z.number().int())),
+  }),
+  crossValidation: z.strictObject({ folds: z.number().int(), meanF1: z.record(z.string(), z.number()), meanAccuracy: z.number() }),
+  topFeatures: z.record(z.string(), z.array(z.strictObject({ term: z.string(), weight: z.number() }))),
+  trainSize: z.number().int(),
+  testSize: z.number().int(),
+});
+
+const fit = z.strictObject({ mae: z.number(), r2: z.number() });
+
+const regressionSchema = z.union([
+  z.strictObject({
+    scale: z.string(),
+    n: z.number().int(),
+    p: z.number().int(),
+    folds: z.number().int(),
+    /** Predicting each held-out reply by its training part's mean. */
+    baseline: fit,
+    ridge: z.strictObject({ lambda: z.number(), lambdaChosenBy: z.enum(['cross-validation', 'given']), cv: fit, weights: z.array(z.strictObject({ name: z.string(), weight: z.number() })) }),
+    ols: z.strictObject({ cv: fit }).nullable(),
+    /** Why OLS is not reported (not identified), when it is not. */
+    olsOmitted: z.string().nullable(),
+    constantInFolds: z.number().int(),
+  }),
+  z.strictObject({ scale: z.string(), error: z.string() }),
+]);
+
+export const exclusionSchema = z.strictObject({
+  rule: z.string(),
+  raters: z.array(z.string()),
+  /** Why each rater (same order) met the rule, e.g. "total time 3.2 minutes". */
+  reasons: z.array(z.string()),
+  ratingsRemoved: z.number().int(),
+  /** Raters the rule could not be checked for (imported ratings without timing or attention-check data). */
+  notApplied: z.number().int(),
+});
+
+export const analysisSchema = z.strictObject({
+  schema: z.literal(ANALYSIS_SCHEMA),
+  raters: z.strictObject({ total: z.number().int(), excluded: z.number().int(), kept: z.number().int() }),
+  exclusions: z.array(exclusionSchema),
+  scales: z.array(z.union([ratedScale, unratedScale])),
+  correlations: z.array(z.strictObject({ a: z.string(), b: z.string(), r: maybe, n: z.number().int() })),
+  language: z.record(z.string(), groupComparison).nullable(),
+  languageModels: z.strictObject({ classifier: z.union([classifierSchema, failure]), regressions: z.array(regressionSchema) }).nullable(),
+});
+
+export type StudyAnalysis = z.infer<typeof analysisSchema>;
+export type ModelJson = z.infer<typeof modelSchema>;
+export type ScaleResult = StudyAnalysis['scales'][number];
+export type RatedScale = z.infer<typeof ratedScale>;
+export type RegressionResult = z.infer<typeof regressionSchema>;
+export type ExclusionReport = z.infer<typeof exclusionSchema>;
+export type ClassifierJson = z.infer<typeof classifierSchema>;
+export type SourceByDomain = z.infer<typeof sourceByDomainSchema>;
+
+/** The JSON Schema of the analysis document (`empathy-lab schema analysis`). */
+export function analysisJsonSchema(): Record<string, unknown> {
+  return {
+    $id: 'https://empathy-lab.dev/schema/analysis@1.json',
+    title: 'empathy-lab analysis document (empathy-lab/analysis@1)',
+    ...z.toJSONSchema(analysisSchema, { io: 'output', unrepresentable: 'any' }),
+  };
+}
+
+type Issue = { readonly path: readonly PropertyKey[]; readonly message: string; readonly code?: string; readonly errors?: readonly (readonly Issue[])[] };
+
+/** The issue to report: inside a union, the one from the branch that got furthest into the document. */
+function deepest(issue: Issue, prefix: readonly PropertyKey[] = []): { path: PropertyKey[]; message: string } {
+  const here = [...prefix, ...issue.path];
+  if (issue.code !== 'invalid_union' || !issue.errors?.length) return { path: here, message: issue.message };
+  const candidates = issue.errors.flatMap((branch) => branch.map((i) => deepest(i, here)));
+  return candidates.sort((a, b) => b.path.length - a.path.length)[0] ?? { path: here, message: issue.message };
+}
+
+/** Checks a parsed analysis.json; the error names the field that does not fit. */
+export function parseAnalysis(doc: unknown): { ok: true; analysis: StudyAnalysis } | { ok: false; error: string } {
+  const r = analysisSchema.safeParse(doc);
+  if (r.success) return { ok: true, analysis: r.data };
+  const first = r.error.issues[0];
+  if (!first) return { ok: false, error: '(document): does not fit the schema' };
+  const { path, message } = deepest(first as Issue);
+  return { ok: false, error: `${path.map(String).join('.') || '(document)'}: ${message}` };
+}
