@@ -114,7 +114,7 @@ describe('empathy-lab CLI', async () => {
     const database = await createPgDatabase();
     try {
       expect((await cli('db', 'migrate', '--db', database.url)).stdout).toMatch(/applied 2026_11_22_001_initial, .*2026_11_26_008_prompts$/);
-      expect((await cli('db', 'migrate', '--db', database.url)).stdout).toMatch(/up to date \(2026_11_26_007_generation_calls\)$/);
+      expect((await cli('db', 'migrate', '--db', database.url)).stdout).toMatch(/up to date \(2026_11_26_008_prompts\)$/);
       const full = await cli('demo', '--out', path.join(root, 'demo-pg'), '--db', database.url);
       expect(full.code).toBe(0);
       expect(full.stdout.trim().split('\n').at(-1)).toBe(`report: ${path.resolve(root, 'demo-pg', 'report.html')}`);
