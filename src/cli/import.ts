@@ -23,6 +23,12 @@ interface ImportOptions extends StudyOptions {
   pattern?: string;
   alias: string[];
   metadata?: string;
+  delimiter?: string;
+  encoding?: string;
+  skipRows?: string;
+  idPrefix?: string;
+  ignoreColumns?: string;
+  allowLongCells?: boolean;
   createMissing?: boolean;
   json?: boolean;
 }
@@ -49,7 +55,7 @@ function parseSpec<S extends z.ZodType>(schema: S, raw: Record<string, unknown>,
 /** The import jobs named on the command line, with their mapping flags, or else the manifest's corpus. */
 export function importJobs(study: Study, dir: string, o: ImportOptions): ImportJob[] {
   const given = (['posts', 'replies', 'ratings'] as const).filter((k) => o[k] !== undefined);
-  const mappingFlags = [o.columns, o.layout, o.source, o.sources, o.scale, o.pattern, o.metadata, o.createMissing, o.alias.length ? 1 : undefined];
+  const mappingFlags = [o.columns, o.layout, o.source, o.sources, o.scale, o.pattern, o.metadata, o.createMissing, o.alias.length ? 1 : undefined, o.delimiter, o.encoding, o.skipRows, o.idPrefix, o.ignoreColumns, o.allowLongCells];
   if (given.length > 1 && mappingFlags.some((f) => f !== undefined)) {
     throw new UserError('mapping flags apply to one file at a time', '--posts/--replies/--ratings', 'import the files one by one, or put their mappings in study.yaml');
   }
@@ -57,6 +63,12 @@ export function importJobs(study: Study, dir: string, o: ImportOptions): ImportJ
   const common = {
     ...(o.format ? { format: o.format } : {}),
     ...(o.layout ? { layout: o.layout } : {}),
+    ...(o.delimiter ? { delimiter: o.delimiter } : {}),
+    ...(o.encoding ? { encoding: o.encoding } : {}),
+    ...(o.skipRows !== undefined ? { skip_rows: Number(o.skipRows) } : {}),
+    ...(o.idPrefix !== undefined ? { id_prefix: o.idPrefix } : {}),
+    ...(o.alias.length ? { aliases: pairs(o.alias.join(','), '--alias') } : {}),
+    ...(o.allowLongCells ? { allow_long_cells: true } : {}),
   };
   const jobs: ImportJob[] = [];
   if (o.posts) {
@@ -76,6 +88,7 @@ export function importJobs(study: Study, dir: string, o: ImportOptions): ImportJ
         ...(o.columns ? { columns: pairs(o.columns, '--columns') } : {}),
         ...(o.source ? { source: o.source } : {}),
         ...(o.sources ? { sources: o.sources.split(',') } : {}),
+        ...(o.ignoreColumns ? { ignore_columns: o.ignoreColumns.split(',') } : {}),
       },
       '--replies',
     );
@@ -90,7 +103,6 @@ export function importJobs(study: Study, dir: string, o: ImportOptions): ImportJ
         ...(o.columns ? { columns: pairs(o.columns, '--columns') } : {}),
         ...(o.scale ? { scale: o.scale } : {}),
         ...(o.pattern ? { pattern: o.pattern } : {}),
-        ...(o.alias.length ? { aliases: pairs(o.alias.join(','), '--alias') } : {}),
         ...(o.createMissing ? { create_missing: true } : {}),
       },
       '--ratings',
@@ -104,6 +116,7 @@ export function importJobs(study: Study, dir: string, o: ImportOptions): ImportJ
   if (c.posts) jobs.push({ kind: 'posts', path: path.join(dir, c.posts.file), label: rel(c.posts.file), spec: c.posts });
   for (const r of c.replies) jobs.push({ kind: 'replies', path: path.join(dir, r.file), label: rel(r.file), spec: r });
   for (const r of c.ratings) jobs.push({ kind: 'ratings', path: path.join(dir, r.file), label: rel(r.file), spec: r });
+  for (const r of c.raters) jobs.push({ kind: 'raters', path: path.join(dir, r.file), label: rel(r.file), spec: r });
   if (jobs.length === 0) {
     throw new UserError('nothing to import: the manifest lists no corpus files and no file was given', 'study.yaml corpus', 'pass --posts FILE, --replies FILE or --ratings FILE, or list files under `corpus`');
   }
@@ -123,8 +136,11 @@ export function importProgress(output: Output): ImportProgress {
 
 function describe(r: ImportResult): string {
   const created = Object.entries(r.created).map(([k, n]) => `${n} ${k} created`);
-  const parts = [`${r.inserted} new`, `${r.unchanged} already there`, ...(r.missing ? [`${r.missing} empty cells (missing)`] : []), ...created];
-  return `${r.kind} from ${r.file}: ${r.rowsRead} rows read, ${parts.join(', ')}`;
+  const parts =
+    r.kind === 'raters'
+      ? [`${r.inserted} raters given attributes`, `${r.unchanged} already there`, ...(r.unmatched ? [`${r.unmatched} rows for people who rated nothing in this study`] : [])]
+      : [`${r.inserted} new`, `${r.unchanged} already there`, ...(r.missing ? [`${r.missing} empty cells (missing)`] : []), ...created];
+  return `${r.kind} from ${r.file}: ${r.rowsRead} rows read, ${parts.join(', ')}${r.notes?.length ? `\n  note: ${r.notes.join('\n  note: ')}` : ''}`;
 }
 
 export function registerImport(program: Command, output: Output): void {
@@ -150,7 +166,13 @@ export function registerImport(program: Command, output: Output): void {
     .option('--sources <ids>', 'wide replies: the columns that hold replies, comma-separated')
     .option('--scale <id>', 'ratings without a scale column: the scale of every value')
     .option('--pattern <regex>', 'wide ratings: column-name regex with named groups post, source, scale')
-    .option('--alias <from=to>', 'map a misspelled label (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--alias <from=to>', 'map a label as the file writes it to the manifest\'s id: a domain, source or scale (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--delimiter <d>', 'comma, semicolon or tab (default: detected from the header)')
+    .option('--encoding <e>', 'utf-8, utf-16 or windows-1252 (default: detected)')
+    .option('--skip-rows <n>', 'rows under the header to skip (Qualtrics\' two are detected)')
+    .option('--id-prefix <p>', 'prefix for the post ids of this file (and the ratings that name them)')
+    .option('--ignore-columns <cols>', 'wide replies: columns that hold no replies, comma-separated')
+    .option('--allow-long-cells', 'accept text cells over lint.max_chars')
     .option('--create-missing', 'ratings: create placeholder posts and replies that are not in the study')
     .option('--json', 'print the results as JSON')
     .addHelpText(

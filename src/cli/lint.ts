@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
 import { lintPersonalInfo, lintPosts, redactTable, type Finding, type TextColumn } from '../corpus/lint.js';
+import { readOptions } from '../corpus/import.js';
 import { readTable, toCsv } from '../corpus/table.js';
 import { loadStudy } from '../study/load.js';
 import { json, type Output } from './output.js';
@@ -37,11 +38,11 @@ export function registerLint(program: Command, output: Output): void {
       const inputs: Array<{ file: string; column: TextColumn; posts: boolean }> = [];
       if (study.corpus.posts) {
         const spec = study.corpus.posts;
-        const t = await readTable(path.join(studyDir, spec.file), { format: spec.format, label: rel(spec.file) });
+        const t = await readTable(path.join(studyDir, spec.file), { label: rel(spec.file), ...readOptions(spec) });
         inputs.push({ file: spec.file, posts: true, column: { table: t, idColumn: spec.columns.id, textColumns: [spec.columns.text] } });
       }
       for (const spec of study.corpus.replies) {
-        const t = await readTable(path.join(studyDir, spec.file), { format: spec.format, label: rel(spec.file) });
+        const t = await readTable(path.join(studyDir, spec.file), { label: rel(spec.file), ...readOptions(spec) });
         const textColumns = spec.layout === 'wide' ? (spec.sources ?? t.columns.filter((c) => study.sources.some((s) => s.id === c))) : [spec.columns.text];
         inputs.push({ file: spec.file, posts: false, column: { table: t, idColumn: spec.columns.post, textColumns } });
       }

@@ -96,7 +96,8 @@ export async function openDb(spec: string | undefined, studyDir: string, timeout
     label = redactUrl(spec);
     dialect = 'postgres';
   } else {
-    const file = path.resolve(studyDir, spec ?? DEFAULT_DB_FILE);
+    // A path given on the command line is relative to the current folder, as every path there is.
+    const file = spec ? path.resolve(spec) : path.join(studyDir, DEFAULT_DB_FILE);
     let sqlite: SqliteDatabase.Database;
     try {
       sqlite = new SqliteDatabase(file);

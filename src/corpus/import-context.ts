@@ -7,7 +7,7 @@ import { UserError } from '../errors.js';
 import { closest } from '../study/load.js';
 import type { Study } from '../study/schema.js';
 import type { Db } from '../store/tables.js';
-import { cellWhere, type Table, type TableRecord } from './table.js';
+import { cellWhere, parseNumber, type Table, type TableRecord } from './table.js';
 
 export interface ImportContext {
   /** A transaction: an importer never commits; a thrown error rolls everything back. */
@@ -20,7 +20,7 @@ export interface ImportContext {
 }
 
 export interface ImportResult {
-  readonly kind: 'posts' | 'replies' | 'ratings';
+  readonly kind: 'posts' | 'replies' | 'ratings' | 'raters';
   readonly file: string;
   readonly rowsRead: number;
   /** Rows written by this import (posts, responses or ratings). */
@@ -31,6 +31,10 @@ export interface ImportResult {
   readonly missing: number;
   /** Placeholder posts or responses and new participants made along the way. */
   readonly created: Readonly<Record<string, number>>;
+  /** Raters files: rows for people who are not raters of this study. */
+  readonly unmatched?: number;
+  /** What the reader did beyond plain CSV (encoding, delimiter, skipped rows, renamed columns). */
+  readonly notes?: readonly string[];
 }
 
 export function cell(table: Table, record: TableRecord, column: string | undefined): string {
@@ -46,41 +50,90 @@ function oneOf(kind: string, value: string, allowed: readonly string[], where: s
   );
 }
 
-export function checkDomain(study: Study, value: string, where: string): string {
-  if (!study.domains.includes(value)) oneOf('domain', value, study.domains, where, 'fix the label or add the domain to `domains` in study.yaml');
-  return value;
+/** An identifier the manifest accepts, made from a label: "COVID-19" -> "covid-19", "2nd wave" -> "d-2nd-wave". */
+export function idFrom(label: string): string {
+  const slug = label.toLowerCase().normalize('NFKD').replace(/[^a-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '');
+  return /^[a-z]/.test(slug) ? slug : `d-${slug || 'x'}`;
 }
 
-export function checkSource(study: Study, value: string, where: string): string {
-  const ids = study.sources.map((s) => s.id);
-  if (!ids.includes(value)) oneOf('source', value, ids, where, 'fix the label, map it with --alias WRONG=RIGHT, or declare the source under `sources` in study.yaml');
-  return value;
+const yamlKey = (s: string) => (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(s) ? s : JSON.stringify(s));
+
+/**
+ * The labels of one corpus file: each goes through the entry's `aliases` (and a domain also through
+ * the manifest's domain labels) before it is checked against the manifest. Errors suggest edits of
+ * study.yaml that work as written.
+ */
+export function labelsFor(study: Study, aliases: Readonly<Record<string, string>>) {
+  const alias = (v: string) => aliases[v] ?? v;
+  const byLabel = new Map(Object.entries(study.domain_labels).map(([id, label]) => [label.trim().toLowerCase(), id]));
+  return {
+    domain(raw: string, where: string): string {
+      const v = alias(raw);
+      if (study.domains.includes(v)) return v;
+      const labelled = byLabel.get(v.trim().toLowerCase());
+      if (labelled) return labelled;
+      const suggestion = idFrom(v);
+      return oneOf(
+        'domain',
+        raw,
+        study.domains,
+        where,
+        `map it to a domain with \`aliases: { ${yamlKey(raw)}: ${closest(v, study.domains) ?? study.domains[0]} }\` on this corpus entry, or declare it in study.yaml as \`domains: [..., { id: ${suggestion}, label: ${JSON.stringify(raw)} }]\``,
+      );
+    },
+    source(raw: string, where: string): string {
+      const v = alias(raw);
+      const ids = study.sources.map((s) => s.id);
+      if (ids.includes(v)) return v;
+      return oneOf('source', raw, ids, where, `map it with \`aliases: { ${yamlKey(raw)}: ${closest(v, ids) ?? ids[0]} }\` on this corpus entry (--alias ${raw}=SOURCE on the command line), or declare the source under \`sources\``);
+    },
+    scale(raw: string, where: string): { id: string; points: number; anchors?: readonly string[] } {
+      const v = alias(raw);
+      const scale = study.instrument.scales.find((s) => s.id === v);
+      const ids = study.instrument.scales.map((s) => s.id);
+      if (!scale) return oneOf('scale', raw, ids, where, `map it with \`aliases: { ${yamlKey(raw)}: ${closest(v, ids) ?? ids[0]} }\` (--alias ${raw}=SCALE), or add the scale to \`instrument.scales\``);
+      return { id: scale.id, points: scale.points, ...(scale.anchors ? { anchors: scale.anchors } : {}) };
+    },
+    alias,
+  };
 }
 
-export function checkScale(study: Study, value: string, where: string): { id: string; points: number } {
-  const scale = study.instrument.scales.find((s) => s.id === value);
-  if (!scale)
-    oneOf(
-      'scale',
-      value,
-      study.instrument.scales.map((s) => s.id),
-      where,
-      'fix the label, map it with --alias WRONG=RIGHT, or add the scale to `instrument.scales`',
-    );
-  return { id: scale.id, points: scale.points };
-}
+export type Labels = ReturnType<typeof labelsFor>;
 
-/** A Likert value: a whole number from 1 to the scale's number of points. */
-export function checkValue(raw: string, scale: { id: string; points: number }, where: string): number {
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1 || value > scale.points) {
+const norm = (s: string) => s.trim().replace(/\s+/g, ' ').toLowerCase();
+
+/**
+ * A rating: a whole number from 1 to the scale's points, or an anchor's text as survey tools export
+ * choice answers ("Quite empathic"; case and spacing ignored).
+ */
+export function checkValue(raw: string, scale: { id: string; points: number; anchors?: readonly string[] }, where: string, decimalComma = false): number {
+  const value = parseNumber(raw, decimalComma);
+  if (Number.isInteger(value) && value >= 1 && value <= scale.points) return value;
+  if (scale.anchors && Number.isNaN(value)) {
+    const k = scale.anchors.findIndex((a) => norm(a) === norm(raw));
+    if (k >= 0) return k + 1;
     throw new UserError(
-      `${JSON.stringify(raw)} is not a value of the ${scale.id} scale (a whole number from 1 to ${scale.points})`,
+      `${JSON.stringify(raw)} is not an anchor of the ${scale.id} scale (${scale.anchors.map((a, i) => `${i + 1} = "${a}"`).join(', ')})`,
       where,
-      'fix the value, leave the cell empty if it is missing, or change the scale\'s points in study.yaml',
+      'fix the label, export numbers instead of choice text, or correct the anchors in study.yaml',
     );
   }
-  return value;
+  throw new UserError(
+    `${JSON.stringify(raw)} is not a value of the ${scale.id} scale (a whole number from 1 to ${scale.points}${scale.anchors ? ', or an anchor' : ''})`,
+    where,
+    "fix the value, leave the cell empty if it is missing, or change the scale's points in study.yaml",
+  );
+}
+
+/** A text cell no longer than `lint.max_chars` unless the corpus entry allows long cells. */
+export function checkLength(study: Study, text: string, where: string, allow: boolean): string {
+  if (!allow && text.length > study.lint.max_chars)
+    throw new UserError(
+      `a text cell of ${text.length.toLocaleString('en-US')} characters (the limit is ${study.lint.max_chars.toLocaleString('en-US')})`,
+      where,
+      'check that the cell is one reply (a missing closing quote swallows the rows after it), or set `allow_long_cells: true` on this corpus entry (or raise `lint.max_chars`)',
+    );
+  return text;
 }
 
 export function requireNonEmpty(value: string, what: string, table: Table, record: TableRecord, column: string): string {
@@ -88,4 +141,3 @@ export function requireNonEmpty(value: string, what: string, table: Table, recor
   return value;
 }
 
-export const applyAlias = (aliases: Readonly<Record<string, string>>, label: string): string => aliases[label] ?? label;

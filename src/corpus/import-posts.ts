@@ -7,7 +7,7 @@ import { insertPosts, postsByExternalId } from '../store/posts.repository.js';
 import type { NewPost } from '../store/tables.js';
 import { sha256 } from '../study/hash.js';
 import { cellWhere, requireColumns, type Table } from './table.js';
-import { cell, checkDomain, requireNonEmpty, type ImportContext, type ImportResult } from './import-context.js';
+import { cell, checkLength, labelsFor, requireNonEmpty, type ImportContext, type ImportResult } from './import-context.js';
 
 /** Support-seeking posts: one row each, with id, domain, text, an optional title and metadata. */
 export async function importPosts(ctx: ImportContext, table: Table, spec: PostsFileSpec): Promise<ImportResult> {
@@ -15,6 +15,8 @@ export async function importPosts(ctx: ImportContext, table: Table, spec: PostsF
   requireColumns(table, { id: cols.id, domain: cols.domain, text: cols.text, title: cols.title });
   for (const m of spec.metadata) requireColumns(table, { metadata: m }, 'the manifest\'s `metadata` list');
 
+  const labels = labelsFor(ctx.study, spec.aliases);
+  const prefix = spec.id_prefix ?? '';
   const existing = await postsByExternalId(ctx.db, ctx.studyId);
   const firstLine = new Map<string, number>();
   const rows: NewPost[] = [];
@@ -22,13 +24,13 @@ export async function importPosts(ctx: ImportContext, table: Table, spec: PostsF
   const now = nowIso();
   for (const record of table.records) {
     ctx.tick?.();
-    const id = requireNonEmpty(cell(table, record, cols.id), 'post id', table, record, cols.id);
+    const id = prefix + requireNonEmpty(cell(table, record, cols.id), 'post id', table, record, cols.id);
     const where = cellWhere(table, record, cols.id);
     const seenAt = firstLine.get(id);
     if (seenAt !== undefined) throw new UserError(`duplicate post id "${id}" (first on line ${seenAt})`, where, 'give every post a unique id');
     firstLine.set(id, record.line);
-    const domain = checkDomain(ctx.study, cell(table, record, cols.domain), cellWhere(table, record, cols.domain));
-    const text = requireNonEmpty(cell(table, record, cols.text), 'post text', table, record, cols.text);
+    const domain = labels.domain(cell(table, record, cols.domain), cellWhere(table, record, cols.domain));
+    const text = checkLength(ctx.study, requireNonEmpty(cell(table, record, cols.text), 'post text', table, record, cols.text), cellWhere(table, record, cols.text), spec.allow_long_cells);
     const title = cols.title ? cell(table, record, cols.title) || null : null;
     const before = existing.get(id);
     if (before) {
@@ -37,9 +39,9 @@ export async function importPosts(ctx: ImportContext, table: Table, spec: PostsF
         continue;
       }
       throw new UserError(
-        `post "${id}" is already in the study with a different ${before.text === text ? 'domain' : 'text'}`,
+        `post "${id}" is already in the study with a different ${before.text === text ? `domain ("${before.domain}" there, "${domain}" here)` : 'text'}${before.source ? ` (from ${before.source})` : ''}`,
         where,
-        'give the changed post a new id, or start a new study database',
+        'give the changed post a new id, or set `id_prefix` on this corpus entry so its ids cannot collide with another file\'s',
       );
     }
     const metadata = Object.fromEntries(spec.metadata.map((m) => [m, record.values[m] ?? '']));

@@ -9,17 +9,7 @@ import { insertRatings, ratingKey, ratingValuesByKey } from '../store/ratings.re
 import { insertResponses, responseKey, responsesByKey } from '../store/responses.repository.js';
 import type { NewParticipant, NewPost, NewRating, NewResponse } from '../store/tables.js';
 import { cellWhere, requireColumns, type Table, type TableRecord } from './table.js';
-import {
-  applyAlias,
-  cell,
-  checkDomain,
-  checkScale,
-  checkSource,
-  checkValue,
-  requireNonEmpty,
-  type ImportContext,
-  type ImportResult,
-} from './import-context.js';
+import { cell, checkValue, labelsFor, requireNonEmpty, type ImportContext, type ImportResult } from './import-context.js';
 
 /** Placeholder domain for posts created from ratings that carry no domain column. */
 export const UNSPECIFIED_DOMAIN = 'unspecified';
@@ -61,7 +51,9 @@ interface Cell {
  */
 export async function importRatings(ctx: ImportContext, table: Table, spec: RatingsFileSpec): Promise<ImportResult> {
   const cols = spec.columns;
-  const alias = (label: string) => applyAlias(spec.aliases, label);
+  const labels = labelsFor(ctx.study, spec.aliases);
+  const alias = labels.alias;
+  const prefix = spec.id_prefix ?? '';
   const cells: Cell[] = [];
   const attributes = new Map<string, Record<string, string>>();
   let missing = 0;
@@ -96,31 +88,41 @@ export async function importRatings(ctx: ImportContext, table: Table, spec: Rati
           continue;
         }
         const g = groups as { post: string; source: string; scale?: string };
-        cells.push({ record, column, rater, post: alias(g.post), source: alias(g.source), scale: alias(g.scale ?? spec.scale ?? ''), domain: '', raw });
+        cells.push({ record, column, rater, post: prefix + alias(g.post), source: g.source, scale: g.scale ?? spec.scale ?? '', domain: '', raw });
       }
     }
   } else {
-    requireColumns(table, { rater: cols.rater, post: cols.post, source: cols.source, value: cols.value, scale: cols.scale, domain: cols.domain });
-    if (!cols.scale && !spec.scale) {
-      throw new UserError('the file has no scale column and no scale was named', `${table.file}:1`, 'map one with --columns scale=NAME, or pass --scale SCALE');
+    // The scale of each value: a mapping of value columns to scales, a scale column (named, or
+    // `scale` when the file has one), or one scale for the whole file.
+    const scaleColumn = cols.scale ?? (!spec.scale && !cols.values && table.columns.includes('scale') ? 'scale' : undefined);
+    const valueColumns: Array<{ column: string; scale?: string }> = cols.values ? Object.entries(cols.values).map(([column, scale]) => ({ column, scale })) : [{ column: cols.value }];
+    requireColumns(table, { rater: cols.rater, post: cols.post, source: cols.source, scale: scaleColumn, domain: cols.domain, ...Object.fromEntries(valueColumns.map((v) => [`value${v.scale ? ` (${v.scale})` : ''}`, v.column])) });
+    if (!scaleColumn && !spec.scale && !cols.values) {
+      throw new UserError(
+        'the file has no scale column and no scale was named',
+        `${table.file}:1`,
+        `name the scale (--scale SCALE, or \`scale:\` on the corpus entry), map a scale column (--columns scale=NAME), or map value columns to scales (\`columns: { values: { app: appropriateness, emp: empathy } }\`)`,
+      );
     }
     for (const record of table.records) {
       ctx.tick?.();
-      const raw = cell(table, record, cols.value);
-      if (raw === '') {
-        missing++;
-        continue;
+      for (const v of valueColumns) {
+        const raw = cell(table, record, v.column);
+        if (raw === '') {
+          missing++;
+          continue;
+        }
+        cells.push({
+          record,
+          column: v.column,
+          rater: requireNonEmpty(cell(table, record, cols.rater), 'rater id', table, record, cols.rater),
+          post: prefix + alias(requireNonEmpty(cell(table, record, cols.post), 'post id', table, record, cols.post)),
+          source: requireNonEmpty(cell(table, record, cols.source), 'source', table, record, cols.source),
+          scale: v.scale ?? (scaleColumn ? requireNonEmpty(cell(table, record, scaleColumn), 'scale', table, record, scaleColumn) : (spec.scale as string)),
+          domain: cols.domain ? cell(table, record, cols.domain) : '',
+          raw,
+        });
       }
-      cells.push({
-        record,
-        column: cols.value,
-        rater: requireNonEmpty(cell(table, record, cols.rater), 'rater id', table, record, cols.rater),
-        post: alias(requireNonEmpty(cell(table, record, cols.post), 'post id', table, record, cols.post)),
-        source: alias(requireNonEmpty(cell(table, record, cols.source), 'source', table, record, cols.source)),
-        scale: alias(cols.scale ? requireNonEmpty(cell(table, record, cols.scale), 'scale', table, record, cols.scale) : (spec.scale as string)),
-        domain: cols.domain ? cell(table, record, cols.domain) : '',
-        raw,
-      });
     }
   }
 
@@ -139,16 +141,16 @@ export async function importRatings(ctx: ImportContext, table: Table, spec: Rati
   for (const c of cells) {
     const where = (column: string | undefined) => cellWhere(table, c.record, column ?? c.column);
     const wide = spec.layout === 'wide';
-    const scale = checkScale(ctx.study, c.scale, where(wide ? c.column : cols.scale));
-    const value = checkValue(c.raw, scale, where(c.column));
-    const source = checkSource(ctx.study, c.source, where(wide ? c.column : cols.source));
+    const scale = labels.scale(c.scale, where(wide || cols.values ? c.column : (cols.scale ?? 'scale')));
+    const value = checkValue(c.raw, scale, where(c.column), table.decimalComma);
+    const source = labels.source(c.source, where(wide ? c.column : cols.source));
 
     let post = posts.get(c.post);
     if (!post) {
       if (!spec.create_missing) {
         throw new UserError(`no post "${c.post}" in the study`, where(wide ? c.column : cols.post), 'import the posts first, fix the id, or pass --create-missing to make placeholder posts');
       }
-      const domain = c.domain ? checkDomain(ctx.study, c.domain, where(cols.domain)) : UNSPECIFIED_DOMAIN;
+      const domain = c.domain ? labels.domain(c.domain, where(cols.domain)) : UNSPECIFIED_DOMAIN;
       const row: NewPost = {
         id: newId(),
         study_id: ctx.studyId,

@@ -8,7 +8,7 @@ import { insertPosts, postsByExternalId } from '../store/posts.repository.js';
 import { insertResponses, responseKey, responsesByKey } from '../store/responses.repository.js';
 import type { NewPost, NewResponse } from '../store/tables.js';
 import { cellWhere, columnNumber, requireColumns, type Table } from './table.js';
-import { cell, checkDomain, checkSource, requireNonEmpty, type ImportContext, type ImportResult } from './import-context.js';
+import { cell, checkLength, labelsFor, requireNonEmpty, type ImportContext, type ImportResult } from './import-context.js';
 
 /**
  * Replies to posts, in either layout:
@@ -19,27 +19,44 @@ import { cell, checkDomain, checkSource, requireNonEmpty, type ImportContext, ty
  */
 export async function importReplies(ctx: ImportContext, table: Table, spec: RepliesFileSpec): Promise<ImportResult> {
   const cols = spec.columns;
+  const labels = labelsFor(ctx.study, spec.aliases);
+  const prefix = spec.id_prefix ?? '';
   const posts = await postsByExternalId(ctx.db, ctx.studyId);
   const existing = await responsesByKey(ctx.db, ctx.studyId);
   const now = nowIso();
 
   let sourceColumns: Array<{ column: string; source: string }> = [];
   if (spec.layout === 'wide') {
-    requireColumns(table, { post: cols.post, post_text: cols.post_text, domain: cols.domain });
-    const declared = new Set(ctx.study.sources.map((s) => s.id));
-    const named = spec.sources ?? table.columns.filter((c) => declared.has(c));
-    if (named.length === 0) {
+    requireColumns(table, { post: cols.post, post_text: cols.post_text, domain: cols.domain, author: cols.author });
+    const declared = ctx.study.sources.map((s) => s.id);
+    const mapped = new Set([cols.post, cols.post_text, cols.domain, cols.author, ...spec.ignore_columns].filter((c): c is string => c !== undefined));
+    if (spec.sources) {
+      for (const c of spec.sources) {
+        requireColumns(table, { [`source ${c}`]: c }, '--sources');
+        sourceColumns.push({ column: c, source: labels.source(c, `${table.file}:1:${columnNumber(table, c)}`) });
+      }
+    } else {
+      // Every other column is a source, by its name or an alias; a column that is neither is an error, not dropped.
+      for (const c of table.columns) {
+        if (mapped.has(c)) continue;
+        const where = `${table.file}:1:${columnNumber(table, c)}`;
+        const source = labels.alias(c);
+        if (!declared.includes(source))
+          throw new UserError(
+            `the column "${c}" is named like no source of the study (sources: ${declared.join(', ')})`,
+            where,
+            `map it with \`aliases: { ${c}: SOURCE }\`, declare the source under \`sources\`, or list it under \`ignore_columns\``,
+          );
+        sourceColumns.push({ column: c, source });
+      }
+    }
+    if (sourceColumns.length === 0) {
       throw new UserError(
-        `no column is named after a source of the study (sources: ${[...declared].join(', ')}; columns: ${table.columns.join(', ')})`,
+        `no column holds replies (sources: ${declared.join(', ')}; columns: ${table.columns.join(', ')})`,
         `${table.file}:1`,
-        'name the reply columns after the sources, or list them with --sources',
+        'name the reply columns after the sources, map them with `aliases`, or list them with --sources',
       );
     }
-    for (const c of named) {
-      requireColumns(table, { [`source ${c}`]: c }, '--sources');
-      checkSource(ctx.study, c, `${table.file}:1:${columnNumber(table, c)}`);
-    }
-    sourceColumns = named.map((c) => ({ column: c, source: c }));
   } else {
     requireColumns(table, { post: cols.post, text: cols.text, source: cols.source, author: cols.author });
   }
@@ -52,10 +69,21 @@ export async function importReplies(ctx: ImportContext, table: Table, spec: Repl
 
   const postIdFor = (postExt: string, record: Table['records'][number]): string => {
     const known = posts.get(postExt);
+    // A file that carries its posts must agree with the post of that id already in the study.
+    if (known && spec.layout === 'wide' && cols.post_text) {
+      const text = cell(table, record, cols.post_text);
+      const domain = cols.domain ? labels.domain(cell(table, record, cols.domain), cellWhere(table, record, cols.domain)) : known.domain;
+      if (text !== known.text || domain !== known.domain)
+        throw new UserError(
+          `post "${postExt}" is already in the study with a different ${text !== known.text ? 'text' : `domain ("${known.domain}" there, "${domain}" here)`}${known.source ? ` (imported from ${known.source})` : ''}`,
+          cellWhere(table, record, text !== known.text ? cols.post_text : (cols.domain as string)),
+          'if these are different posts, set `id_prefix` on this corpus entry (e.g. `id_prefix: "s2-"`) so the two files\' ids cannot collide',
+        );
+    }
     if (known) return known.id;
     if (spec.layout === 'wide' && cols.post_text) {
-      const text = requireNonEmpty(cell(table, record, cols.post_text), 'post text', table, record, cols.post_text);
-      const domain = checkDomain(ctx.study, cols.domain ? cell(table, record, cols.domain) : '', cellWhere(table, record, cols.domain ?? cols.post));
+      const text = checkLength(ctx.study, requireNonEmpty(cell(table, record, cols.post_text), 'post text', table, record, cols.post_text), cellWhere(table, record, cols.post_text), spec.allow_long_cells);
+      const domain = labels.domain(cols.domain ? cell(table, record, cols.domain) : '', cellWhere(table, record, cols.domain ?? cols.post));
       const row: NewPost = {
         id: newId(),
         study_id: ctx.studyId,
@@ -68,7 +96,7 @@ export async function importReplies(ctx: ImportContext, table: Table, spec: Repl
         created_at: now,
       };
       newPosts.push(row);
-      posts.set(postExt, { id: row.id, text, domain, title: null });
+      posts.set(postExt, { id: row.id, text, domain, title: null, source: table.file });
       return row.id;
     }
     throw new UserError(
@@ -114,7 +142,7 @@ export async function importReplies(ctx: ImportContext, table: Table, spec: Repl
 
   for (const record of table.records) {
     ctx.tick?.();
-    const postExt = requireNonEmpty(cell(table, record, cols.post), 'post id', table, record, cols.post);
+    const postExt = prefix + requireNonEmpty(cell(table, record, cols.post), 'post id', table, record, cols.post);
     const postId = postIdFor(postExt, record);
     if (spec.layout === 'wide') {
       for (const { column, source } of sourceColumns) {
@@ -123,12 +151,12 @@ export async function importReplies(ctx: ImportContext, table: Table, spec: Repl
           missing++;
           continue;
         }
-        add(postId, postExt, source, text, null, cellWhere(table, record, column), record.line);
+        add(postId, postExt, source, checkLength(ctx.study, text, cellWhere(table, record, column), spec.allow_long_cells), cols.author ? cell(table, record, cols.author) || null : null, cellWhere(table, record, column), record.line);
       }
     } else {
-      const source = cols.source ? requireNonEmpty(cell(table, record, cols.source), 'source', table, record, cols.source) : spec.source;
-      checkSource(ctx.study, source, cols.source ? cellWhere(table, record, cols.source) : `${table.file}:${record.line}`);
-      const text = requireNonEmpty(cell(table, record, cols.text), 'reply text', table, record, cols.text);
+      const raw = cols.source ? requireNonEmpty(cell(table, record, cols.source), 'source', table, record, cols.source) : spec.source;
+      const source = labels.source(raw, cols.source ? cellWhere(table, record, cols.source) : `${table.file}:${record.line}`);
+      const text = checkLength(ctx.study, requireNonEmpty(cell(table, record, cols.text), 'reply text', table, record, cols.text), cellWhere(table, record, cols.text), spec.allow_long_cells);
       add(postId, postExt, source, text, cols.author ? cell(table, record, cols.author) || null : null, cellWhere(table, record, cols.text), record.line);
     }
   }

@@ -20,3 +20,8 @@ export async function countParticipantsByStatus(db: Db, studyId: string): Promis
     .execute();
   return rows.map((r) => ({ status: r.status, participants: Number(r.n) }));
 }
+
+/** Replaces the attributes of participants (by row id), e.g. with a demographics file merged in. */
+export async function setParticipantAttributes(db: Db, rows: ReadonlyArray<{ id: string; attributesJson: string }>): Promise<void> {
+  for (const r of rows) await db.updateTable('participants').set({ attributes_json: r.attributesJson }).where('id', '=', r.id).execute();
+}

@@ -10,8 +10,14 @@ export function listPosts(db: Db, studyId: string): Promise<PostRow[]> {
 }
 
 /** Posts of a study by their external id (the id in the corpus file). */
-export async function postsByExternalId(db: Db, studyId: string): Promise<Map<string, Pick<PostRow, 'id' | 'text' | 'domain' | 'title'>>> {
-  const rows = await db.selectFrom('posts').select(['id', 'external_id', 'text', 'domain', 'title']).where('study_id', '=', studyId).execute();
+/** The study's posts by their id in the data, with the file each was imported from (null: made by a ratings import or by hand). */
+export async function postsByExternalId(db: Db, studyId: string): Promise<Map<string, Pick<PostRow, 'id' | 'text' | 'domain' | 'title'> & { source?: string | null }>> {
+  const rows = await db
+    .selectFrom('posts as p')
+    .leftJoin('imports as i', 'i.id', 'p.import_id')
+    .select(['p.id as id', 'p.external_id as external_id', 'p.text as text', 'p.domain as domain', 'p.title as title', 'i.file as source'])
+    .where('p.study_id', '=', studyId)
+    .execute();
   return new Map(rows.map((r) => [r.external_id, r]));
 }
 

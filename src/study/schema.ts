@@ -35,6 +35,27 @@ const relPath = z.string({ error: 'expected a file path relative to the study fo
 
 // ---------------------------------------------------------------- corpus
 
+/** How a corpus file is read, for files made by survey tools and spreadsheets (each detected when not set). */
+const fileReading = {
+  format: z.enum(['csv', 'jsonl']).optional(),
+  /** `,`, `;` or a tab (also `comma`, `semicolon`, `tab`); detected from the header line when not set. */
+  delimiter: z
+    .enum([',', ';', '\t', 'comma', 'semicolon', 'tab'], { error: 'expected a delimiter: ",", ";", "\\t" (or comma, semicolon, tab)' })
+    .transform((d) => ({ comma: ',', semicolon: ';', tab: '\t' })[d as 'comma'] ?? d)
+    .pipe(z.enum([',', ';', '\t']))
+    .optional(),
+  /** utf-8, utf-16 or windows-1252; detected (a UTF-16 byte-order mark, else UTF-8, else Windows-1252) when not set. */
+  encoding: z.enum(['utf-8', 'utf-16', 'windows-1252']).optional(),
+  /** Rows under the header to skip (a survey tool's extra header rows); Qualtrics' two are detected. */
+  skip_rows: z.number().int().min(0).optional(),
+  /** Labels as the file writes them, mapped to the manifest's ids: `{ COVID-19: covid, gpt_base: gpt4, emp: empathy }`. */
+  aliases: z.record(z.string(), z.string()).default({}),
+  /** Prefixed to every post id the file names (and to the ratings that refer to them), so two studies' "1" stay apart. */
+  id_prefix: z.string().optional(),
+  /** Allow text cells longer than `lint.max_chars`. */
+  allow_long_cells: z.boolean().default(false),
+};
+
 const postColumns = z.strictObject({
   id: z.string().default('post_id'),
   domain: z.string().default('domain'),
@@ -44,7 +65,7 @@ const postColumns = z.strictObject({
 
 export const postsFileSchema = z.strictObject({
   file: relPath,
-  format: z.enum(['csv', 'jsonl']).optional(),
+  ...fileReading,
   columns: postColumns.default({ id: 'post_id', domain: 'domain', text: 'text' }),
   /** Further columns kept as post metadata. */
   metadata: z.array(z.string()).default([]),
@@ -52,7 +73,7 @@ export const postsFileSchema = z.strictObject({
 
 export const repliesFileSchema = z.strictObject({
   file: relPath,
-  format: z.enum(['csv', 'jsonl']).optional(),
+  ...fileReading,
   /** `long`: one row per reply; `wide`: one row per post, one column per source. */
   layout: z.enum(['long', 'wide']).default('long'),
   columns: z
@@ -68,21 +89,26 @@ export const repliesFileSchema = z.strictObject({
     .default({ post: 'post_id', text: 'text' }),
   /** Long layout without a source column: every reply belongs to this source. */
   source: id.default('human'),
-  /** Wide layout: the columns that hold replies, each imported as the source of the same name. */
+  /** Wide layout: the columns that hold replies, each imported as the source of the same name (or its alias). */
   sources: z.array(z.string()).optional(),
+  /** Wide layout: columns that are neither replies nor mapped (an index, a note); any other unmapped column is an error. */
+  ignore_columns: z.array(z.string()).default([]),
 });
 
 export const ratingsFileSchema = z.strictObject({
   file: relPath,
-  format: z.enum(['csv', 'jsonl']).optional(),
+  ...fileReading,
   layout: z.enum(['long', 'wide']).default('long'),
   columns: z
     .strictObject({
       rater: z.string().default('rater'),
       post: z.string().default('post'),
       source: z.string().default('source'),
+      /** The column naming each row's scale; default: a column named `scale` when the file has one. */
       scale: z.string().optional(),
       value: z.string().default('value'),
+      /** Several scales in one row: value columns mapped to scales, e.g. `{ app: appropriateness, emp: empathy }`. */
+      values: z.record(z.string(), z.string()).optional(),
       domain: z.string().optional(),
     })
     .default({ rater: 'rater', post: 'post', source: 'source', value: 'value' }),
@@ -90,8 +116,6 @@ export const ratingsFileSchema = z.strictObject({
   scale: id.optional(),
   /** Wide layout: a regular expression with named groups `post`, `source` and `scale`. */
   pattern: z.string().optional(),
-  /** Misspelled or abbreviated labels, e.g. `{ app: appropriateness, gtp4: gpt4 }`. */
-  aliases: z.record(z.string(), z.string()).default({}),
   /**
    * Ratings of a study run elsewhere may name posts and replies that were never imported: create
    * empty placeholder posts and responses for them instead of failing.
@@ -99,10 +123,20 @@ export const ratingsFileSchema = z.strictObject({
   create_missing: z.boolean().default(false),
 });
 
+/** A participant file (Prolific's demographic export, a survey's questionnaire), joined by id onto the study's raters. */
+export const ratersFileSchema = z.strictObject({
+  file: relPath,
+  ...fileReading,
+  columns: z.strictObject({ rater: z.string().default('Participant id') }).default({ rater: 'Participant id' }),
+  /** The columns to keep as attributes (default: every other column). */
+  keep: z.array(z.string()).optional(),
+});
+
 const corpus = z.strictObject({
   posts: postsFileSchema.optional(),
   replies: z.array(repliesFileSchema).default([]),
   ratings: z.array(ratingsFileSchema).default([]),
+  raters: z.array(ratersFileSchema).default([]),
 });
 
 // ---------------------------------------------------------------- sources
@@ -136,6 +170,8 @@ const corpusSource = z.strictObject({
   id,
   kind: z.literal('corpus'),
   label: z.string().optional(),
+  /** Replies a model wrote elsewhere (a published study's GPT-4 replies): the model's name, for the report. */
+  model: z.string().min(1).optional(),
 });
 
 const modelSource = z.strictObject({
@@ -298,6 +334,8 @@ const lint = z.strictObject({
   near_duplicate: numberIn(0, 1).default(0.8),
   /** A post this short that ends in a question mark is "only a question". */
   question_max_words: z.number().int().min(0).default(25),
+  /** Text cells longer than this are flagged by lint and refused by import (unless a corpus entry has `allow_long_cells`). */
+  max_chars: z.number().int().min(1).default(20_000),
 });
 
 export const studySchema = z
@@ -306,8 +344,11 @@ export const studySchema = z
     name: id,
     title: z.string().optional(),
     description: z.string().optional(),
-    domains: z.array(id).min(1),
-    corpus: corpus.default({ replies: [], ratings: [] }),
+    /** Domain ids, each optionally with the label the data and the report use: `[anger, { id: covid, label: COVID-19 }]`. */
+    domains: z
+      .array(z.union([id, z.strictObject({ id, label: z.string().min(1) })], { error: 'expected a domain id (lower-case letters, digits, "_" or "-", starting with a letter) or { id, label }, e.g. { id: covid, label: COVID-19 }' }))
+      .min(1),
+    corpus: corpus.default({ replies: [], ratings: [], raters: [] }),
     sources: z.array(source).min(1),
     prices: z.record(z.string(), price).default({}),
     generation: generation.default({ min_words: 100, max_words: 150, blind: true }),
@@ -327,9 +368,15 @@ export const studySchema = z
       adjust: 'holm',
       reml: true,
     }),
-    lint: lint.default({ min_words: 50, max_words: 400, near_duplicate: 0.8, question_max_words: 25 }),
+    lint: lint.default({ min_words: 50, max_words: 400, near_duplicate: 0.8, question_max_words: 25, max_chars: 20_000 }),
   })
   .superRefine((study, ctx) => {
+    const domains = new Set<string>();
+    study.domains.forEach((d, i) => {
+      const key = typeof d === 'string' ? d : d.id;
+      if (domains.has(key)) ctx.addIssue({ code: 'custom', path: ['domains', i], message: `duplicate domain "${key}"` });
+      domains.add(key);
+    });
     const ids = new Set<string>();
     study.sources.forEach((s, i) => {
       if (ids.has(s.id)) ctx.addIssue({ code: 'custom', path: ['sources', i, 'id'], message: `duplicate source id "${s.id}"` });
@@ -365,6 +412,9 @@ export const studySchema = z
   })
   .transform((study) => ({
     ...study,
+    domains: study.domains.map((d) => (typeof d === 'string' ? d : d.id)),
+    /** Display labels of the domains that have one (the report shows them; imports accept them as values). */
+    domain_labels: Object.fromEntries(study.domains.flatMap((d) => (typeof d === 'string' ? [] : [[d.id, d.label]]))) as Record<string, string>,
     analysis: { ...study.analysis, reference_source: study.analysis.reference_source ?? (study.sources.some((s) => s.id === 'human') ? 'human' : (study.sources[0]?.id as string)) },
   }));
 
@@ -390,6 +440,7 @@ export type Scale = Study['instrument']['scales'][number];
 export type PostsFileSpec = NonNullable<Study['corpus']['posts']>;
 export type RepliesFileSpec = Study['corpus']['replies'][number];
 export type RatingsFileSpec = Study['corpus']['ratings'][number];
+export type RatersFileSpec = Study['corpus']['raters'][number];
 
 /** The JSON Schema editors use for autocomplete and checks (input shape: defaulted keys optional). */
 export function studyJsonSchema(): Record<string, unknown> {

@@ -112,12 +112,12 @@ for (const backend of await backends()) {
     it.each([
       ['a duplicate id', 'posts-dup.csv', /^posts-dup\.csv:3:1: duplicate post id "p9" \(first on line 2\)/],
       ['an unknown domain', 'posts-domain.csv', /^posts-domain\.csv:2:2: domain "angr" is not one of "anger", "anxiety", "work" \(did you mean "anger"\?\)/],
-      ['bad encoding', 'posts-latin1.csv', /^posts-latin1\.csv:3: the file is not valid UTF-8; save it as UTF-8/],
+      ['bytes that are not UTF-8 when UTF-8 is set', 'posts-latin1.csv', /^posts-latin1\.csv:3: the file is not valid UTF-8; save it as UTF-8/],
       ['a wrong column', 'posts-nocol.csv', /^posts-nocol\.csv:1: no column "post_id" for the id \(the columns are: id, domain, body\); map it with --columns id=NAME/],
       ['a changed post', 'posts-changed.csv', /^posts-changed\.csv:2:1: post "p1" is already in the study with a different text/],
     ])('rejects %s with file:line:column and leaves the database unchanged', async (_what, file, message) => {
       const before = await counts(db);
-      expect(await failing(db, target, [postsJob(dir, file, { columns: { id: 'post_id', domain: 'domain', text: 'text' } })])).toMatch(message);
+      expect(await failing(db, target, [postsJob(dir, file, { columns: { id: 'post_id', domain: 'domain', text: 'text' }, ...(file === 'posts-latin1.csv' ? { encoding: 'utf-8' } : {}) })])).toMatch(message);
       expect(await counts(db)).toEqual(before);
     });
 
