@@ -149,6 +149,8 @@ export const analysisSchema = z.strictObject({
   schema: z.literal(ANALYSIS_SCHEMA),
   raters: z.strictObject({ total: z.number().int(), excluded: z.number().int(), kept: z.number().int() }),
   exclusions: z.array(exclusionSchema),
+  /** Raters a rule that is not applied would have excluded (straight-lining when `exclusions.straight_lining` is false): reported, kept. */
+  flags: z.array(z.strictObject({ rule: z.string(), raters: z.array(z.string()), reasons: z.array(z.string()) })),
   scales: z.array(z.union([ratedScale, unratedScale])),
   correlations: z.array(z.strictObject({ a: z.string(), b: z.string(), r: maybe, n: z.number().int() })),
   language: z.record(z.string(), groupComparison).nullable(),

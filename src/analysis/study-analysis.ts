@@ -289,6 +289,14 @@ function languageModels(replies: readonly ReplyRow[], kept: readonly RatingRow[]
   return { classifier, regressions };
 }
 
+/** Raters a rule the manifest does not apply would have excluded: reported, not excluded (straight-lining when off). */
+export function flagsOf(input: Pick<AnalysisInput, 'ratings' | 'exclusions'>): StudyAnalysis['flags'] {
+  if (input.exclusions.straightLining) return [];
+  const straight = straightLiners(input.ratings);
+  const raters = [...straight.keys()].sort();
+  return [{ rule: 'the same value on every item of a scale (straight-lining)', raters, reasons: raters.map((r) => straight.get(r) as string) }];
+}
+
 export function analyzeStudy(input: AnalysisInput): StudyAnalysis {
   const exclusions = exclusionsOf(input);
   const excluded = new Set(exclusions.flatMap((e) => e.raters));
@@ -358,6 +366,7 @@ export function analyzeStudy(input: AnalysisInput): StudyAnalysis {
     schema: ANALYSIS_SCHEMA,
     raters: { total: input.raters.length, excluded: excluded.size, kept: input.raters.length - excluded.size },
     exclusions,
+    flags: flagsOf(input),
     scales,
     correlations,
     language,

@@ -144,6 +144,12 @@ function languageAdjust(analysis: ReportInput['analysis']): string {
   return first.adjust === 'none' ? ` (${stat('p')} values unadjusted)` : ` (${stat('p')} values ${ADJUST_NAMES[first.adjust] ?? first.adjust} across every feature and pair of sources)`;
 }
 
+/** Raters a rule that is not applied would have excluded: said, since a reviewer will ask. */
+function flagged(analysis: ReportInput['analysis']): string {
+  const items = analysis.flags.filter((f) => f.raters.length > 0).map((f) => `${plural(f.raters.length, 'rater')} gave ${f.rule.replace(/ \(straight-lining\)$/, '')} (straight-lining)`);
+  return items.length === 0 ? '' : ` Flagged but not excluded (the study does not apply the rule): ${listOf(items)}.`;
+}
+
 /** The rules that could not be checked for some raters (imported ratings carry no timing or attention data). */
 function notApplied(analysis: ReportInput['analysis']): string {
   const items = analysis.exclusions.filter((e) => e.notApplied > 0).map((e) => `${e.rule} (${e.notApplied === analysis.raters.total ? 'any rater' : `${e.notApplied} of ${analysis.raters.total} raters`})`);
@@ -242,7 +248,7 @@ export function methodsParagraph({ analysis, context }: ReportInput): string[] {
     `Design. ${design}, on ${listOf(scales)}${c.attentionChecks > 0 ? `, with ${plural(c.attentionChecks, 'attention check')}` : ''}. The target was ${plural(c.design.targetRatingsPerResponse, 'rating')} per reply; rated replies received ${c.ratingsPerResponse.min === c.ratingsPerResponse.max ? c.ratingsPerResponse.min : `${c.ratingsPerResponse.min} to ${c.ratingsPerResponse.max} (median ${c.ratingsPerResponse.median})`} ratings per scale.`,
     `Participants. ${plural(analysis.raters.total, 'rater')} ${c.simulatedRatings > 0 ? 'were simulated (a synthetic panel, not people)' : 'took part'}. The exclusion rules were ${listOf([...c.exclusionRules])}. ${
       excluded.length > 0 ? `They excluded ${excluded[0]}` : 'No rater met one'
-    }, leaving ${plural(analysis.raters.kept, 'rater')}.${notApplied(analysis)}`,
+    }, leaving ${plural(analysis.raters.kept, 'rater')}.${notApplied(analysis)}${flagged(analysis)}`,
     ...(c.panel ? [panelMethods(c.panel, ratedSourceIds(c))] : []),
     `Analysis. Each scale was modelled with a linear mixed model, ${c.analysis.formula}, fitted by ${c.analysis.reml ? 'REML' : 'maximum likelihood'} with ${c.analysis.reference} as the reference source; fixed effects were tested with Satterthwaite degrees of freedom, and all pairwise contrasts of estimated marginal means were ${ADJUST_NAMES[c.analysis.adjust] ?? c.analysis.adjust}. ${
       ciAdjust

@@ -151,7 +151,7 @@ export function buildTables({ analysis, context }: ReportInput): ReportTable[] {
     title: 'Exclusions',
     note: 'A rater may meet several rules; each is counted under every rule it meets. Nothing is deleted.',
     columns: [col('rule'), col('raters', 'int'), col('ratings removed', 'int')],
-    rows: analysis.exclusions.map((e) => [e.rule, e.raters.length, e.ratingsRemoved]),
+    rows: [...analysis.exclusions.map((e): Cell[] => [e.rule, e.raters.length, e.ratingsRemoved]), ...analysis.flags.map((f): Cell[] => [`${f.rule}: flagged, not excluded`, f.raters.length, 0])],
   });
   if (analysis.language) {
     const sources = Object.values(analysis.language)[0]?.groups.map((g) => g.group) ?? [];

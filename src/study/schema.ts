@@ -314,7 +314,8 @@ const exclusions = z.strictObject({
   min_total_minutes: z.number().min(0).optional(),
   max_total_minutes: z.number().min(0).optional(),
   max_attention_failures: z.number().int().min(0).default(0),
-  straight_lining: z.boolean().default(true),
+  /** Exclude raters who give one value to every item of a scale; when false they are only flagged (the reference study did not apply this rule). */
+  straight_lining: z.boolean().default(false),
   /** Leave out raters whose rating-app session did not finish (returned, timed out, screened out). */
   incomplete: z.boolean().default(true),
 });
@@ -362,7 +363,7 @@ export const studySchema = z
       seed: 1,
     }),
     recruitment: recruitment.default({ allow_anonymous: true }),
-    exclusions: exclusions.default({ max_attention_failures: 0, straight_lining: true, incomplete: true }),
+    exclusions: exclusions.default({ max_attention_failures: 0, straight_lining: false, incomplete: true }),
     analysis: analysis.default({
       formula: 'value ~ source + (1 | post:rater) + (1 | post) + (1 | rater)',
       adjust: 'holm',

@@ -44,3 +44,20 @@ describe('judge agreement', () => {
     expect(doc.languageModels).toBeNull();
   });
 });
+
+describe('straight-lining: flagged by default, excluded only when the manifest asks', () => {
+  // Rater "s" gives 3 to all four replies; the others vary.
+  const rows: RatingRow[] = [...ratings.filter((r) => r.rater !== 'c'), ...ratings.filter((r) => r.rater === 'c').map((r) => ({ ...r, rater: 's', value: 3 }))];
+  const raters = ['a', 'b', 's'].map((rater) => ({ rater, totalSeconds: 600, attentionFailures: 0 }));
+  it('default (off): reported as a flag, every rater kept', () => {
+    const doc = analyzeStudy({ ...input, ratings: rows, raters, judgeScores: [] });
+    expect(doc.flags).toEqual([{ rule: 'the same value on every item of a scale (straight-lining)', raters: ['s'], reasons: ['empathy: 3 on all 4 items'] }]);
+    expect(doc.raters).toEqual({ total: 3, excluded: 0, kept: 3 });
+  });
+  it('on: an exclusion, and no flag', () => {
+    const doc = analyzeStudy({ ...input, ratings: rows, raters, judgeScores: [], exclusions: { maxAttentionFailures: 0, straightLining: true } });
+    expect(doc.flags).toEqual([]);
+    expect(doc.exclusions.find((e) => e.rule.includes('straight-lining'))?.raters).toEqual(['s']);
+    expect(doc.raters).toEqual({ total: 3, excluded: 1, kept: 2 });
+  });
+});

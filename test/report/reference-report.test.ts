@@ -102,7 +102,7 @@ describe('analysis@1 schema', () => {
     expect(printed.code).toBe(0);
     const schema = JSON.parse(printed.stdout);
     expect(schema.title).toBe('empathy-lab analysis document (empathy-lab/analysis@1)');
-    expect(schema.required).toEqual(['schema', 'raters', 'exclusions', 'scales', 'correlations', 'language', 'languageModels']);
+    expect(schema.required).toEqual(['schema', 'raters', 'exclusions', 'flags', 'scales', 'correlations', 'language', 'languageModels']);
     expect(schema.properties.schema.const).toBe('empathy-lab/analysis@1');
     expect((await cli('schema', 'analyses')).stderr).toBe('empathy-lab: schema: unknown document "analyses"; use empathy-lab schema study or empathy-lab schema analysis');
   });

@@ -58,7 +58,7 @@ describe('empathy-lab demo and report', async () => {
     const reliability = tableRows(html, 'reliability');
     expect(reliability.map((r) => r[4])).toEqual(scales.map((s) => fixed(s.reliability.krippendorffAlphaInterval, 3)));
     const excl = tableRows(html, 'exclusions');
-    expect(excl.map((r) => [r[0], Number(r[1])])).toEqual(analysis.exclusions.map((e: any) => [e.rule, e.raters.length]));
+    expect(excl.map((r) => [r[0], Number(r[1])])).toEqual([...analysis.exclusions.map((e: any) => [e.rule, e.raters.length]), ...analysis.flags.map((f: any) => [`${f.rule}: flagged, not excluded`, f.raters.length])]);
     const classifier = tableRows(html, 'classifier');
     expect(classifier.map((r) => r[3])).toEqual(analysis.languageModels.classifier.test.perClass.map((m: any) => fixed(m.f1, 3)));
     // The summary sentences quote the model's means.
