@@ -26,6 +26,21 @@ describe('empathy-lab export', () => {
     expect(people.some((l) => /,true,.*a failed attention check \(1 failed attention check\)/.test(l))).toBe(true);
     const first = JSON.parse((await readFile(path.join(dir, 'export/responses.jsonl'), 'utf8')).split('\n')[0] as string);
     expect(first).toMatchObject({ post: 'anger-01', source: 'eliza', condition: 'base', variant: '' });
+    // The codebook covers every column of every exported CSV, in order, with the scales' anchors.
+    const codebook = (await readFile(path.join(dir, 'export/codebook.csv'), 'utf8')).trim().split('\n');
+    expect(codebook[0]).toBe('file,column,type,meaning,values,units');
+    const described = codebook.slice(1).map((l) => l.split(',').slice(0, 2).join(','));
+    const exported: string[] = [];
+    for (const file of ['posts.csv', 'responses.csv', 'participants.csv', 'ratings.csv']) {
+      const header = (await readFile(path.join(dir, 'export', file), 'utf8')).split('\n')[0] as string;
+      exported.push(...header.split(',').map((c) => `${file},${c}`));
+    }
+    expect(described).toEqual(exported);
+    expect(codebook.find((l) => l.startsWith('ratings.csv,value,'))).toContain('empathy: 1 = Not empathic, 2 = Slightly empathic, 3 = Moderately empathic, 4 = Quite empathic, 5 = Very empathic');
+    const description = JSON.parse(await readFile(path.join(dir, 'export/dataset_description.json'), 'utf8'));
+    expect(description).toMatchObject({ '@context': 'https://schema.org/', '@type': 'Dataset', schemaVersion: 'Psych-DS 0.1.0' });
+    expect(new Set(description.variableMeasured.map((v: { name: string }) => v.name))).toEqual(new Set(exported.map((c) => c.split(',')[1])));
+    expect(await readFile(path.join(dir, 'export/codebook.md'), 'utf8')).toContain('| value | integer | the answer, as a scale point |');
   });
 
   it.runIf(rAvailable)("the R script reproduces the tool's estimates with lme4 + lmerTest", async () => {
