@@ -1,10 +1,10 @@
-import { displayPath } from '../paths.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
-import { lintPersonalInfo, lintPosts, redactTable, type Finding, type TextColumn } from '../corpus/lint.js';
+import { lintLongCells, lintPersonalInfo, lintPosts, redactTable, type Finding, type TextColumn } from '../corpus/lint.js';
 import { readOptions } from '../corpus/import.js';
+import { importJobs } from './import.js';
 import { readTable, toCsv } from '../corpus/table.js';
 import { loadStudy } from '../study/load.js';
 import { json, type Output } from './output.js';
@@ -13,6 +13,10 @@ import { manifestArg, type StudyOptions } from './study-context.js';
 interface LintOptions extends StudyOptions {
   redact?: string;
   json?: boolean;
+  posts?: string;
+  replies?: string;
+  columns?: string;
+  layout?: string;
 }
 
 /** Exit status 1 when a blocking (error) finding exists, so `lint` can gate a pipeline. */
@@ -29,26 +33,34 @@ export function registerLint(program: Command, output: Output): void {
     )
     .argument('[dir]', 'study folder', '.')
     .option('--study <file>', 'study manifest (instead of the folder)')
+    .option('--posts <file>', 'check this posts file (relative to the current folder) instead of the manifest\'s')
+    .option('--replies <file>', 'check this replies file instead of the manifest\'s')
+    .option('--columns <map>', 'column mapping for the file, as import takes it, e.g. id=post_id,text=body')
+    .option('--layout <layout>', 'replies: long or wide')
     .option('--redact <dir>', 'write redacted copies of the corpus files and a log of every change to this folder')
     .option('--json', 'print the findings as JSON')
     .addHelpText('after', '\nExamples:\n  $ empathy-lab lint examples/demo\n  $ empathy-lab lint my-study --redact my-study/redacted')
     .action(async (dir: string, o: LintOptions) => {
       const { study, dir: studyDir } = await loadStudy(manifestArg(dir, o));
-      const rel = (f: string) => displayPath(path.join(studyDir, f));
       const inputs: Array<{ file: string; column: TextColumn; posts: boolean }> = [];
-      if (study.corpus.posts) {
-        const spec = study.corpus.posts;
-        const t = await readTable(path.join(studyDir, spec.file), { label: rel(spec.file), ...readOptions(spec) });
-        inputs.push({ file: spec.file, posts: true, column: { table: t, idColumn: spec.columns.id, textColumns: [spec.columns.text] } });
+      // The files named on the command line (read as import reads them), or else the manifest's.
+      const given = o.posts !== undefined || o.replies !== undefined;
+      const jobs = given || study.corpus.posts || study.corpus.replies.length ? importJobs(study, studyDir, { alias: [], ...o }) : [];
+      for (const job of jobs) {
+        if (job.kind === 'posts') {
+          const t = await readTable(job.path, { label: job.label, ...readOptions(job.spec) });
+          inputs.push({ file: job.path, posts: true, column: { table: t, idColumn: job.spec.columns.id, textColumns: [job.spec.columns.text] } });
+        } else if (job.kind === 'replies') {
+          const spec = job.spec;
+          const t = await readTable(job.path, { label: job.label, ...readOptions(spec) });
+          const mapped = new Set([spec.columns.post, spec.columns.post_text, spec.columns.domain, spec.columns.author, ...spec.ignore_columns]);
+          const textColumns = spec.layout === 'wide' ? (spec.sources ?? t.columns.filter((c) => !mapped.has(c))) : [spec.columns.text];
+          inputs.push({ file: job.path, posts: false, column: { table: t, idColumn: spec.columns.post, textColumns } });
+        }
       }
-      for (const spec of study.corpus.replies) {
-        const t = await readTable(path.join(studyDir, spec.file), { label: rel(spec.file), ...readOptions(spec) });
-        const textColumns = spec.layout === 'wide' ? (spec.sources ?? t.columns.filter((c) => study.sources.some((s) => s.id === c))) : [spec.columns.text];
-        inputs.push({ file: spec.file, posts: false, column: { table: t, idColumn: spec.columns.post, textColumns } });
-      }
-      if (inputs.length === 0) throw new UserError('the manifest lists no corpus files to check', 'study.yaml corpus', 'list files under `corpus.posts` and `corpus.replies`');
+      if (inputs.length === 0) throw new UserError('there are no corpus files to check', 'study.yaml corpus', 'list files under `corpus.posts` and `corpus.replies`, or name them with --posts FILE or --replies FILE');
 
-      const findings: Finding[] = inputs.flatMap((i) => (i.posts ? lintPosts(study, i.column) : lintPersonalInfo(i.column)));
+      const findings: Finding[] = inputs.flatMap((i) => [...(i.posts ? lintPosts(study, i.column) : lintPersonalInfo(i.column)), ...lintLongCells(study, i.column)]);
       const errors = findings.filter((f) => f.severity === 'error').length;
       const checked = inputs.map((i) => ({ file: i.column.table.file, rows: i.column.table.records.length }));
 

@@ -45,7 +45,13 @@ export async function reportContext({ loaded, store, row, hashes }: OpenStudy): 
         const text = await readFile(path.join(loaded.dir, c.prompt), 'utf8').catch(() => null);
         if (text !== null && cited.has(sha256(text))) prompts.push({ hash: sha256(text), file: c.prompt, text });
       }
-  const sources = study.sources.map((s) => ({ id: s.id, kind: s.kind, record: sourceRecord(s.id, record.replies, record.rated, prompts), ...(s.label ? { label: s.label } : {}) }));
+  const sources = study.sources.map((s) => ({
+    id: s.id,
+    kind: s.kind,
+    record: sourceRecord(s.id, record.replies, record.rated, prompts),
+    ...(s.label ? { label: s.label } : {}),
+    ...(s.kind === 'corpus' && s.model ? { model: s.model } : {}),
+  }));
   const panel = (await simulatedPanelSettings(db, row.id)) as PanelRecord | null;
   const e = study.exclusions;
   return {
@@ -53,7 +59,7 @@ export async function reportContext({ loaded, store, row, hashes }: OpenStudy): 
     ratings: origins.reduce((s, o) => s + Number(o.n), 0),
     simulatedRatings: Number(origins.find((o) => o.origin === 'simulated')?.n ?? 0),
     panel,
-    posts: { total: posts.reduce((s, p) => s + Number(p.n), 0), byDomain: posts.map((p) => ({ domain: p.domain, posts: Number(p.n) })) },
+    posts: { total: posts.reduce((s, p) => s + Number(p.n), 0), byDomain: posts.map((p) => ({ domain: p.domain, posts: Number(p.n), ...(study.domain_labels[p.domain] ? { label: study.domain_labels[p.domain] } : {}) })) },
     sources,
     design: { type: study.design.type, postsPerRater: study.design.posts_per_rater, targetRatingsPerResponse: study.design.target_ratings_per_response },
     instrument: study.instrument.scales.map((s) => ({ id: s.id, question: s.question, points: s.points, ...(s.anchors ? { anchors: s.anchors } : {}) })),

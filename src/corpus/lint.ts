@@ -13,7 +13,7 @@ export type Severity = 'error' | 'warning';
 
 export interface Finding {
   readonly severity: Severity;
-  readonly rule: 'length' | 'near-duplicate' | 'question-only' | 'personal-info' | 'empty';
+  readonly rule: 'length' | 'near-duplicate' | 'question-only' | 'personal-info' | 'empty' | 'long-cell';
   /** `file:line:column` */
   readonly where: string;
   readonly id: string;
@@ -68,6 +68,18 @@ export function lintPosts(study: Study, posts: TextColumn): Finding[] {
     });
   }
   out.push(...lintPersonalInfo(posts));
+  return out;
+}
+
+/** Text cells over `lint.max_chars` (a missing closing quote swallows the rows after it): import refuses them. */
+export function lintLongCells(study: Study, { table, idColumn, textColumns }: TextColumn): Finding[] {
+  const out: Finding[] = [];
+  for (const record of table.records)
+    for (const column of textColumns) {
+      const n = (record.values[column] ?? '').length;
+      if (n > study.lint.max_chars)
+        out.push({ severity: 'error', rule: 'long-cell', where: cellWhere(table, record, column), id: record.values[idColumn] ?? '', message: `${n.toLocaleString('en-US')} characters, over lint.max_chars (${study.lint.max_chars.toLocaleString('en-US')})` });
+    }
   return out;
 }
 

@@ -11,6 +11,8 @@ export interface ReportSource {
   readonly id: string;
   readonly label?: string;
   readonly kind: 'corpus' | 'model';
+  /** A corpus source of replies a model wrote elsewhere: the model, as the manifest names it. */
+  readonly model?: string;
   /** How its replies were made, from the database's record of each reply. */
   readonly record: SourceRecord;
 }
@@ -22,7 +24,7 @@ export interface ReportContext {
   readonly simulatedRatings: number;
   /** The simulated panel's generative model, as recorded when it was made (null: none on record). */
   readonly panel: PanelRecord | null;
-  readonly posts: { readonly total: number; readonly byDomain: ReadonlyArray<{ readonly domain: string; readonly posts: number }> };
+  readonly posts: { readonly total: number; readonly byDomain: ReadonlyArray<{ readonly domain: string; readonly label?: string; readonly posts: number }> };
   readonly sources: readonly ReportSource[];
   readonly design: { readonly type: string; readonly postsPerRater: number; readonly targetRatingsPerResponse: number };
   readonly instrument: ReadonlyArray<{ readonly id: string; readonly question: string; readonly points: number; readonly anchors?: readonly string[] }>;

@@ -165,11 +165,12 @@ function paramList(params: Readonly<Record<string, unknown>>): string {
 }
 
 /** How one group of a source's replies was made, from the record. */
-function madeBy(kind: ReportSource['kind'], m: SourceRecord['made'][number]): string {
+function madeBy(s: ReportSource, m: SourceRecord['made'][number]): string {
   const n = plural(m.replies, 'reply', 'replies');
   switch (m.provider) {
     case 'imported':
-      return kind === 'corpus' ? `${n} written by people, imported from the corpus` : `${n} imported from a file (the record does not say how they were made)`;
+      if (s.kind === 'corpus' && s.model) return `${n} by ${s.model}, written elsewhere and imported (the record does not say with which prompt or parameters)`;
+      return s.kind === 'corpus' ? `${n} written by people, imported from the corpus` : `${n} imported from a file (the record does not say how they were made)`;
     case 'eliza':
       return `${n} by the offline ELIZA provider, made by rule from the post (no prompt, no sampling parameters)`;
     case 'replay':
@@ -185,7 +186,7 @@ function sourceMethods(s: ReportSource): string {
   const r = s.record;
   if (r.replies === 0) return `${s.id} (${r.placeholders > 0 ? "ratings imported without the replies' texts" : 'no replies'})`;
   const conditions = r.conditions.length > 1 ? `; conditions ${listOf(r.conditions.map((c) => `${c.id} (${c.replies})`))}` : '';
-  return `${s.id}: ${listOf(r.made.map((m) => madeBy(s.kind, m)))}${conditions}`;
+  return `${s.id}: ${listOf(r.made.map((m) => madeBy(s, m)))}${conditions}`;
 }
 
 /** The generated replies: what the blinding clean-up changed, which failed a check and whether those were rated. */
@@ -226,7 +227,7 @@ const signed = (x: number) => (x > 0 ? `+${fixed(x)}` : fixed(x));
 
 export function methodsParagraph({ analysis, context }: ReportInput): string[] {
   const c = context;
-  const domains = c.posts.byDomain.map((d) => `${d.domain} (${d.posts})`);
+  const domains = c.posts.byDomain.map((d) => `${d.label ?? d.domain} (${d.posts})`);
   const sources = c.sources.map(sourceMethods);
   const scales = c.instrument.map((s) => `${s.id} ("${s.question}", ${s.points} points${s.anchors ? ` from "${s.anchors[0]}" to "${s.anchors[s.anchors.length - 1]}"` : ''})`);
   const design =

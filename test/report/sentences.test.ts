@@ -88,4 +88,15 @@ describe('report sentences', () => {
     expect(methods).toContain('Some rules could not be applied, for lack of timing or attention-check data in the record: total time under 5 minutes (2 of 3 raters) and a failed attention check (2 of 3 raters).');
     expect(statPlain(methodsParagraph(input).join(' '))).not.toContain('could not be applied');
   });
+
+  it('names a corpus source\'s model (replies a model wrote elsewhere) and shows domain labels', () => {
+    const context = {
+      ...input.context,
+      posts: { ...input.context.posts, byDomain: input.context.posts.byDomain.map((d) => (d.domain === 'covid' ? { ...d, label: 'COVID-19' } : d)) },
+      sources: input.context.sources.map((s) => (s.id === 'human' ? { ...s, id: 'gpt4', model: 'gpt-4-0613' } : s)),
+    };
+    const methods = statPlain(methodsParagraph({ ...input, context }).join(' '));
+    expect(methods).toContain('gpt4: 36 replies by gpt-4-0613, written elsewhere and imported (the record does not say with which prompt or parameters)');
+    expect(methods).toContain('COVID-19 (6)');
+  });
 });
