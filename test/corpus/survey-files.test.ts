@@ -208,6 +208,16 @@ for (const backend of await backends()) {
         'ratings-utf16.tsv:1:5: the column "value" for the value is ambiguous: the header has it 2 times (columns 5, 6); map the one you mean by its unique name: value or value.1',
       ],
       [
+        'a decimal value on a Likert scale (semicolon file)',
+        { 'ratings-semicolon.csv': 'pid;post;model;app;emp\nr10;p2;human;4,5;5\n' },
+        'ratings-semicolon.csv:2:4: "4,5" is not a value of the appropriateness scale (a whole number from 1 to 5, or an anchor); fix the value, leave the cell empty if it is missing, or change the scale\'s points in study.yaml',
+      ],
+      [
+        'a participant twice in the demographics file',
+        { 'prolific.csv': 'Participant id,Age\n5f1a,34\n5f1a,35\n' },
+        'prolific.csv:3:1: participant "5f1a" has a second row (first on line 2); keep one row per participant',
+      ],
+      [
         'a text cell over lint.max_chars',
         { 'replies-wide.csv': FILES()['replies-wide.csv'].toString().replace('A human reply to post 2.', 'x'.repeat(20_001)) },
         'replies-wide.csv:3:4: a text cell of 20,001 characters (the limit is 20,000); check that the cell is one reply (a missing closing quote swallows the rows after it), or set `allow_long_cells: true` on this corpus entry (or raise `lint.max_chars`)',
