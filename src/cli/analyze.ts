@@ -1,3 +1,4 @@
+import { SUMMARIES } from './commands.js';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -50,7 +51,7 @@ export function unfitted(failures: readonly string[], file: string): IncompleteW
 export function registerAnalyze(program: Command, output: Output): void {
   program
     .command('analyze')
-    .summary('all statistics of a study as one JSON document (models, contrasts, means, reliability, language)')
+    .summary(SUMMARIES.analyze)
     .description(
       'Applies the manifest\'s exclusion rules (and reports how many raters and ratings each removed); for each scale of the\n' +
         'instrument fits the manifest\'s model (REML, reference source from the manifest), all pairwise contrasts with the\n' +

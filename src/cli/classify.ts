@@ -1,3 +1,4 @@
+import { SUMMARIES } from './commands.js';
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
 import { buildVocabulary, vectorize } from '../language/bag-of-words.js';
@@ -51,7 +52,7 @@ function printRegression(scale: string, r: RatingRegression, output: Output): vo
 
 export function registerClassify(program: Command, output: Output): void {
   addReplyInputOptions(program.command('classify'))
-    .summary('which model wrote this? a bag-of-words classifier of sources, and what predicts ratings')
+    .summary(SUMMARIES.classify)
     .description(
       'As the reference study did: the N most frequent unigrams and bigrams (stopwords and punctuation removed) plus the\n' +
         'K most frequent emojis, standardised; a multinomial logistic regression with an L2 penalty on a seeded, stratified\n' +

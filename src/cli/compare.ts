@@ -1,3 +1,4 @@
+import { SUMMARIES } from './commands.js';
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
 import { emmeans } from '../stats/emmeans.js';
@@ -20,7 +21,7 @@ interface CompareOptions {
 export function registerCompare(program: Command, output: Output): void {
   program
     .command('compare')
-    .summary('the same model across two studies (a study factor): do the samples agree?')
+    .summary(SUMMARIES.compare)
     .description(
       'Pools the ratings of two studies on one scale, with a study factor, as the reference study compared its two samples:\n' +
         'value ~ source * study + (1 | post:rater) + (1 | post) + (1 | rater) by REML (fixed effects, Satterthwaite tests,\n' +

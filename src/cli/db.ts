@@ -1,3 +1,4 @@
+import { SUMMARIES } from './commands.js';
 import type { Command } from 'commander';
 import { loadStudy } from '../study/load.js';
 import { isPostgresUrl, openDb } from './open-db.js';
@@ -5,7 +6,7 @@ import { json, type Output } from './output.js';
 import { manifestArg, type StudyOptions } from './study-context.js';
 
 export function registerDb(program: Command, output: Output): void {
-  const db = program.command('db').summary('database maintenance');
+  const db = program.command('db').summary(SUMMARIES.db);
   db.command('migrate')
     .summary('bring the database schema up to date (also done on first use)')
     .argument('[dir]', 'study folder (for its default SQLite file)', '.')

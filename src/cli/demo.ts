@@ -1,3 +1,4 @@
+import { SUMMARIES } from './commands.js';
 import { cp, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -16,7 +17,7 @@ import { describePanel, simulateForStudy } from './simulate.js';
 export function registerDemo(program: Command, output: Output): void {
   program
     .command('demo')
-    .summary('the whole pipeline offline on the bundled demo study, ending in report.html (no network, no keys)')
+    .summary(SUMMARIES.demo)
     .description(
       'Copies the bundled demo study (examples/demo) to a working folder, imports its corpus, generates replies with the\n' +
         'offline eliza baseline, collects ratings from a synthetic panel (empathy-lab simulate: marked simulated everywhere),\n' +

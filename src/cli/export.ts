@@ -1,3 +1,4 @@
+import { SUMMARIES } from './commands.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { prolificDecisions } from '../analysis/prolific.js';
 import { prolificParticipants } from '../store/admin.repository.js';
@@ -46,7 +47,7 @@ for (s in unique(ratings$scale)) {
 export function registerExport(program: Command, output: Output): void {
   program
     .command('export')
-    .summary('tidy long CSV/JSONL of posts, responses, participants and ratings, and an R script that refits the models')
+    .summary(SUMMARIES.export)
     .argument('[dir]', 'study folder', '.')
     .option('--study <file>', 'study manifest (instead of the folder)')
     .option('--db <url>', 'database: a SQLite file or postgres:// URL')

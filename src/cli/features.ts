@@ -1,3 +1,4 @@
+import { SUMMARIES } from './commands.js';
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { toCsv } from '../corpus/table.js';
@@ -27,7 +28,7 @@ function comparisonTable(name: string, c: GroupComparison): string {
 
 export function registerFeatures(program: Command, output: Output): void {
   addReplyInputOptions(program.command('features'))
-    .summary('style features of every reply, and how sources differ on each')
+    .summary(SUMMARIES.features)
     .description(
       'Computes the style battery (word and sentence counts, pronoun classes, question and exclamation marks, emojis,\n' +
         'positive and negative emotion words, readability, and the empathy categories) for every reply of a study, or for\n' +

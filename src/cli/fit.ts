@@ -1,3 +1,4 @@
+import { SUMMARIES } from './commands.js';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { readTable } from '../corpus/table.js';
@@ -95,7 +96,7 @@ export function fitSummary(fit: LmmFit, contrasts?: Emmeans): string {
 export function registerFit(program: Command, output: Output): void {
   program
     .command('fit')
-    .summary('fit one linear mixed model to any CSV (lme4 formula), REML with Satterthwaite t tests')
+    .summary(SUMMARIES.fit)
     .description(
       'Fits a linear mixed model as lme4 + lmerTest do: REML (or ML with --ml), Satterthwaite df, variance components,\n' +
         'conditional modes; with --contrasts, estimated marginal means and all pairwise contrasts as emmeans reports them.',

@@ -1,3 +1,4 @@
+import { SUMMARIES } from './commands.js';
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -246,7 +247,7 @@ export function completion(tallies: readonly UnitTally[], rerun: string): { comp
 export function registerGenerate(program: Command, output: Output): void {
   program
     .command('generate')
-    .summary('replies from every model source and prompt condition (resumable)')
+    .summary(SUMMARIES.generate)
     .description(
       'Generates the replies the manifest asks for: every post x model source x prompt condition x sample. A rerun does only\n' +
         'what is missing. Every reply is stored with its provenance (provider, model, parameters, prompt hash, tokens, cost,\n' +

@@ -1,3 +1,4 @@
+import { SUMMARIES } from './commands.js';
 import { displayPath } from '../paths.js';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -146,7 +147,7 @@ function describe(r: ImportResult): string {
 export function registerImport(program: Command, output: Output): void {
   program
     .command('import')
-    .summary('import posts, human replies or existing ratings (CSV or JSONL, long or wide)')
+    .summary(SUMMARIES.import)
     .description(
       'Imports the corpus files listed in study.yaml, or the file given with --posts, --replies or --ratings.\n' +
         'All files are imported in one transaction: any bad row aborts the import and leaves the database as it was.\n' +

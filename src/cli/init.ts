@@ -1,3 +1,4 @@
+import { SUMMARIES } from './commands.js';
 import { cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,7 +25,7 @@ export async function writeNewStudy(dir: string, name: string): Promise<string[]
 export function registerInit(program: Command, output: Output): void {
   program
     .command('init')
-    .summary('write a new study folder: study.yaml, a base prompt, empty corpus files')
+    .summary(SUMMARIES.init)
     .argument('<dir>', 'the new study folder')
     .option('--name <name>', 'study name (default: the folder name)')
     .addHelpText('after', '\nExample:\n  $ empathy-lab init my-study && empathy-lab lint my-study')

@@ -1,3 +1,4 @@
+import { SUMMARIES } from './commands.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -25,7 +26,7 @@ export class LintFailed extends UserError {}
 export function registerLint(program: Command, output: Output): void {
   program
     .command('lint')
-    .summary('check the corpus: lengths, near duplicates, question-only posts, personal information')
+    .summary(SUMMARIES.lint)
     .description(
       'Checks the corpus files listed in study.yaml before they are imported. Exits 1 when a blocking problem is found.\n' +
         'With --redact DIR, writes copies of the files with personal information replaced ([EMAIL], [PHONE], [URL], [USER])\n' +

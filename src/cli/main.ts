@@ -6,44 +6,38 @@ import { Command, CommanderError } from 'commander';
 import { IncompleteWork, isUserError } from '../errors.js';
 import { StatsInputError } from '../stats/errors.js';
 import { consoleOutput, type Output } from './output.js';
-import { registerAnalyze } from './analyze.js';
-import { registerClassify } from './classify.js';
-import { registerCompare } from './compare.js';
-import { registerDb } from './db.js';
-import { registerExport } from './export.js';
-import { registerReport } from './report.js';
-import { registerPlan } from './plan.js';
-import { registerServe } from './serve.js';
-import { registerFeatures } from './features.js';
-import { registerFit } from './fit.js';
-import { registerGenerate } from './generate.js';
-import { registerDemo } from './demo.js';
-import { registerImport } from './import.js';
-import { registerInit } from './init.js';
-import { registerLint } from './lint.js';
-import { registerSchema } from './schema.js';
-import { registerSimulate } from './simulate.js';
-import { registerStatus } from './status.js';
-import { registerVariants } from './variants.js';
+import { COMMANDS, SUMMARIES } from './commands.js';
 
 export const VERSION = '0.1.0';
 
-export function buildProgram(output: Output): Command {
+/**
+ * The program with every command: the one that runs (`only`, or all when not given) loaded with its
+ * options and action; the others as their name and summary, for `--help`.
+ */
+export async function buildProgram(output: Output, only?: string): Promise<Command> {
   const program = new Command('empathy-lab')
     .description('Perceived-empathy studies end to end: corpus, LLM replies, blinded crowd ratings, mixed-effects analysis.')
     .version(VERSION)
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => output.out(s.trimEnd()), writeErr: (s) => output.err(s.trimEnd()) })
     .exitOverride();
-  for (const register of [registerInit, registerDemo, registerImport, registerLint, registerGenerate, registerVariants, registerPlan, registerServe, registerSimulate, registerStatus, registerFeatures, registerClassify, registerAnalyze, registerReport, registerCompare, registerExport, registerFit, registerSchema, registerDb]) {
-    register(program, output);
+  for (const c of COMMANDS) {
+    if (only === undefined || only === c.name) (await c.load())(program, output);
+    else program.command(c.name).summary(SUMMARIES[c.name]).helpOption(false).allowUnknownOption().allowExcessArguments();
   }
   return program;
 }
 
+/** The command named on the command line (the first word that is not an option), if it is one. */
+function commandOf(argv: readonly string[]): string | null {
+  const word = argv.slice(2).find((a) => !a.startsWith('-'));
+  if (word === 'help') return argv.slice(2).filter((a) => !a.startsWith('-'))[1] ?? null;
+  return word !== undefined && COMMANDS.some((c) => c.name === word) ? word : null;
+}
+
 export async function main(argv: readonly string[], output: Output = consoleOutput): Promise<number> {
-  const program = buildProgram(output);
   try {
+    const program = await buildProgram(output, commandOf(argv) ?? '');
     await program.parseAsync([...argv]);
     return 0;
   } catch (err) {

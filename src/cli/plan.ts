@@ -1,3 +1,4 @@
+import { SUMMARIES } from './commands.js';
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
 import { ratersNeeded, simulateBalance } from '../server/assignment.js';
@@ -14,7 +15,7 @@ interface PlanOptions extends StudyOptions {
 export function registerPlan(program: Command, output: Output): void {
   program
     .command('plan')
-    .summary('the rating design: raters needed for the target, and the balance it reaches')
+    .summary(SUMMARIES.plan)
     .description(
       'Shows the manifest\'s design on the replies the study holds: within-post (each rater rates every reply to\n' +
         'posts_per_rater posts) or one-per-post (one reply per post, sources balanced within each rater). Prints how many\n' +

@@ -1,3 +1,4 @@
+import { SUMMARIES } from './commands.js';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -126,7 +127,7 @@ export async function writeReport(opened: OpenStudy, dir: string, options: { out
 export function registerReport(program: Command, output: Output): void {
   program
     .command('report')
-    .summary('the report: one self-contained HTML file (or Markdown) with figures, tables and a methods paragraph')
+    .summary(SUMMARIES.report)
     .description(
       'Analyses the study (as analyze does) and writes one self-contained HTML file: the findings in sentences generated from\n' +
         'the numbers, a methods paragraph, means with 95% CIs per source and per domain, model tables with every contrast,\n' +

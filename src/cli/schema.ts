@@ -1,3 +1,4 @@
+import { SUMMARIES } from './commands.js';
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { analysisJsonSchema } from '../analysis/schema.js';
@@ -10,7 +11,7 @@ const SCHEMAS: Record<string, () => Record<string, unknown>> = { study: studyJso
 export function registerSchema(program: Command, output: Output): void {
   program
     .command('schema')
-    .summary('print a JSON Schema: of study.yaml (for editor autocomplete) or of analysis.json')
+    .summary(SUMMARIES.schema)
     .argument('[document]', 'study (study.yaml) or analysis (analysis.json, empathy-lab/analysis@1)', 'study')
     .option('--out <file>', 'write it to a file instead')
     .addHelpText(

@@ -1,3 +1,4 @@
+import { SUMMARIES } from './commands.js';
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import { createAdaptorServer } from '@hono/node-server';
@@ -48,7 +49,7 @@ async function readPageFiles(study: OpenStudy['loaded']['study'], dir: string): 
 export function registerServe(program: Command, output: Output): void {
   program
     .command('serve')
-    .summary('the rating web app for participants (Prolific-ready) and the admin dashboard')
+    .summary(SUMMARIES.serve)
     .description(
       'Serves the blinded rating study of the manifest: entry by Prolific link or an anonymous link, consent, instructions,\n' +
         'comprehension check, the posts and replies with the instrument\'s scales, attention checks, demographics, and the\n' +

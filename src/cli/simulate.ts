@@ -1,3 +1,4 @@
+import { SUMMARIES } from './commands.js';
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
 import { extractFeatures } from '../language/features.js';
@@ -152,7 +153,7 @@ export async function simulateForStudy({ loaded, store, row, hashes }: OpenStudy
 export function registerSimulate(program: Command, output: Output): void {
   program
     .command('simulate')
-    .summary('a synthetic panel of raters for pilots and the demo (everything marked simulated)')
+    .summary(SUMMARIES.simulate)
     .description(
       'Fills the study with simulated raters and their ratings on every scale of the instrument, from a documented model\n' +
         '(src/stats/simulate.ts): rater leniency and scale use, post difficulty, post x rater effects, residual noise, per-source\n' +

@@ -1,3 +1,4 @@
+import { SUMMARIES } from './commands.js';
 import type { Command } from 'commander';
 import { countPostsByDomain } from '../store/posts.repository.js';
 import { countResponsesBySource } from '../store/responses.repository.js';
@@ -10,7 +11,7 @@ import { withStudy, type OpenStudy, type StudyOptions } from './study-context.js
 export function registerStatus(program: Command, output: Output): void {
   program
     .command('status')
-    .summary('show what a study holds: posts, responses, participants, ratings, hashes')
+    .summary(SUMMARIES.status)
     .argument('[dir]', 'study folder', '.')
     .option('--study <file>', 'study manifest (instead of the folder)')
     .option('--db <url>', 'database: a SQLite file or postgres:// URL')

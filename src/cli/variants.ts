@@ -1,3 +1,4 @@
+import { SUMMARIES } from './commands.js';
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
 import { variant, type VariantSpec } from '../generate/transforms.js';
@@ -17,7 +18,7 @@ interface VariantsOptions extends StudyOptions {
 export function registerVariants(program: Command, output: Output): void {
   program
     .command('variants')
-    .summary('style variants of replies (no emojis, no exclamation marks, truncated), linked to their parent')
+    .summary(SUMMARIES.variants)
     .description(
       'Makes style variants of every original reply of the chosen sources, for controlled experiments on what drives\n' +
         'ratings: no-emoji (emojis removed), no-exclamation (exclamation marks turned into full stops), truncate-N (the\n' +

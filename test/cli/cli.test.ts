@@ -128,8 +128,8 @@ describe('empathy-lab CLI', async () => {
     }
   });
 
-  it('every command has --help with an example', () => {
-    const program = buildProgram({ out: () => undefined, err: () => undefined, isTty: false });
+  it('every command has --help with an example', async () => {
+    const program = await buildProgram({ out: () => undefined, err: () => undefined, isTty: false });
     const commands = program.commands.flatMap((c) => (c.commands.length ? c.commands : [c]));
     for (const c of commands) {
       let help = '';
