@@ -9,6 +9,7 @@ import { toCsv } from '../corpus/table.js';
 import { UserError } from '../errors.js';
 import type { Study } from '../study/schema.js';
 import { exclusionSettings, exclusionsOf } from '../analysis/study-analysis.js';
+import { exportTables } from '../store/export.repository.js';
 import { ratersForAnalysis, ratingsForAnalysis } from '../store/ratings.repository.js';
 import type { Output } from './output.js';
 import { withStudy, type StudyOptions } from './study-context.js';
@@ -58,24 +59,7 @@ export function registerExport(program: Command, output: Output): void {
         const out = o.out ?? path.join(loaded.dir, 'export');
         await mkdir(out, { recursive: true });
         const db = store.db;
-        const posts = await db.selectFrom('posts').select(['external_id as post', 'domain', 'title', 'text', 'word_count']).where('study_id', '=', row.id).orderBy('external_id').execute();
-        const responses = await db
-          .selectFrom('responses as r')
-          .innerJoin('posts as p', 'p.id', 'r.post_id')
-          .select(['r.id as response', 'p.external_id as post', 'r.source', 'r.condition', 'r.sample_index as sample', 'r.variant', 'r.parent_id as parent', 'r.provider', 'r.model', 'r.word_count', 'r.text', 'r.content_hash'])
-          .where('r.study_id', '=', row.id)
-          .orderBy('p.external_id')
-          .orderBy('r.source')
-          .orderBy('r.condition')
-          .orderBy('r.sample_index')
-          .orderBy('r.variant')
-          .execute();
-        const participants = await db
-          .selectFrom('participants')
-          .select(['external_id as rater', 'origin', 'status', 'total_seconds', 'attributes_json as attributes'])
-          .where('study_id', '=', row.id)
-          .orderBy('external_id')
-          .execute();
+        const { posts, responses, participants } = await exportTables(db, row.id);
         const ratings = await ratingsForAnalysis(db, row.id);
         const exclusions = exclusionsOf({ ratings, raters: await ratersForAnalysis(db, row.id), exclusions: exclusionSettings(loaded.study.exclusions) });
         const why = new Map<string, string[]>();

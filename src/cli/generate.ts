@@ -1,3 +1,4 @@
+import { failedCheckReplies, supersedeReplies } from '../store/responses.repository.js';
 import { SUMMARIES } from './commands.js';
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -212,17 +213,8 @@ export async function generateForStudy(s: OpenStudy, output: Output, options: Ge
  */
 export async function supersedeFailedChecks(s: OpenStudy, only?: ReadonlySet<string>): Promise<number> {
   const models = s.loaded.study.sources.filter((x) => x.kind === 'model' && (!only || only.has(x.id))).map((x) => x.id);
-  if (models.length === 0) return 0;
-  const failed = await s.store.db
-    .selectFrom('responses')
-    .select(['id', 'checks_json'])
-    .where('study_id', '=', s.row.id)
-    .where('variant', '=', '')
-    .where('source', 'in', models)
-    .where('provider', '!=', 'imported')
-    .execute();
-  const ids = failed.filter((r) => (JSON.parse(r.checks_json) as { passed?: boolean }).passed === false).map((r) => r.id);
-  for (const id of ids) await s.store.db.updateTable('responses').set({ variant: `superseded-${id}` }).where('id', '=', id).execute();
+  const ids = await failedCheckReplies(s.store.db, s.row.id, models);
+  await supersedeReplies(s.store.db, ids);
   return ids.length;
 }
 

@@ -5,10 +5,11 @@
 import { displayPath } from '../paths.js';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { UserError } from '../errors.js';
 import { migrateToLatest, type MigrationReport } from '../store/migrate.js';
+import { lockStudyTransaction, selectOne } from '../store/connection.repository.js';
 import type { Database, Db } from '../store/tables.js';
 
 export const DEFAULT_DB_FILE = 'empathy-lab.sqlite';
@@ -115,7 +116,7 @@ export async function openDb(spec: string | undefined, studyDir: string, timeout
   }
   let migrations: MigrationReport;
   try {
-    await sql`select 1`.execute(db);
+    await selectOne(db);
   } catch (err) {
     await db.destroy();
     // Network errors say most by their code (ECONNREFUSED); server errors by their message.
@@ -143,15 +144,13 @@ export async function openDb(spec: string | undefined, studyDir: string, timeout
   }
   const lockStudy =
     dialect === 'postgres'
-      ? async (trx: Db, studyId: string) => {
-          await sql`select pg_advisory_xact_lock(hashtext(${`empathy-lab:${studyId}`}))`.execute(trx);
-        }
+      ? lockStudyTransaction
       : async () => undefined;
   const ping = async (timeoutMs: number) => {
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
-        sql`select 1`.execute(db),
+        selectOne(db),
         new Promise((_, reject) => {
           timer = setTimeout(() => reject(new Error(`the database did not answer within ${timeoutMs} ms`)), timeoutMs);
         }),

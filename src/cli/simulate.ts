@@ -4,8 +4,8 @@ import { UserError } from '../errors.js';
 import { extractFeatures } from '../language/features.js';
 import { DEFAULT_PANEL, simulatePanel, simulateSessions, type PanelRecord } from '../stats/simulate.js';
 import { newId, nowIso } from '../store/ids.js';
-import { recordSimulatedPanel } from '../store/panels.repository.js';
-import { insertParticipants } from '../store/participants.repository.js';
+import { hasSimulatedPanel, recordSimulatedPanel } from '../store/panels.repository.js';
+import { insertAttentionResults, insertParticipants } from '../store/participants.repository.js';
 import { insertRatings } from '../store/ratings.repository.js';
 import { listResponsesWithPosts } from '../store/responses.repository.js';
 import { json, table, type Output } from './output.js';
@@ -65,8 +65,7 @@ export async function simulateForStudy({ loaded, store, row, hashes }: OpenStudy
   const study = loaded.study;
   const replies = await listResponsesWithPosts(store.db, row.id);
   if (replies.length === 0) throw new UserError('the study has no replies to rate', dir, 'import or generate replies first');
-  const existing = await store.db.selectFrom('participants').select('id').where('study_id', '=', row.id).where('origin', '=', 'simulated').executeTakeFirst();
-  if (existing) return null;
+  if (await hasSimulatedPanel(store.db, row.id)) return null;
   const effects = o.effects ?? effectsFromStyle(replies, study.analysis.reference_source);
   const posts = [...new Set(replies.map((r) => r.post))].sort();
   const postIndex = new Map(posts.map((p, i) => [p, i]));
@@ -134,7 +133,7 @@ export async function simulateForStudy({ loaded, store, row, hashes }: OpenStudy
         return { id: newId(), participant_id: pid, check_id: c.id, expected: c.answer, answer: passed ? c.answer : wrong, passed: passed ? 1 : 0, created_at: now };
       }),
     );
-    for (let i = 0; i < results.length; i += 1000) await trx.insertInto('attention_results').values(results.slice(i, i + 1000)).execute();
+    await insertAttentionResults(trx, results);
     const record: PanelRecord = {
       model: { ...DEFAULT_PANEL, effects },
       effectsFrom: o.effects ? 'given' : 'style',

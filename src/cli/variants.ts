@@ -1,3 +1,4 @@
+import { existingVariants, variantParents } from '../store/responses.repository.js';
 import { SUMMARIES } from './commands.js';
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
@@ -42,12 +43,8 @@ export function registerVariants(program: Command, output: Output): void {
         const declared = loaded.study.sources.map((x) => x.id);
         for (const id of o.source?.split(',') ?? [])
           if (!declared.includes(id)) throw new UserError(`"${id}" is not a source of this study`, '--source', `use one of ${declared.join(', ')}`);
-        let q = store.db.selectFrom('responses').selectAll().where('study_id', '=', row.id).where('variant', '=', '').where('text', '!=', '');
-        if (o.source) q = q.where('source', 'in', o.source.split(','));
-        const parents = await q.execute();
-        const existing = new Set(
-          (await store.db.selectFrom('responses').select(['parent_id', 'variant']).where('study_id', '=', row.id).where('parent_id', 'is not', null).execute()).map((r) => `${r.parent_id}\u0000${r.variant}`),
-        );
+        const parents = await variantParents(store.db, row.id, o.source?.split(','));
+        const existing = await existingVariants(store.db, row.id);
         const counts: Array<{ variant: string; made: number; already: number; unchanged: number }> = [];
         const rows: NewResponse[] = [];
         for (const spec of specs) {

@@ -1,4 +1,6 @@
 /** What participants rate: the study's posts and their original replies, read once when the app starts. */
+import { contentPosts } from '../store/posts.repository.js';
+import { contentResponses } from '../store/responses.repository.js';
 import type { Db } from '../store/tables.js';
 import type { PlanPost } from './assignment.js';
 import { armLabel } from '../study/arm.js';
@@ -26,18 +28,8 @@ export interface StudyContent {
 }
 
 export async function loadContent(db: Db, studyId: string): Promise<StudyContent> {
-  const posts = await db.selectFrom('posts').select(['id', 'external_id', 'domain', 'title', 'text']).where('study_id', '=', studyId).where('text', '!=', '').orderBy('external_id').execute();
-  const responses = await db
-    .selectFrom('responses')
-    .select(['id', 'post_id', 'source', 'condition', 'text'])
-    .where('study_id', '=', studyId)
-    .where('variant', '=', '')
-    .where('text', '!=', '')
-    .orderBy('post_id')
-    .orderBy('source')
-    .orderBy('condition')
-    .orderBy('sample_index')
-    .execute();
+  const posts = await contentPosts(db, studyId);
+  const responses = await contentResponses(db, studyId);
   const postMap = new Map(posts.map((p) => [p.id, { id: p.id, externalId: p.external_id, domain: p.domain, title: p.title, text: p.text }]));
   const responseMap = new Map(
     responses.filter((r) => postMap.has(r.post_id)).map((r) => [r.id, { id: r.id, post: r.post_id, source: armLabel(r.source, r.condition), text: r.text }]),

@@ -10,3 +10,8 @@ export async function simulatedPanelSettings(db: Db, studyId: string): Promise<u
   const row = await db.selectFrom('simulated_panels').select('settings_json').where('study_id', '=', studyId).executeTakeFirst();
   return row ? (JSON.parse(row.settings_json) as unknown) : null;
 }
+
+/** Whether the study already has simulated raters (a study takes one panel). */
+export async function hasSimulatedPanel(db: Db, studyId: string): Promise<boolean> {
+  return (await db.selectFrom('participants').select('id').where('study_id', '=', studyId).where('origin', '=', 'simulated').executeTakeFirst()) !== undefined;
+}

@@ -1,4 +1,5 @@
-import type { Db, NewParticipant, ParticipantRow } from './tables.js';
+import type { Insertable } from 'kysely';
+import type { AttentionResultsTable, Db, NewParticipant, ParticipantRow } from './tables.js';
 import { chunks } from './ids.js';
 
 export async function insertParticipants(db: Db, rows: readonly NewParticipant[]): Promise<void> {
@@ -24,4 +25,9 @@ export async function countParticipantsByStatus(db: Db, studyId: string): Promis
 /** Replaces the attributes of participants (by row id), e.g. with a demographics file merged in. */
 export async function setParticipantAttributes(db: Db, rows: ReadonlyArray<{ id: string; attributesJson: string }>): Promise<void> {
   for (const r of rows) await db.updateTable('participants').set({ attributes_json: r.attributesJson }).where('id', '=', r.id).execute();
+}
+
+/** Attention-check answers recorded elsewhere than the app (a simulated panel), in batches. */
+export async function insertAttentionResults(db: Db, rows: ReadonlyArray<Insertable<AttentionResultsTable>>): Promise<void> {
+  for (const batch of chunks(rows, 1000)) await db.insertInto('attention_results').values([...batch]).execute();
 }

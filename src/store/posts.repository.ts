@@ -31,3 +31,8 @@ export async function countPostsByDomain(db: Db, studyId: string): Promise<Array
     .execute();
   return rows.map((r) => ({ domain: r.domain, posts: Number(r.n) }));
 }
+
+/** Posts with text (placeholders of imported ratings left out), in id order. */
+export function contentPosts(db: Db, studyId: string) {
+  return db.selectFrom('posts').select(['id', 'external_id', 'domain', 'title', 'text']).where('study_id', '=', studyId).where('text', '!=', '').orderBy('external_id').execute();
+}

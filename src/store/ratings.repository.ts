@@ -154,3 +154,15 @@ export function ratingsForDownload(db: Db, studyId: string) {
     .orderBy('r.scale')
     .execute();
 }
+
+/** Ratings per rated response and scale (for the fewest, median and most a reply received). */
+export async function ratingsPerResponse(db: Db, studyId: string): Promise<number[]> {
+  const rows = await db.selectFrom('ratings').select(['response_id', 'scale', db.fn.countAll<string | number>().as('n')]).where('study_id', '=', studyId).groupBy(['response_id', 'scale']).execute();
+  return rows.map((r) => Number(r.n));
+}
+
+/** Ratings by origin: `app`, `imported`, `simulated`. */
+export async function countRatingsByOrigin(db: Db, studyId: string): Promise<Map<string, number>> {
+  const rows = await db.selectFrom('ratings').select(['origin', db.fn.countAll<string | number>().as('n')]).where('study_id', '=', studyId).groupBy('origin').execute();
+  return new Map(rows.map((r) => [r.origin, Number(r.n)]));
+}

@@ -80,3 +80,60 @@ export async function replyRecord(db: Db, studyId: string) {
 }
 
 export type ReplyRecord = Awaited<ReturnType<typeof replyRecord>>;
+
+/** Original replies with text (the rating app's content), in a stable order. */
+export function contentResponses(db: Db, studyId: string) {
+  return db
+    .selectFrom('responses')
+    .select(['id', 'post_id', 'source', 'condition', 'text'])
+    .where('study_id', '=', studyId)
+    .where('variant', '=', '')
+    .where('text', '!=', '')
+    .orderBy('post_id')
+    .orderBy('source')
+    .orderBy('condition')
+    .orderBy('sample_index')
+    .execute();
+}
+
+/** Generated (not imported) original replies of these sources whose checks failed. */
+export async function failedCheckReplies(db: Db, studyId: string, sources: readonly string[]): Promise<string[]> {
+  if (sources.length === 0) return [];
+  const rows = await db
+    .selectFrom('responses')
+    .select(['id', 'checks_json'])
+    .where('study_id', '=', studyId)
+    .where('variant', '=', '')
+    .where('source', 'in', [...sources])
+    .where('provider', '!=', 'imported')
+    .execute();
+  return rows.filter((r) => decodeChecks(r.checks_json).passed === false).map((r) => r.id);
+}
+
+/** Keeps replies as history: each moves to the variant `superseded-<id>`, so its unit is missing again. */
+export async function supersedeReplies(db: Db, ids: readonly string[]): Promise<void> {
+  for (const id of ids) await db.updateTable('responses').set({ variant: `superseded-${id}` }).where('id', '=', id).execute();
+}
+
+/** The one decoder of `responses.checks_json` (as `generate/checks.ts` writes it). */
+export function decodeChecks(json: string): { passed?: boolean; words?: number } & Record<string, unknown> {
+  try {
+    const v = JSON.parse(json) as unknown;
+    return v && typeof v === 'object' ? (v as { passed?: boolean }) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Original replies with text (of some sources, or all), the parents of style variants. */
+export function variantParents(db: Db, studyId: string, sources?: readonly string[]) {
+  let q = db.selectFrom('responses').selectAll().where('study_id', '=', studyId).where('variant', '=', '').where('text', '!=', '');
+  if (sources) q = q.where('source', 'in', [...sources]);
+  return q.execute();
+}
+
+/** The variants already made: `parent \0 variant`. */
+export async function existingVariants(db: Db, studyId: string): Promise<Set<string>> {
+  const rows = await db.selectFrom('responses').select(['parent_id', 'variant']).where('study_id', '=', studyId).where('parent_id', 'is not', null).execute();
+  return new Set(rows.map((r) => `${r.parent_id}\u0000${r.variant}`));
+}
