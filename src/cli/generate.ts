@@ -1,3 +1,4 @@
+import { storedConditions } from '../study/arm.js';
 import { failedCheckReplies, supersedeReplies } from '../store/responses.repository.js';
 import { SUMMARIES } from './commands.js';
 import { randomUUID } from 'node:crypto';
@@ -140,7 +141,7 @@ export async function estimateGeneration(s: OpenStudy): Promise<Array<{ source: 
     for (const post of posts) {
       if (post.text === '') continue;
       for (let sample = 0; sample < plan.source.samples; sample++) {
-        if (existing.has(responseKey(post.id, plan.source.id, plan.condition.split ? `${plan.condition.id}-${plan.condition.split.labels[0]}` : plan.condition.id, sample))) continue;
+        if (existing.has(responseKey(post.id, plan.source.id, storedConditions(plan.condition)[0] as string, sample))) continue;
         calls++;
         const messages = renderPrompt(plan.template, { post: post.text, title: post.title ?? '', domain: post.domain, min_words: String(range.min_words), max_words: String(range.max_words) });
         tokensIn += Math.ceil(messages.reduce((n, m) => n + m.content.length, 0) / 4);

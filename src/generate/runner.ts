@@ -9,6 +9,7 @@
  * a dead worker's units are free within one lease, and a claim of a dead process on this host is
  * taken over at once.
  */
+import { storedCondition, storedConditions } from '../study/arm.js';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../errors.js';
@@ -253,11 +254,6 @@ export async function runGeneration(o: RunOptions): Promise<UnitTally[]> {
   return tallies;
 }
 
-/** The conditions a unit stores: its own, or one per label of a split condition. */
-export function storedConditions(condition: ModelSource['conditions'][number]): string[] {
-  return condition.split ? condition.split.labels.map((l) => `${condition.id}-${l}`) : [condition.id];
-}
-
 type UnitOutcome = 'stored' | 'skipped' | 'failed' | 'auth' | 'elsewhere' | 'held-back' | 'interrupted';
 
 /** One unit: its budget, its claim, the call, then its responses and the call's record committed together. */
@@ -364,7 +360,7 @@ async function callUnit(
         study_id: o.studyId,
         post_id: post.id,
         source: source.id,
-        condition: label ? `${condition.id}-${label}` : condition.id,
+        condition: storedCondition(condition.id, label || undefined),
         sample_index: sample,
         parent_id: null,
         text,

@@ -32,7 +32,7 @@ import type { AppState } from '../store/tables.js';
 import { studyNameOf, type App } from './deps.js';
 import { clientIpOf, cookieOptions, PROLIFIC_ID } from './participant.js';
 import { previewRoutes } from './preview.js';
-import { csrfToken, formFields, neutraliseCell, randomToken, RateLimiter, sameSecret } from './security.js';
+import { csrfToken, formFields, neutraliseCell, randomToken, ClientThrottle, sameSecret } from './security.js';
 import { Layout } from './views/layout.js';
 import { armLabel } from '../study/arm.js';
 
@@ -78,7 +78,7 @@ function spreadsheetCsv<T extends object>(columns: readonly string[], rows: read
 
 export function adminRoutes(app: App): Hono {
   const admin = new Hono();
-  const failedSignIns = new RateLimiter(app.signInPerMinute ?? 5, () => app.now().getTime());
+  const failedSignIns = new ClientThrottle(app.signInPerMinute ?? 5, () => app.now().getTime());
 
   const cookieSession = async (c: Context): Promise<string | null> => {
     const token = getCookie(c, ADMIN_COOKIE);

@@ -3,7 +3,7 @@ import type { Context, Hono } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { HTTPException } from 'hono/http-exception';
 import { arrive, sessionOf, submit, withdraw, type Session } from './flow.js';
-import { clientAddress, csrfToken, formFields, randomToken, RateLimiter, sameSecret } from './security.js';
+import { clientAddress, csrfToken, formFields, randomToken, ClientThrottle, sameSecret } from './security.js';
 import { studyNameOf, type App } from './deps.js';
 import { Layout } from './views/layout.js';
 import { EndPage, Message, Refused, StepPage } from './views/session.js';
@@ -52,7 +52,7 @@ function renderSession(c: Context, app: App, s: Session, extra: { errors?: Reado
 
 export function participantRoutes(router: Hono, app: App): void {
   const { t } = app;
-  const limiter = new RateLimiter(app.entryPerMinute ?? 60, () => app.now().getTime());
+  const limiter = new ClientThrottle(app.entryPerMinute ?? 60, () => app.now().getTime());
   const maxAge = app.study.design.expiry_minutes * 60 + 7 * 24 * 3600;
   const noSession = () => new HTTPException(401, { message: t('error.no_session.body') });
   const tooMany = () => new HTTPException(429, { message: t('error.rate.body') });

@@ -35,7 +35,7 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 };
 
 /** A token bucket per client: `perMinute` requests, refilled continuously. */
-export class RateLimiter {
+export class ClientThrottle {
   readonly #buckets = new Map<string, { tokens: number; at: number }>();
   constructor(
     private readonly perMinute: number,
