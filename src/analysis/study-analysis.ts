@@ -201,8 +201,8 @@ function sourceByDomain(formula: string, data: Data, reference: Record<string, s
   const random = randomPart(formula);
   const tail = random ? ` + ${random}` : '';
   try {
-    const fit = fitLmm(`value ~ source * domain${tail}`, data as never, { reml, reference });
-    const lrt = likelihoodRatioTest([`value ~ source + domain${tail}`, `value ~ source * domain${tail}`], data as never, { reference });
+    const fit = fitLmm(`value ~ source * domain${tail}`, data, { reml, reference });
+    const lrt = likelihoodRatioTest([`value ~ source + domain${tail}`, `value ~ source * domain${tail}`], data, { reference });
     const test = lrt[1] as (typeof lrt)[number];
     return {
       formula: fit.formula,

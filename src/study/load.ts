@@ -55,17 +55,18 @@ function valueAt(data: unknown, parts: readonly PathPart[]): unknown {
   return cur;
 }
 
+/** A schema through zod 4's public `def` (its definition: type, inner type, shape, options, element). */
 interface ZodInternals {
-  _zod: { def: Record<string, unknown> & { type: string } };
+  def: { readonly type: string; readonly shape?: unknown; readonly values?: unknown };
 }
 
 /** The keys a strict object at `parts` accepts, found by walking the schema alongside the data. */
 function allowedKeys(schema: z.ZodType, data: unknown, parts: readonly PathPart[]): string[] {
-  let s = schema as unknown as ZodInternals;
+  let s: ZodInternals = schema;
   let d = data;
   let i = 0;
   for (let guard = 0; guard < 200; guard++) {
-    const def = s._zod.def;
+    const def = s.def as { readonly type: string } & Record<string, unknown>;
     if (def.type === 'default' || def.type === 'optional' || def.type === 'nullable' || def.type === 'prefault') {
       s = def.innerType as ZodInternals;
       continue;
@@ -78,8 +79,8 @@ function allowedKeys(schema: z.ZodType, data: unknown, parts: readonly PathPart[
       const options = def.options as ZodInternals[];
       const kind = (d as { kind?: unknown } | undefined)?.kind;
       const match = options.find((o) => {
-        const shape = o._zod.def.shape as Record<string, ZodInternals> | undefined;
-        const lit = shape?.kind?._zod.def.values as unknown[] | undefined;
+        const shape = o.def.shape as Record<string, ZodInternals> | undefined;
+        const lit = shape?.kind?.def.values as unknown[] | undefined;
         return lit?.includes(kind);
       });
       if (!match) return [];
