@@ -105,8 +105,8 @@ export function classify(
   const seed = options.seed ?? 1;
   const n = y.length;
   const lambda = options.lambda ?? 1 / n;
-  const trainAndTest = (train: number[], test: number[]) => {
-    const fit = fitMultinomial(standardize(x, p, train, train), Int32Array.from(train, (i) => y[i] as number), classes, p, lambda);
+  const trainAndTest = (train: number[], test: number[], start?: MultinomialFit) => {
+    const fit = fitMultinomial(standardize(x, p, train, train), Int32Array.from(train, (i) => y[i] as number), classes, p, lambda, start ? { start } : {});
     const predicted = predictClasses(fit, standardize(x, p, test, train));
     return { fit, evaluation: evaluate(Int32Array.from(test, (i) => y[i] as number), predicted, classes) };
   };
@@ -118,7 +118,8 @@ export function classify(
   let accuracy = 0;
   for (const fold of folds) {
     const inFold = new Set(fold);
-    const r = trainAndTest(Array.from(y.keys()).filter((i) => !inFold.has(i)), fold);
+    // Each fold starts from the fit on the 90% split: its optimum is near, so far fewer iterations.
+    const r = trainAndTest(Array.from(y.keys()).filter((i) => !inFold.has(i)), fold, main.fit);
     for (const m of r.evaluation.perClass) f1.set(m.label, (f1.get(m.label) as number) + m.f1 / folds.length);
     accuracy += r.evaluation.accuracy / folds.length;
   }

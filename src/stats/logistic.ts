@@ -22,22 +22,91 @@ export interface MultinomialFit {
   readonly iterations: number;
 }
 
-/** `x` is n x p row-major; `y` holds class indices into `classes`. */
-export function fitMultinomial(x: Float64Array, y: Int32Array, classes: readonly string[], p: number, lambda: number): MultinomialFit {
+/**
+ * x as a constant per column plus sparse deviations from it: a standardised bag of words is
+ * (count - mean) / sd, the same value wherever the count is 0, so each objective evaluation costs
+ * the non-zero counts, not n x p.
+ */
+function columnConstantPlusSparse(x: Float64Array, n: number, p: number): { constant: Float64Array; rowStart: Int32Array; cols: Int32Array; values: Float64Array } {
+  const constant = new Float64Array(p);
+  for (let j = 0; j < p; j++) {
+    // The column's most frequent value: a majority vote (Boyer-Moore) finds it when more than half
+    // the rows share it, as most columns of a bag of words do; otherwise count every value.
+    let best = 0;
+    let votes = 0;
+    for (let i = 0; i < n; i++) {
+      const v = x[i * p + j] as number;
+      if (votes === 0) {
+        best = v;
+        votes = 1;
+      } else if (v === best) votes++;
+      else votes--;
+    }
+    let bestCount = 0;
+    for (let i = 0; i < n; i++) if (x[i * p + j] === best) bestCount++;
+    if (bestCount * 2 <= n) {
+      const counts = new Map<number, number>();
+      for (let i = 0; i < n; i++) {
+        const v = x[i * p + j] as number;
+        const c = (counts.get(v) ?? 0) + 1;
+        counts.set(v, c);
+        if (c > bestCount) {
+          bestCount = c;
+          best = v;
+        }
+      }
+    }
+    constant[j] = best;
+  }
+  const rowStart = new Int32Array(n + 1);
+  const cols: number[] = [];
+  const values: number[] = [];
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < p; j++) {
+      const d = (x[i * p + j] as number) - (constant[j] as number);
+      if (d !== 0) {
+        cols.push(j);
+        values.push(d);
+      }
+    }
+    rowStart[i + 1] = cols.length;
+  }
+  return { constant, rowStart, cols: Int32Array.from(cols), values: Float64Array.from(values) };
+}
+
+/**
+ * `x` is n x p row-major; `y` holds class indices into `classes`. `start` (intercepts and weights
+ * per class, as `fitMultinomial` returns them) warm-starts the optimiser, e.g. a cross-validation
+ * fold from the fit on all the training data; the optimum does not depend on it.
+ */
+export function fitMultinomial(x: Float64Array, y: Int32Array, classes: readonly string[], p: number, lambda: number, options: { start?: Pick<MultinomialFit, 'intercepts' | 'weights'> } = {}): MultinomialFit {
   const n = y.length;
   const k = classes.length;
   if (k < 2) throw new StatsInputError('a classifier needs at least two classes', 'labels', 'give replies from two or more sources');
   if (!(lambda > 0)) throw new StatsInputError('lambda must be positive', 'lambda', 'use a small positive penalty such as 1/N');
   const width = p + 1; // per class: intercept, then weights
+  const { constant, rowStart, cols, values } = columnConstantPlusSparse(x, n, p);
   const eta = new Float64Array(k);
+  const base = new Float64Array(k);
+  const residualSum = new Float64Array(k);
   const objective = (theta: Float64Array, grad: Float64Array): number => {
     grad.fill(0);
+    residualSum.fill(0);
+    // Each class's linear predictor at the columns' constants.
+    for (let c = 0; c < k; c++) {
+      let v = theta[c * width] as number;
+      for (let j = 0; j < p; j++) v += (theta[c * width + 1 + j] as number) * (constant[j] as number);
+      base[c] = v;
+    }
     let loss = 0;
     for (let i = 0; i < n; i++) {
+      const from = rowStart[i] as number;
+      const to = rowStart[i + 1] as number;
       let max = -Infinity;
       for (let c = 0; c < k; c++) {
-        let v = theta[c * width] as number;
-        for (let j = 0; j < p; j++) v += (theta[c * width + 1 + j] as number) * (x[i * p + j] as number);
+        let v = base[c] as number;
+        const off = c * width + 1;
+        for (let q = from; q < to; q++) v += (theta[off + (cols[q] as number)] as number) * (values[q] as number);
         eta[c] = v;
         if (v > max) max = v;
       }
@@ -48,20 +117,32 @@ export function fitMultinomial(x: Float64Array, y: Int32Array, classes: readonly
       loss -= (eta[yi] as number) - logSum;
       for (let c = 0; c < k; c++) {
         const r = Math.exp((eta[c] as number) - logSum) - (c === yi ? 1 : 0);
-        grad[c * width] += r / n;
-        for (let j = 0; j < p; j++) grad[c * width + 1 + j] += (r * (x[i * p + j] as number)) / n;
+        residualSum[c] += r;
+        const off = c * width + 1;
+        for (let q = from; q < to; q++) grad[off + (cols[q] as number)] += r * (values[q] as number);
       }
     }
     let penalty = 0;
-    for (let c = 0; c < k; c++)
+    for (let c = 0; c < k; c++) {
+      const rs = residualSum[c] as number;
+      grad[c * width] = rs / n;
       for (let j = 0; j < p; j++) {
-        const w = theta[c * width + 1 + j] as number;
+        const idx = c * width + 1 + j;
+        const w = theta[idx] as number;
         penalty += w * w;
-        grad[c * width + 1 + j] += lambda * w;
+        grad[idx] = ((grad[idx] as number) + rs * (constant[j] as number)) / n + lambda * w;
       }
+    }
     return loss / n + (lambda / 2) * penalty;
   };
-  const result = lbfgs(objective, new Float64Array(k * width), { gtol: 1e-10 });
+  const start = new Float64Array(k * width);
+  if (options.start) {
+    for (let c = 0; c < k; c++) {
+      start[c * width] = options.start.intercepts[c] as number;
+      for (let j = 0; j < p; j++) start[c * width + 1 + j] = options.start.weights[c * p + j] as number;
+    }
+  }
+  const result = lbfgs(objective, start, { gtol: 1e-10 });
   const intercepts = Float64Array.from({ length: k }, (_, c) => result.x[c * width] as number);
   const mean = intercepts.reduce((s, v) => s + v, 0) / k;
   for (let c = 0; c < k; c++) intercepts[c] -= mean;
