@@ -1,5 +1,3 @@
-import { storedConditions } from '../study/arm.js';
-import { failedCheckReplies, supersedeReplies } from '../store/responses.repository.js';
 import { SUMMARIES } from './commands.js';
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -11,6 +9,8 @@ import { elizaProvider } from '../generate/providers/eliza-provider.js';
 import { anthropicProvider } from '../generate/providers/anthropic-provider.js';
 import { openAiProvider } from '../generate/providers/openai-provider.js';
 import { parseRecordings, replayProvider } from '../generate/providers/replay-provider.js';
+import { estimateGeneration, supersedeFailedChecks } from '../generate/estimate.js';
+import { listPosts } from '../store/posts.repository.js';
 import { withRetries } from '../generate/retry.js';
 import { withCache } from '../generate/cache.js';
 import { cacheGet, cachePut } from '../store/cache.repository.js';
@@ -18,9 +18,6 @@ import type { Db } from '../store/tables.js';
 import type { Provider } from '../generate/provider.js';
 import { generationComplete, planGeneration, runGeneration, stillToDo, type UnitTally } from '../generate/runner.js';
 import type { Study } from '../study/schema.js';
-import { listPosts } from '../store/posts.repository.js';
-import { responseKey, responsesByKey } from '../store/responses.repository.js';
-import { renderPrompt } from '../generate/prompts.js';
 import { json, Progress, table, type Output } from './output.js';
 import { withStudy, type OpenStudy, type StudyOptions } from './study-context.js';
 
@@ -129,30 +126,6 @@ export async function providersFor(study: Study, dir: string, db: Db, po: Provid
   return out;
 }
 
-/** Calls still to make per source and condition, with estimated tokens (prompt length / 4, max_tokens out) and cost. */
-export async function estimateGeneration(s: OpenStudy): Promise<Array<{ source: string; condition: string; calls: number; tokensIn: number; tokensOut: number; costUsd: number | null }>> {
-  const plans = await planGeneration(s.loaded.study, s.loaded.dir);
-  const posts = await listPosts(s.store.db, s.row.id);
-  const existing = await responsesByKey(s.store.db, s.row.id);
-  const range = s.loaded.study.generation;
-  return plans.map((plan) => {
-    let calls = 0;
-    let tokensIn = 0;
-    for (const post of posts) {
-      if (post.text === '') continue;
-      for (let sample = 0; sample < plan.source.samples; sample++) {
-        if (existing.has(responseKey(post.id, plan.source.id, storedConditions(plan.condition)[0] as string, sample))) continue;
-        calls++;
-        const messages = renderPrompt(plan.template, { post: post.text, title: post.title ?? '', domain: post.domain, min_words: String(range.min_words), max_words: String(range.max_words) });
-        tokensIn += Math.ceil(messages.reduce((n, m) => n + m.content.length, 0) / 4);
-      }
-    }
-    const tokensOut = calls * plan.source.params.max_tokens;
-    const price = s.loaded.study.prices[plan.source.model];
-    return { source: plan.source.id, condition: plan.condition.id, calls, tokensIn, tokensOut, costUsd: price ? (tokensIn * price.input_per_mtok + tokensOut * price.output_per_mtok) / 1e6 : null };
-  });
-}
-
 const median = (xs: number[]) => (xs.length === 0 ? 0 : [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] as number);
 
 export interface GenerateOptions2 {
@@ -208,17 +181,6 @@ export async function generateForStudy(s: OpenStudy, output: Output, options: Ge
   return tallies;
 }
 
-/**
- * `--redo failed-checks`: generated replies whose checks failed are kept as history (moved to the
- * variant `superseded-<id>`), so their units are missing and are generated again.
- */
-export async function supersedeFailedChecks(s: OpenStudy, only?: ReadonlySet<string>): Promise<number> {
-  const models = s.loaded.study.sources.filter((x) => x.kind === 'model' && (!only || only.has(x.id))).map((x) => x.id);
-  const ids = await failedCheckReplies(s.store.db, s.row.id, models);
-  await supersedeReplies(s.store.db, ids);
-  return ids.length;
-}
-
 export function summaryTable(tallies: readonly UnitTally[]): string {
   return table(
     ['source', 'condition', 'asked', 'done', 'already there', 'failed', 'failed checks', 'other worker', 'held back', 'still to do', 'retried', 'tokens in', 'tokens out', 'cost USD', 'median ms'],
@@ -269,7 +231,7 @@ export function registerGenerate(program: Command, output: Output): void {
         const budget = o.budget === undefined ? undefined : Number(o.budget);
         if (budget !== undefined && !(budget >= 0)) throw new UserError(`expected an amount in US dollars, got "${o.budget}"`, '--budget', 'e.g. --budget 25');
         if (o.dryRun) {
-          const estimates = await estimateGeneration(s);
+          const estimates = await estimateGeneration(s.loaded.study, s.loaded.dir, s.store.db, s.row.id);
           const filtered = estimates.filter((e) => !only || only.has(e.source));
           if (o.json) return output.out(json({ calls: filtered }));
           output.out(table(['source', 'condition', 'calls', 'tokens in (est.)', 'tokens out (at most)', 'cost USD (at most)'], filtered.map((c) => [c.source, c.condition, c.calls, c.tokensIn, c.tokensOut, c.costUsd === null ? 'no price' : Number(c.costUsd.toFixed(2))])));
@@ -280,7 +242,7 @@ export function registerGenerate(program: Command, output: Output): void {
         const concurrency = o.concurrency === undefined ? undefined : Number(o.concurrency);
         if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1)) throw new UserError(`expected a whole number of calls in flight, got "${o.concurrency}"`, '--concurrency', 'e.g. --concurrency 8');
         if (o.redo !== undefined && o.redo !== 'failed-checks') throw new UserError(`unknown redo "${o.redo}"`, '--redo', 'use --redo failed-checks');
-        if (o.redo) output.err(`${await supersedeFailedChecks(s, only)} replies with failed checks kept as history and generated again`);
+        if (o.redo) output.err(`${await supersedeFailedChecks(s.loaded.study, s.store.db, s.row.id, only)} replies with failed checks kept as history and generated again`);
         const signals = interruptions(output);
         let tallies: UnitTally[];
         try {

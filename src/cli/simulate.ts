@@ -1,7 +1,7 @@
 import { SUMMARIES } from './commands.js';
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
-import { extractFeatures } from '../language/features.js';
+import { effectsFromStyle } from '../analysis/style-effects.js';
 import { DEFAULT_PANEL, simulatePanel, simulateSessions, type PanelRecord } from '../stats/simulate.js';
 import { newId, nowIso } from '../store/ids.js';
 import { hasSimulatedPanel, recordSimulatedPanel } from '../store/panels.repository.js';
@@ -16,31 +16,6 @@ interface SimulateOptions extends StudyOptions {
   effect: string[];
   seed?: string;
   json?: boolean;
-}
-
-/**
- * Source effects from the offline style battery: a warmth composite per reply (validation, apology,
- * emotion naming, VADER compound; each standardised), averaged per source,
- * relative to the reference source (the first when it is absent), at half a scale point per SD.
- */
-export function effectsFromStyle(replies: ReadonlyArray<{ source: string; text: string }>, reference?: string): Record<string, number> {
-  // Questions to the seeker are left out: a reply made only of questions (ELIZA) is not warm.
-  const names = ['validation', 'apology', 'emotion_naming', 'vader_compound'];
-  const f = replies.map((r) => extractFeatures(r.text));
-  const z = names.map((n) => {
-    const v = f.map((x) => x[n] as number);
-    const m = v.reduce((s, x) => s + x, 0) / v.length;
-    const sd = Math.sqrt(v.reduce((s, x) => s + (x - m) ** 2, 0) / Math.max(1, v.length - 1)) || 1;
-    return v.map((x) => (x - m) / sd);
-  });
-  const composite = replies.map((_, i) => z.reduce((s, col) => s + (col[i] as number), 0) / names.length);
-  const sources = [...new Set(replies.map((r) => r.source))];
-  const mean = (s: string) => {
-    const v = composite.filter((_, i) => replies[i]?.source === s);
-    return v.reduce((a, b) => a + b, 0) / v.length;
-  };
-  const base = mean(reference && sources.includes(reference) ? reference : (sources[0] as string));
-  return Object.fromEntries(sources.map((s) => [s, 0.5 * (mean(s) - base)]));
 }
 
 export interface PanelSummary {

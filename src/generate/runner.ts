@@ -10,6 +10,7 @@
  * taken over at once.
  */
 import { storedCondition, storedConditions } from '../study/arm.js';
+import { costUsd } from './estimate.js';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../errors.js';
@@ -349,7 +350,7 @@ async function callUnit(
     limiter.settle(c.estimate, result.usage.inputTokens + result.usage.outputTokens);
     const parts = labels.length > 0 ? splitLabelled(result.text, labels, condition.split?.marker) : new Map([['', result.text]]);
     if (!parts) throw new ProviderError(`the reply does not hold every labelled part (${labels.join(', ')})`, false, undefined, undefined, { kind: 'malformed' });
-    const cost = price ? (result.usage.inputTokens * price.input_per_mtok + result.usage.outputTokens * price.output_per_mtok) / 1e6 : null;
+    const cost = costUsd(price, result.usage.inputTokens, result.usage.outputTokens);
     let checksFailed = false;
     const rows = [...parts.entries()].map(([label, raw]) => {
       const { text, log: transforms } = o.study.generation.blind ? blind(raw) : { text: raw, log: [] };
