@@ -2,30 +2,15 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
-import { expectClose, expectCloseP, readReference, REFERENCE_DIR } from '../helpers/reference.js';
+import { expectClose, expectCloseP, readReference, REFERENCE_RATINGS_IMPORT, REFERENCE_STUDY_MANIFEST } from '../helpers/reference.js';
 import { tempFolder } from '../helpers/study.js';
 
-const MANIFEST = `
-name: reference-within
-domains: [anger, anxiety, covid, parenting, relationships, workplace]
-sources:
-  - { id: human, kind: corpus }
-  - { id: gpt4, kind: corpus }
-  - { id: llama2, kind: corpus }
-  - { id: mistral, kind: corpus }
-instrument:
-  scales: [{ id: empathy, question: How empathic is this response?, points: 5 }]
-exclusions: { straight_lining: false }
-analysis:
-  formula: value ~ source + (1 | post:rater) + (1 | post) + (1 | rater)
-  reference_source: human
-  adjust: holm
-`;
+const MANIFEST = REFERENCE_STUDY_MANIFEST;
 
 describe('empathy-lab analyze', () => {
   it('reproduces the reference model and Holm contrasts from ratings imported from another tool, byte-identically on a rerun', async () => {
     const dir = await tempFolder({ 'study.yaml': MANIFEST });
-    const imported = await cli('import', dir, '--ratings', path.join(REFERENCE_DIR, 'ratings-within.csv'), '--columns', 'rater=rater,post=post,source=source,value=rating,domain=domain', '--scale', 'empathy', '--create-missing');
+    const imported = await cli('import', dir, ...REFERENCE_RATINGS_IMPORT);
     expect(imported.code).toBe(0);
     const out = path.join(dir, 'a.json');
     expect((await cli('analyze', dir, '--out', out)).code).toBe(0);
@@ -119,7 +104,7 @@ describe('empathy-lab analyze', () => {
     );
     // Parsed, but the ratings cannot fit it: every rating its own level of post:rater:source.
     await edit('formula: value ~ source + (1 | post:rater) + (1 | post) + (1 | rater)', 'formula: value ~ source + (1 | post:rater:source)');
-    expect((await cli('import', dir, '--ratings', path.join(REFERENCE_DIR, 'ratings-within.csv'), '--columns', 'rater=rater,post=post,source=source,value=rating,domain=domain', '--scale', 'empathy', '--create-missing')).code).toBe(0);
+    expect((await cli('import', dir, ...REFERENCE_RATINGS_IMPORT)).code).toBe(0);
     const r = await cli('analyze', dir);
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(

@@ -2,10 +2,10 @@
  * What `generate` says and how it exits when it cannot do everything asked: a wrong key, a budget,
  * a replay file that does not match the study, an undeclared source.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openDb } from '../../src/cli/open-db.js';
 import { cli } from '../helpers/cli.js';
-import { startFakeOpenAi, type FakeServer } from '../helpers/fake-openai.js';
+import { fakeOpenAiForSuite } from '../helpers/fake-openai.js';
 import { tempFolder } from '../helpers/study.js';
 
 const POSTS = 24;
@@ -31,36 +31,28 @@ ${extra}`,
   };
 }
 
-let server: FakeServer;
-beforeAll(async () => {
-  server = await startFakeOpenAi();
-  process.env.FAKE_KEY = 'test-key';
-});
-afterAll(async () => {
-  delete process.env.FAKE_KEY;
-  await server.close();
-});
+const fake = fakeOpenAiForSuite();
 
 describe('generate: exit statuses and what they say', () => {
   it('a refused key stops the source after its first call, and the run exits 1 saying what to fix', async () => {
-    const dir = await tempFolder(study(server.baseURL));
+    const dir = await tempFolder(study(fake.server.baseURL));
     expect((await cli('import', dir)).code).toBe(0);
-    server.requests.length = 0;
-    server.fallback({ kind: 'status', status: 401 });
+    fake.server.requests.length = 0;
+    fake.server.fallback({ kind: 'status', status: 401 });
     try {
       const r = await cli('generate', dir, '--source', 'alpha');
       expect(r.code).toBe(1);
-      expect(server.requests).toHaveLength(1);
+      expect(fake.server.requests).toHaveLength(1);
       expect(r.stderr.split('\n').at(-1)).toBe('empathy-lab: alpha: the provider refused the key (alpha: HTTP 401: wrong or missing API key (check the environment variable named by api_key_env)); fix the key in the environment variable named by api_key_env, then run generate again');
     } finally {
-      server.fallback({ kind: 'ok' });
+      fake.server.fallback({ kind: 'ok' });
     }
   });
 
   it('--budget: the stop message, the summary and the database agree to the cent; the progress stops where the run stopped; exit 3', async () => {
-    const dir = await tempFolder(study(server.baseURL));
+    const dir = await tempFolder(study(fake.server.baseURL));
     expect((await cli('import', dir)).code).toBe(0);
-    server.fallback({ kind: 'ok' });
+    fake.server.fallback({ kind: 'ok' });
     const r = await cli('generate', dir, '--source', 'alpha', '--budget', '0.5', '--concurrency', '1', '--json');
     expect(r.code).toBe(3);
     const [tally] = JSON.parse(r.stdout) as Array<{ done: number; heldBack: number; costUsd: number; asked: number; stillToDo: number }>;
@@ -81,7 +73,7 @@ describe('generate: exit statuses and what they say', () => {
   });
 
   it('replay: lines for posts not in the study and posts with no line are reported; the missing ones fail; exit 3', async () => {
-    const dir = await tempFolder(study(server.baseURL));
+    const dir = await tempFolder(study(fake.server.baseURL));
     expect((await cli('import', dir)).code).toBe(0);
     const r = await cli('generate', dir, '--source', 'tape');
     expect(r.code).toBe(3);
@@ -91,7 +83,7 @@ describe('generate: exit statuses and what they say', () => {
   });
 
   it('refuses an undeclared source in generate and variants, naming the declared ones', async () => {
-    const dir = await tempFolder(study(server.baseURL));
+    const dir = await tempFolder(study(fake.server.baseURL));
     const g = await cli('generate', dir, '--source', 'llama2');
     expect(g.code).toBe(1);
     expect(g.stderr).toBe('empathy-lab: --source: "llama2" is not a model source of this study; use one of alpha, tape');
@@ -103,9 +95,9 @@ describe('generate: exit statuses and what they say', () => {
   });
 
   it('--no-cache makes the call anew; otherwise a reply the cache holds is taken from it and recorded as cached', async () => {
-    const dir = await tempFolder(study(server.baseURL));
+    const dir = await tempFolder(study(fake.server.baseURL));
     expect((await cli('import', dir)).code).toBe(0);
-    server.fallback({ kind: 'ok' });
+    fake.server.fallback({ kind: 'ok' });
     expect((await cli('generate', dir, '--source', 'alpha')).code).toBe(0);
     const forget = async () => {
       const opened = await openDb(undefined, dir);
@@ -120,14 +112,14 @@ describe('generate: exit statuses and what they say', () => {
       return new Set(rows.map((r) => r.status));
     };
     await forget();
-    let before = server.requests.length;
+    let before = fake.server.requests.length;
     expect((await cli('generate', dir, '--source', 'alpha')).code).toBe(0);
-    expect(server.requests.length - before).toBe(0);
+    expect(fake.server.requests.length - before).toBe(0);
     expect(await statuses()).toEqual(new Set(['cached']));
     await forget();
-    before = server.requests.length;
+    before = fake.server.requests.length;
     expect((await cli('generate', dir, '--source', 'alpha', '--no-cache')).code).toBe(0);
-    expect(server.requests.length - before).toBe(24);
+    expect(fake.server.requests.length - before).toBe(24);
     expect(await statuses()).toEqual(new Set(['ok']));
   });
 });

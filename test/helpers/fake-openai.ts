@@ -3,6 +3,7 @@
  * tests: each request takes the next scripted behaviour (or the fallback): a reply, an HTTP status (with Retry-After),
  * a hang (never answers), or malformed JSON. Requests are recorded.
  */
+import { afterAll, beforeAll } from 'vitest';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -78,4 +79,21 @@ export async function startFakeOpenAi(): Promise<FakeServer> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/**
+ * For a test file: a fake server started before its tests and closed after, with the API key the
+ * test manifests name (`api_key_env: FAKE_KEY`) set meanwhile. Read `.server` inside the tests.
+ */
+export function fakeOpenAiForSuite(): { server: FakeServer } {
+  const holder = {} as { server: FakeServer };
+  beforeAll(async () => {
+    holder.server = await startFakeOpenAi();
+    process.env.FAKE_KEY = 'test-key';
+  });
+  afterAll(async () => {
+    delete process.env.FAKE_KEY;
+    await holder.server.close();
+  });
+  return holder;
 }

@@ -89,3 +89,24 @@ export function thetaFromVarCorr(model: ReferenceModel, blocks: ReadonlyArray<{ 
   }
   return theta;
 }
+
+/** A study of the reference rating set (ratings-within.csv): four sources, one 5-point empathy scale, Holm contrasts. */
+export const REFERENCE_STUDY_MANIFEST = `
+name: reference-within
+domains: [anger, anxiety, covid, parenting, relationships, workplace]
+sources:
+  - { id: human, kind: corpus }
+  - { id: gpt4, kind: corpus }
+  - { id: llama2, kind: corpus }
+  - { id: mistral, kind: corpus }
+instrument:
+  scales: [{ id: empathy, question: How empathic is this response?, points: 5 }]
+exclusions: { straight_lining: false }
+analysis:
+  formula: value ~ source + (1 | post:rater) + (1 | post) + (1 | rater)
+  reference_source: human
+  adjust: holm
+`;
+
+/** The import arguments that read ratings-within.csv as another tool wrote it. */
+export const REFERENCE_RATINGS_IMPORT = ['--ratings', path.join(REFERENCE_DIR, 'ratings-within.csv'), '--columns', 'rater=rater,post=post,source=source,value=rating,domain=domain', '--scale', 'empathy', '--create-missing'];

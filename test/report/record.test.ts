@@ -7,9 +7,9 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
-import { startFakeOpenAi, type FakeServer } from '../helpers/fake-openai.js';
+import { fakeOpenAiForSuite } from '../helpers/fake-openai.js';
 import { tempFolder } from '../helpers/study.js';
 
 const POSTS = 6;
@@ -43,30 +43,22 @@ design: { posts_per_rater: 6, target_ratings_per_response: 3 }
   };
 }
 
-let server: FakeServer;
-beforeAll(async () => {
-  server = await startFakeOpenAi();
-  process.env.FAKE_KEY = 'test-key';
-});
-afterAll(async () => {
-  delete process.env.FAKE_KEY;
-  await server.close();
-});
+const fake = fakeOpenAiForSuite();
 
 describe('Methods and appendix from the record', () => {
   it('says the parameters sent, the prompt used, the blinding changes, the failed checks and the planted effects', async () => {
-    const dir = await tempFolder(files(server.baseURL));
+    const dir = await tempFolder(files(fake.server.baseURL));
     expect((await cli('import', dir)).code).toBe(0);
     // Of six replies: two end in a sign-off (the blinding clean-up removes it), two are too short.
-    server.fallback((n) => ({
+    fake.server.fallback((n) => ({
       kind: 'ok',
       text: n % 3 === 1 ? `I hear how tired you are. ${WORDS(25)}\n\nBest wishes,\nYour supporter` : n % 3 === 2 ? 'So sorry.' : `I hear how tired you are. ${WORDS(25)}`,
     }));
     const generated = await cli('generate', dir);
     expect(generated.code).toBe(0);
     // What the server received is what the record says.
-    expect(server.requests).toHaveLength(POSTS);
-    expect(server.requests.map((r) => [r.body.temperature, r.body.top_p, r.body.max_tokens])).toEqual(server.requests.map(() => [0.1, 0.9, 512]));
+    expect(fake.server.requests).toHaveLength(POSTS);
+    expect(fake.server.requests.map((r) => [r.body.temperature, r.body.top_p, r.body.max_tokens])).toEqual(fake.server.requests.map(() => [0.1, 0.9, 512]));
     // The prompt file changes after the replies were made: the appendix shows the one they were made with.
     await writeFile(path.join(dir, 'prompts/base.md'), '## user\nA NEW PROMPT: {{post}}\n');
     const sim = await cli('simulate', dir, '--effect', 'gpt4=0.6', '--seed', '3');

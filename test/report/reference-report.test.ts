@@ -11,25 +11,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parseAnalysis } from '../../src/analysis/schema.js';
 import { fixed, formatP } from '../../src/report/format.js';
 import { cli } from '../helpers/cli.js';
-import { expectClose, REFERENCE_DIR } from '../helpers/reference.js';
+import { expectClose, REFERENCE_DIR, REFERENCE_RATINGS_IMPORT, REFERENCE_STUDY_MANIFEST } from '../helpers/reference.js';
 import { tempFolder } from '../helpers/study.js';
 
-const MANIFEST = `
-name: reference-within
-domains: [anger, anxiety, covid, parenting, relationships, workplace]
-sources:
-  - { id: human, kind: corpus }
-  - { id: gpt4, kind: corpus }
-  - { id: llama2, kind: corpus }
-  - { id: mistral, kind: corpus }
-instrument:
-  scales: [{ id: empathy, question: How empathic is this response?, points: 5 }]
-exclusions: { straight_lining: false }
-analysis:
-  formula: value ~ source + (1 | post:rater) + (1 | post) + (1 | rater)
-  reference_source: human
-  adjust: holm
-`;
+const MANIFEST = REFERENCE_STUDY_MANIFEST;
 
 interface RPair { contrast: string; estimate: number; SE: number; df: number; 't.ratio': number; 'p.value': number; 'lower.CL': number; 'upper.CL': number; d: number; 'd.lower.CL': number; 'd.upper.CL': number }
 
@@ -45,7 +30,7 @@ describe('the reference study, imported, reported and checked against R', () => 
   const r = JSON.parse(readFileSync(path.join(REFERENCE_DIR, 'ratings-within.effect-sizes.json'), 'utf8')) as { holm: { pairs: RPair[] }; d_denominator: number };
   beforeAll(async () => {
     dir = await tempFolder({ 'study.yaml': MANIFEST });
-    const imported = await cli('import', dir, '--ratings', path.join(REFERENCE_DIR, 'ratings-within.csv'), '--columns', 'rater=rater,post=post,source=source,value=rating,domain=domain', '--scale', 'empathy', '--create-missing');
+    const imported = await cli('import', dir, ...REFERENCE_RATINGS_IMPORT);
     expect(imported.code).toBe(0);
     const report = await cli('report', dir);
     expect(report.code).toBe(0);
