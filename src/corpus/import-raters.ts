@@ -3,6 +3,7 @@ import type { RatersFileSpec } from '../study/schema.js';
 import { sha256 } from '../study/hash.js';
 import { recordImport } from '../store/imports.repository.js';
 import { participantsByExternalId, setParticipantAttributes } from '../store/participants.repository.js';
+import { attributesOf } from '../store/sessions.repository.js';
 import { cellWhere, requireColumns, type Table } from './table.js';
 import { cell, requireNonEmpty, type ImportContext, type ImportResult } from './import-context.js';
 
@@ -31,7 +32,7 @@ export async function importRaters(ctx: ImportContext, table: Table, spec: Rater
       unmatched++;
       continue;
     }
-    const before = JSON.parse(p.attributes_json) as Record<string, unknown>;
+    const before = attributesOf(p.attributes_json);
     const after = { ...before, ...Object.fromEntries(keep.map((k) => [k, cell(table, record, k)])) };
     const json = JSON.stringify(after);
     if (json === p.attributes_json) unchanged++;

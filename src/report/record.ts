@@ -14,10 +14,13 @@ export interface RecordedReply {
   readonly condition: string;
   readonly provider: string;
   readonly model: string | null;
-  readonly params_json: string;
+  /** The parameters the call sent. */
+  readonly params: Readonly<Record<string, unknown>>;
   readonly prompt_hash: string | null;
-  readonly checks_json: string;
-  readonly transforms_json: string;
+  /** The reply checks as recorded (`passed`, and each check's outcome). */
+  readonly checks: Readonly<Record<string, unknown>>;
+  /** The blinding transforms that changed the reply, by name. */
+  readonly transforms: readonly string[];
   readonly text: string;
 }
 
@@ -58,26 +61,10 @@ const countBy = <T>(items: readonly T[], key: (t: T) => string) => {
   return out;
 };
 
-function parse(json: string): unknown {
-  try {
-    return JSON.parse(json) as unknown;
-  } catch {
-    return null;
-  }
-}
-
 /** The failed checks of a reply, by name (`inRange` false counts as failing `inRange`). */
-function failedChecks(checksJson: string): string[] {
-  const c = parse(checksJson);
-  if (!c || typeof c !== 'object' || (c as { passed?: unknown }).passed !== false) return [];
-  const r = c as Record<string, unknown>;
-  return Object.keys(CHECK_NAMES).filter((k) => (k === 'inRange' ? r[k] === false : r[k] === true));
-}
-
-function transformsOf(transformsJson: string): string[] {
-  const t = parse(transformsJson);
-  if (!Array.isArray(t)) return [];
-  return [...new Set(t.map((x) => (x && typeof x === 'object' && typeof (x as { transform?: unknown }).transform === 'string' ? (x as { transform: string }).transform : '')).filter((x) => x !== ''))];
+function failedChecks(c: Readonly<Record<string, unknown>>): string[] {
+  if (c.passed !== false) return [];
+  return Object.keys(CHECK_NAMES).filter((k) => (k === 'inRange' ? c[k] === false : c[k] === true));
 }
 
 export function sourceRecord(source: string, replies: readonly RecordedReply[], rated: ReadonlySet<string>, prompts: readonly RecordedPrompt[]): SourceRecord {
@@ -86,8 +73,8 @@ export function sourceRecord(source: string, replies: readonly RecordedReply[], 
   const byHash = new Map(prompts.map((p) => [p.hash, p]));
   const made = new Map<string, { provider: string; model: string | null; params: Record<string, unknown>; replies: number }>();
   for (const r of mine) {
-    const key = `${r.provider}\u0000${r.model ?? ''}\u0000${r.params_json}`;
-    const m = made.get(key) ?? { provider: r.provider, model: r.model, params: (parse(r.params_json) as Record<string, unknown> | null) ?? {}, replies: 0 };
+    const key = `${r.provider}\u0000${r.model ?? ''}\u0000${JSON.stringify(r.params)}`;
+    const m = made.get(key) ?? { provider: r.provider, model: r.model, params: { ...r.params }, replies: 0 };
     m.replies++;
     made.set(key, m);
   }
@@ -101,8 +88,8 @@ export function sourceRecord(source: string, replies: readonly RecordedReply[], 
       replies: k,
     })),
   }));
-  const transformed = mine.map((r) => transformsOf(r.transforms_json));
-  const failed = mine.map((r) => ({ id: r.id, checks: failedChecks(r.checks_json) })).filter((f) => f.checks.length > 0);
+  const transformed = mine.map((r) => r.transforms);
+  const failed = mine.map((r) => ({ id: r.id, checks: failedChecks(r.checks) })).filter((f) => f.checks.length > 0);
   const checkNames = [...new Set(failed.flatMap((f) => f.checks))];
   return {
     replies: mine.length,

@@ -25,6 +25,7 @@ import {
   renewConsentWindow,
   setAttributes,
   slotCounts,
+  slotsOf,
   startAssignment,
 } from '../store/sessions.repository.js';
 import { appState } from '../store/studies.repository.js';
@@ -150,7 +151,7 @@ export async function sessionOf(deps: FlowDeps, token: string): Promise<Session 
     await renewConsentWindow(deps.db, assignment.id, participant.id, new Date(now.getTime() + CONSENT_MINUTES * 60_000).toISOString());
     return sessionOf(deps, token);
   }
-  const steps = JSON.parse(assignment.slots_json) as Step[];
+  const steps = slotsOf<Step>(assignment.slots_json);
   const step = assignment.status === 'active' ? (steps[assignment.position] ?? null) : null;
   return { participant, assignment, steps, step };
 }

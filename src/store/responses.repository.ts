@@ -76,7 +76,11 @@ export async function replyRecord(db: Db, studyId: string) {
     .execute();
   const rated = await db.selectFrom('ratings').select('response_id').distinct().where('study_id', '=', studyId).execute();
   const prompts = await db.selectFrom('prompts').select(['hash', 'file', 'text']).where('study_id', '=', studyId).orderBy('hash').execute();
-  return { replies, rated: new Set(rated.map((r) => r.response_id)), prompts };
+  return {
+    replies: replies.map(({ params_json, checks_json, transforms_json, ...r }) => ({ ...r, params: decodeObject(params_json), checks: decodeChecks(checks_json), transforms: decodeTransforms(transforms_json) })),
+    rated: new Set(rated.map((r) => r.response_id)),
+    prompts,
+  };
 }
 
 export type ReplyRecord = Awaited<ReturnType<typeof replyRecord>>;
@@ -115,14 +119,31 @@ export async function supersedeReplies(db: Db, ids: readonly string[]): Promise<
   for (const id of ids) await db.updateTable('responses').set({ variant: `superseded-${id}` }).where('id', '=', id).execute();
 }
 
-/** The one decoder of `responses.checks_json` (as `generate/checks.ts` writes it). */
-export function decodeChecks(json: string): { passed?: boolean; words?: number } & Record<string, unknown> {
+function decodeObject(json: string): Record<string, unknown> {
   try {
     const v = JSON.parse(json) as unknown;
-    return v && typeof v === 'object' ? (v as { passed?: boolean }) : {};
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
   } catch {
     return {};
   }
+}
+
+/** The one decoder of `responses.checks_json` (as `generate/checks.ts` writes it). */
+export function decodeChecks(json: string): { passed?: boolean; words?: number } & Record<string, unknown> {
+  return decodeObject(json);
+}
+
+/** The one decoder of `responses.transforms_json`: the names of the transforms that changed the reply. */
+export function decodeTransforms(json: string): string[] {
+  let t: unknown;
+  try {
+    t = JSON.parse(json);
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(t)) return [];
+  const names = t.map((x: unknown) => (x && typeof x === 'object' && typeof (x as { transform?: unknown }).transform === 'string' ? (x as { transform: string }).transform : ''));
+  return [...new Set(names.filter((x) => x !== ''))];
 }
 
 /** Original replies with text (of some sources, or all), the parents of style variants. */

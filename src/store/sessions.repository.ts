@@ -16,9 +16,17 @@ export function assignmentOf(db: Db, participantId: string) {
   return db.selectFrom('assignments').selectAll().where('participant_id', '=', participantId).orderBy('created_at', 'desc').executeTakeFirst();
 }
 
+/**
+ * The one decoder of `assignments.slots_json`: a session's ordered steps, as the planner wrote them
+ * (the server's `Step`; here only what the store reads: each step's kind and its response).
+ */
+export function slotsOf<T extends { readonly kind: string; readonly response?: string | undefined } = { kind: string; response?: string }>(slotsJson: string): T[] {
+  return JSON.parse(slotsJson) as T[];
+}
+
 /** Responses a session still promises: those at or after its position. */
 function promised(slotsJson: string, position: number): string[] {
-  return (JSON.parse(slotsJson) as Array<{ kind: string; response?: string }>).slice(position).flatMap((s) => (s.kind === 'response' && s.response ? [s.response] : []));
+  return slotsOf(slotsJson).slice(position).flatMap((s) => (s.kind === 'response' && s.response ? [s.response] : []));
 }
 
 /** How full each response is (see migration 005): sessions that rated it or still may. */
