@@ -42,6 +42,95 @@ interface Cell {
   readonly raw: string;
 }
 
+/** The cells of a file, read by layout: each rating with its row, column and raw labels. */
+interface ReadCells {
+  readonly cells: Cell[];
+  /** Wide layout: each rater's other columns (age, an attention check), kept as attributes. */
+  readonly attributes: Map<string, Record<string, string>>;
+  readonly missing: number;
+}
+
+/** Wide layout: one row per participant, one column per post x source x scale named by `pattern`. */
+function readWide(ctx: ImportContext, table: Table, spec: RatingsFileSpec, alias: (label: string) => string, prefix: string): ReadCells {
+  const cols = spec.columns;
+  const cells: Cell[] = [];
+  const attributes = new Map<string, Record<string, string>>();
+  let missing = 0;
+  const where = `${table.file}:1`;
+  if (!spec.pattern) throw new UserError('a wide ratings file needs a column pattern', where, 'pass --pattern "s(?<post>\\d+)_(?<source>[a-z0-9]+)_(?<scale>app|emp)"');
+  const re = compileColumnPattern(spec.pattern, !spec.scale, where);
+  requireColumns(table, { rater: cols.rater });
+  const matched: Array<{ column: string; groups: Record<string, string> }> = [];
+  const other: string[] = [];
+  for (const c of table.columns) {
+    if (c === cols.rater) continue;
+    const m = re.exec(c);
+    if (m?.groups) matched.push({ column: c, groups: m.groups });
+    else other.push(c);
+  }
+  if (matched.length === 0) throw new UserError(`no column matches the pattern ${spec.pattern}`, where, `check the pattern against the header: ${table.columns.slice(0, 8).join(', ')}`);
+  const firstLine = new Map<string, number>();
+  for (const record of table.records) {
+    ctx.tick?.();
+    const rater = requireNonEmpty(cell(table, record, cols.rater), 'rater id', table, record, cols.rater);
+    const seenAt = firstLine.get(rater);
+    if (seenAt !== undefined)
+      throw new UserError(`rater "${rater}" has a second row (first on line ${seenAt})`, cellWhere(table, record, cols.rater), 'keep one row per participant');
+    firstLine.set(rater, record.line);
+    attributes.set(rater, Object.fromEntries(other.map((c) => [c, cell(table, record, c)])));
+    for (const { column, groups } of matched) {
+      const raw = cell(table, record, column);
+      if (raw === '') {
+        missing++;
+        continue;
+      }
+      const g = groups as { post: string; source: string; scale?: string };
+      cells.push({ record, column, rater, post: prefix + alias(g.post), source: g.source, scale: g.scale ?? spec.scale ?? '', domain: '', raw });
+    }
+  }
+  return { cells, attributes, missing };
+}
+
+/** Long layout: one row per rating (or per rater, post and source with several value columns). */
+function readLong(ctx: ImportContext, table: Table, spec: RatingsFileSpec, alias: (label: string) => string, prefix: string): ReadCells {
+  const cols = spec.columns;
+  const cells: Cell[] = [];
+  let missing = 0;
+  // The scale of each value: a mapping of value columns to scales, a scale column (named, or
+  // `scale` when the file has one), or one scale for the whole file.
+  const scaleColumn = cols.scale ?? (!spec.scale && !cols.values && table.columns.includes('scale') ? 'scale' : undefined);
+  const valueColumns: Array<{ column: string; scale?: string }> = cols.values ? Object.entries(cols.values).map(([column, scale]) => ({ column, scale })) : [{ column: cols.value }];
+  requireColumns(table, { rater: cols.rater, post: cols.post, source: cols.source, scale: scaleColumn, domain: cols.domain, ...Object.fromEntries(valueColumns.map((v) => [`value${v.scale ? ` (${v.scale})` : ''}`, v.column])) });
+  if (!scaleColumn && !spec.scale && !cols.values) {
+    throw new UserError(
+      'the file has no scale column and no scale was named',
+      `${table.file}:1`,
+      `name the scale (--scale SCALE, or \`scale:\` on the corpus entry), map a scale column (--columns scale=NAME), or map value columns to scales (\`columns: { values: { app: appropriateness, emp: empathy } }\`)`,
+    );
+  }
+  for (const record of table.records) {
+    ctx.tick?.();
+    for (const v of valueColumns) {
+      const raw = cell(table, record, v.column);
+      if (raw === '') {
+        missing++;
+        continue;
+      }
+      cells.push({
+        record,
+        column: v.column,
+        rater: requireNonEmpty(cell(table, record, cols.rater), 'rater id', table, record, cols.rater),
+        post: prefix + alias(requireNonEmpty(cell(table, record, cols.post), 'post id', table, record, cols.post)),
+        source: requireNonEmpty(cell(table, record, cols.source), 'source', table, record, cols.source),
+        scale: v.scale ?? (scaleColumn ? requireNonEmpty(cell(table, record, scaleColumn), 'scale', table, record, scaleColumn) : (spec.scale as string)),
+        domain: cols.domain ? cell(table, record, cols.domain) : '',
+        raw,
+      });
+    }
+  }
+  return { cells, attributes: new Map(), missing };
+}
+
 /**
  * Ratings collected elsewhere (another survey tool), in either layout:
  * - long: one row per rating (rater, post, source, scale or a fixed `--scale`, value);
@@ -52,79 +141,8 @@ interface Cell {
 export async function importRatings(ctx: ImportContext, table: Table, spec: RatingsFileSpec): Promise<ImportResult> {
   const cols = spec.columns;
   const labels = labelsFor(ctx.study, spec.aliases);
-  const alias = labels.alias;
   const prefix = spec.id_prefix ?? '';
-  const cells: Cell[] = [];
-  const attributes = new Map<string, Record<string, string>>();
-  let missing = 0;
-
-  if (spec.layout === 'wide') {
-    const where = `${table.file}:1`;
-    if (!spec.pattern) throw new UserError('a wide ratings file needs a column pattern', where, 'pass --pattern "s(?<post>\\d+)_(?<source>[a-z0-9]+)_(?<scale>app|emp)"');
-    const re = compileColumnPattern(spec.pattern, !spec.scale, where);
-    requireColumns(table, { rater: cols.rater });
-    const matched: Array<{ column: string; groups: Record<string, string> }> = [];
-    const other: string[] = [];
-    for (const c of table.columns) {
-      if (c === cols.rater) continue;
-      const m = re.exec(c);
-      if (m?.groups) matched.push({ column: c, groups: m.groups });
-      else other.push(c);
-    }
-    if (matched.length === 0) throw new UserError(`no column matches the pattern ${spec.pattern}`, where, `check the pattern against the header: ${table.columns.slice(0, 8).join(', ')}`);
-    const firstLine = new Map<string, number>();
-    for (const record of table.records) {
-      ctx.tick?.();
-      const rater = requireNonEmpty(cell(table, record, cols.rater), 'rater id', table, record, cols.rater);
-      const seenAt = firstLine.get(rater);
-      if (seenAt !== undefined)
-        throw new UserError(`rater "${rater}" has a second row (first on line ${seenAt})`, cellWhere(table, record, cols.rater), 'keep one row per participant');
-      firstLine.set(rater, record.line);
-      attributes.set(rater, Object.fromEntries(other.map((c) => [c, cell(table, record, c)])));
-      for (const { column, groups } of matched) {
-        const raw = cell(table, record, column);
-        if (raw === '') {
-          missing++;
-          continue;
-        }
-        const g = groups as { post: string; source: string; scale?: string };
-        cells.push({ record, column, rater, post: prefix + alias(g.post), source: g.source, scale: g.scale ?? spec.scale ?? '', domain: '', raw });
-      }
-    }
-  } else {
-    // The scale of each value: a mapping of value columns to scales, a scale column (named, or
-    // `scale` when the file has one), or one scale for the whole file.
-    const scaleColumn = cols.scale ?? (!spec.scale && !cols.values && table.columns.includes('scale') ? 'scale' : undefined);
-    const valueColumns: Array<{ column: string; scale?: string }> = cols.values ? Object.entries(cols.values).map(([column, scale]) => ({ column, scale })) : [{ column: cols.value }];
-    requireColumns(table, { rater: cols.rater, post: cols.post, source: cols.source, scale: scaleColumn, domain: cols.domain, ...Object.fromEntries(valueColumns.map((v) => [`value${v.scale ? ` (${v.scale})` : ''}`, v.column])) });
-    if (!scaleColumn && !spec.scale && !cols.values) {
-      throw new UserError(
-        'the file has no scale column and no scale was named',
-        `${table.file}:1`,
-        `name the scale (--scale SCALE, or \`scale:\` on the corpus entry), map a scale column (--columns scale=NAME), or map value columns to scales (\`columns: { values: { app: appropriateness, emp: empathy } }\`)`,
-      );
-    }
-    for (const record of table.records) {
-      ctx.tick?.();
-      for (const v of valueColumns) {
-        const raw = cell(table, record, v.column);
-        if (raw === '') {
-          missing++;
-          continue;
-        }
-        cells.push({
-          record,
-          column: v.column,
-          rater: requireNonEmpty(cell(table, record, cols.rater), 'rater id', table, record, cols.rater),
-          post: prefix + alias(requireNonEmpty(cell(table, record, cols.post), 'post id', table, record, cols.post)),
-          source: requireNonEmpty(cell(table, record, cols.source), 'source', table, record, cols.source),
-          scale: v.scale ?? (scaleColumn ? requireNonEmpty(cell(table, record, scaleColumn), 'scale', table, record, scaleColumn) : (spec.scale as string)),
-          domain: cols.domain ? cell(table, record, cols.domain) : '',
-          raw,
-        });
-      }
-    }
-  }
+  const { cells, attributes, missing } = spec.layout === 'wide' ? readWide(ctx, table, spec, labels.alias, prefix) : readLong(ctx, table, spec, labels.alias, prefix);
 
   const now = nowIso();
   const posts = await postsByExternalId(ctx.db, ctx.studyId);
