@@ -136,7 +136,7 @@ export function importProgress(output: Output): ImportProgress {
 }
 
 function describe(r: ImportResult): string {
-  const created = Object.entries(r.created).map(([k, n]) => `${n} ${k} created`);
+  const created = Object.entries(r.created).map(([k, n]) => `${n} ${n === 1 ? k.replace(/s$/, '') : k} created`);
   const parts =
     r.kind === 'raters'
       ? [`${r.inserted} raters given attributes`, `${r.unchanged} already there`, ...(r.unmatched ? [`${r.unmatched} rows for people who rated nothing in this study`] : [])]
