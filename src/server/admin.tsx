@@ -33,42 +33,13 @@ import { studyNameOf, type App } from './deps.js';
 import { clientIpOf, cookieOptions, PROLIFIC_ID } from './participant.js';
 import { previewRoutes } from './preview.js';
 import { csrfToken, formFields, neutraliseCell, randomToken, ClientThrottle, sameSecret } from './security.js';
+import { Dashboard } from './views/dashboard.js';
 import { Layout } from './views/layout.js';
 import { armLabel } from '../study/arm.js';
 
 const ADMIN_COOKIE = 'el_admin';
 const ADMIN_PRE = 'el_admin_pre';
 const SESSION_HOURS = 12;
-
-/** A small bar chart as inline SVG (attributes only; the CSP allows no inline style). */
-function Histogram(p: { counts: ReadonlyArray<{ x: number; n: number }>; target: number }) {
-  const w = 520;
-  const h = 120;
-  const max = Math.max(1, ...p.counts.map((c) => c.n));
-  const bw = Math.min(60, Math.max(6, Math.floor((w - 40) / Math.max(1, p.counts.length)) - 4));
-  return (
-    <svg class="histogram" viewBox={`0 0 ${w} ${h + 60}`} width={w} height={h + 60} role="img" aria-label="Number of responses by how many raters rated them">
-      {p.counts.map((c, i) => {
-        const bh = Math.round((c.n / max) * h);
-        const x = 30 + i * (bw + 4);
-        return (
-          <g>
-            <rect x={x} y={h - bh + 20} width={bw} height={bh} fill={c.x >= p.target ? '#047857' : '#1d4ed8'} />
-            <text x={x + bw / 2} y={h + 36} font-size="12" text-anchor="middle" fill="#374151">
-              {String(c.x)}
-            </text>
-            <text x={x + bw / 2} y={h - bh + 15} font-size="11" text-anchor="middle" fill="#374151">
-              {String(c.n)}
-            </text>
-          </g>
-        );
-      })}
-      <text x={w / 2} y={h + 54} font-size="12" text-anchor="middle" fill="#6b7280">
-        raters per response (green: target reached)
-      </text>
-    </svg>
-  );
-}
 
 /** A CSV for spreadsheets: cells that a spreadsheet would run as a formula are neutralised. */
 function spreadsheetCsv<T extends object>(columns: readonly string[], rows: readonly T[]): string {
@@ -213,116 +184,23 @@ export function adminRoutes(app: App): Hono {
       ['median time', median === null ? '–' : `${(median / 60).toFixed(1)} min`],
     ];
     const atTarget = perResponse.filter((v) => v >= target).length;
-    const done = c.req.query('done');
-    const hidden = <input type="hidden" name="csrf" value={csrf} />;
     return c.html(
-      <Layout title="Admin" studyName={studyNameOf(app)} wide>
-        <h1>{app.study.title ?? app.study.name}</h1>
-        {done ? (
-          <p class="notice" role="status">
-            {done}
-          </p>
-        ) : null}
-        <div class="tiles">
-          {tiles.map(([label, value]) => (
-            <div class="tile">
-              <b>{String(value)}</b>
-              <span>{label}</span>
-            </div>
-          ))}
-        </div>
-        <h2>The study is {state}</h2>
-        <p class="hint">Paused or closed: new arrivals see a polite page; people already in the study finish.</p>
-        <div class="admin-forms">
-          {(['open', 'paused', 'closed'] as const)
-            .filter((s) => s !== state)
-            .map((s) => (
-              <form method="post" action="/admin/state">
-                {hidden}
-                <input type="hidden" name="state" value={s} />
-                <button type="submit" class="secondary">
-                  {s === 'open' ? 'Open' : s === 'paused' ? 'Pause' : 'Close'}
-                </button>
-              </form>
-            ))}
-          <a href="/admin/preview?new=1">Preview the study as a participant</a>
-        </div>
-        <h2>A participant</h2>
-        <form method="post" action="/admin/participant" class="admin-forms">
-          {hidden}
-          <label for="pid">Prolific id</label>
-          <input id="pid" name="pid" type="text" required />
-          <button type="submit" name="action" value="block" class="secondary">
-            Block
-          </button>
-          <button type="submit" name="action" value="reset" class="secondary">
-            Reset (may start again)
-          </button>
-        </form>
-        <h2>Ratings per response</h2>
-        <p>{`${atTarget} of ${responses.length} responses have reached the target of ${target} raters.`}</p>
-        <Histogram counts={counts} target={target} />
-        <h2>Replies rated, by source and domain</h2>
-        <p class="hint">Counts only; no ratings are shown while the study runs.</p>
-        <table class="admin">
-          <thead>
-            <tr>
-              <th>source</th>
-              {domains.map((d) => (
-                <th class="num">{d}</th>
-              ))}
-              <th class="num">all</th>
-            </tr>
-          </thead>
-          <tbody>
-            {arms.map((arm) => (
-              <tr>
-                <td>{arm}</td>
-                {domains.map((d) => (
-                  <td class="num">{String(cell(arm, d))}</td>
-                ))}
-                <td class="num">{String(domains.reduce((s, d) => s + cell(arm, d), 0))}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        <h2>Exclusions (preview)</h2>
-        <p class="hint">Every rater of the study, as the analysis will apply the rules; nothing is deleted.</p>
-        <table class="admin">
-          <thead>
-            <tr>
-              <th>rule</th>
-              <th class="num">raters</th>
-              <th class="num">ratings</th>
-            </tr>
-          </thead>
-          <tbody>
-            {excl.map((x) => (
-              <tr>
-                <td>{x.rule}</td>
-                <td class="num">{String(x.raters.length)}</td>
-                <td class="num">{String(x.ratingsRemoved)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        <h2>Prolific</h2>
-        <p>
-          {`Approve ${decided.filter((d) => d.decision === 'approve').length}, reject ${decided.filter((d) => d.decision === 'reject').length}, ask to return ${decided.filter((d) => d.decision === 'return').length}: `}
-          <a href="/admin/prolific.csv">prolific.csv</a> (one row per submission with the decision and its reason, for Prolific's bulk actions)
-        </p>
-        <h2>Downloads</h2>
-        <p>
-          One row per rating, with the rater's attributes and timing: <a href="/admin/ratings.csv">ratings.csv</a> · <a href="/admin/ratings.jsonl">ratings.jsonl</a> · comments:{' '}
-          <a href="/admin/comments.csv">comments.csv</a> · the time on every page: <a href="/admin/page-times.csv">page-times.csv</a>
-        </p>
-        <form method="post" action="/admin/logout">
-          {hidden}
-          <button type="submit" class="secondary">
-            Sign out
-          </button>
-        </form>
-      </Layout>,
+      <Dashboard
+        title={app.study.title ?? app.study.name}
+        studyName={studyNameOf(app)}
+        done={c.req.query('done')}
+        csrf={csrf}
+        tiles={tiles}
+        state={state}
+        responses={responses.length}
+        atTarget={atTarget}
+        target={target}
+        counts={counts}
+        domains={domains}
+        arms={arms.map((arm) => ({ arm, byDomain: domains.map((d) => cell(arm, d)) }))}
+        exclusions={excl}
+        decisions={{ approve: decided.filter((d) => d.decision === 'approve').length, reject: decided.filter((d) => d.decision === 'reject').length, return: decided.filter((d) => d.decision === 'return').length }}
+      />,
     );
   });
 
