@@ -128,7 +128,7 @@ export async function providersFor(study: Study, dir: string, db: Db, po: Provid
 
 const median = (xs: number[]) => (xs.length === 0 ? 0 : [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] as number);
 
-export interface GenerateOptions2 {
+export interface GenerateForStudyOptions {
   readonly only?: ReadonlySet<string>;
   readonly budgetUsd?: number;
   /** How long a claim holds without a heartbeat (default 60 s). */
@@ -153,7 +153,7 @@ export function workerIsDead(worker: string): boolean {
   }
 }
 
-export async function generateForStudy(s: OpenStudy, output: Output, options: GenerateOptions2 = {}): Promise<UnitTally[]> {
+export async function generateForStudy(s: OpenStudy, output: Output, options: GenerateForStudyOptions = {}): Promise<UnitTally[]> {
   const { only, budgetUsd, leaseMs = 60_000 } = options;
   const plans = (await planGeneration(s.loaded.study, s.loaded.dir, only)).map((p) => (options.concurrency ? { ...p, source: { ...p.source, concurrency: options.concurrency } } : p));
   const notes: string[] = [];
