@@ -12,7 +12,8 @@ import { printStatus } from './status.js';
 import { withStudy } from './study-context.js';
 import { generateForStudy, summaryTable } from './generate.js';
 import { writeReport } from './report.js';
-import { describePanel, simulateForStudy } from './simulate.js';
+import { describePanel, simulatePanelForStudy } from '../simulation/panel.js';
+import { studyTarget } from './study-context.js';
 
 export function registerDemo(program: Command, output: Output): void {
   program
@@ -48,7 +49,7 @@ export function registerDemo(program: Command, output: Output): void {
           await printStatus(s, output);
           return null;
         }
-        const panel = await simulateForStudy(s, o.out, { effects: null });
+        const panel = await simulatePanelForStudy(studyTarget(s), o.out, { effects: null });
         output.out(panel ? `synthetic panel: ${describePanel(panel)}` : 'synthetic panel: already there (kept)');
         const written = await writeReport(s, o.out, { format: 'html' });
         output.out(`analysis: ${written.analysis}`);

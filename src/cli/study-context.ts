@@ -55,3 +55,8 @@ export async function withStudy<T>(dir: string | undefined, options: StudyOption
     await s.store.close();
   }
 }
+
+/** An open study as the modules outside cli/ take it: its database, manifest, row id and content hash. */
+export function studyTarget(s: OpenStudy): { db: OpenedDb['db']; study: LoadedStudy['study']; studyId: string; contentHash: string } {
+  return { db: s.store.db, study: s.loaded.study, studyId: s.row.id, contentHash: s.hashes.content };
+}

@@ -1,0 +1,129 @@
+/**
+ * A synthetic panel added to a study, in one transaction: raters from the generative model of
+ * `stats/simulate.ts` rating every reply of a balanced within-post design on every scale, their
+ * session times and attention checks, and the model's settings kept with them
+ * (`simulated_panels`). Everything is stored with origin `simulated`.
+ */
+import { effectsFromStyle } from '../analysis/style-effects.js';
+import { UserError } from '../errors.js';
+import { DEFAULT_PANEL, simulatePanel, simulateSessions, type PanelRecord } from '../stats/simulate.js';
+import { newId, nowIso } from '../store/ids.js';
+import { hasSimulatedPanel, recordSimulatedPanel } from '../store/panels.repository.js';
+import { insertAttentionResults, insertParticipants } from '../store/participants.repository.js';
+import { insertRatings } from '../store/ratings.repository.js';
+import { listResponsesWithPosts } from '../store/responses.repository.js';
+import type { Db } from '../store/tables.js';
+import type { Study } from '../study/schema.js';
+
+/** The study a panel is added to. */
+export interface PanelTarget {
+  readonly db: Db;
+  readonly study: Study;
+  readonly studyId: string;
+  readonly contentHash: string;
+}
+
+export interface PanelSummary {
+  readonly raters: number;
+  readonly ratings: number;
+  readonly scales: string[];
+  readonly effects: Record<string, number>;
+  readonly inattentive: number;
+  readonly failedChecks: number;
+  readonly seed: number;
+}
+
+export function describePanel(p: PanelSummary): string {
+  return `simulated ${p.raters} raters (${p.inattentive} inattentive, ${p.failedChecks} failing an attention check) and ${p.ratings} ratings on ${p.scales.join(', ')}; all marked simulated`;
+}
+
+/**
+ * Adds a synthetic panel to an open study, in one transaction. Returns null when the study already
+ * has one (a second panel would mix two designs). `effects: null` derives them from the style battery.
+ */
+export async function simulatePanelForStudy({ db, study, studyId, contentHash }: PanelTarget, dir: string, o: { effects: Record<string, number> | null; raters?: number; seed?: number }): Promise<PanelSummary | null> {
+  const replies = await listResponsesWithPosts(db, studyId);
+  if (replies.length === 0) throw new UserError('the study has no replies to rate', dir, 'import or generate replies first');
+  if (await hasSimulatedPanel(db, studyId)) return null;
+  const effects = o.effects ?? effectsFromStyle(replies, study.analysis.reference_source);
+  const posts = [...new Set(replies.map((r) => r.post))].sort();
+  const postIndex = new Map(posts.map((p, i) => [p, i]));
+  const byPost = posts.map((p) => replies.map((r, j) => (r.post === p ? j : -1)).filter((j) => j >= 0));
+  const perRater = Math.min(study.design.posts_per_rater, posts.length);
+  const raters = o.raters ?? Math.ceil((study.design.target_ratings_per_response * posts.length) / perRater);
+  // Balanced within-post design: rater r takes the next perRater posts in a cycle.
+  const assignments = Array.from({ length: raters }, (_, r) => Array.from({ length: perRater }, (_, k) => (r * perRater + k) % posts.length).flatMap((p) => byPost[p] as number[]));
+  const responses = replies.map((r) => ({ post: postIndex.get(r.post) as number, source: r.source }));
+  const seed = o.seed ?? study.design.seed;
+  const now = nowIso();
+  const participantIds = Array.from({ length: raters }, () => newId());
+  const ratingRows: Parameters<typeof insertRatings>[1][number][] = [];
+  let inattentive: boolean[] = [];
+  study.instrument.scales.forEach((scale, s) => {
+    const panel = simulatePanel(responses, assignments, { ...DEFAULT_PANEL, effects, points: scale.points, seed: seed * 1000 + s, traitSeed: seed * 1000 });
+    // Raters' and posts' traits (leniency, scale use, attention) are shared by the scales (traitSeed).
+    if (s === 0) inattentive = panel.inattentive;
+    for (const r of panel.ratings) {
+      ratingRows.push({
+        id: newId(),
+        study_id: studyId,
+        participant_id: participantIds[r.rater] as string,
+        response_id: (replies[r.response] as { id: string }).id,
+        scale: scale.id,
+        value: r.value,
+        rt_ms: null,
+        idempotency_key: null,
+        origin: 'simulated',
+        content_hash: contentHash,
+        import_id: null,
+        created_at: now,
+      });
+    }
+  });
+  const checks = study.instrument.attention_checks;
+  // Sessions: about 40 s per response (reading it and answering every scale) for attentive raters.
+  const responsesPerRater = ratingRows.length / raters / study.instrument.scales.length;
+  const sessions = simulateSessions(inattentive, checks.map((c) => c.options.length), { seed, medianMinutes: Math.max(1, (responsesPerRater * 40) / 60) });
+  await db.transaction().execute(async (trx) => {
+    await insertParticipants(
+      trx,
+      participantIds.map((id, r) => ({
+        id,
+        study_id: studyId,
+        external_id: `sim-${String(r + 1).padStart(4, '0')}`,
+        origin: 'simulated',
+        status: 'completed',
+        prolific_study_id: null,
+        prolific_session_id: null,
+        attributes_json: JSON.stringify({ simulated: true, inattentive: inattentive[r] ?? false }),
+        completion_code: null,
+        started_at: now,
+        completed_at: now,
+        total_seconds: sessions[r]?.totalSeconds ?? null,
+        import_id: null,
+        created_at: now,
+      })),
+    );
+    await insertRatings(trx, ratingRows);
+    const results = participantIds.flatMap((pid, r) =>
+      checks.map((c, k) => {
+        const passed = sessions[r]?.passed[k] ?? true;
+        const wrong = c.options.find((o) => o !== c.answer) as string;
+        return { id: newId(), participant_id: pid, check_id: c.id, expected: c.answer, answer: passed ? c.answer : wrong, passed: passed ? 1 : 0, created_at: now };
+      }),
+    );
+    await insertAttentionResults(trx, results);
+    const record: PanelRecord = {
+      model: { ...DEFAULT_PANEL, effects },
+      effectsFrom: o.effects ? 'given' : 'style',
+      reference: study.analysis.reference_source,
+      raters,
+      postsPerRater: perRater,
+      scales: study.instrument.scales.map((sc) => ({ id: sc.id, points: sc.points })),
+      seed,
+    };
+    await recordSimulatedPanel(trx, studyId, record, now);
+  });
+  const failedChecks = sessions.filter((x) => x.passed.some((p) => !p)).length;
+  return { raters, ratings: ratingRows.length, scales: study.instrument.scales.map((sc) => sc.id), effects, inattentive: inattentive.filter(Boolean).length, failedChecks, seed };
+}
