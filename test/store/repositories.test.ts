@@ -1,6 +1,7 @@
 /** The repositories, directly, on every backend (SQLite always; Postgres when reachable, required in CI). */
 import { describe, expect, it } from 'vitest';
 import { selectOne } from '../../src/store/connection.repository.js';
+import { clearOfflineProvenance } from '../../src/store/migrations/2026_11_26_008_prompts.js';
 import { exportTables } from '../../src/store/export.repository.js';
 import { hasSimulatedPanel, recordSimulatedPanel, simulatedPanelSettings } from '../../src/store/panels.repository.js';
 import { countParticipantsByStatus, insertAttentionResults, insertParticipants, setParticipantAttributes } from '../../src/store/participants.repository.js';
@@ -124,6 +125,21 @@ for (const backend of await backends()) {
       expect(tables.posts.map((p) => p.post)).toEqual(['p1', 'p2']);
       expect(tables.participants.find((p) => p.rater === 'r2')?.attributes).toBe('{"Age":"34"}');
       expect(tables.responses.map((r) => r.variant).sort()).toEqual(['', '', `superseded-${id('R2')}`]);
+    });
+
+    it('migration 008 clears the parameters and prompt that older eliza and replay rows said they were made with', async () => {
+      const { study, id } = await seed(db, 'm008');
+      const rows = { study_id: study, post_id: id('P2'), parent_id: null, word_count: 1, author: null, model: 'm', content_hash: 'c', tokens_in: null, tokens_out: null, cost_usd: null, latency_ms: null, finish_reason: null, import_id: null, created_at: now, checks_json: '{}', params_json: '{"temperature":0.1}', prompt_hash: 'abc' };
+      await insertResponses(db, [
+        { ...rows, id: id('E1'), source: 'eliza', provider: 'eliza', text: 'e' },
+        { ...rows, id: id('O1'), source: 'gpt4', provider: 'openai', text: 'o' },
+      ]);
+      await clearOfflineProvenance(db as never);
+      const after = await db.selectFrom('responses').select(['id', 'params_json', 'prompt_hash']).where('id', 'in', [id('E1'), id('O1')]).orderBy('id').execute();
+      expect(after).toEqual([
+        { id: id('E1'), params_json: '{}', prompt_hash: null },
+        { id: id('O1'), params_json: '{"temperature":0.1}', prompt_hash: 'abc' },
+      ]);
     });
   });
 }

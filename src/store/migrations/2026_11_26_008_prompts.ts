@@ -23,6 +23,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('settings_json', 'text', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
+  await clearOfflineProvenance(db);
+}
+
+/** Replies of eliza and replay carry no parameters and no prompt: no call sent them. */
+export async function clearOfflineProvenance(db: Kysely<unknown>): Promise<void> {
   await sql`update responses set params_json = '{}', prompt_hash = null where provider in ('eliza', 'replay')`.execute(db);
 }
 
