@@ -19,10 +19,18 @@ export interface Tokens {
 }
 
 const EMOJI = emojiRegex();
+/**
+ * Characters an emoji can contain (©, ®, ‼, ⁉, the keycap mark, ™, ℹ, arrows, and everything from
+ * U+231A up, surrogates included): a text without any has no emoji, and the long emoji pattern is
+ * not run on it.
+ */
+const MAYBE_EMOJI = /[\u00A9\u00AE\u203C\u2049\u20E3\u2122\u2139\u2194-\u21AA\u231A-\uFFFF]/;
 
 export function emojis(text: string): string[] {
-  return text.match(EMOJI) ?? [];
+  return MAYBE_EMOJI.test(text) ? (text.match(EMOJI) ?? []) : [];
 }
+
+const HAS_WORD = /[\p{L}\p{N}]/u;
 
 /** Straightens curly apostrophes and quotes so "it’s" and "it's" are one word. */
 export function normalizeApostrophes(text: string): string {
@@ -39,12 +47,12 @@ export function sentences(text: string): string[] {
   return protectedText
     .split(/(?<=[.!?…]["')\]]*)\s+|\n+/u)
     .map((s) => s.replace(/\u0000/g, '.').trim())
-    .filter((s) => words(s).length > 0);
+    .filter((s) => HAS_WORD.test(s));
 }
 
 export function tokenize(text: string): Tokens {
   const normal = normalizeApostrophes(text);
-  const withoutEmoji = normal.replace(EMOJI, ' ');
+  const withoutEmoji = MAYBE_EMOJI.test(normal) ? normal.replace(EMOJI, ' ') : normal;
   return {
     text,
     words: words(withoutEmoji).map((w) => w.toLowerCase()),
