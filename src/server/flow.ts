@@ -238,6 +238,22 @@ export function validate(study: Study, t: Text, step: Step, f: Readonly<Record<s
   return { errors, values };
 }
 
+/** What one submission works with: the session, its current step and the time it came in. */
+interface Turn {
+  readonly deps: FlowDeps;
+  readonly session: Session;
+  readonly step: NonNullable<Session['step']>;
+  readonly submission: Submission;
+  readonly values: Values;
+  readonly view: Parameters<typeof recordAnswers>[1];
+  readonly attributes: Record<string, unknown>;
+  readonly now: Date;
+  readonly serverMs: number | null;
+  /** The answer to a submission that was already taken (a double click, or a stale tab). */
+  readonly duplicate: () => Promise<Outcome>;
+}
+
+/** A page submitted: checked, then handled by its kind (consent, comprehension, any other page). */
 export async function submit(deps: FlowDeps, t: Text, session: Session, s: Submission): Promise<Outcome> {
   const { assignment, participant } = session;
   const duplicate = async (): Promise<Outcome> => ({ kind: 'duplicate', stale: !(await pageViewWithKey(deps.db, participant.id, s.key)) });
@@ -246,40 +262,44 @@ export async function submit(deps: FlowDeps, t: Text, session: Session, s: Submi
   const { errors, values } = validate(deps.study, t, step, s.fields);
   if (Object.keys(errors).length > 0) return { kind: 'invalid', errors };
   const now = deps.now();
-  const iso = now.toISOString();
   const serverMs = assignment.step_started_at ? Math.max(0, now.getTime() - Date.parse(assignment.step_started_at)) : null;
-  const view = { participantId: participant.id, step: s.step, page: step.kind, responseId: step.kind === 'response' ? step.response : null, clientMs: s.clientMs, serverMs, key: s.key, now: iso };
-  const attributes = attributesOf(participant.attributes_json);
-  const prolific = deps.study.recruitment.prolific;
+  const view = { participantId: participant.id, step: s.step, page: step.kind, responseId: step.kind === 'response' ? step.response : null, clientMs: s.clientMs, serverMs, key: s.key, now: now.toISOString() };
+  const turn: Turn = { deps, session, step, submission: s, values, view, attributes: attributesOf(participant.attributes_json), now, serverMs, duplicate };
+  if (step.kind === 'consent') return values.consent === 'no' ? decline(turn) : takePlaces(deps, session, view, turn.attributes);
+  if (step.kind === 'comprehension' && values.answer !== deps.study.instrument.comprehension?.answer) return wrongComprehension(turn, t);
+  return advance(turn);
+}
 
-  if (step.kind === 'consent') {
-    if (values.consent === 'no') {
-      const declined = await deps.db.transaction().execute(async (trx) => {
-        if (!(await releaseAssignment(trx, deps.studyId, assignment.id, s.step))) return false;
-        await endParticipant(trx, participant.id, { status: 'returned', code: prolific?.no_consent_code ?? null, attributes: { ...attributes, consent: 'no', ended: 'declined' } });
-        return true;
-      });
-      return declined ? { kind: 'declined' } : duplicate();
-    }
-    return takePlaces(deps, session, view, attributes);
-  }
+/** Consent declined: the session ends as returned, with Prolific's no-consent code when there is one. */
+async function decline({ deps, session, submission, attributes, duplicate }: Turn): Promise<Outcome> {
+  const declined = await deps.db.transaction().execute(async (trx) => {
+    if (!(await releaseAssignment(trx, deps.studyId, session.assignment.id, submission.step))) return false;
+    await endParticipant(trx, session.participant.id, { status: 'returned', code: deps.study.recruitment.prolific?.no_consent_code ?? null, attributes: { ...attributes, consent: 'no', ended: 'declined' } });
+    return true;
+  });
+  return declined ? { kind: 'declined' } : duplicate();
+}
 
-  if (step.kind === 'comprehension' && values.answer !== deps.study.instrument.comprehension?.answer) {
-    // A wrong answer does not advance; the same submission (key) counts once.
-    const comp = deps.study.instrument.comprehension as NonNullable<Study['instrument']['comprehension']>;
-    const keys = (attributes.comprehension_keys as string[] | undefined) ?? [];
-    if (keys.includes(s.key)) return { kind: 'retry', message: t('comprehension.wrong') };
-    const attempts = keys.length + 1;
-    const out = attempts >= comp.attempts;
-    await deps.db.transaction().execute(async (trx) => {
-      const next = { ...attributes, comprehension_keys: [...keys, s.key] };
-      if (!out) return setAttributes(trx, participant.id, next);
-      await endParticipant(trx, participant.id, { status: 'screened_out', code: prolific?.screened_out_code ?? null, attributes: next });
-      await releaseAssignment(trx, deps.studyId, assignment.id);
-    });
-    return out ? { kind: 'screened_out' } : { kind: 'retry', message: comp.attempts - attempts === 1 ? t('comprehension.wrong_one_left') : t('comprehension.wrong_left', { left: comp.attempts - attempts }) };
-  }
+/** A wrong comprehension answer does not advance; the same submission (key) counts once; too many screen out. */
+async function wrongComprehension({ deps, session, submission, attributes }: Turn, t: Text): Promise<Outcome> {
+  const comp = deps.study.instrument.comprehension as NonNullable<Study['instrument']['comprehension']>;
+  const keys = (attributes.comprehension_keys as string[] | undefined) ?? [];
+  if (keys.includes(submission.key)) return { kind: 'retry', message: t('comprehension.wrong') };
+  const attempts = keys.length + 1;
+  const out = attempts >= comp.attempts;
+  await deps.db.transaction().execute(async (trx) => {
+    const next = { ...attributes, comprehension_keys: [...keys, submission.key] };
+    if (!out) return setAttributes(trx, session.participant.id, next);
+    await endParticipant(trx, session.participant.id, { status: 'screened_out', code: deps.study.recruitment.prolific?.screened_out_code ?? null, attributes: next });
+    await releaseAssignment(trx, deps.studyId, session.assignment.id);
+  });
+  return out ? { kind: 'screened_out' } : { kind: 'retry', message: comp.attempts - attempts === 1 ? t('comprehension.wrong_one_left') : t('comprehension.wrong_left', { left: comp.attempts - attempts }) };
+}
 
+/** Any other page: its answers recorded and the session moved on in one transaction; the last page completes it. */
+async function advance({ deps, session, step, submission: s, values, view, attributes, now, serverMs, duplicate }: Turn): Promise<Outcome> {
+  const { assignment, participant } = session;
+  const iso = now.toISOString();
   const last = s.step === session.steps.length - 1;
   const advanced = await deps.db.transaction().execute(async (trx) => {
     if (!(await advanceStep(trx, assignment.id, s.step, iso, last, deadlineAfter(deps, now, assignment.expires_at)))) return false;
@@ -297,7 +317,7 @@ export async function submit(deps: FlowDeps, t: Text, session: Session, s: Submi
     });
     if (last) {
       const started = participant.started_at ? Date.parse(participant.started_at) : now.getTime();
-      await endParticipant(trx, participant.id, { status: 'completed', code: prolific?.completion_code ?? null, completedAt: iso, totalSeconds: (now.getTime() - started) / 1000 });
+      await endParticipant(trx, participant.id, { status: 'completed', code: deps.study.recruitment.prolific?.completion_code ?? null, completedAt: iso, totalSeconds: (now.getTime() - started) / 1000 });
     }
     return true;
   });
