@@ -12,7 +12,7 @@ import { reportMarkdown, tableCsv } from '../report/markdown.js';
 import { renderSvg } from '../report/render-svg.js';
 import { buildTables } from '../report/tables.js';
 import { sourceRecord } from '../report/record.js';
-import type { PanelRecord } from '../stats/simulate.js';
+import { panelRecordOf } from '../simulation/panel.js';
 import { simulatedPanelSettings } from '../store/panels.repository.js';
 import { countPostsByDomain } from '../store/posts.repository.js';
 import { countRatingsByOrigin, ratingsPerResponse } from '../store/ratings.repository.js';
@@ -54,7 +54,7 @@ export async function reportContext({ loaded, store, row, hashes }: OpenStudy): 
     ...(s.label ? { label: s.label } : {}),
     ...(s.kind === 'corpus' && s.model ? { model: s.model } : {}),
   }));
-  const panel = (await simulatedPanelSettings(db, row.id)) as PanelRecord | null;
+  const panel = panelRecordOf(await simulatedPanelSettings(db, row.id));
   const e = study.exclusions;
   return {
     study: { name: study.name, ...(study.title ? { title: study.title } : {}), manifestHash: hashes.manifest, contentHash: hashes.content },

@@ -14,6 +14,33 @@ import { insertRatings } from '../store/ratings.repository.js';
 import { listResponsesWithPosts } from '../store/responses.repository.js';
 import type { Db } from '../store/tables.js';
 import type { Study } from '../study/schema.js';
+import { z } from 'zod';
+
+/** The settings a panel is kept with (`simulated_panels.settings_json`), checked when read back. */
+const panelRecordSchema = z.object({
+  model: z.object({
+    mean: z.number(),
+    effects: z.record(z.string(), z.number()),
+    sdPost: z.number(),
+    sdRater: z.number(),
+    sdPostRater: z.number(),
+    sdResidual: z.number(),
+    sdScaleUse: z.number(),
+    inattentiveShare: z.number(),
+  }),
+  effectsFrom: z.enum(['given', 'style']),
+  reference: z.string(),
+  raters: z.number().int(),
+  postsPerRater: z.number().int(),
+  scales: z.array(z.object({ id: z.string(), points: z.number().int() })),
+  seed: z.number(),
+});
+
+/** A panel's recorded settings, or null when the study has none or they are not in this version's form. */
+export function panelRecordOf(settings: unknown): PanelRecord | null {
+  const r = panelRecordSchema.safeParse(settings);
+  return r.success ? r.data : null;
+}
 
 /** The study a panel is added to. */
 export interface PanelTarget {
