@@ -109,8 +109,14 @@ function negationCheck(valence: number, low: readonly string[], startI: number, 
 /** Python's negative indices: `words[-1]` is the last word. */
 const py = (low: readonly string[], k: number) => (k < 0 ? (low[low.length + k] ?? '') : (low[k] ?? ''));
 
+/** Every word of a special idiom or a multi-word booster: a window without one of them matches none. */
+const IDIOM_WORDS = new Set([...SPECIAL_CASES.keys(), ...[...BOOSTERS.keys()].filter((k) => k.includes(' '))].flatMap((k) => k.split(' ')));
+
 function specialIdiomsCheck(valence: number, low: readonly string[], i: number): number {
   const w = (k: number) => py(low, k);
+  let any = false;
+  for (let k = i - 3; k <= i + 2 && !any; k++) any = IDIOM_WORDS.has(w(k));
+  if (!any) return valence;
   const oneZero = `${w(i - 1)} ${w(i)}`;
   const twoOneZero = `${w(i - 2)} ${w(i - 1)} ${w(i)}`;
   const twoOne = `${w(i - 2)} ${w(i - 1)}`;
@@ -194,11 +200,24 @@ export interface VaderScores {
 }
 
 export function vaderScores(text: string): VaderScores {
-  const words = text.trim().split(/\s+/).filter((w) => w !== '').map(stripPunctuationIfWord);
-  if (words.length === 0) return { neg: 0, neu: 0, pos: 0, compound: 0 };
-  const low = words.map((w) => w.toLowerCase());
+  // Python's str.split(): runs of white space separate tokens.
+  const words: string[] = [];
+  const low: string[] = [];
   let upper = 0;
-  for (const w of words) if (isUpper(w)) upper++;
+  let start = -1;
+  for (let k = 0; k <= text.length; k++) {
+    const c = k < text.length ? text.charCodeAt(k) : 32;
+    const space = c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || (c >= 0x1c && c <= 0x1f) || c === 0x85;
+    if (!space && start < 0) start = k;
+    else if (space && start >= 0) {
+      const w = stripPunctuationIfWord(text.slice(start, k));
+      words.push(w);
+      low.push(w.toLowerCase());
+      if (isUpper(w)) upper++;
+      start = -1;
+    }
+  }
+  if (words.length === 0) return { neg: 0, neu: 0, pos: 0, compound: 0 };
   const capDiff = words.length - upper > 0 && words.length - upper < words.length;
   let sentiments: number[] = [];
   for (let i = 0; i < words.length; i++) {
