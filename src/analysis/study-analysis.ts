@@ -12,7 +12,7 @@ import { buildVocabulary, vectorize } from '../language/bag-of-words.js';
 import { extractFeatures } from '../language/features.js';
 import { classify } from '../stats/classification.js';
 import { compareGroups, type GroupComparison } from '../stats/compare-groups.js';
-import { bonferroni, emmeans, holm, meansAcrossUnits, westfallKennyJuddD, type Adjustment, type Emmeans, type UnitMeans } from '../stats/emmeans.js';
+import { bonferroni, emmeans, holm, meansAcrossUnits, totalSd, westfallKennyJuddD, type Adjustment, type Emmeans, type UnitMeans } from '../stats/emmeans.js';
 import { fitLmm, type LmmFit } from '../stats/lmm.js';
 import { likelihoodRatioTest } from '../stats/lrt.js';
 import { ratingRegression } from '../stats/regression.js';
@@ -84,6 +84,8 @@ export interface JudgeScoreRow {
 /** The bag of words of the classifier and the rating regression (the reference study's sizes). */
 export const BAG_OF_WORDS = { words: 200, emojis: 20, folds: 5 } as const;
 
+/** The straight-lining rule as analyses and reports name it, whether it excludes or only flags. */
+const STRAIGHT_LINING = 'the same value on every item of a scale (straight-lining)';
 
 /** Raters who gave one value to every item of a scale (at least 4 items), with that value and scale. */
 function straightLiners(ratings: readonly RatingRow[]): Map<string, string> {
@@ -130,7 +132,7 @@ export function exclusionsOf(input: Pick<AnalysisInput, 'ratings' | 'raters' | '
   if (e.maxTotalMinutes !== undefined) rules.push({ rule: `total time over ${e.maxTotalMinutes} minutes`, hit: (r) => r.totalSeconds !== null && r.totalSeconds > (e.maxTotalMinutes as number) * 60, reason: minutes, checkable: timed });
   rules.push({ rule: attentionRule(e.maxAttentionFailures), hit: (r) => r.attentionFailures > e.maxAttentionFailures, reason: (r) => `${r.attentionFailures} failed attention ${r.attentionFailures === 1 ? 'check' : 'checks'}`, checkable: attended });
   const straight = e.straightLining ? straightLiners(input.ratings) : new Map<string, string>();
-  if (e.straightLining) rules.push({ rule: 'the same value on every item of a scale (straight-lining)', hit: (r) => straight.has(r.rater), reason: (r) => straight.get(r.rater) as string });
+  if (e.straightLining) rules.push({ rule: STRAIGHT_LINING, hit: (r) => straight.has(r.rater), reason: (r) => straight.get(r.rater) as string });
   const count = new Map<string, number>();
   for (const r of input.ratings) count.set(r.rater, (count.get(r.rater) ?? 0) + 1);
   return rules.map(({ rule, hit, reason, checkable }) => {
@@ -152,7 +154,7 @@ function contrastsJson(e: Emmeans, fit: LmmFit) {
     ciAdjust: e.ciAdjust,
     level: e.level,
     /** The denominator of d: the square root of the sum of every variance component (Westfall, Kenny & Judd 2014). */
-    dDenominator: westfallKennyJuddD(fit, { estimate: 0, lower: 0, upper: 0 }).denominator,
+    dDenominator: totalSd(fit),
   };
 }
 
@@ -294,7 +296,7 @@ export function flagsOf(input: Pick<AnalysisInput, 'ratings' | 'exclusions'>): S
   if (input.exclusions.straightLining) return [];
   const straight = straightLiners(input.ratings);
   const raters = [...straight.keys()].sort();
-  return [{ rule: 'the same value on every item of a scale (straight-lining)', raters, reasons: raters.map((r) => straight.get(r) as string) }];
+  return [{ rule: STRAIGHT_LINING, raters, reasons: raters.map((r) => straight.get(r) as string) }];
 }
 
 export function analyzeStudy(input: AnalysisInput): StudyAnalysis {
@@ -373,7 +375,6 @@ export function analyzeStudy(input: AnalysisInput): StudyAnalysis {
     languageModels: languageModels(replies, kept, input.scales, input.seed ?? 1),
   };
 }
-
 
 /** The models of an analysis that could not be fitted: "empathy: <why>", "empathy (source x domain): <why>". */
 export function modelFailures(doc: StudyAnalysis): string[] {

@@ -14,7 +14,7 @@ import { ratersForAnalysis, ratingsForAnalysis } from '../store/ratings.reposito
 import type { Output } from './output.js';
 import { withStudy, type StudyOptions } from './study-context.js';
 import { armLabel } from '../study/arm.js';
-import { codebook, codebookCsv, codebookMarkdown, datasetDescription } from '../study/codebook.js';
+import { CODEBOOK_COLUMNS, codebook, codebookMarkdown, datasetDescription } from '../study/codebook.js';
 
 /** An R script that reads the exported ratings and refits the manifest's model per scale with lme4 + lmerTest. */
 export function refitScript(study: Study): string {
@@ -85,7 +85,7 @@ export function registerExport(program: Command, output: Output): void {
         if (prolific.length > 0) await writeFile(path.join(out, 'prolific.csv'), toCsv(['participant_id', 'session_id', 'status', 'code', 'decision', 'reason'], prolific.map((r) => ({ ...r }))));
         await writeFile(path.join(out, 'refit.R'), refitScript(loaded.study));
         const entries = codebook(loaded.study);
-        await writeFile(path.join(out, 'codebook.csv'), codebookCsv(entries));
+        await writeFile(path.join(out, 'codebook.csv'), toCsv(CODEBOOK_COLUMNS, entries.map((x) => ({ ...x }))));
         await writeFile(path.join(out, 'codebook.md'), codebookMarkdown(loaded.study, entries));
         await writeFile(path.join(out, 'dataset_description.json'), `${JSON.stringify(datasetDescription(loaded.study, entries), null, 2)}\n`);
         output.out(

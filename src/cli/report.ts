@@ -41,12 +41,13 @@ export async function reportContext({ loaded, store, row, hashes }: OpenStudy): 
   // Prompts cited by replies made before prompts were recorded: today's file, when its hash is the one cited.
   const prompts = [...record.prompts];
   const cited = new Set(record.replies.map((r) => r.prompt_hash).filter((h): h is string => h !== null && !prompts.some((p) => p.hash === h)));
-  for (const s of study.sources)
-    if (s.kind === 'model')
-      for (const c of s.conditions) {
-        const text = await readFile(path.join(loaded.dir, c.prompt), 'utf8').catch(() => null);
-        if (text !== null && cited.has(sha256(text))) prompts.push({ hash: sha256(text), file: c.prompt, text });
-      }
+  // Each prompt file read once, and only when some cited prompt is not on record.
+  const files = cited.size === 0 ? [] : [...new Set(study.sources.flatMap((s) => (s.kind === 'model' ? s.conditions.map((c) => c.prompt) : [])))];
+  for (const file of files) {
+    const text = await readFile(path.join(loaded.dir, file), 'utf8').catch(() => null);
+    const hash = text === null ? null : sha256(text);
+    if (text !== null && hash !== null && cited.has(hash)) prompts.push({ hash, file, text });
+  }
   const sources = study.sources.map((s) => ({
     id: s.id,
     kind: s.kind,

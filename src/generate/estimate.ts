@@ -4,12 +4,12 @@
  * and the price from the manifest's `prices`.
  */
 import { listPosts } from '../store/posts.repository.js';
-import { failedCheckReplies, responseKey, responsesByKey, supersedeReplies } from '../store/responses.repository.js';
+import { failedCheckReplies, responsesByKey, supersedeReplies } from '../store/responses.repository.js';
 import type { Db } from '../store/tables.js';
 import { storedConditions } from '../study/arm.js';
 import type { Study } from '../study/schema.js';
 import { renderPrompt } from './prompts.js';
-import { planGeneration } from './runner.js';
+import { planGeneration, unitAlreadyStored } from './runner.js';
 
 /** The cost of tokens at a model's price (USD per million tokens in and out); null without a price. */
 export function costUsd(price: Study['prices'][string] | undefined, tokensIn: number, tokensOut: number): number | null {
@@ -31,12 +31,13 @@ export async function estimateGeneration(study: Study, dir: string, db: Db, stud
   const existing = await responsesByKey(db, studyId);
   const range = study.generation;
   return plans.map((plan) => {
+    const stored = storedConditions(plan.condition);
     let calls = 0;
     let tokensIn = 0;
     for (const post of posts) {
       if (post.text === '') continue;
       for (let sample = 0; sample < plan.source.samples; sample++) {
-        if (existing.has(responseKey(post.id, plan.source.id, storedConditions(plan.condition)[0] as string, sample))) continue;
+        if (unitAlreadyStored(existing, post.id, plan.source.id, stored, sample)) continue;
         calls++;
         const messages = renderPrompt(plan.template, { post: post.text, title: post.title ?? '', domain: post.domain, min_words: String(range.min_words), max_words: String(range.max_words) });
         tokensIn += Math.ceil(messages.reduce((n, m) => n + m.content.length, 0) / 4);

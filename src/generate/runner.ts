@@ -59,6 +59,11 @@ export interface UnitTally {
   authFailure?: boolean;
 }
 
+/** In the replies read at the start: a unit is stored when every condition it stores under (each part of a split) has its reply. */
+export function unitAlreadyStored(existing: ReadonlyMap<string, unknown>, postId: string, source: string, stored: readonly string[], sample: number): boolean {
+  return stored.every((c) => existing.has(responseKey(postId, source, c, sample)));
+}
+
 /** Units neither stored, failed, done elsewhere nor held back: the run ended before them. */
 export function stillToDo(t: Pick<UnitTally, 'asked' | 'done' | 'failedChecks' | 'skipped' | 'failed' | 'otherWorker' | 'heldBack'>): number {
   return t.asked - t.done - t.failedChecks - t.skipped - t.failed - t.otherWorker - t.heldBack;
@@ -188,7 +193,7 @@ export async function runGeneration(o: RunOptions): Promise<UnitTally[]> {
       if (post.text === '') continue; // placeholder posts from imported ratings have nothing to answer
       for (let sample = 0; sample < source.samples; sample++) {
         tally.asked++;
-        if (stored.every((c) => existing.has(responseKey(post.id, source.id, c, sample)))) {
+        if (unitAlreadyStored(existing, post.id, source.id, stored, sample)) {
           tally.skipped++;
           o.onUnit?.();
         } else units.push({ plan, post, sample, tally, key: `${post.id}/${source.id}/${condition.id}/${sample}`, stored });

@@ -192,15 +192,7 @@ const STYLE: readonly Feature[] = [
 ];
 
 /** VADER sentiment (vader.ts: the rules of vaderSentiment 3.3.2), once per text. */
-const vaderCache = new WeakMap<Tokens, VaderScores>();
-function vaderOf(t: Tokens): VaderScores {
-  let s = vaderCache.get(t);
-  if (!s) {
-    s = vaderScores(t.text);
-    vaderCache.set(t, s);
-  }
-  return s;
-}
+const vaderOf = perText((t: Tokens): VaderScores => vaderScores(t.text));
 
 const VADER: readonly Feature[] = (['compound', 'pos', 'neg', 'neu'] as const).map((k) => ({
   name: `vader_${k}`,

@@ -52,12 +52,12 @@ export function sentences(text: string): string[] {
 
 export function tokenize(text: string): Tokens {
   const normal = normalizeApostrophes(text);
-  const withoutEmoji = MAYBE_EMOJI.test(normal) ? normal.replace(EMOJI, ' ') : normal;
+  const maybeEmoji = MAYBE_EMOJI.test(normal);
   return {
     text,
-    words: words(withoutEmoji).map((w) => w.toLowerCase()),
+    words: words(maybeEmoji ? normal.replace(EMOJI, ' ') : normal).map((w) => w.toLowerCase()),
     sentences: sentences(normal),
-    emojis: emojis(normal),
+    emojis: maybeEmoji ? (normal.match(EMOJI) ?? []) : [],
     questionMarks: (normal.match(/\?/g) ?? []).length,
     exclamationMarks: (normal.match(/!/g) ?? []).length,
   };

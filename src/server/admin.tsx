@@ -46,7 +46,6 @@ function spreadsheetCsv<T extends object>(columns: readonly string[], rows: read
   return toCsv(columns, rows.map((r) => Object.fromEntries(columns.map((k) => [k, neutraliseCell((r as Record<string, unknown>)[k]) as string | number | null | undefined]))));
 }
 
-
 export function adminRoutes(app: App): Hono {
   const admin = new Hono();
   const failedSignIns = new ClientThrottle(app.signInPerMinute ?? 5, () => app.now().getTime());

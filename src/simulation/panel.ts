@@ -17,7 +17,7 @@ import type { Study } from '../study/schema.js';
 import { z } from 'zod';
 
 /** The settings a panel is kept with (`simulated_panels.settings_json`), checked when read back. */
-const panelRecordSchema = z.object({
+const panelRecordSchema: z.ZodType<PanelRecord> = z.object({
   model: z.object({
     mean: z.number(),
     effects: z.record(z.string(), z.number()),

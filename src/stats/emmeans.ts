@@ -203,8 +203,13 @@ export function meansAcrossUnits(values: readonly number[], units: readonly stri
  * denominator (the variance components taken as known).
  */
 export function westfallKennyJuddD(fit: Pick<LmmFit, 'varcor'>, contrast: { estimate: number; lower: number; upper: number }): { d: number; lower: number; upper: number; denominator: number } {
-  const total = fit.varcor.filter((v) => v.var2 === null).reduce((s, v) => s + v.vcov, 0);
-  const denominator = Math.sqrt(total);
-  if (!(denominator > 0)) throw new StatsInputError('the model has no variance', 'd', 'a standardised effect size needs a non-zero variance');
+  const denominator = totalSd(fit);
   return { d: contrast.estimate / denominator, lower: contrast.lower / denominator, upper: contrast.upper / denominator, denominator };
+}
+
+/** The denominator of d: the square root of the sum of every variance component, residual included. */
+export function totalSd(fit: Pick<LmmFit, 'varcor'>): number {
+  const denominator = Math.sqrt(fit.varcor.filter((v) => v.var2 === null).reduce((s, v) => s + v.vcov, 0));
+  if (!(denominator > 0)) throw new StatsInputError('the model has no variance', 'd', 'a standardised effect size needs a non-zero variance');
+  return denominator;
 }

@@ -62,12 +62,8 @@ export function codebook(study: Study): CodebookEntry[] {
   ];
 }
 
-const cell = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-
-export function codebookCsv(entries: readonly CodebookEntry[]): string {
-  const cols = ['file', 'column', 'type', 'meaning', 'values', 'units'] as const;
-  return `${[cols.join(','), ...entries.map((x) => cols.map((c) => cell(x[c])).join(','))].join('\n')}\n`;
-}
+/** The codebook's columns, in the order `codebook.csv` writes them. */
+export const CODEBOOK_COLUMNS = ['file', 'column', 'type', 'meaning', 'values', 'units'] as const;
 
 export function codebookMarkdown(study: Study, entries: readonly CodebookEntry[]): string {
   const md = (s: string) => s.replace(/\|/g, '\\|');
