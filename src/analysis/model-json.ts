@@ -6,7 +6,7 @@
 import type { LmmFit } from '../stats/lmm.js';
 import type { ModelJson } from './schema.js';
 
-const byName = (names: readonly string[], values: ArrayLike<number>) => Object.fromEntries(names.map((n, i) => [n, values[i] as number]));
+const byName = (names: readonly string[], values: ArrayLike<number>) => Object.fromEntries(names.map((n, i) => [n, values[i]]));
 
 export function modelToJson(fit: LmmFit, options: { details?: boolean } = {}): ModelJson {
   const p = fit.fixefNames.length;
@@ -36,7 +36,7 @@ export function modelToJson(fit: LmmFit, options: { details?: boolean } = {}): M
     vcov: fit.fixefNames.map((_, i) => Array.from(fit.vcov.data.subarray(i * p, (i + 1) * p))),
     theta: Array.from(fit.theta),
     ranef: Object.fromEntries(
-      fit.ranef.map((r) => [r.group, r.levels.map((level, i) => ({ level, ...Object.fromEntries(r.names.map((n, j) => [n, r.values[i * r.names.length + j] as number])) }))]),
+      fit.ranef.map((r) => [r.group, r.levels.map((level, i) => ({ level, ...Object.fromEntries(r.names.map((n, j) => [n, r.values[i * r.names.length + j]])) }))]),
     ),
   };
 }

@@ -17,6 +17,7 @@ import { fitLmm, type LmmFit } from '../stats/lmm.js';
 import { likelihoodRatioTest } from '../stats/lrt.js';
 import { ratingRegression } from '../stats/regression.js';
 import { krippendorffAlpha } from '../stats/reliability.js';
+import { lookup } from '../stats/errors.js';
 import type { Study } from '../study/schema.js';
 import { modelToJson } from './model-json.js';
 import { ANALYSIS_SCHEMA, type ClassifierJson, type ExclusionReport, type ModelJson, type RegressionResult, type ScaleResult, type SourceByDomain, type StudyAnalysis } from './schema.js';
@@ -99,7 +100,7 @@ function straightLiners(ratings: readonly RatingRow[]): Map<string, string> {
   const out = new Map<string, string>();
   for (const [key, set] of [...values].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const [rater, scale] = key.split('\u0000') as [string, string];
-    if (set.size === 1 && (counts.get(key) as number) >= 4 && !out.has(rater)) out.set(rater, `${scale}: ${[...set][0]} on all ${counts.get(key)} items`);
+    if (set.size === 1 && (counts.get(key) ?? 0) >= 4 && !out.has(rater)) out.set(rater, `${scale}: ${[...set][0]} on all ${counts.get(key)} items`);
   }
   return out;
 }
@@ -122,14 +123,15 @@ export function attentionRule(maxFailures: number): string {
 
 export function exclusionsOf(input: Pick<AnalysisInput, 'ratings' | 'raters' | 'exclusions'>): ExclusionReport[] {
   const e = input.exclusions;
-  const minutes = (r: RaterInfo) => `total time ${((r.totalSeconds as number) / 60).toFixed(1)} minutes`;
+  const minutes = (r: RaterInfo) => (r.totalSeconds === null ? 'no total time recorded' : `total time ${(r.totalSeconds / 60).toFixed(1)} minutes`);
   // `checkable`: whether the rater's record has what the rule looks at (timing, attention checks).
   const timed = (r: RaterInfo) => r.totalSeconds !== null;
   const attended = (r: RaterInfo) => r.attentionChecks === undefined || r.attentionChecks > 0;
   const rules: Array<{ rule: string; hit: (r: RaterInfo) => boolean; reason: (r: RaterInfo) => string; checkable?: (r: RaterInfo) => boolean }> = [];
   if (e.incomplete !== false) rules.push({ rule: 'did not finish the session', hit: (r) => r.finished === false, reason: () => 'returned, timed out, screened out or still in progress' });
-  if (e.minTotalMinutes !== undefined) rules.push({ rule: `total time under ${e.minTotalMinutes} minutes`, hit: (r) => r.totalSeconds !== null && r.totalSeconds < (e.minTotalMinutes as number) * 60, reason: minutes, checkable: timed });
-  if (e.maxTotalMinutes !== undefined) rules.push({ rule: `total time over ${e.maxTotalMinutes} minutes`, hit: (r) => r.totalSeconds !== null && r.totalSeconds > (e.maxTotalMinutes as number) * 60, reason: minutes, checkable: timed });
+  const { minTotalMinutes: min, maxTotalMinutes: max } = e;
+  if (min !== undefined) rules.push({ rule: `total time under ${min} minutes`, hit: (r) => r.totalSeconds !== null && r.totalSeconds < min * 60, reason: minutes, checkable: timed });
+  if (max !== undefined) rules.push({ rule: `total time over ${max} minutes`, hit: (r) => r.totalSeconds !== null && r.totalSeconds > max * 60, reason: minutes, checkable: timed });
   rules.push({ rule: attentionRule(e.maxAttentionFailures), hit: (r) => r.attentionFailures > e.maxAttentionFailures, reason: (r) => `${r.attentionFailures} failed attention ${r.attentionFailures === 1 ? 'check' : 'checks'}`, checkable: attended });
   const straight = e.straightLining ? straightLiners(input.ratings) : new Map<string, string>();
   if (e.straightLining) rules.push({ rule: STRAIGHT_LINING, hit: (r) => straight.has(r.rater), reason: (r) => straight.get(r.rater) as string });
@@ -164,7 +166,7 @@ function reliability(rows: readonly RatingRow[]): { krippendorffAlphaInterval: n
   const ri = new Map(raters.map((r, i) => [r, i]));
   const ui = new Map(responses.map((u, i) => [u, i]));
   const data: Array<Array<number | null>> = raters.map(() => new Array<number | null>(responses.length).fill(null));
-  for (const r of rows) (data[ri.get(r.rater) as number] as Array<number | null>)[ui.get(r.response) as number] = r.value;
+  for (const r of rows) data[lookup(ri, r.rater, 'rater row')][lookup(ui, r.response, 'reply column')] = r.value;
   // Reliability is defined only when some response was rated by two or more raters.
   const perResponse = new Map<string, number>();
   for (const r of rows) perResponse.set(r.response, (perResponse.get(r.response) ?? 0) + 1);
@@ -181,9 +183,9 @@ function pearson(x: readonly number[], y: readonly number[]): number | null {
   let sxx = 0;
   let syy = 0;
   for (let i = 0; i < n; i++) {
-    sxy += ((x[i] as number) - mx) * ((y[i] as number) - my);
-    sxx += ((x[i] as number) - mx) ** 2;
-    syy += ((y[i] as number) - my) ** 2;
+    sxy += (x[i] - mx) * (y[i] - my);
+    sxx += (x[i] - mx) ** 2;
+    syy += (y[i] - my) ** 2;
   }
   return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : null;
 }
@@ -205,10 +207,10 @@ function sourceByDomain(formula: string, data: Data, reference: Record<string, s
   try {
     const fit = fitLmm(`value ~ source * domain${tail}`, data, { reml, reference });
     const lrt = likelihoodRatioTest([`value ~ source + domain${tail}`, `value ~ source * domain${tail}`], data, { reference });
-    const test = lrt[1] as (typeof lrt)[number];
+    const test = lrt[1];
     return {
       formula: fit.formula,
-      fixef: fit.fixefNames.map((term, i) => ({ term, estimate: fit.beta[i] as number, SE: fit.se[i] as number, df: fit.df[i] as number, t: fit.t[i] as number, p: fit.p[i] as number })),
+      fixef: fit.fixefNames.map((term, i) => ({ term, estimate: fit.beta[i], SE: fit.se[i], df: fit.df[i], t: fit.t[i], p: fit.p[i] })),
       interactionTest: { chisq: test.chisq, df: test.df, p: test.p },
       singular: fit.singular,
     };
@@ -346,11 +348,11 @@ export function analyzeStudy(input: AnalysisInput): StudyAnalysis {
   const correlations: Array<{ a: string; b: string; r: number | null; n: number }> = [];
   for (let i = 0; i < input.scales.length; i++)
     for (let j = i + 1; j < input.scales.length; j++) {
-      const a = input.scales[i] as string;
-      const b = input.scales[j] as string;
+      const a = input.scales[i];
+      const b = input.scales[j];
       const bKey = new Map(kept.filter((r) => r.scale === b).map((r) => [`${r.rater}\u0000${r.response}`, r.value]));
       const pairs = kept.filter((r) => r.scale === a && bKey.has(`${r.rater}\u0000${r.response}`));
-      correlations.push({ a, b, r: pearson(pairs.map((p) => p.value), pairs.map((p) => bKey.get(`${p.rater}\u0000${p.response}`) as number)), n: pairs.length });
+      correlations.push({ a, b, r: pearson(pairs.map((p) => p.value), pairs.map((p) => lookup(bKey, `${p.rater}\u0000${p.response}`, 'paired rating'))), n: pairs.length });
     }
   let language: Record<string, GroupComparison> | null = null;
   const replies = input.replies ?? [];
@@ -360,7 +362,7 @@ export function analyzeStudy(input: AnalysisInput): StudyAnalysis {
     const names = Object.keys(features[0]?.values ?? {}).sort();
     const reference = features.some((f) => f.source === input.reference) ? { reference: input.reference } : {};
     for (const n of names) {
-      language[n] = compareGroups(features.map((f) => f.values[n] as number), features.map((f) => f.source), { units: features.map((f) => f.post), adjust: 'none', ...reference });
+      language[n] = compareGroups(features.map((f) => f.values[n]), features.map((f) => f.source), { units: features.map((f) => f.post), adjust: 'none', ...reference });
     }
     language = adjustAcrossFeatures(language, input.adjust);
   }
@@ -409,7 +411,7 @@ export function adjustAcrossFeatures(language: Record<string, GroupComparison>, 
   const correct = (p: readonly number[]) => (method === 'none' ? [...p] : method === 'bonferroni' ? bonferroni(p) : holm(p));
   const names = Object.keys(language);
   const family = (pick: (c: GroupComparison) => GroupComparison['ols'] | undefined) => {
-    const raw = names.flatMap((n) => (pick(language[n] as GroupComparison) ?? []).map((pair) => pair.p));
+    const raw = names.flatMap((n) => (pick(language[n]) ?? []).map((pair) => pair.p));
     return correct(raw);
   };
   const ols = family((c) => c.ols);
@@ -418,14 +420,14 @@ export function adjustAcrossFeatures(language: Record<string, GroupComparison>, 
   let im = 0;
   return Object.fromEntries(
     names.map((n) => {
-      const c = language[n] as GroupComparison;
+      const c = language[n];
       return [
         n,
         {
           ...c,
           adjust: method,
-          ols: c.ols.map((pair) => ({ ...pair, p: ols[io++] as number })),
-          ...(c.mixed ? { mixed: c.mixed.map((pair) => ({ ...pair, p: mixed[im++] as number })) } : {}),
+          ols: c.ols.map((pair) => ({ ...pair, p: ols[io++] })),
+          ...(c.mixed ? { mixed: c.mixed.map((pair) => ({ ...pair, p: mixed[im++] })) } : {}),
         },
       ];
     }),

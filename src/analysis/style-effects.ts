@@ -10,17 +10,17 @@ export function effectsFromStyle(replies: ReadonlyArray<{ source: string; text: 
   const names = ['validation', 'apology', 'emotion_naming', 'vader_compound'];
   const f = replies.map((r) => extractFeatures(r.text));
   const z = names.map((n) => {
-    const v = f.map((x) => x[n] as number);
+    const v = f.map((x) => x[n]);
     const m = v.reduce((s, x) => s + x, 0) / v.length;
     const sd = Math.sqrt(v.reduce((s, x) => s + (x - m) ** 2, 0) / Math.max(1, v.length - 1)) || 1;
     return v.map((x) => (x - m) / sd);
   });
-  const composite = replies.map((_, i) => z.reduce((s, col) => s + (col[i] as number), 0) / names.length);
+  const composite = replies.map((_, i) => z.reduce((s, col) => s + col[i], 0) / names.length);
   const sources = [...new Set(replies.map((r) => r.source))];
   const mean = (s: string) => {
     const v = composite.filter((_, i) => replies[i]?.source === s);
     return v.reduce((a, b) => a + b, 0) / v.length;
   };
-  const base = mean(reference && sources.includes(reference) ? reference : (sources[0] as string));
+  const base = mean(reference && sources.includes(reference) ? reference : sources[0]);
   return Object.fromEntries(sources.map((s) => [s, 0.5 * (mean(s) - base)]));
 }

@@ -30,11 +30,11 @@ function printClassifier(r: ClassifierReport, terms: number, output: Output): vo
   output.out(
     table(
       ['source', 'precision', 'recall', 'F1', 'support', 'CV F1'],
-      r.test.perClass.map((m) => [m.label, m.precision.toFixed(3), m.recall.toFixed(3), m.f1.toFixed(3), m.support, (r.crossValidation.meanF1[m.label] as number).toFixed(3)]),
+      r.test.perClass.map((m) => [m.label, m.precision.toFixed(3), m.recall.toFixed(3), m.f1.toFixed(3), m.support, r.crossValidation.meanF1[m.label].toFixed(3)]),
     ),
   );
   output.out(`accuracy ${r.test.accuracy.toFixed(3)} (cross-validated ${r.crossValidation.meanAccuracy.toFixed(3)})\n\nconfusion (rows actual, columns predicted):`);
-  output.out(table(['', ...r.classes], r.test.confusion.map((row, i) => [r.classes[i] as string, ...row])));
+  output.out(table(['', ...r.classes], r.test.confusion.map((row, i) => [r.classes[i], ...row])));
   output.out('\ntop terms per source (largest weights):');
   for (const c of r.classes) output.out(`  ${c}: ${(r.topFeatures[c] ?? []).map((t) => `${t.term} (${t.weight.toFixed(2)})`).join(', ')}`);
 }

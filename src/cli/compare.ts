@@ -45,7 +45,7 @@ export function registerCompare(program: Command, output: Output): void {
             name: loaded.study.name,
             folder: path.basename(loaded.dir),
             reference: loaded.study.analysis.reference_source,
-            scale: o.scale ?? (loaded.study.instrument.scales[0]?.id as string),
+            scale: o.scale ?? loaded.study.instrument.scales[0]?.id,
             rows: ratings.filter((r) => !excluded.has(r.rater)),
             excluded: excluded.size,
           };
@@ -55,8 +55,8 @@ export function registerCompare(program: Command, output: Output): void {
       // Two studies of the same name (two runs of one manifest) are told apart by their folders.
       const labels =
         loadedA.name !== loadedB.name ? [loadedA.name, loadedB.name] : loadedA.folder !== loadedB.folder ? [loadedA.folder, loadedB.folder] : [`${loadedA.name}-A`, `${loadedB.name}-B`];
-      const first = { ...loadedA, name: labels[0] as string };
-      const second = { ...loadedB, name: labels[1] as string };
+      const first = { ...loadedA, name: labels[0] };
+      const second = { ...loadedB, name: labels[1] };
       const scale = first.scale;
       const rows = [first, second].flatMap((s) =>
         s.rows
@@ -90,7 +90,7 @@ export function registerCompare(program: Command, output: Output): void {
       };
       if (o.json) return output.out(json(result));
       output.out(`${scale}: ${rows.length} ratings from ${first.name} and ${second.name} (each study's exclusion rules applied: ${first.excluded} and ${second.excluded} raters left out)\n`);
-      output.out(table(['term', 'estimate', 'SE', 'df', 't', 'p'], result.fixef.map((f) => [f.term, Number((f.estimate as number).toFixed(4)), Number((f.se as number).toFixed(4)), Number((f.df as number).toFixed(1)), Number((f.t as number).toFixed(2)), Number((f.p as number).toPrecision(3))])));
+      output.out(table(['term', 'estimate', 'SE', 'df', 't', 'p'], result.fixef.map((f) => [f.term, Number(f.estimate.toFixed(4)), Number(f.se.toFixed(4)), Number(f.df.toFixed(1)), Number(f.t.toFixed(2)), Number(f.p.toPrecision(3))])));
       const t = result.interactionTest;
       output.out(`\ndo the source effects differ between the studies? chi^2(${t?.df}) = ${t?.chisq?.toFixed(2)}, p = ${t?.p?.toPrecision(3)} (likelihood-ratio test, ML)`);
       for (const s of perStudy) output.out(`${s.study}: ${s.means.map((m) => `${m.source} ${m.emmean.toFixed(2)} [${m.lower.toFixed(2)}, ${m.upper.toFixed(2)}]`).join('; ')}`);

@@ -49,7 +49,7 @@ export function registerFeatures(program: Command, output: Output): void {
       if (rows.length === 0) throw new UserError('no replies to analyse', o.data ?? dir, 'import or generate replies first');
       const features = rows.map((r) => extractFeatures(r.text));
       const names = BATTERY.map((b) => b.name);
-      const outRows = rows.map((r, i) => ({ id: r.id, group: r.group, unit: r.unit ?? '', ...(features[i] as Record<string, number>) }));
+      const outRows = rows.map((r, i) => ({ id: r.id, group: r.group, unit: r.unit ?? '', ...features[i] }));
       await writeFile(o.out as string, (o.out as string).endsWith('.jsonl') ? `${outRows.map((r) => JSON.stringify(r)).join('\n')}\n` : toCsv(['id', 'group', 'unit', ...names], outRows));
 
       const groups = [...new Set(rows.map((r) => r.group))];
@@ -59,7 +59,7 @@ export function registerFeatures(program: Command, output: Output): void {
         const units = rows.every((r) => r.unit !== undefined) ? rows.map((r) => r.unit as string) : undefined;
         for (const name of names) {
           comparisons[name] = compareGroups(
-            features.map((f) => f[name] as number),
+            features.map((f) => f[name]),
             rows.map((r) => r.group),
             { ...(units ? { units } : {}), ...(reference ? { reference } : {}), adjust: 'none' },
           );

@@ -22,7 +22,7 @@ interface FitOptions {
 export async function readDataFrame(file: string): Promise<DataFrame> {
   const table = await readTable(path.resolve(file), { label: file });
   const frame: Record<string, string[]> = {};
-  for (const c of table.columns) frame[c] = table.records.map((r) => r.values[c] as string);
+  for (const c of table.columns) frame[c] = table.records.map((r) => r.values[c]);
   return frame;
 }
 
@@ -48,7 +48,7 @@ const stars = (p: number) => (p < 0.001 ? '***' : p < 0.01 ? '**' : p < 0.05 ? '
 
 function pad(rows: string[][], right: boolean[]): string {
   const widths = rows[0]?.map((_, j) => Math.max(...rows.map((r) => (r[j] ?? '').length))) ?? [];
-  return rows.map((r) => r.map((c, j) => (right[j] ? c.padStart(widths[j] as number) : c.padEnd(widths[j] as number))).join('  ').trimEnd()).join('\n');
+  return rows.map((r) => r.map((c, j) => (right[j] ? c.padStart(widths[j]) : c.padEnd(widths[j]))).join('  ').trimEnd()).join('\n');
 }
 
 /** A readable summary laid out like R's `summary(lmer)` with lmerTest. */
@@ -68,7 +68,7 @@ export function fitSummary(fit: LmmFit, contrasts?: Emmeans): string {
   lines.push(`Number of obs: ${fit.nobs}, groups:  ${Object.entries(fit.ngroups).map(([g, n]) => `${g}, ${n}`).join('; ')}`, '', 'Fixed effects:');
   const fx = [['', 'Estimate', 'Std. Error', 'df', 't value', 'Pr(>|t|)', '']];
   fit.fixefNames.forEach((n, i) =>
-    fx.push([n, fmt(fit.beta[i] as number, 5), fmt(fit.se[i] as number, 5), fmt(fit.df[i] as number, 5), fmt(fit.t[i] as number, 4), fmtP(fit.p[i] as number), stars(fit.p[i] as number)]),
+    fx.push([n, fmt(fit.beta[i], 5), fmt(fit.se[i], 5), fmt(fit.df[i], 5), fmt(fit.t[i], 4), fmtP(fit.p[i]), stars(fit.p[i])]),
   );
   lines.push(pad(fx, [false, true, true, true, true, true, false]));
   lines.push('---', "Signif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1");

@@ -94,7 +94,7 @@ export async function providersFor(study: Study, dir: string, db: Db, po: Provid
       }
       const recordings = parseRecordings(text, s.file);
       if (po.postIds) {
-        const recorded = new Set([...recordings.keys()].map((k) => k.split('\u0000')[0] as string));
+        const recorded = new Set([...recordings.keys()].map((k) => k.split('\u0000')[0]));
         const unknown = [...recorded].filter((id) => !po.postIds?.has(id)).sort();
         const missing = [...po.postIds].filter((id) => !recorded.has(id)).sort();
         if (unknown.length) po.notes?.push(`${s.id}: ${unknown.length} recorded ${unknown.length === 1 ? 'reply names a post' : 'replies name posts'} not in the study, ignored (${someIds(unknown)}); check ${s.file}`);
@@ -126,7 +126,7 @@ export async function providersFor(study: Study, dir: string, db: Db, po: Provid
   return out;
 }
 
-const median = (xs: number[]) => (xs.length === 0 ? 0 : [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] as number);
+const median = (xs: number[]) => (xs.length === 0 ? 0 : [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]);
 
 export interface GenerateForStudyOptions {
   readonly only?: ReadonlySet<string>;

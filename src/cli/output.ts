@@ -23,7 +23,7 @@ export function table(headers: readonly string[], rows: ReadonlyArray<ReadonlyAr
   const widths = headers.map((_, i) => Math.max(...cells.map((r) => String(r[i] ?? '').length)));
   const numeric = headers.map((_, i) => rows.length > 0 && rows.every((r) => typeof r[i] === 'number'));
   const line = (r: ReadonlyArray<string | number>) =>
-    r.map((c, i) => (numeric[i] ? String(c).padStart(widths[i] as number) : String(c).padEnd(widths[i] as number))).join('  ').trimEnd();
+    r.map((c, i) => (numeric[i] ? String(c).padStart(widths[i]) : String(c).padEnd(widths[i]))).join('  ').trimEnd();
   return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 

@@ -44,15 +44,15 @@ export async function loadReplies(dir: string, o: ReplyInputOptions): Promise<{ 
     const t = await readTable(path.resolve(o.data), { label: o.data });
     requireColumns(t, { text: o.text, group: o.group, unit: o.unit, rating: o.rating }, '', (role) => `name the right column with --${role} NAME`);
     const replies = t.records.map((r, i) => ({
-      id: o.id && t.columns.includes(o.id) ? (r.values[o.id] as string) : String(i + 1),
-      group: r.values[o.group] as string,
-      unit: o.unit ? (r.values[o.unit] as string) : undefined,
-      text: r.values[o.text] as string,
+      id: o.id && t.columns.includes(o.id) ? r.values[o.id] : String(i + 1),
+      group: r.values[o.group],
+      unit: o.unit ? r.values[o.unit] : undefined,
+      text: r.values[o.text],
     }));
     if (o.rating) {
       const byId = new Map<string, number>();
       t.records.forEach((r, i) => {
-        const v = (r.values[o.rating as string] as string).trim();
+        const v = r.values[o.rating as string].trim();
         if (v !== '' && Number.isFinite(Number(v))) byId.set((replies[i] as ReplyRow).id, Number(v));
       });
       ratings.set(o.rating, byId);

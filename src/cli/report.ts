@@ -79,7 +79,7 @@ export async function reportContext({ loaded, store, row, hashes }: OpenStudy): 
     software: [
       { name: 'empathy-lab', version: pkg.version },
       { name: 'node', version: process.versions.node },
-      ...keep.filter((k) => pkg.dependencies[k]).map((k) => ({ name: k, version: pkg.dependencies[k] as string })),
+      ...keep.filter((k) => pkg.dependencies[k]).map((k) => ({ name: k, version: pkg.dependencies[k] })),
     ],
     features: BATTERY.map((f) => ({ name: f.name, description: f.description, kind: f.kind })),
   };

@@ -50,7 +50,7 @@ export async function runImports(db: Db, target: StudyTarget, jobs: readonly Imp
     const ctx = { db: trx, ...target, ...(progress ? { tick: () => progress.tick() } : {}) };
     const results: ImportResult[] = [];
     for (const [i, job] of sorted.entries()) {
-      const table = tables[i] as Table;
+      const table = tables[i];
       const result =
         job.kind === 'posts'
           ? await importPosts(ctx, table, job.spec)

@@ -38,7 +38,7 @@ function isQuestionOnly(text: string, maxWords: number): boolean {
 
 export function lintPosts(study: Study, posts: TextColumn): Finding[] {
   const { table, idColumn } = posts;
-  const textColumn = posts.textColumns[0] as string;
+  const textColumn = posts.textColumns[0];
   requireColumns(table, { id: idColumn, text: textColumn });
   const rules = study.lint;
   const out: Finding[] = [];

@@ -127,7 +127,7 @@ export function detectDelimiter(text: string): Delimiter {
     else if (!inQuotes && (ch === '\n' || ch === '\r')) break;
     else if (!inQuotes && (ch === ',' || ch === ';' || ch === '\t')) counts[ch]++;
   }
-  const best = (Object.entries(counts) as Array<[Delimiter, number]>).sort((a, b) => b[1] - a[1])[0] as [Delimiter, number];
+  const best = (Object.entries(counts) as Array<[Delimiter, number]>).sort((a, b) => b[1] - a[1])[0];
   return best[1] > 0 ? best[0] : ',';
 }
 
@@ -174,7 +174,7 @@ function lineIndex(bytes: Uint8Array): (offset: number) => number {
     let hi = newlines.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if ((newlines[mid] as number) < offset) lo = mid + 1;
+      if (newlines[mid] < offset) lo = mid + 1;
       else hi = mid;
     }
     return lo + 1;
@@ -206,7 +206,7 @@ function parseCsv(text: string, file: string, options: ReadOptions, notes: strin
         ends.push(context.bytes);
         return record;
       },
-    }) as string[][];
+    });
   } catch (err) {
     const msg = ((err as Error).message ?? String(err)).replace(/^Quote Not Closed: .*/, 'a quoted field is never closed').replace(/,? (at|on) line \d+.*$/, '');
     throw new UserError(msg, `${file}:${lineAt(ends.at(-1) ?? 0)}`, 'check the quoting on that line', { cause: err });
@@ -221,14 +221,14 @@ function parseCsv(text: string, file: string, options: ReadOptions, notes: strin
   if (duplicated.size > 0) notes.push(`repeated column names made unique: ${[...duplicated].map(([n, at]) => `${n} (columns ${at.join(', ')}) as ${at.map((c) => columns[c - 1]).join(', ')}`).join('; ')}`);
   // Qualtrics writes two rows under the header: the question texts and {"ImportId":"QID1"} tags.
   let skip = options.skipRows ?? 0;
-  if (options.skipRows === undefined && rows.length >= 3 && (rows[2] as string[]).some((c) => /^\{"ImportId":/.test(c.trim()))) {
+  if (options.skipRows === undefined && rows.length >= 3 && rows[2].some((c) => /^\{"ImportId":/.test(c.trim()))) {
     skip = 2;
-    notes.push(`a Qualtrics export: its question-text and ImportId rows (lines ${lineAt(ends[0] as number)} and ${lineAt(ends[1] as number)}) skipped`);
+    notes.push(`a Qualtrics export: its question-text and ImportId rows (lines ${lineAt(ends[0])} and ${lineAt(ends[1])}) skipped`);
   } else if (skip > 0) notes.push(`${skip} row${skip === 1 ? '' : 's'} under the header skipped (skip_rows)`);
   const records: TableRecord[] = [];
   for (let r = 1 + skip; r < rows.length; r++) {
-    const row = rows[r] as string[];
-    const line = lineAt(ends[r - 1] as number);
+    const row = rows[r];
+    const line = lineAt(ends[r - 1]);
     if (row.length !== columns.length) {
       throw new UserError(
         `${row.length} field${row.length === 1 ? '' : 's'} where the header has ${columns.length}`,
@@ -238,7 +238,7 @@ function parseCsv(text: string, file: string, options: ReadOptions, notes: strin
     }
     const values: Record<string, string> = {};
     columns.forEach((c, i) => {
-      values[c] = row[i] as string;
+      values[c] = row[i];
     });
     records.push({ line, values });
   }

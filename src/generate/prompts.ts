@@ -22,18 +22,18 @@ export function parsePrompt(text: string, file: string): PromptTemplate {
   lines.forEach((line, i) => {
     const heading = /^##\s+(\w+)\s*$/.exec(line);
     if (heading) {
-      const name = (heading[1] as string).toLowerCase();
+      const name = heading[1].toLowerCase();
       if (name !== 'system' && name !== 'user') throw new UserError(`unknown prompt part "## ${heading[1]}"`, `${file}:${i + 1}`, 'use "## system" and "## user"');
       current = name;
       parts[name] = [];
       return;
     }
     for (const m of line.matchAll(/\{\{\s*([\w-]+)\s*\}\}/g)) {
-      if (!(PROMPT_VARIABLES as readonly string[]).includes(m[1] as string)) {
+      if (!(PROMPT_VARIABLES as readonly string[]).includes(m[1])) {
         throw new UserError(`unknown variable {{${m[1]}}}`, `${file}:${i + 1}`, `use one of ${PROMPT_VARIABLES.map((v) => `{{${v}}}`).join(', ')}`);
       }
     }
-    if (current) (parts[current] as string[]).push(line);
+    if (current) parts[current].push(line);
     else if (line.trim() !== '') throw new UserError('text before the first "## system" or "## user" heading', `${file}:${i + 1}`, 'start the prompt with "## user" (and optionally "## system")');
   });
   const user = parts.user?.join('\n').trim();

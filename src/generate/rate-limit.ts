@@ -67,7 +67,7 @@ export async function pool<T>(items: readonly T[], concurrency: number, task: (i
   let next = 0;
   const worker = async () => {
     while (next < items.length) {
-      const item = items[next++] as T;
+      const item = items[next++];
       await task(item);
     }
   };

@@ -105,7 +105,7 @@ export async function planGeneration(study: Study, dir: string, only?: ReadonlyS
 /** Splits one reply that holds several labelled replies ("VERY_LOW: ... VERY_HIGH: ..."). */
 export function splitLabelled(text: string, labels: readonly string[], marker?: string): Map<string, string> | null {
   const re = new RegExp(marker ?? `^\\s*\\**\\s*(?<label>${labels.map((l) => l.replace(/[-_]/g, '[-_ ]')).join('|')})\\s*\\**\\s*:`, 'gim');
-  const hits = [...text.matchAll(re)].map((m) => ({ at: m.index as number, end: (m.index as number) + m[0].length, label: (m.groups?.label ?? '').toLowerCase().replace(/[- ]/g, '_') }));
+  const hits = [...text.matchAll(re)].map((m) => ({ at: m.index, end: m.index + m[0].length, label: (m.groups?.label ?? '').toLowerCase().replace(/[- ]/g, '_') }));
   const out = new Map<string, string>();
   hits.forEach((h, i) => out.set(h.label, text.slice(h.end, hits[i + 1]?.at ?? text.length).trim()));
   return labels.every((l) => (out.get(l.toLowerCase()) ?? '') !== '') ? new Map(labels.map((l) => [l, out.get(l.toLowerCase()) as string])) : null;
@@ -215,7 +215,7 @@ export async function runGeneration(o: RunOptions): Promise<UnitTally[]> {
   try {
     await Promise.all(
       [...bySource.entries()].map(async ([sourceId, units]) => {
-        const source = (units[0]?.plan.source ?? o.plans.find((p) => p.source.id === sourceId)?.source) as ModelSource;
+        const source = (units[0]?.plan.source ?? o.plans.find((p) => p.source.id === sourceId)?.source);
         const provider = o.providers.get(sourceId) as Provider;
         const limiter = new RateLimiter(clock, {
           ...(source.requests_per_minute ? { requestsPerMinute: source.requests_per_minute } : {}),

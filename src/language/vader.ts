@@ -54,8 +54,8 @@ const PUNCTUATION = new Set('!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~');
 function stripPunctuationIfWord(token: string): string {
   let a = 0;
   let b = token.length;
-  while (a < b && PUNCTUATION.has(token[a] as string)) a++;
-  while (b > a && PUNCTUATION.has(token[b - 1] as string)) b--;
+  while (a < b && PUNCTUATION.has(token[a])) a++;
+  while (b > a && PUNCTUATION.has(token[b - 1])) b--;
   return b - a <= 2 ? token : token.slice(a, b);
 }
 
@@ -145,25 +145,25 @@ function specialIdiomsCheck(valence: number, low: readonly string[], i: number):
 }
 
 function leastCheck(valence: number, low: readonly string[], i: number): number {
-  if (i > 1 && !LEXICON.has(low[i - 1] as string) && low[i - 1] === 'least') {
+  if (i > 1 && !LEXICON.has(low[i - 1]) && low[i - 1] === 'least') {
     if (low[i - 2] !== 'at' && low[i - 2] !== 'very') return valence * N_SCALAR;
-  } else if (i > 0 && !LEXICON.has(low[i - 1] as string) && low[i - 1] === 'least') return valence * N_SCALAR;
+  } else if (i > 0 && !LEXICON.has(low[i - 1]) && low[i - 1] === 'least') return valence * N_SCALAR;
   return valence;
 }
 
 function sentimentValence(words: readonly string[], low: readonly string[], capDiff: boolean, i: number): number {
-  const item = words[i] as string;
-  const lower = low[i] as string;
+  const item = words[i];
+  const lower = low[i];
   const base = LEXICON.get(lower);
   if (base === undefined) return 0;
   let valence = base;
   // "no" before another lexicon word negates it instead of counting itself.
-  if (lower === 'no' && i !== words.length - 1 && LEXICON.has(low[i + 1] as string)) valence = 0;
+  if (lower === 'no' && i !== words.length - 1 && LEXICON.has(low[i + 1])) valence = 0;
   if ((i > 0 && low[i - 1] === 'no') || (i > 1 && low[i - 2] === 'no') || (i > 2 && low[i - 3] === 'no' && (low[i - 1] === 'or' || low[i - 1] === 'nor'))) valence = base * N_SCALAR;
   if (capDiff && isUpper(item)) valence += valence > 0 ? C_INCR : -C_INCR;
   for (let startI = 0; startI < 3; startI++) {
-    if (i > startI && !LEXICON.has(low[i - (startI + 1)] as string)) {
-      let s = scalarIncDec(words[i - (startI + 1)] as string, low[i - (startI + 1)] as string, valence, capDiff);
+    if (i > startI && !LEXICON.has(low[i - (startI + 1)])) {
+      let s = scalarIncDec(words[i - (startI + 1)], low[i - (startI + 1)], valence, capDiff);
       if (startI === 1 && s !== 0) s *= 0.95;
       if (startI === 2 && s !== 0) s *= 0.9;
       valence += s;
@@ -179,7 +179,7 @@ function butCheck(low: readonly string[], sentiments: number[]): number[] {
   const bi = low.indexOf('but');
   if (bi < 0) return sentiments;
   for (let k = 0; k < sentiments.length; k++) {
-    const sentiment = sentiments[k] as number;
+    const sentiment = sentiments[k];
     const si = sentiments.indexOf(sentiment);
     if (si < bi) sentiments[si] = sentiment * 0.5;
     else if (si > bi) sentiments[si] = sentiment * 1.5;
@@ -221,7 +221,7 @@ export function vaderScores(text: string): VaderScores {
   const capDiff = words.length - upper > 0 && words.length - upper < words.length;
   let sentiments: number[] = [];
   for (let i = 0; i < words.length; i++) {
-    const lower = low[i] as string;
+    const lower = low[i];
     if (BOOSTERS.has(lower) || (i < words.length - 1 && lower === 'kind' && low[i + 1] === 'of')) sentiments.push(0);
     else sentiments.push(sentimentValence(words, low, capDiff, i));
   }

@@ -106,7 +106,7 @@ export function buildTables({ analysis, context }: ReportInput): ReportTable[] {
     columns: [col('scale'), col('term'), col('estimate', 'd3'), col(stat('SE'), 'd3'), col(stat('df'), 'd2'), col(stat('t'), 'd2'), col(stat('p'), 'p')],
     rows: scales.flatMap((s) => {
       const m = fittedModel(s);
-      return m ? Object.keys(m.fixef).map((term) => [s.scale, term, m.fixef[term] as number, m.se[term] as number, m.df_satterthwaite[term] as number, m.t[term] as number, m.p[term] as number]) : [];
+      return m ? Object.keys(m.fixef).map((term) => [s.scale, term, m.fixef[term], m.se[term], m.df_satterthwaite[term], m.t[term], m.p[term]]) : [];
     }),
   });
   tables.push({
@@ -182,7 +182,7 @@ export function buildTables({ analysis, context }: ReportInput): ReportTable[] {
       id: 'confusion',
       title: 'Confusion matrix of the held-out replies (rows: actual source; columns: predicted)',
       columns: [col('actual'), ...c.classes.map((k) => col(k, 'int'))],
-      rows: c.test.confusion.map((row, i) => [c.classes[i] as string, ...row]),
+      rows: c.test.confusion.map((row, i) => [c.classes[i], ...row]),
     });
     tables.push({
       id: 'top-features',

@@ -161,7 +161,7 @@ export function adminRoutes(app: App): Hono {
     const maxCount = Math.max(target, ...perResponse);
     const counts = Array.from({ length: maxCount + 1 }, (_, x) => ({ x, n: perResponse.filter((v) => v === x).length }));
     const times = await completedSeconds(db, app.studyId);
-    const median = times.length ? (times[Math.floor((times.length - 1) / 2)] as number) : null;
+    const median = times.length ? times[Math.floor((times.length - 1) / 2)] : null;
     const excl = await exclusions();
     const excluded = new Set(excl.flatMap((x) => x.raters)).size;
     const state = await appState(db, app.studyId);

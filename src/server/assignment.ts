@@ -89,7 +89,7 @@ function onePerPost(posts: readonly PlanPost[], fill: ReadonlyMap<string, number
   const base = Math.floor(n / sources.length);
   const quota = new Map(sources.map((src) => [src, base]));
   const extra = sortedWithRandomTies(sources, rng, (a, b) => (total.get(a) ?? 0) - (total.get(b) ?? 0)).slice(0, n - base * sources.length);
-  for (const src of extra) quota.set(src, (quota.get(src) as number) + 1);
+  for (const src of extra) quota.set(src, (quota.get(src) ?? 0) + 1);
   const pairs = sortedWithRandomTies(
     rated.flatMap((post) => post.responses.map((r) => ({ post, r }))),
     rng,
@@ -100,7 +100,7 @@ function onePerPost(posts: readonly PlanPost[], fill: ReadonlyMap<string, number
     if (picked.size === n) break;
     if (picked.has(x.post.id) || (quota.get(x.r.source) ?? 0) <= 0) continue;
     picked.set(x.post.id, x);
-    quota.set(x.r.source, (quota.get(x.r.source) as number) - 1);
+    quota.set(x.r.source, (quota.get(x.r.source) ?? 0) - 1);
   }
   // When quotas cannot be met (a source missing from the remaining posts), fill with the least filled.
   for (const x of pairs) {

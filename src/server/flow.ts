@@ -183,6 +183,13 @@ export const MAX_TEXT = 2000;
 
 type Values = Record<string, string | number>;
 
+/** A rating that `validate` accepted: a whole number, or a bug upstream. */
+function scaleValue(values: Values, scale: string): number {
+  const v = values[`scale_${scale}`];
+  if (typeof v !== 'number') throw new Error(`internal: scale ${scale} passed validation without a number`);
+  return v;
+}
+
 /** Checks a page's answers; returns the values to store or the messages to show. */
 export function validate(study: Study, t: Text, step: Step, f: Readonly<Record<string, string>>): { errors: Record<string, string>; values: Values } {
   const errors: Record<string, string> = {};
@@ -194,7 +201,7 @@ export function validate(study: Study, t: Text, step: Step, f: Readonly<Record<s
   } else if (step.kind === 'comprehension') {
     const c = instrument.comprehension;
     if (!c || !c.options.includes(f.answer ?? '')) errors.answer = t('choice.required');
-    else values.answer = f.answer as string;
+    else values.answer = f.answer;
   } else if (step.kind === 'response') {
     for (const s of instrument.scales) {
       const raw = f[`scale_${s.id}`];
@@ -209,7 +216,7 @@ export function validate(study: Study, t: Text, step: Step, f: Readonly<Record<s
   } else if (step.kind === 'attention') {
     const check = instrument.attention_checks.find((c) => c.id === step.check);
     if (!check || !check.options.includes(f.answer ?? '')) errors.answer = t('choice.required');
-    else values.answer = f.answer as string;
+    else values.answer = f.answer;
   } else if (step.kind === 'demographics') {
     for (const d of demographicsOf(study, t)) {
       const raw = (f[`demo_${d.id}`] ?? '').trim();
@@ -307,7 +314,7 @@ async function advance({ deps, session, step, submission: s, values, view, attri
     await recordAnswers(trx, view, {
       ratings:
         step.kind === 'response'
-          ? deps.study.instrument.scales.map((sc) => ({ scale: sc.id, value: values[`scale_${sc.id}`] as number, rtMs: s.clientMs ?? serverMs, key: `${s.key}:${sc.id}` }))
+          ? deps.study.instrument.scales.map((sc) => ({ scale: sc.id, value: scaleValue(values, sc.id), rtMs: s.clientMs ?? serverMs, key: `${s.key}:${sc.id}` }))
           : [],
       studyId: deps.studyId,
       contentHash: deps.contentHash,

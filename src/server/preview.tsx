@@ -60,7 +60,7 @@ export function previewRoutes(app: App): Hono {
     if (!step || Number(f.step) !== s.position) return c.redirect('/admin/preview', 303);
     const { errors } = validate(app.study, app.t, step, f);
     if (Object.keys(errors).length > 0)
-      return c.html(<StepPage app={app} view={{ step, position: s.position, steps, csrf: f.csrf as string, action: '/admin/preview', key: randomToken(12), preview: true, errors }} />, 422);
+      return c.html(<StepPage app={app} view={{ step, position: s.position, steps, csrf: f.csrf, action: '/admin/preview', key: randomToken(12), preview: true, errors }} />, 422);
     if (step.kind === 'consent' && f.consent === 'no') save(c, { ...s, ended: 'returned' });
     else if (step.kind === 'comprehension' && f.answer !== app.study.instrument.comprehension?.answer) return c.redirect('/admin/preview?notice=wrong', 303);
     else save(c, { ...s, position: s.position + 1 });

@@ -84,7 +84,7 @@ export async function formFields(c: Context): Promise<Record<string, string>> {
 export function clientAddress(forwardedFor: string | undefined, hops: number, socketAddress: string): string {
   if (hops <= 0 || !forwardedFor) return socketAddress;
   const entries = forwardedFor.split(',').map((x) => x.trim()).filter(Boolean);
-  return entries.length >= hops ? (entries[entries.length - hops] as string) : socketAddress;
+  return entries.length >= hops ? entries[entries.length - hops] : socketAddress;
 }
 
 /** OWASP's neutralisation of CSV injection: a cell a spreadsheet would run as a formula gets a leading quote. */

@@ -7,6 +7,7 @@
 import { effectsFromStyle } from '../analysis/style-effects.js';
 import { UserError } from '../errors.js';
 import { DEFAULT_PANEL, simulatePanel, simulateSessions, type PanelRecord } from '../stats/simulate.js';
+import { lookup } from '../stats/errors.js';
 import { newId, nowIso } from '../store/ids.js';
 import { hasSimulatedPanel, recordSimulatedPanel } from '../store/panels.repository.js';
 import { insertAttentionResults, insertParticipants } from '../store/participants.repository.js';
@@ -79,8 +80,8 @@ export async function simulatePanelForStudy({ db, study, studyId, contentHash }:
   const perRater = Math.min(study.design.posts_per_rater, posts.length);
   const raters = o.raters ?? Math.ceil((study.design.target_ratings_per_response * posts.length) / perRater);
   // Balanced within-post design: rater r takes the next perRater posts in a cycle.
-  const assignments = Array.from({ length: raters }, (_, r) => Array.from({ length: perRater }, (_, k) => (r * perRater + k) % posts.length).flatMap((p) => byPost[p] as number[]));
-  const responses = replies.map((r) => ({ post: postIndex.get(r.post) as number, source: r.source }));
+  const assignments = Array.from({ length: raters }, (_, r) => Array.from({ length: perRater }, (_, k) => (r * perRater + k) % posts.length).flatMap((p) => byPost[p]));
+  const responses = replies.map((r) => ({ post: lookup(postIndex, r.post, 'post index'), source: r.source }));
   const seed = o.seed ?? study.design.seed;
   const now = nowIso();
   const participantIds = Array.from({ length: raters }, () => newId());
@@ -94,7 +95,7 @@ export async function simulatePanelForStudy({ db, study, studyId, contentHash }:
       ratingRows.push({
         id: newId(),
         study_id: studyId,
-        participant_id: participantIds[r.rater] as string,
+        participant_id: participantIds[r.rater],
         response_id: (replies[r.response] as { id: string }).id,
         scale: scale.id,
         value: r.value,

@@ -26,13 +26,13 @@ export interface Evaluation {
 export function evaluate(actual: Int32Array, predicted: Int32Array, classes: readonly string[]): Evaluation {
   const k = classes.length;
   const confusion = Array.from({ length: k }, () => new Array<number>(k).fill(0));
-  actual.forEach((a, i) => ((confusion[a] as number[])[predicted[i] as number] as number)++);
+  actual.forEach((a, i) => confusion[a][predicted[i]]++);
   let correct = 0;
   const perClass = classes.map((label, c) => {
-    const tp = (confusion[c] as number[])[c] as number;
+    const tp = confusion[c][c];
     correct += tp;
-    const predictedC = confusion.reduce((s, row) => s + (row[c] as number), 0);
-    const support = (confusion[c] as number[]).reduce((s, v) => s + v, 0);
+    const predictedC = confusion.reduce((s, row) => s + row[c], 0);
+    const support = confusion[c].reduce((s, v) => s + v, 0);
     const precision = predictedC === 0 ? 0 : tp / predictedC;
     const recall = support === 0 ? 0 : tp / support;
     return { label, precision, recall, f1: precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall), support };
@@ -48,7 +48,7 @@ export function stratifiedFolds(labels: Int32Array, k: number, seed: number): nu
   let next = 0;
   for (const c of classes) {
     const members = shuffled(Array.from(labels.keys()).filter((i) => labels[i] === c), rng);
-    for (const i of members) (folds[next++ % k] as number[]).push(i);
+    for (const i of members) folds[next++ % k].push(i);
   }
   return folds.map((f) => f.sort((a, b) => a - b));
 }
@@ -71,12 +71,12 @@ export function stratifiedSplit(labels: Int32Array, testShare: number, seed: num
 export function standardize(x: Float64Array, p: number, rows: readonly number[], from: readonly number[]): Float64Array {
   const mean = new Float64Array(p);
   const sd = new Float64Array(p);
-  for (const i of from) for (let j = 0; j < p; j++) mean[j] += (x[i * p + j] as number) / from.length;
-  for (const i of from) for (let j = 0; j < p; j++) sd[j] += ((x[i * p + j] as number) - (mean[j] as number)) ** 2 / Math.max(1, from.length - 1);
-  for (let j = 0; j < p; j++) sd[j] = Math.sqrt(sd[j] as number) || 1;
+  for (const i of from) for (let j = 0; j < p; j++) mean[j] += x[i * p + j] / from.length;
+  for (const i of from) for (let j = 0; j < p; j++) sd[j] += (x[i * p + j] - mean[j]) ** 2 / Math.max(1, from.length - 1);
+  for (let j = 0; j < p; j++) sd[j] = Math.sqrt(sd[j]) || 1;
   const out = new Float64Array(rows.length * p);
   rows.forEach((i, r) => {
-    for (let j = 0; j < p; j++) out[r * p + j] = ((x[i * p + j] as number) - (mean[j] as number)) / (sd[j] as number);
+    for (let j = 0; j < p; j++) out[r * p + j] = (x[i * p + j] - mean[j]) / sd[j];
   });
   return out;
 }
@@ -106,9 +106,9 @@ export function classify(
   const n = y.length;
   const lambda = options.lambda ?? 1 / n;
   const trainAndTest = (train: number[], test: number[], start?: MultinomialFit) => {
-    const fit = fitMultinomial(standardize(x, p, train, train), Int32Array.from(train, (i) => y[i] as number), classes, p, lambda, start ? { start } : {});
+    const fit = fitMultinomial(standardize(x, p, train, train), Int32Array.from(train, (i) => y[i]), classes, p, lambda, start ? { start } : {});
     const predicted = predictClasses(fit, standardize(x, p, test, train));
-    return { fit, evaluation: evaluate(Int32Array.from(test, (i) => y[i] as number), predicted, classes) };
+    return { fit, evaluation: evaluate(Int32Array.from(test, (i) => y[i]), predicted, classes) };
   };
   const split = stratifiedSplit(y, options.testShare ?? 0.1, seed);
   const main = trainAndTest(split.train, split.test);
@@ -120,7 +120,7 @@ export function classify(
     const inFold = new Set(fold);
     // Each fold starts from the fit on the 90% split: its optimum is near, so far fewer iterations.
     const r = trainAndTest(Array.from(y.keys()).filter((i) => !inFold.has(i)), fold, main.fit);
-    for (const m of r.evaluation.perClass) f1.set(m.label, (f1.get(m.label) as number) + m.f1 / folds.length);
+    for (const m of r.evaluation.perClass) f1.set(m.label, (f1.get(m.label) ?? 0) + m.f1 / folds.length);
     accuracy += r.evaluation.accuracy / folds.length;
   }
   const top = options.top ?? 10;
@@ -128,7 +128,7 @@ export function classify(
     classes.map((c, ci) => [
       c,
       terms
-        .map((term, j) => ({ term, weight: main.fit.weights[ci * p + j] as number }))
+        .map((term, j) => ({ term, weight: main.fit.weights[ci * p + j] }))
         .sort((a, b) => b.weight - a.weight || (a.term < b.term ? -1 : 1))
         .slice(0, top),
     ]),

@@ -43,7 +43,7 @@ function adjustP(raw: readonly PairComparison[], adjust: Adjustment, groups: num
   const p = raw.map((r) => r.p);
   const adjusted =
     adjust === 'holm' ? holm(p) : adjust === 'bonferroni' ? bonferroni(p) : adjust === 'tukey' ? raw.map((r) => 1 - ptukey(Math.abs(r.t) * Math.SQRT2, groups, r.df)) : p;
-  return raw.map((r, i) => ({ ...r, p: adjusted[i] as number }));
+  return raw.map((r, i) => ({ ...r, p: adjusted[i] }));
 }
 
 export function compareGroups(
@@ -66,7 +66,7 @@ export function compareGroups(
   const x = new Float64Array(n * k);
   for (let i = 0; i < n; i++) {
     x[i * k] = 1;
-    const c = g.codes[i] as number;
+    const c = g.codes[i];
     if (c > 0) x[i * k + c] = 1;
   }
   const fit = ols(values, x, g.levels.map((l, j) => (j === 0 ? '(Intercept)' : `group${l}`)));
@@ -77,7 +77,7 @@ export function compareGroups(
       if (a > 0) l[a] = 1;
       if (b > 0) l[b] = -1;
       let est = 0;
-      for (let j = 0; j < k; j++) est += (l[j] as number) * (fit.coef[j] as number);
+      for (let j = 0; j < k; j++) est += l[j] * fit.coef[j];
       const se = Math.sqrt(quadForm(l, fit.vcov));
       const t = est / se;
       raw.push({ contrast: `${g.levels[a]} - ${g.levels[b]}`, b: est, se, df: fit.df, t, p: tTestP(t, fit.df) });
@@ -85,7 +85,7 @@ export function compareGroups(
   const result: GroupComparison = { groups: summaries, ols: adjustP(raw, adjust, k), adjust };
   if (!options.units) return result;
   try {
-    const mixed = fitLmm('value ~ group + (1 | unit)', { value: [...values], group: [...groups], unit: [...options.units] }, { reference: { group: g.levels[0] as string } });
+    const mixed = fitLmm('value ~ group + (1 | unit)', { value: [...values], group: [...groups], unit: [...options.units] }, { reference: { group: g.levels[0] } });
     const e = emmeans(mixed, 'group', { adjust });
     return { ...result, mixed: e.pairs.map((p) => ({ contrast: p.contrast, b: p.estimate, se: p.se, df: p.df, t: p.t, p: p.p })) };
   } catch (err) {

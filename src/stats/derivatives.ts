@@ -19,9 +19,9 @@ function extrapolate(a: number[]): number {
   const t = [...a];
   for (let m = 1; m < t.length; m++) {
     const f = 4 ** m;
-    for (let k = 0; k < t.length - m; k++) t[k] = ((t[k + 1] as number) * f - (t[k] as number)) / (f - 1);
+    for (let k = 0; k < t.length - m; k++) t[k] = (t[k + 1] * f - t[k]) / (f - 1);
   }
-  return t[0] as number;
+  return t[0];
 }
 
 function shifted(x: Float64Array, moves: ReadonlyArray<readonly [number, number]>): Float64Array {
@@ -36,18 +36,18 @@ export function jacobian(f: (x: Float64Array) => Float64Array, x: Float64Array):
   return Array.from(x, (_, k) => {
     const estimates: Float64Array[] = [];
     for (let l = 0; l < LEVELS; l++) {
-      const h = (h0[k] as number) / 2 ** l;
+      const h = h0[k] / 2 ** l;
       const fu = f(shifted(x, [[k, h]]));
       const fd = f(shifted(x, [[k, -h]]));
-      estimates.push(fu.map((v, i) => (v - (fd[i] as number)) / (2 * h)));
+      estimates.push(fu.map((v, i) => (v - fd[i]) / (2 * h)));
     }
-    return (estimates[0] as Float64Array).map((_, i) => extrapolate(estimates.map((e) => e[i] as number)));
+    return estimates[0].map((_, i) => extrapolate(estimates.map((e) => e[i])));
   });
 }
 
 /** Gradient of a scalar function. */
 export function gradient(f: (x: Float64Array) => number, x: Float64Array): Float64Array {
-  return Float64Array.from(jacobian((y) => Float64Array.of(f(y)), x).map((g) => g[0] as number));
+  return Float64Array.from(jacobian((y) => Float64Array.of(f(y)), x).map((g) => g[0]));
 }
 
 /** Hessian of a scalar function (row-major k x k). */
@@ -59,7 +59,7 @@ export function hessian(f: (x: Float64Array) => number, x: Float64Array): Float6
   for (let i = 0; i < k; i++) {
     const est: number[] = [];
     for (let l = 0; l < LEVELS; l++) {
-      const s = (h0[i] as number) / 2 ** l;
+      const s = h0[i] / 2 ** l;
       est.push((f(shifted(x, [[i, s]])) - 2 * f0 + f(shifted(x, [[i, -s]]))) / (s * s));
     }
     h[i * k + i] = extrapolate(est);
@@ -68,11 +68,11 @@ export function hessian(f: (x: Float64Array) => number, x: Float64Array): Float6
     for (let j = 0; j < i; j++) {
       const est: number[] = [];
       for (let l = 0; l < LEVELS; l++) {
-        const si = (h0[i] as number) / 2 ** l;
-        const sj = (h0[j] as number) / 2 ** l;
+        const si = h0[i] / 2 ** l;
+        const sj = h0[j] / 2 ** l;
         const f1 = f(shifted(x, [[i, si], [j, sj]]));
         const f2 = f(shifted(x, [[i, -si], [j, -sj]]));
-        est.push((f1 - 2 * f0 + f2 - (h[i * k + i] as number) * si * si - (h[j * k + j] as number) * sj * sj) / (2 * si * sj));
+        est.push((f1 - 2 * f0 + f2 - h[i * k + i] * si * si - h[j * k + j] * sj * sj) / (2 * si * sj));
       }
       h[i * k + j] = h[j * k + i] = extrapolate(est);
     }
@@ -93,13 +93,13 @@ export function centralDerivatives(f: (x: Float64Array) => number, x: Float64Arr
   for (let i = 0; i < k; i++) {
     up[i] = f(shifted(x, [[i, delta]]));
     down[i] = f(shifted(x, [[i, -delta]]));
-    g[i] = ((up[i] as number) - (down[i] as number)) / (2 * delta);
-    h[i * k + i] = ((up[i] as number) - 2 * f0 + (down[i] as number)) / (delta * delta);
+    g[i] = (up[i] - down[i]) / (2 * delta);
+    h[i * k + i] = (up[i] - 2 * f0 + down[i]) / (delta * delta);
     for (let j = 0; j < i; j++) {
       const pp = f(shifted(x, [[i, delta], [j, delta]]));
       const mm = f(shifted(x, [[i, -delta], [j, -delta]]));
       // f(x+di+dj) + f(x-di-dj) - 2 f0 = delta^2 (H_ii + H_jj + 2 H_ij)
-      h[i * k + j] = h[j * k + i] = ((pp + mm - 2 * f0) / (delta * delta) - (h[i * k + i] as number) - (h[j * k + j] as number)) / 2;
+      h[i * k + j] = h[j * k + i] = ((pp + mm - 2 * f0) / (delta * delta) - h[i * k + i] - h[j * k + j]) / 2;
     }
   }
   return { gradient: g, hessian: h };

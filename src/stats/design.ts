@@ -10,7 +10,7 @@
  *   `sourcegpt4:domainanxiety`, `(Intercept)`.
  * Rows with a missing value in any variable the model uses are dropped (R's `na.omit`).
  */
-import { StatsInputError } from './errors.js';
+import { StatsInputError, lookup } from './errors.js';
 import type { Formula, Term } from './formula.js';
 
 export type Cell = string | number | null | undefined;
@@ -64,7 +64,7 @@ export function factorColumn(values: readonly Cell[], reference?: string, name =
   const index = new Map(levels.map((l, i) => [l, i]));
   const codes = new Int32Array(strings.length);
   strings.forEach((s, i) => {
-    codes[i] = index.get(s) as number;
+    codes[i] = lookup(index, s, 'level index');
   });
   return { kind: 'factor', levels, codes };
 }
@@ -90,14 +90,14 @@ export function buildFrame(data: DataFrame, variables: readonly string[], factor
       throw new StatsInputError(`no column "${v}" in the data (columns: ${Object.keys(data).join(', ')})`, v, 'check the spelling in the formula');
     }
   }
-  const length = (data[variables[0] as string] as readonly Cell[]).length;
+  const length = data[variables[0]].length;
   const keep: number[] = [];
-  for (let i = 0; i < length; i++) if (variables.every((v) => !isMissing((data[v] as readonly Cell[])[i]))) keep.push(i);
+  for (let i = 0; i < length; i++) if (variables.every((v) => !isMissing(data[v][i]))) keep.push(i);
   const rows = Int32Array.from(keep);
   const columns = new Map<string, Column>();
   for (const v of variables) {
-    const raw = data[v] as readonly Cell[];
-    const kept = keep.map((i) => raw[i] as Cell);
+    const raw = data[v];
+    const kept = keep.map((i) => raw[i]);
     if (!factorsAlways.has(v) && isNumericColumn(kept) && reference[v] === undefined) {
       columns.set(v, { kind: 'numeric', values: Float64Array.from(kept.map((x) => Number(x))) });
     } else columns.set(v, factorColumn(kept, reference[v], v));
@@ -125,7 +125,7 @@ export function modelMatrix(frame: Frame, intercept: boolean, terms: readonly Te
     for (const v of term) {
       const col = frame.columns.get(v) as Column;
       let own: Array<{ name: string; value: (row: number) => number }>;
-      if (col.kind === 'numeric') own = [{ name: v, value: (r) => col.values[r] as number }];
+      if (col.kind === 'numeric') own = [{ name: v, value: (r) => col.values[r] }];
       else {
         const rest = term.filter((x) => x !== v).sort().join(':');
         const contrasts = present.has(rest);
@@ -144,7 +144,7 @@ export function modelMatrix(frame: Frame, intercept: boolean, terms: readonly Te
   }
   const p = names.length;
   const values = new Float64Array(n * p);
-  for (let r = 0; r < n; r++) for (let j = 0; j < p; j++) values[r * p + j] = (makers[j] as (row: number) => number)(r);
+  for (let r = 0; r < n; r++) for (let j = 0; j < p; j++) values[r * p + j] = makers[j](r);
   return { names, values };
 }
 
@@ -156,7 +156,7 @@ export function groupingFactor(frame: Frame, group: readonly string[]): FactorCo
     labels[r] = group
       .map((g) => {
         const col = frame.columns.get(g) as Column;
-        return col.kind === 'factor' ? (col.levels[col.codes[r] as number] as string) : String(col.values[r]);
+        return col.kind === 'factor' ? col.levels[col.codes[r]] : String(col.values[r]);
       })
       .join(':');
   }

@@ -12,9 +12,9 @@ const LANCZOS = [
 export function logGamma(x: number): number {
   if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - logGamma(1 - x);
   const z = x - 1;
-  let a = LANCZOS[0] as number;
+  let a = LANCZOS[0];
   const t = z + 7.5;
-  for (let i = 1; i < 9; i++) a += (LANCZOS[i] as number) / (z + i);
+  for (let i = 1; i < 9; i++) a += LANCZOS[i] / (z + i);
   return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(a);
 }
 

@@ -8,7 +8,7 @@ import type { Column, Frame } from './design.js';
 import { modelMatrix } from './design.js';
 import { quadForm } from './dense.js';
 import { tQuantile, tTestP } from './distributions.js';
-import { StatsInputError } from './errors.js';
+import { StatsInputError, lookup } from './errors.js';
 import type { LmmFit } from './lmm.js';
 import { ptukey, qtukey } from './studentized-range.js';
 
@@ -55,11 +55,11 @@ export interface Emmeans {
 
 /** Holm's step-down adjustment (Holm 1979). */
 export function holm(p: readonly number[]): number[] {
-  const order = p.map((_, i) => i).sort((a, b) => (p[a] as number) - (p[b] as number));
+  const order = p.map((_, i) => i).sort((a, b) => p[a] - p[b]);
   const out = new Array<number>(p.length);
   let running = 0;
   order.forEach((idx, rank) => {
-    running = Math.max(running, Math.min(1, (p.length - rank) * (p[idx] as number)));
+    running = Math.max(running, Math.min(1, (p.length - rank) * p[idx]));
     out[idx] = running;
   });
   return out;
@@ -84,7 +84,7 @@ function referenceGrid(fit: LmmFit): { rows: Float64Array[]; levels: Array<Map<s
   const columns = new Map<string, Column>();
   for (const v of variables) {
     const col = frame.columns.get(v) as Column;
-    if (col.kind === 'factor') columns.set(v, { kind: 'factor', levels: col.levels, codes: Int32Array.from(cells, (c) => c.get(v) as number) });
+    if (col.kind === 'factor') columns.set(v, { kind: 'factor', levels: col.levels, codes: Int32Array.from(cells, (c) => lookup(c, v, 'level code')) });
     else {
       const mean = col.values.reduce((s, x) => s + x, 0) / col.values.length;
       columns.set(v, { kind: 'numeric', values: new Float64Array(cells.length).fill(mean) });
@@ -94,14 +94,14 @@ function referenceGrid(fit: LmmFit): { rows: Float64Array[]; levels: Array<Map<s
   const mm = modelMatrix(grid, formula.intercept, formula.fixed);
   const keep = mm.names.map((name, j) => (droppedColumns.includes(name) ? -1 : j)).filter((j) => j >= 0);
   const p = mm.names.length;
-  const rows = cells.map((_, i) => Float64Array.from(keep, (j) => mm.values[i * p + j] as number));
-  const levels = cells.map((c) => new Map([...c].map(([f, k]) => [f, (frame.columns.get(f) as Extract<Column, { kind: 'factor' }>).levels[k] as string])));
+  const rows = cells.map((_, i) => Float64Array.from(keep, (j) => mm.values[i * p + j]));
+  const levels = cells.map((c) => new Map([...c].map(([f, k]) => [f, (frame.columns.get(f) as Extract<Column, { kind: 'factor' }>).levels[k]])));
   return { rows, levels };
 }
 
 function estimate(fit: LmmFit, l: Float64Array) {
   let est = 0;
-  for (let j = 0; j < l.length; j++) est += (l[j] as number) * (fit.beta[j] as number);
+  for (let j = 0; j < l.length; j++) est += l[j] * fit.beta[j];
   const se = Math.sqrt(quadForm(l, fit.vcov));
   return { est, se, df: fit.dfFor(l) };
 }
@@ -119,18 +119,18 @@ export function emmeans(fit: LmmFit, factor: string, options: { adjust?: Adjustm
   const lFor = col.levels.map((lev) => {
     const rows = grid.rows.filter((_, i) => grid.levels[i]?.get(factor) === lev);
     const l = new Float64Array(p);
-    for (const r of rows) for (let j = 0; j < p; j++) l[j] += (r[j] as number) / rows.length;
+    for (const r of rows) for (let j = 0; j < p; j++) l[j] += r[j] / rows.length;
     return l;
   });
   const means = lFor.map((l, k) => {
     const { est, se, df } = estimate(fit, l);
     const q = tQuantile(1 - (1 - level) / 2, df);
-    return { level: col.levels[k] as string, emmean: est, se, df, lower: est - q * se, upper: est + q * se };
+    return { level: col.levels[k], emmean: est, se, df, lower: est - q * se, upper: est + q * se };
   });
   const raw: Array<Omit<ContrastRow, 'p' | 'lower' | 'upper'> & { rawP: number }> = [];
   for (let a = 0; a < lFor.length; a++)
     for (let b = a + 1; b < lFor.length; b++) {
-      const l = Float64Array.from(lFor[a] as Float64Array, (v, j) => v - ((lFor[b] as Float64Array)[j] as number));
+      const l = Float64Array.from(lFor[a] as Float64Array, (v, j) => v - (lFor[b] as Float64Array)[j]);
       const { est, se, df } = estimate(fit, l);
       const t = est / se;
       raw.push({ contrast: `${col.levels[a]} - ${col.levels[b]}`, estimate: est, se, df, t, rawP: tTestP(t, df) });
@@ -154,7 +154,7 @@ export function emmeans(fit: LmmFit, factor: string, options: { adjust?: Adjustm
         : tQuantile(1 - (1 - level) / (2 * (ciAdjust === 'bonferroni' ? m : 1)), r.df);
     return q * r.se;
   };
-  const pairs = raw.map(({ rawP: _raw, ...r }, i) => ({ ...r, p: adjusted[i] as number, lower: r.estimate - half(r), upper: r.estimate + half(r) }));
+  const pairs = raw.map(({ rawP: _raw, ...r }, i) => ({ ...r, p: adjusted[i], lower: r.estimate - half(r), upper: r.estimate + half(r) }));
   return { factor, emmeans: means, pairs, adjust, ciAdjust, level };
 }
 
@@ -176,8 +176,8 @@ export interface UnitMeans {
 export function meansAcrossUnits(values: readonly number[], units: readonly string[], groups: readonly string[], level = 0.95): UnitMeans[] {
   const sums = new Map<string, Map<string, { s: number; n: number }>>();
   values.forEach((v, i) => {
-    const g = groups[i] as string;
-    const u = units[i] as string;
+    const g = groups[i];
+    const u = units[i];
     const byUnit = sums.get(g) ?? new Map<string, { s: number; n: number }>();
     sums.set(g, byUnit);
     const acc = byUnit.get(u) ?? { s: 0, n: 0 };

@@ -13,3 +13,14 @@ export class StatsInputError extends Error {
     super(message);
   }
 }
+
+/**
+ * The value a map holds for a key that the caller built the map to hold (a level's index, a
+ * rater's row). A miss is a bug in the caller, not bad input, so it throws a plain Error naming
+ * the key rather than returning undefined for the arithmetic to turn into NaN.
+ */
+export function lookup<K, V>(map: ReadonlyMap<K, V>, key: K, what: string): V {
+  const v = map.get(key);
+  if (v === undefined) throw new Error(`internal: no ${what} for ${String(key)}`);
+  return v;
+}

@@ -35,7 +35,7 @@ function tokenize(text: string): Token[] {
   const out: Token[] = [];
   let i = 0;
   while (i < text.length) {
-    const ch = text[i] as string;
+    const ch = text[i];
     if (/\s/.test(ch)) {
       i++;
       continue;
@@ -100,7 +100,7 @@ class Parser {
   next(): Token {
     const t = this.tokens[this.#i++];
     if (!t) this.fail('the formula ends too early');
-    return t as Token;
+    return t;
   }
   expect(op: string): void {
     const t = this.next();
@@ -171,7 +171,7 @@ class Parser {
   isRandomTerm(): boolean {
     let depth = 0;
     for (let k = this.#i; k < this.tokens.length; k++) {
-      const s = (this.tokens[k] as Token).text;
+      const s = this.tokens[k].text;
       if (s === '(') depth++;
       else if (s === ')') {
         depth--;

@@ -27,7 +27,7 @@ export function lbfgs(
   const rho: number[] = [];
   const dot = (a: Float64Array, b: Float64Array) => {
     let t = 0;
-    for (let i = 0; i < n; i++) t += (a[i] as number) * (b[i] as number);
+    for (let i = 0; i < n; i++) t += a[i] * b[i];
     return t;
   };
   const maxAbs = (a: Float64Array) => a.reduce((mx, v) => Math.max(mx, Math.abs(v)), 0);
@@ -37,21 +37,21 @@ export function lbfgs(
     const q = Float64Array.from(g);
     const alpha: number[] = new Array(s.length);
     for (let k = s.length - 1; k >= 0; k--) {
-      alpha[k] = (rho[k] as number) * dot(s[k] as Float64Array, q);
-      for (let i = 0; i < n; i++) q[i] -= (alpha[k] as number) * ((y[k] as Float64Array)[i] as number);
+      alpha[k] = rho[k] * dot(s[k], q);
+      for (let i = 0; i < n; i++) q[i] -= alpha[k] * y[k][i];
     }
     const gamma = s.length > 0 ? dot(s.at(-1) as Float64Array, y.at(-1) as Float64Array) / dot(y.at(-1) as Float64Array, y.at(-1) as Float64Array) : 1 / Math.max(1, maxAbs(g));
     for (let i = 0; i < n; i++) q[i] *= gamma;
     for (let k = 0; k < s.length; k++) {
-      const beta = (rho[k] as number) * dot(y[k] as Float64Array, q);
-      for (let i = 0; i < n; i++) q[i] += ((s[k] as Float64Array)[i] as number) * ((alpha[k] as number) - beta);
+      const beta = rho[k] * dot(y[k], q);
+      for (let i = 0; i < n; i++) q[i] += s[k][i] * (alpha[k] - beta);
     }
     const d = q.map((v) => -v);
     let slope = dot(g, d);
     if (!(slope < 0)) {
       // Not a descent direction: restart from steepest descent.
       s.length = y.length = rho.length = 0;
-      for (let i = 0; i < n; i++) d[i] = -(g[i] as number);
+      for (let i = 0; i < n; i++) d[i] = -g[i];
       slope = -dot(g, g);
     }
     let step = 1;
@@ -59,7 +59,7 @@ export function lbfgs(
     const gNew = new Float64Array(n);
     let fNew = Infinity;
     for (let ls = 0; ls < 60; ls++) {
-      for (let i = 0; i < n; i++) xNew[i] = (x[i] as number) + step * (d[i] as number);
+      for (let i = 0; i < n; i++) xNew[i] = x[i] + step * d[i];
       fNew = f(xNew, gNew);
       if (fNew <= fx + 1e-4 * step * slope) break;
       step /= 2;
@@ -68,8 +68,8 @@ export function lbfgs(
     const sk = new Float64Array(n);
     const yk = new Float64Array(n);
     for (let i = 0; i < n; i++) {
-      sk[i] = (xNew[i] as number) - (x[i] as number);
-      yk[i] = (gNew[i] as number) - (g[i] as number);
+      sk[i] = xNew[i] - x[i];
+      yk[i] = gNew[i] - g[i];
     }
     const sy = dot(sk, yk);
     if (sy > 1e-12 * Math.sqrt(dot(sk, sk) * dot(yk, yk))) {

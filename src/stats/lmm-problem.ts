@@ -79,7 +79,7 @@ export function blockFactor(block: RandomBlock, theta: ArrayLike<number>): Float
   const r = block.r;
   const t = new Float64Array(r * r);
   let k = block.thetaOffset;
-  for (let j = 0; j < r; j++) for (let i = j; i < r; i++) t[i * r + j] = theta[k++] as number;
+  for (let j = 0; j < r; j++) for (let i = j; i < r; i++) t[i * r + j] = theta[k++];
   return t;
 }
 
@@ -122,15 +122,15 @@ export class LmmProblem {
     const xty0 = new Float64Array(p);
     for (let i = 0; i < n; i++)
       for (let a = 0; a < p; a++) {
-        const xa = x[i * p + a] as number;
-        xty0[a] += xa * (input.y[i] as number);
-        for (let b2 = 0; b2 < p; b2++) xtx0[a * p + b2] += xa * (x[i * p + b2] as number);
+        const xa = x[i * p + a];
+        xty0[a] += xa * input.y[i];
+        for (let b2 = 0; b2 < p; b2++) xtx0[a * p + b2] += xa * x[i * p + b2];
       }
     const lOls = cholesky(dense(p, p, xtx0));
     this.#betaOls = lOls ? solveLowerTransposed(lOls, solveLower(lOls, xty0)) : new Float64Array(p);
     const y = Float64Array.from(input.y, (v, i) => {
       let s = v;
-      for (let a = 0; a < p; a++) s -= (x[i * p + a] as number) * (this.#betaOls[a] as number);
+      for (let a = 0; a < p; a++) s -= x[i * p + a] * this.#betaOls[a];
       return s;
     });
     this.n = n;
@@ -158,7 +158,7 @@ export class LmmProblem {
     const rowVals = new Float64Array(m);
     const diagBlocks = blocks.map((b) => new Float64Array(b.levels.length * b.r * b.r));
     let crossPerRow = 0;
-    for (let k = 0; k < blocks.length; k++) for (let l = 0; l < blocks.length; l++) if (k !== l) crossPerRow += (blocks[k] as RandomBlock).r * (blocks[l] as RandomBlock).r;
+    for (let k = 0; k < blocks.length; k++) for (let l = 0; l < blocks.length; l++) if (k !== l) crossPerRow += blocks[k].r * blocks[l].r;
     const diagEntries = blocks.reduce((s, b) => s + b.levels.length * b.r * b.r, 0);
     const total = n * crossPerRow + diagEntries;
     const tr = new Int32Array(total);
@@ -175,50 +175,50 @@ export class LmmProblem {
       const rowStart: number[] = [];
       for (const b of blocks) {
         rowStart.push(c);
-        const base = b.offset + (b.codes[i] as number) * b.r;
+        const base = b.offset + b.codes[i] * b.r;
         for (let j = 0; j < b.r; j++) {
           rowCols[c] = base + j;
-          rowVals[c] = b.x[i * b.r + j] as number;
+          rowVals[c] = b.x[i * b.r + j];
           c++;
         }
       }
-      const yi = y[i] as number;
+      const yi = y[i];
       yty += yi * yi;
       for (let a = 0; a < p; a++) {
-        const xa = x[i * p + a] as number;
+        const xa = x[i * p + a];
         xty[a] += xa * yi;
-        for (let b2 = 0; b2 <= a; b2++) xtx[a * p + b2] += xa * (x[i * p + b2] as number);
+        for (let b2 = 0; b2 <= a; b2++) xtx[a * p + b2] += xa * x[i * p + b2];
       }
       for (let e = 0; e < m; e++) {
-        const col = rowCols[e] as number;
-        const v = rowVals[e] as number;
+        const col = rowCols[e];
+        const v = rowVals[e];
         if (v === 0) continue;
         zty[col] += v * yi;
-        for (let a = 0; a < p; a++) (ztx[a] as Float64Array)[col] += v * (x[i * p + a] as number);
+        for (let a = 0; a < p; a++) (ztx[a] as Float64Array)[col] += v * x[i * p + a];
       }
       // Z'Z: the same-block part accumulates per level; cross-block pairs become triplets.
       for (let k = 0; k < blocks.length; k++) {
-        const bk = blocks[k] as RandomBlock;
-        const sk = rowStart[k] as number;
-        const lev = bk.codes[i] as number;
+        const bk = blocks[k];
+        const sk = rowStart[k];
+        const lev = bk.codes[i];
         const d = diagBlocks[k] as Float64Array;
         for (let a = 0; a < bk.r; a++)
-          for (let b2 = 0; b2 < bk.r; b2++) d[lev * bk.r * bk.r + a * bk.r + b2] += (rowVals[sk + a] as number) * (rowVals[sk + b2] as number);
+          for (let b2 = 0; b2 < bk.r; b2++) d[lev * bk.r * bk.r + a * bk.r + b2] += rowVals[sk + a] * rowVals[sk + b2];
         for (let l = 0; l < blocks.length; l++) {
           if (l === k) continue;
-          const bl = blocks[l] as RandomBlock;
-          const sl = rowStart[l] as number;
+          const bl = blocks[l];
+          const sl = rowStart[l];
           for (let a = 0; a < bk.r; a++)
             for (let b2 = 0; b2 < bl.r; b2++) {
-              tr[t] = rowCols[sk + a] as number;
-              tc[t] = rowCols[sl + b2] as number;
-              tv[t] = (rowVals[sk + a] as number) * (rowVals[sl + b2] as number);
+              tr[t] = rowCols[sk + a];
+              tc[t] = rowCols[sl + b2];
+              tv[t] = rowVals[sk + a] * rowVals[sl + b2];
               t++;
             }
         }
       }
     }
-    for (let a = 0; a < p; a++) for (let b2 = a + 1; b2 < p; b2++) xtx[a * p + b2] = xtx[b2 * p + a] as number;
+    for (let a = 0; a < p; a++) for (let b2 = a + 1; b2 < p; b2++) xtx[a * p + b2] = xtx[b2 * p + a];
     blocks.forEach((b, k) => {
       const d = diagBlocks[k] as Float64Array;
       for (let lev = 0; lev < b.levels.length; lev++)
@@ -226,7 +226,7 @@ export class LmmProblem {
           for (let b2 = 0; b2 < b.r; b2++) {
             tr[t] = b.offset + lev * b.r + a;
             tc[t] = b.offset + lev * b.r + b2;
-            tv[t] = d[lev * b.r * b.r + a * b.r + b2] as number;
+            tv[t] = d[lev * b.r * b.r + a * b.r + b2];
             t++;
           }
     });
@@ -239,7 +239,7 @@ export class LmmProblem {
     this.#aValues = new Float64Array(this.ztz.values.length);
     this.#diagPos = new Int32Array(q);
     for (let c = 0; c < q; c++) {
-      for (let k = this.ztz.colPtr[c] as number; k < (this.ztz.colPtr[c + 1] as number); k++) if (this.ztz.rowIdx[k] === c) this.#diagPos[c] = k;
+      for (let k = this.ztz.colPtr[c]; k < this.ztz.colPtr[c + 1]; k++) if (this.ztz.rowIdx[k] === c) this.#diagPos[c] = k;
     }
     // Fill-reducing order: blocks come sorted by decreasing number of levels (as lme4 sorts its
     // terms), and eliminating the largest factor first leaves the fill in the smallest one's block.
@@ -258,8 +258,8 @@ export class LmmProblem {
         for (let i = 0; i < r; i++) {
           let s = 0;
           // T is lower triangular: row i of T' is column i of T (entries i..r-1); row i of T is 0..i.
-          if (transposed) for (let k = i; k < r; k++) s += (t[k * r + i] as number) * (v[base + k] as number);
-          else for (let k = 0; k <= i; k++) s += (t[i * r + k] as number) * (v[base + k] as number);
+          if (transposed) for (let k = i; k < r; k++) s += t[k * r + i] * v[base + k];
+          else for (let k = 0; k <= i; k++) s += t[i * r + k] * v[base + k];
           out[base + i] = s;
         }
       }
@@ -273,47 +273,47 @@ export class LmmProblem {
     const a = this.#aValues;
     if (this.#allScalar) {
       const lam = new Float64Array(this.q);
-      for (const b of this.blocks) lam.fill(theta[b.thetaOffset] as number, b.offset, b.offset + b.levels.length);
+      for (const b of this.blocks) lam.fill(theta[b.thetaOffset], b.offset, b.offset + b.levels.length);
       for (let c = 0; c < this.q; c++) {
-        const lc = lam[c] as number;
-        for (let k = colPtr[c] as number; k < (colPtr[c + 1] as number); k++) a[k] = (lam[rowIdx[k] as number] as number) * lc * (values[k] as number);
+        const lc = lam[c];
+        for (let k = colPtr[c]; k < colPtr[c + 1]; k++) a[k] = lam[rowIdx[k]] * lc * values[k];
       }
     } else {
       const factors = this.blocks.map((b) => blockFactor(b, theta));
       // Columns: B[:, c] = sum_{j' >= j} T[j', j] M[:, c - j + j'] (the block's columns share a pattern).
       for (let c = 0; c < this.q; c++) {
-        const bl = this.blocks[this.#blockOf[c] as number] as RandomBlock;
-        const t = factors[this.#blockOf[c] as number] as Float64Array;
-        const j = this.#posOf[c] as number;
-        const start = colPtr[c] as number;
-        const len = (colPtr[c + 1] as number) - start;
+        const bl = this.blocks[this.#blockOf[c]];
+        const t = factors[this.#blockOf[c]];
+        const j = this.#posOf[c];
+        const start = colPtr[c];
+        const len = colPtr[c + 1] - start;
         for (let e = 0; e < len; e++) {
           let s = 0;
-          for (let j2 = j; j2 < bl.r; j2++) s += (t[j2 * bl.r + j] as number) * (values[(colPtr[c - j + j2] as number) + e] as number);
+          for (let j2 = j; j2 < bl.r; j2++) s += t[j2 * bl.r + j] * values[colPtr[c - j + j2] + e];
           a[start + e] = s;
         }
       }
       // Rows: within each column, a block's rows are a contiguous complete run.
       const tmp = new Float64Array(Math.max(...this.blocks.map((b) => b.r)));
       for (let c = 0; c < this.q; c++) {
-        let k = colPtr[c] as number;
-        const end = colPtr[c + 1] as number;
+        let k = colPtr[c];
+        const end = colPtr[c + 1];
         while (k < end) {
-          const row = rowIdx[k] as number;
-          const bl = this.blocks[this.#blockOf[row] as number] as RandomBlock;
-          const t = factors[this.#blockOf[row] as number] as Float64Array;
+          const row = rowIdx[k];
+          const bl = this.blocks[this.#blockOf[row]];
+          const t = factors[this.#blockOf[row]];
           const r = bl.r;
-          for (let i = 0; i < r; i++) tmp[i] = a[k + i] as number;
+          for (let i = 0; i < r; i++) tmp[i] = a[k + i];
           for (let i = 0; i < r; i++) {
             let s = 0;
-            for (let i2 = i; i2 < r; i2++) s += (t[i2 * r + i] as number) * (tmp[i2] as number);
+            for (let i2 = i; i2 < r; i2++) s += t[i2 * r + i] * tmp[i2];
             a[k + i] = s;
           }
           k += r;
         }
       }
     }
-    for (let c = 0; c < this.q; c++) a[this.#diagPos[c] as number] += 1;
+    for (let c = 0; c < this.q; c++) a[this.#diagPos[c]] += 1;
     return a;
   }
 
@@ -330,17 +330,17 @@ export class LmmProblem {
     if (!this.chol.factor(this.#assemble(theta))) return failed;
     const ldL2 = this.chol.logDet();
     const lam = exact ? undefined : this.#scratchLam;
-    const out = (k: number) => (exact ? new Float64Array(q) : (this.#scratch[k] as Float64Array));
+    const out = (k: number) => (exact ? new Float64Array(q) : this.#scratch[k]);
     const cu = this.chol.forward(this.applyLambda(theta, this.zty, true, lam), out(p));
     const rzx = this.ztx.map((col, j) => this.chol.forward(this.applyLambda(theta, col, true, lam), out(j)));
     // R_X'R_X = X'X - RZX'RZX
     const m = new Float64Array(p * p);
     for (let i = 0; i < p; i++)
       for (let j = 0; j <= i; j++) {
-        let s = this.xtx[i * p + j] as number;
-        const ri = rzx[i] as Float64Array;
-        const rj = rzx[j] as Float64Array;
-        for (let k = 0; k < q; k++) s -= (ri[k] as number) * (rj[k] as number);
+        let s = this.xtx[i * p + j];
+        const ri = rzx[i];
+        const rj = rzx[j];
+        for (let k = 0; k < q; k++) s -= ri[k] * rj[k];
         m[i * p + j] = s;
         m[j * p + i] = s;
       }
@@ -348,18 +348,18 @@ export class LmmProblem {
     if (!lx) return failed;
     const rhs = new Float64Array(p);
     for (let i = 0; i < p; i++) {
-      let s = this.xty[i] as number;
-      const ri = rzx[i] as Float64Array;
-      for (let k = 0; k < q; k++) s -= (ri[k] as number) * (cu[k] as number);
+      let s = this.xty[i];
+      const ri = rzx[i];
+      for (let k = 0; k < q; k++) s -= ri[k] * cu[k];
       rhs[i] = s;
     }
     const cb = solveLower(lx, rhs);
     const beta = solveLowerTransposed(lx, Float64Array.from(cb));
-    const betaOut = Float64Array.from(beta, (b, j) => b + (this.#betaOls[j] as number));
+    const betaOut = Float64Array.from(beta, (b, j) => b + this.#betaOls[j]);
     if (!exact) {
       let r2 = this.yty;
-      for (let k = 0; k < q; k++) r2 -= (cu[k] as number) ** 2;
-      for (let i = 0; i < p; i++) r2 -= (cb[i] as number) ** 2;
+      for (let k = 0; k < q; k++) r2 -= cu[k] ** 2;
+      for (let i = 0; i < p; i++) r2 -= cb[i] ** 2;
       return { ok: true, ldL2, ldRX2: logDetFromCholesky(lx), r2, beta: betaOut, lx, cu, rzx, u: new Float64Array(0) };
     }
     // u = L^{-T}(cu - RZX beta); r^2 = |y - X beta - Z Lambda u|^2 + |u|^2, from the residuals
@@ -367,29 +367,29 @@ export class LmmProblem {
     // the Satterthwaite Hessian differentiates it twice.
     const w = Float64Array.from(cu);
     rzx.forEach((col, j) => {
-      const bj = beta[j] as number;
-      for (let k = 0; k < q; k++) w[k] -= (col[k] as number) * bj;
+      const bj = beta[j];
+      for (let k = 0; k < q; k++) w[k] -= col[k] * bj;
     });
     const u = this.chol.backward(w);
     const b = this.applyLambda(theta, u, false);
     let r2 = 0;
-    for (let k = 0; k < q; k++) r2 += (u[k] as number) ** 2;
+    for (let k = 0; k < q; k++) r2 += u[k] ** 2;
     const fitted = new Float64Array(this.n);
     for (let i = 0; i < this.n; i++) {
       let s = 0;
-      for (let j = 0; j < p; j++) s += (this.x[i * p + j] as number) * (beta[j] as number);
+      for (let j = 0; j < p; j++) s += this.x[i * p + j] * beta[j];
       fitted[i] = s;
     }
     for (const bl of this.blocks) {
       const { codes, x: bx, r, offset } = bl;
       for (let i = 0; i < this.n; i++) {
-        const base = offset + (codes[i] as number) * r;
+        const base = offset + codes[i] * r;
         let s = 0;
-        for (let j = 0; j < r; j++) s += (bx[i * r + j] as number) * (b[base + j] as number);
+        for (let j = 0; j < r; j++) s += bx[i * r + j] * b[base + j];
         fitted[i] += s;
       }
     }
-    for (let i = 0; i < this.n; i++) r2 += ((this.y[i] as number) - (fitted[i] as number)) ** 2;
+    for (let i = 0; i < this.n; i++) r2 += (this.y[i] - fitted[i]) ** 2;
     return { ok: true, ldL2, ldRX2: logDetFromCholesky(lx), r2, beta: betaOut, lx, cu, rzx, u };
   }
 

@@ -85,7 +85,7 @@ function estimableColumns(x: Float64Array, n: number, p: number): number[] {
     for (let a = 0; a < m; a++)
       for (let b = 0; b <= a; b++) {
         let s = 0;
-        for (let i = 0; i < n; i++) s += (x[i * p + (cols[a] as number)] as number) * (x[i * p + (cols[b] as number)] as number);
+        for (let i = 0; i < n; i++) s += x[i * p + cols[a]] * x[i * p + cols[b]];
         xtx[a * m + b] = xtx[b * m + a] = s;
       }
     if (cholesky(dense(m, m, xtx), 1e-10)) keep.push(j);
@@ -100,12 +100,12 @@ function buildBlocks(frame: Frame, formula: Formula): RandomBlock[] {
     return { g, mm };
   });
   // lme4 orders terms by decreasing number of levels (stable).
-  const order = raw.map((_, i) => i).sort((a, b) => (raw[b] as (typeof raw)[0]).g.levels.length - (raw[a] as (typeof raw)[0]).g.levels.length || a - b);
+  const order = raw.map((_, i) => i).sort((a, b) => raw[b].g.levels.length - raw[a].g.levels.length || a - b);
   const seen = new Map<string, number>();
   let offset = 0;
   let thetaOffset = 0;
   return order.map((i) => {
-    const { g, mm } = raw[i] as (typeof raw)[0];
+    const { g, mm } = raw[i];
     const r = mm.names.length;
     if (g.levels.length >= frame.n) {
       throw new StatsInputError(
@@ -141,15 +141,15 @@ function varCorr(blocks: readonly RandomBlock[], theta: Float64Array, sigma: num
     for (let i = 0; i < r; i++)
       for (let j = 0; j < r; j++) {
         let s = 0;
-        for (let k = 0; k < r; k++) s += (t[i * r + k] as number) * (t[j * r + k] as number);
+        for (let k = 0; k < r; k++) s += t[i * r + k] * t[j * r + k];
         cov[i * r + j] = s * sigma * sigma;
       }
-    const sd = Array.from({ length: r }, (_, i) => Math.sqrt(cov[i * r + i] as number));
-    for (let i = 0; i < r; i++) rows.push({ grp: b.group, var1: b.names[i] as string, var2: null, vcov: cov[i * r + i] as number, sdcor: sd[i] as number });
+    const sd = Array.from({ length: r }, (_, i) => Math.sqrt(cov[i * r + i]));
+    for (let i = 0; i < r; i++) rows.push({ grp: b.group, var1: b.names[i], var2: null, vcov: cov[i * r + i], sdcor: sd[i] });
     for (let j = 0; j < r; j++)
       for (let i = j + 1; i < r; i++) {
-        const c = cov[i * r + j] as number;
-        rows.push({ grp: b.group, var1: b.names[j] as string, var2: b.names[i] as string, vcov: c, sdcor: c / ((sd[i] as number) * (sd[j] as number)) });
+        const c = cov[i * r + j];
+        rows.push({ grp: b.group, var1: b.names[j], var2: b.names[i], vcov: c, sdcor: c / (sd[i] * sd[j]) });
       }
   }
   rows.push({ grp: 'Residual', var1: null, var2: null, vcov: sigma * sigma, sdcor: sigma });
@@ -195,8 +195,8 @@ export function fitLmm(formulaText: string, data: DataFrame, options: FitOptions
   if (droppedColumns.length > 0) warnings.push(`fixed-effect model matrix is rank deficient so dropping ${droppedColumns.length} columns: ${droppedColumns.join(', ')}`);
   const p = keep.length;
   const x = new Float64Array(frame.n * p);
-  for (let i = 0; i < frame.n; i++) keep.forEach((j, k) => (x[i * p + k] = full.values[i * pFull + j] as number));
-  const fixefNames = keep.map((j) => full.names[j] as string);
+  for (let i = 0; i < frame.n; i++) keep.forEach((j, k) => (x[i * p + k] = full.values[i * pFull + j]));
+  const fixefNames = keep.map((j) => full.names[j]);
 
   const blocks = buildBlocks(frame, formula);
   const problem = new LmmProblem({ y: response.values, x, p, blocks });
@@ -215,7 +215,7 @@ export function fitLmm(formulaText: string, data: DataFrame, options: FitOptions
   const sigma = Math.sqrt(e.r2 / (reml ? n - p : n));
   const vcov = inverseFromCholesky(e.lx);
   for (let i = 0; i < vcov.data.length; i++) vcov.data[i] *= sigma * sigma;
-  const se = Float64Array.from({ length: p }, (_, i) => Math.sqrt(vcov.data[i * p + i] as number));
+  const se = Float64Array.from({ length: p }, (_, i) => Math.sqrt(vcov.data[i * p + i]));
   const crit = profiledDeviance(e, n, p, reml);
   const npar = p + k + 1;
   const logLik = -crit / 2;
@@ -227,26 +227,26 @@ export function fitLmm(formulaText: string, data: DataFrame, options: FitOptions
   const singular = blocks.some((b) => {
     let idx = b.thetaOffset;
     for (let j = 0; j < b.r; j++)
-      for (let i = j; i < b.r; i++, idx++) if (i === j && (theta[idx] as number) < 1e-4) return true;
+      for (let i = j; i < b.r; i++, idx++) if (i === j && theta[idx] < 1e-4) return true;
     return false;
   });
   if (singular) warnings.push('boundary (singular) fit: see help("isSingular")');
   // lme4's check (checkConv): the gradient of the interior parameters, scaled by the Cholesky factor
   // of the Hessian, should vanish; where the Hessian is not positive definite, the smaller of the
   // scaled and raw gradients is used.
-  const free = Array.from(theta, (_, i) => i).filter((i) => (lower[i] === 0 ? (theta[i] as number) > 1e-4 : true));
+  const free = Array.from(theta, (_, i) => i).filter((i) => (lower[i] === 0 ? theta[i] > 1e-4 : true));
   let maxGrad = 0;
   if (free.length > 0 && options.theta === undefined) {
     const sub = (y: Float64Array) => {
       const th = Float64Array.from(theta);
-      free.forEach((i, a) => (th[i] = y[a] as number));
+      free.forEach((i, a) => (th[i] = y[a]));
       return problem.deviance(th, reml);
     };
-    const { gradient: g, hessian: h } = centralDerivatives(sub, Float64Array.from(free, (i) => theta[i] as number));
+    const { gradient: g, hessian: h } = centralDerivatives(sub, Float64Array.from(free, (i) => theta[i]));
     const l = cholesky(dense(free.length, free.length, h), 0);
     // R = chol(H) is upper (H = R'R = L L'), and solve(R, g) is L'^{-1} g.
     const scaled = l ? solveLowerTransposed(l, Float64Array.from(g)) : g;
-    maxGrad = Math.max(...Array.from(scaled, (v, a) => Math.min(Math.abs(v), Math.abs(g[a] as number))));
+    maxGrad = Math.max(...Array.from(scaled, (v, a) => Math.min(Math.abs(v), Math.abs(g[a]))));
   }
   const converged = options.theta !== undefined || (result.converged && maxGrad < 0.002);
   if (!converged) warnings.push(`Model failed to converge with max|grad| = ${maxGrad.toPrecision(3)} after ${result.evaluations} evaluations`);
@@ -255,14 +255,14 @@ export function fitLmm(formulaText: string, data: DataFrame, options: FitOptions
   const satterthwaite = () => (satt ??= satterthwaiteSetup(problem, theta, sigma, reml));
   const dfFor = (l: ArrayLike<number>): number => satterthwaiteDf(satterthwaite(), vcov, l);
   const df = new Float64Array(p).fill(NaN);
-  const t = Float64Array.from({ length: p }, (_, i) => (e.beta[i] as number) / (se[i] as number));
+  const t = Float64Array.from({ length: p }, (_, i) => e.beta[i] / se[i]);
   const pv = new Float64Array(p).fill(NaN);
   if (options.satterthwaite !== false) {
     for (let i = 0; i < p; i++) {
       const l = new Float64Array(p);
       l[i] = 1;
       df[i] = dfFor(l);
-      pv[i] = tTestP(t[i] as number, df[i] as number);
+      pv[i] = tTestP(t[i], df[i]);
     }
   }
   const ngroups: Record<string, number> = {};

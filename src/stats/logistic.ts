@@ -35,7 +35,7 @@ function columnConstantPlusSparse(x: Float64Array, n: number, p: number): { cons
     let best = 0;
     let votes = 0;
     for (let i = 0; i < n; i++) {
-      const v = x[i * p + j] as number;
+      const v = x[i * p + j];
       if (votes === 0) {
         best = v;
         votes = 1;
@@ -47,7 +47,7 @@ function columnConstantPlusSparse(x: Float64Array, n: number, p: number): { cons
     if (bestCount * 2 <= n) {
       const counts = new Map<number, number>();
       for (let i = 0; i < n; i++) {
-        const v = x[i * p + j] as number;
+        const v = x[i * p + j];
         const c = (counts.get(v) ?? 0) + 1;
         counts.set(v, c);
         if (c > bestCount) {
@@ -63,7 +63,7 @@ function columnConstantPlusSparse(x: Float64Array, n: number, p: number): { cons
   const values: number[] = [];
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < p; j++) {
-      const d = (x[i * p + j] as number) - (constant[j] as number);
+      const d = x[i * p + j] - constant[j];
       if (d !== 0) {
         cols.push(j);
         values.push(d);
@@ -94,43 +94,43 @@ export function fitMultinomial(x: Float64Array, y: Int32Array, classes: readonly
     residualSum.fill(0);
     // Each class's linear predictor at the columns' constants.
     for (let c = 0; c < k; c++) {
-      let v = theta[c * width] as number;
-      for (let j = 0; j < p; j++) v += (theta[c * width + 1 + j] as number) * (constant[j] as number);
+      let v = theta[c * width];
+      for (let j = 0; j < p; j++) v += theta[c * width + 1 + j] * constant[j];
       base[c] = v;
     }
     let loss = 0;
     for (let i = 0; i < n; i++) {
-      const from = rowStart[i] as number;
-      const to = rowStart[i + 1] as number;
+      const from = rowStart[i];
+      const to = rowStart[i + 1];
       let max = -Infinity;
       for (let c = 0; c < k; c++) {
-        let v = base[c] as number;
+        let v = base[c];
         const off = c * width + 1;
-        for (let q = from; q < to; q++) v += (theta[off + (cols[q] as number)] as number) * (values[q] as number);
+        for (let q = from; q < to; q++) v += theta[off + cols[q]] * values[q];
         eta[c] = v;
         if (v > max) max = v;
       }
       let sum = 0;
-      for (let c = 0; c < k; c++) sum += Math.exp((eta[c] as number) - max);
+      for (let c = 0; c < k; c++) sum += Math.exp(eta[c] - max);
       const logSum = max + Math.log(sum);
-      const yi = y[i] as number;
-      loss -= (eta[yi] as number) - logSum;
+      const yi = y[i];
+      loss -= eta[yi] - logSum;
       for (let c = 0; c < k; c++) {
-        const r = Math.exp((eta[c] as number) - logSum) - (c === yi ? 1 : 0);
+        const r = Math.exp(eta[c] - logSum) - (c === yi ? 1 : 0);
         residualSum[c] += r;
         const off = c * width + 1;
-        for (let q = from; q < to; q++) grad[off + (cols[q] as number)] += r * (values[q] as number);
+        for (let q = from; q < to; q++) grad[off + cols[q]] += r * values[q];
       }
     }
     let penalty = 0;
     for (let c = 0; c < k; c++) {
-      const rs = residualSum[c] as number;
+      const rs = residualSum[c];
       grad[c * width] = rs / n;
       for (let j = 0; j < p; j++) {
         const idx = c * width + 1 + j;
-        const w = theta[idx] as number;
+        const w = theta[idx];
         penalty += w * w;
-        grad[idx] = ((grad[idx] as number) + rs * (constant[j] as number)) / n + lambda * w;
+        grad[idx] = (grad[idx] + rs * constant[j]) / n + lambda * w;
       }
     }
     return loss / n + (lambda / 2) * penalty;
@@ -138,16 +138,16 @@ export function fitMultinomial(x: Float64Array, y: Int32Array, classes: readonly
   const start = new Float64Array(k * width);
   if (options.start) {
     for (let c = 0; c < k; c++) {
-      start[c * width] = options.start.intercepts[c] as number;
-      for (let j = 0; j < p; j++) start[c * width + 1 + j] = options.start.weights[c * p + j] as number;
+      start[c * width] = options.start.intercepts[c];
+      for (let j = 0; j < p; j++) start[c * width + 1 + j] = options.start.weights[c * p + j];
     }
   }
   const result = lbfgs(objective, start, { gtol: 1e-10 });
-  const intercepts = Float64Array.from({ length: k }, (_, c) => result.x[c * width] as number);
+  const intercepts = Float64Array.from({ length: k }, (_, c) => result.x[c * width]);
   const mean = intercepts.reduce((s, v) => s + v, 0) / k;
   for (let c = 0; c < k; c++) intercepts[c] -= mean;
   const weights = new Float64Array(k * p);
-  for (let c = 0; c < k; c++) for (let j = 0; j < p; j++) weights[c * p + j] = result.x[c * width + 1 + j] as number;
+  for (let c = 0; c < k; c++) for (let j = 0; j < p; j++) weights[c * p + j] = result.x[c * width + 1 + j];
   return { classes, p, intercepts, weights, lambda, converged: result.converged, iterations: result.iterations };
 }
 
@@ -160,14 +160,14 @@ export function predictProbabilities(fit: MultinomialFit, x: Float64Array): Floa
   for (let i = 0; i < n; i++) {
     let max = -Infinity;
     for (let c = 0; c < k; c++) {
-      let v = fit.intercepts[c] as number;
-      for (let j = 0; j < p; j++) v += (fit.weights[c * p + j] as number) * (x[i * p + j] as number);
+      let v = fit.intercepts[c];
+      for (let j = 0; j < p; j++) v += fit.weights[c * p + j] * x[i * p + j];
       out[i * k + c] = v;
       if (v > max) max = v;
     }
     let sum = 0;
-    for (let c = 0; c < k; c++) sum += out[i * k + c] = Math.exp((out[i * k + c] as number) - max);
-    for (let c = 0; c < k; c++) out[i * k + c] = (out[i * k + c] as number) / sum;
+    for (let c = 0; c < k; c++) sum += out[i * k + c] = Math.exp(out[i * k + c] - max);
+    for (let c = 0; c < k; c++) out[i * k + c] = out[i * k + c] / sum;
   }
   return out;
 }
@@ -178,7 +178,7 @@ export function predictClasses(fit: MultinomialFit, x: Float64Array): Int32Array
   const n = probs.length / k;
   return Int32Array.from({ length: n }, (_, i) => {
     let best = 0;
-    for (let c = 1; c < k; c++) if ((probs[i * k + c] as number) > (probs[i * k + best] as number)) best = c;
+    for (let c = 1; c < k; c++) if (probs[i * k + c] > probs[i * k + best]) best = c;
     return best;
   });
 }

@@ -26,12 +26,12 @@ export function likelihoodRatioTest(formulas: readonly string[], data: DataFrame
   const fits: LmmFit[] = formulas.map((f) => fitLmm(f, data, { ...options, reml: false, satterthwaite: false }));
   const nobs = new Set(fits.map((f) => f.nobs));
   if (nobs.size > 1) throw new StatsInputError('the models were fitted to different numbers of observations', 'formulas', 'use the same rows for every model (no missing values in the added variables)');
-  const order = fits.map((_, i) => i).sort((a, b) => (fits[a] as LmmFit).npar - (fits[b] as LmmFit).npar || a - b);
+  const order = fits.map((_, i) => i).sort((a, b) => fits[a].npar - fits[b].npar || a - b);
   return order.map((i, rank) => {
-    const fit = fits[i] as LmmFit;
+    const fit = fits[i];
     const row = { formula: fit.formula, npar: fit.npar, aic: fit.aic, bic: fit.bic, logLik: fit.logLik, deviance: -2 * fit.logLik };
     if (rank === 0) return { ...row, chisq: null, df: null, p: null };
-    const prev = fits[order[rank - 1] as number] as LmmFit;
+    const prev = fits[order[rank - 1]];
     const chisq = Math.max(0, 2 * (fit.logLik - prev.logLik));
     const df = fit.npar - prev.npar;
     return { ...row, chisq, df, p: df > 0 ? chiSquaredUpperTail(chisq, df) : null };

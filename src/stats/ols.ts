@@ -30,11 +30,11 @@ export function ols(y: ArrayLike<number>, x: Float64Array, names: readonly strin
   const xty = new Float64Array(p);
   for (let i = 0; i < n; i++)
     for (let a = 0; a < p; a++) {
-      const xa = x[i * p + a] as number;
-      xty[a] += xa * (y[i] as number);
-      for (let b = 0; b <= a; b++) xtx[a * p + b] += xa * (x[i * p + b] as number);
+      const xa = x[i * p + a];
+      xty[a] += xa * y[i];
+      for (let b = 0; b <= a; b++) xtx[a * p + b] += xa * x[i * p + b];
     }
-  for (let a = 0; a < p; a++) for (let b = a + 1; b < p; b++) xtx[a * p + b] = xtx[b * p + a] as number;
+  for (let a = 0; a < p; a++) for (let b = a + 1; b < p; b++) xtx[a * p + b] = xtx[b * p + a];
   const l = cholesky(dense(p, p, xtx), 1e-10);
   if (!l) {
     throw new StatsInputError('the predictors are collinear (X\'X is singular)', names.join(', '), 'drop a predictor that is a combination of others, or a constant one');
@@ -43,20 +43,20 @@ export function ols(y: ArrayLike<number>, x: Float64Array, names: readonly strin
   const fitted = new Float64Array(n);
   let rss = 0;
   let mean = 0;
-  for (let i = 0; i < n; i++) mean += (y[i] as number) / n;
+  for (let i = 0; i < n; i++) mean += y[i] / n;
   let tss = 0;
   for (let i = 0; i < n; i++) {
     let f = 0;
-    for (let a = 0; a < p; a++) f += (x[i * p + a] as number) * (coef[a] as number);
+    for (let a = 0; a < p; a++) f += x[i * p + a] * coef[a];
     fitted[i] = f;
-    rss += ((y[i] as number) - f) ** 2;
-    tss += ((y[i] as number) - mean) ** 2;
+    rss += (y[i] - f) ** 2;
+    tss += (y[i] - mean) ** 2;
   }
   const df = n - p;
   const sigma = Math.sqrt(rss / df);
   const vcov = inverseFromCholesky(l);
   for (let k = 0; k < vcov.data.length; k++) vcov.data[k] *= sigma * sigma;
-  const se = Float64Array.from({ length: p }, (_, a) => Math.sqrt(vcov.data[a * p + a] as number));
-  const t = Float64Array.from(coef, (c, a) => c / (se[a] as number));
+  const se = Float64Array.from({ length: p }, (_, a) => Math.sqrt(vcov.data[a * p + a]));
+  const t = Float64Array.from(coef, (c, a) => c / se[a]);
   return { names, coef, se, t, p: Float64Array.from(t, (v) => tTestP(v, df)), df, sigma, rSquared: tss > 0 ? 1 - rss / tss : NaN, vcov, fitted };
 }

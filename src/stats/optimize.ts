@@ -25,7 +25,7 @@ export interface MinimizeResult {
 
 function project(x: Float64Array, lower: ArrayLike<number>, upper?: ArrayLike<number>): Float64Array {
   for (let i = 0; i < x.length; i++) {
-    const lo = lower[i] as number;
+    const lo = lower[i];
     if (x[i] < lo) x[i] = lo;
     const hi = upper?.[i];
     if (hi !== undefined && x[i] > hi) x[i] = hi;
@@ -37,9 +37,9 @@ function nelderMead(f: (x: Float64Array) => number, x0: Float64Array, o: Require
   const n = x0.length;
   const simplex: Float64Array[] = [project(Float64Array.from(x0), o.lower, o.upper)];
   for (let i = 0; i < n; i++) {
-    const v = Float64Array.from(simplex[0] as Float64Array);
+    const v = Float64Array.from(simplex[0]);
     // Step away from a bound when the start sits on it.
-    v[i] += (v[i] as number) + o.step > (o.upper?.[i] ?? Infinity) ? -o.step : o.step;
+    v[i] += v[i] + o.step > (o.upper?.[i] ?? Infinity) ? -o.step : o.step;
     simplex.push(project(v, o.lower, o.upper));
   }
   let values = simplex.map(f);
@@ -47,27 +47,27 @@ function nelderMead(f: (x: Float64Array) => number, x0: Float64Array, o: Require
   const centroid = new Float64Array(n);
   const point = (c: Float64Array, w: Float64Array, t: number) => {
     const out = new Float64Array(n);
-    for (let i = 0; i < n; i++) out[i] = (c[i] as number) + t * ((w[i] as number) - (c[i] as number));
+    for (let i = 0; i < n; i++) out[i] = c[i] + t * (w[i] - c[i]);
     return project(out, o.lower, o.upper);
   };
   let converged = false;
   while (evals < budget) {
-    const order = values.map((v, i) => i).sort((a, b) => (values[a] as number) - (values[b] as number));
-    const sorted = order.map((i) => simplex[i] as Float64Array);
-    values = order.map((i) => values[i] as number);
+    const order = values.map((v, i) => i).sort((a, b) => values[a] - values[b]);
+    const sorted = order.map((i) => simplex[i]);
+    values = order.map((i) => values[i]);
     simplex.splice(0, simplex.length, ...sorted);
-    const best = values[0] as number;
-    const worst = values[n] as number;
+    const best = values[0];
+    const worst = values[n];
     let spread = 0;
     for (let k = 1; k <= n; k++)
-      for (let i = 0; i < n; i++) spread = Math.max(spread, Math.abs(((simplex[k] as Float64Array)[i] as number) - ((simplex[0] as Float64Array)[i] as number)));
+      for (let i = 0; i < n; i++) spread = Math.max(spread, Math.abs(simplex[k][i] - simplex[0][i]));
     if (Math.abs(worst - best) <= o.ftol * (Math.abs(best) + 1) && spread <= o.xtol) {
       converged = true;
       break;
     }
     centroid.fill(0);
-    for (let k = 0; k < n; k++) for (let i = 0; i < n; i++) centroid[i] += ((simplex[k] as Float64Array)[i] as number) / n;
-    const w = simplex[n] as Float64Array;
+    for (let k = 0; k < n; k++) for (let i = 0; i < n; i++) centroid[i] += simplex[k][i] / n;
+    const w = simplex[n];
     const xr = point(centroid, w, -1);
     const fr = f(xr);
     evals++;
@@ -82,7 +82,7 @@ function nelderMead(f: (x: Float64Array) => number, x0: Float64Array, o: Require
         simplex[n] = xr;
         values[n] = fr;
       }
-    } else if (fr < (values[n - 1] as number)) {
+    } else if (fr < values[n - 1]) {
       simplex[n] = xr;
       values[n] = fr;
     } else {
@@ -96,15 +96,15 @@ function nelderMead(f: (x: Float64Array) => number, x0: Float64Array, o: Require
       } else {
         // Shrink towards the best vertex.
         for (let k = 1; k <= n; k++) {
-          simplex[k] = point(simplex[0] as Float64Array, simplex[k] as Float64Array, 0.5);
-          values[k] = f(simplex[k] as Float64Array);
+          simplex[k] = point(simplex[0], simplex[k], 0.5);
+          values[k] = f(simplex[k]);
           evals++;
         }
       }
     }
   }
   const bestIdx = values.indexOf(Math.min(...values));
-  return { x: simplex[bestIdx] as Float64Array, value: values[bestIdx] as number, evaluations: evals, converged };
+  return { x: simplex[bestIdx], value: values[bestIdx], evaluations: evals, converged };
 }
 
 /**
@@ -117,13 +117,13 @@ function polish(f: (x: Float64Array) => number, x0: Float64Array, f0: number, lo
   let fx = f0;
   let evaluations = 0;
   for (let iter = 0; iter < 6; iter++) {
-    const free = Array.from(x, (v, i) => i).filter((i) => (x[i] as number) - (lower[i] as number) > 1e-6 && (upper?.[i] === undefined || (upper[i] as number) - (x[i] as number) > 1e-6));
+    const free = Array.from(x, (v, i) => i).filter((i) => x[i] - lower[i] > 1e-6 && (upper?.[i] === undefined || upper[i] - x[i] > 1e-6));
     const m = free.length;
     if (m === 0) break;
-    const h = free.map((i) => 1e-4 * Math.max(1, Math.abs(x[i] as number)));
+    const h = free.map((i) => 1e-4 * Math.max(1, Math.abs(x[i])));
     const at = (moves: Array<[number, number]>) => {
       const y = Float64Array.from(x);
-      for (const [k, d] of moves) y[free[k] as number] += d;
+      for (const [k, d] of moves) y[free[k]] += d;
       evaluations++;
       return f(y);
     };
@@ -132,15 +132,15 @@ function polish(f: (x: Float64Array) => number, x0: Float64Array, f0: number, lo
     const plus: number[] = [];
     const minus: number[] = [];
     for (let a = 0; a < m; a++) {
-      plus[a] = at([[a, h[a] as number]]);
-      minus[a] = at([[a, -(h[a] as number)]]);
-      g[a] = ((plus[a] as number) - (minus[a] as number)) / (2 * (h[a] as number));
-      hess[a * m + a] = ((plus[a] as number) - 2 * fx + (minus[a] as number)) / (h[a] as number) ** 2;
+      plus[a] = at([[a, h[a]]]);
+      minus[a] = at([[a, -h[a]]]);
+      g[a] = (plus[a] - minus[a]) / (2 * h[a]);
+      hess[a * m + a] = (plus[a] - 2 * fx + minus[a]) / h[a] ** 2;
     }
     for (let a = 0; a < m; a++)
       for (let b = 0; b < a; b++) {
-        const ha = h[a] as number;
-        const hb = h[b] as number;
+        const ha = h[a];
+        const hb = h[b];
         const v = (at([[a, ha], [b, hb]]) - at([[a, ha], [b, -hb]]) - at([[a, -ha], [b, hb]]) + at([[a, -ha], [b, -hb]])) / (4 * ha * hb);
         hess[a * m + b] = hess[b * m + a] = v;
       }
@@ -148,34 +148,34 @@ function polish(f: (x: Float64Array) => number, x0: Float64Array, f0: number, lo
     const l = new Float64Array(m * m);
     let pd = true;
     for (let j = 0; j < m && pd; j++) {
-      let d = hess[j * m + j] as number;
-      for (let k = 0; k < j; k++) d -= (l[j * m + k] as number) ** 2;
+      let d = hess[j * m + j];
+      for (let k = 0; k < j; k++) d -= l[j * m + k] ** 2;
       if (!(d > 0)) pd = false;
       else {
         l[j * m + j] = Math.sqrt(d);
         for (let i = j + 1; i < m; i++) {
-          let s = hess[i * m + j] as number;
-          for (let k = 0; k < j; k++) s -= (l[i * m + k] as number) * (l[j * m + k] as number);
-          l[i * m + j] = s / (l[j * m + j] as number);
+          let s = hess[i * m + j];
+          for (let k = 0; k < j; k++) s -= l[i * m + k] * l[j * m + k];
+          l[i * m + j] = s / l[j * m + j];
         }
       }
     }
     if (!pd) break;
     const d = Float64Array.from(g, (v) => -v);
     for (let i = 0; i < m; i++) {
-      let s = d[i] as number;
-      for (let k = 0; k < i; k++) s -= (l[i * m + k] as number) * (d[k] as number);
-      d[i] = s / (l[i * m + i] as number);
+      let s = d[i];
+      for (let k = 0; k < i; k++) s -= l[i * m + k] * d[k];
+      d[i] = s / l[i * m + i];
     }
     for (let i = m - 1; i >= 0; i--) {
-      let s = d[i] as number;
-      for (let k = i + 1; k < m; k++) s -= (l[k * m + i] as number) * (d[k] as number);
-      d[i] = s / (l[i * m + i] as number);
+      let s = d[i];
+      for (let k = i + 1; k < m; k++) s -= l[k * m + i] * d[k];
+      d[i] = s / l[i * m + i];
     }
     let accepted = false;
     for (let t = 1, tries = 0; tries < 8; tries++, t /= 2) {
       const y = Float64Array.from(x);
-      free.forEach((i, a) => (y[i] += t * (d[a] as number)));
+      free.forEach((i, a) => (y[i] += t * d[a]));
       project(y, lower, upper);
       const fy = f(y);
       evaluations++;

@@ -29,20 +29,20 @@ interface Gram {
 function gram(y: ArrayLike<number>, x: Float64Array, p: number): Gram {
   const n = y.length;
   let my = 0;
-  for (let i = 0; i < n; i++) my += (y[i] as number) / n;
+  for (let i = 0; i < n; i++) my += y[i] / n;
   const mx = new Float64Array(p);
-  for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) mx[j] += (x[i * p + j] as number) / n;
+  for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) mx[j] += x[i * p + j] / n;
   const a = new Float64Array(p * p);
   const b = new Float64Array(p);
   const row = new Float64Array(p);
   for (let i = 0; i < n; i++) {
-    for (let j = 0; j < p; j++) row[j] = (x[i * p + j] as number) - (mx[j] as number);
-    const dy = (y[i] as number) - my;
+    for (let j = 0; j < p; j++) row[j] = x[i * p + j] - mx[j];
+    const dy = y[i] - my;
     for (let j = 0; j < p; j++) {
-      const xj = row[j] as number;
+      const xj = row[j];
       if (xj === 0) continue;
       b[j] += xj * dy;
-      for (let k = 0; k <= j; k++) a[j * p + k] += xj * (row[k] as number);
+      for (let k = 0; k <= j; k++) a[j * p + k] += xj * row[k];
     }
   }
   return { p, my, mx, a, b };
@@ -52,14 +52,14 @@ function solveRidge(g: Gram, lambda: number): RidgeFit {
   const p = g.p;
   const a = new Float64Array(p * p);
   for (let j = 0; j < p; j++) {
-    for (let k = 0; k <= j; k++) a[j * p + k] = a[k * p + j] = g.a[j * p + k] as number;
+    for (let k = 0; k <= j; k++) a[j * p + k] = a[k * p + j] = g.a[j * p + k];
     a[j * p + j] += lambda;
   }
   const l = cholesky(dense(p, p, a), 0);
   if (!l) throw new StatsInputError('the ridge system is singular', 'lambda', 'use a positive lambda');
   const w = solveLowerTransposed(l, solveLower(l, g.b));
   let intercept = g.my;
-  for (let j = 0; j < p; j++) intercept -= (w[j] as number) * (g.mx[j] as number);
+  for (let j = 0; j < p; j++) intercept -= w[j] * g.mx[j];
   return { intercept, weights: w, lambda };
 }
 
@@ -80,7 +80,7 @@ function rowsOf(x: Float64Array, p: number, rows: readonly number[]): Float64Arr
 
 function predict(fit: RidgeFit, x: Float64Array, p: number, row: number): number {
   let v = fit.intercept;
-  for (let j = 0; j < p; j++) v += (fit.weights[j] as number) * (x[row * p + j] as number);
+  for (let j = 0; j < p; j++) v += fit.weights[j] * x[row * p + j];
   return v;
 }
 
@@ -98,17 +98,17 @@ export function chooseLambda(y: readonly number[], x: Float64Array, p: number, f
     const test = order.filter((_, i) => i % k === f);
     const inTest = new Set(test);
     const train = order.filter((i) => !inTest.has(i));
-    const g = gram(train.map((i) => y[i] as number), rowsOf(x, p, train), p);
+    const g = gram(train.map((i) => y[i]), rowsOf(x, p, train), p);
     RIDGE_LAMBDAS.forEach((lambda, li) => {
       const fit = solveRidge(g, lambda);
-      for (const i of test) sse[li] += ((y[i] as number) - predict(fit, x, p, i)) ** 2;
+      for (const i of test) sse[li] += (y[i] - predict(fit, x, p, i)) ** 2;
     });
   }
   let best = 0;
   sse.forEach((v, i) => {
-    if (v < (sse[best] as number)) best = i;
+    if (v < sse[best]) best = i;
   });
-  return RIDGE_LAMBDAS[best] as number;
+  return RIDGE_LAMBDAS[best];
 }
 
 export interface CvScore {
@@ -143,8 +143,8 @@ function score(actual: number[], predicted: number[]): CvScore {
   let rss = 0;
   let tss = 0;
   actual.forEach((a, i) => {
-    abs += Math.abs(a - (predicted[i] as number));
-    rss += (a - (predicted[i] as number)) ** 2;
+    abs += Math.abs(a - predicted[i]);
+    rss += (a - predicted[i]) ** 2;
     tss += (a - mean) ** 2;
   });
   return { mae: abs / n, r2: tss > 0 ? 1 - rss / tss : NaN };
@@ -154,8 +154,8 @@ function score(actual: number[], predicted: number[]): CvScore {
 function varying(x: Float64Array, p: number, rows: readonly number[]): number[] {
   const keep: number[] = [];
   for (let j = 0; j < p; j++) {
-    const first = x[(rows[0] as number) * p + j] as number;
-    if (rows.some((i) => (x[i * p + j] as number) !== first)) keep.push(j);
+    const first = x[rows[0] * p + j];
+    if (rows.some((i) => x[i * p + j] !== first)) keep.push(j);
   }
   return keep;
 }
@@ -167,10 +167,10 @@ function olsOn(y: readonly number[], xs: Float64Array, p: number, keep: readonly
   const m = new Float64Array(y.length * q);
   for (let r = 0; r < y.length; r++) {
     m[r * q] = 1;
-    keep.forEach((j, c) => (m[r * q + 1 + c] = xs[r * p + j] as number));
+    keep.forEach((j, c) => (m[r * q + 1 + c] = xs[r * p + j]));
   }
   try {
-    return ols(y, m, ['(Intercept)', ...keep.map((j) => names[j] as string)]);
+    return ols(y, m, ['(Intercept)', ...keep.map((j) => names[j])]);
   } catch (err) {
     if (err instanceof StatsInputError) return undefined;
     throw err;
@@ -202,7 +202,7 @@ export function ratingRegression(y: readonly number[], x: Float64Array, names: r
     const train = order.filter((i) => !inTest.has(i)).sort((a, b) => a - b);
     const xs = standardize(x, p, train, train);
     const xt = standardize(x, p, test, train);
-    const yTrain = train.map((i) => y[i] as number);
+    const yTrain = train.map((i) => y[i]);
     const lambda = options.lambda ?? chooseLambda(yTrain, xs, p, k, seed + 1 + f);
     const r = ridge(yTrain, xs, p, lambda);
     const mean = yTrain.reduce((s, v) => s + v, 0) / yTrain.length;
@@ -214,12 +214,12 @@ export function ratingRegression(y: readonly number[], x: Float64Array, names: r
       if (!o) olsOmitted = yTrain.length <= keep.length + 1 ? `not identified: ${yTrain.length} replies in a training part for ${keep.length} terms` : 'not identified: the terms are collinear in a cross-validation fold';
     }
     test.forEach((i, row) => {
-      actual.push(y[i] as number);
+      actual.push(y[i]);
       ridgePred.push(predict(r, xt, p, row));
       basePred.push(mean);
       if (o) {
-        let po = o.coef[0] as number;
-        keep.forEach((j, c) => (po += (o.coef[c + 1] as number) * (xt[row * p + j] as number)));
+        let po = o.coef[0];
+        keep.forEach((j, c) => (po += o.coef[c + 1] * xt[row * p + j]));
         olsPred.push(po);
       }
     });
@@ -237,7 +237,7 @@ export function ratingRegression(y: readonly number[], x: Float64Array, names: r
       lambda,
       lambdaChosenBy: options.lambda === undefined ? ('cross-validation' as const) : ('given' as const),
       cv: score(actual, ridgePred),
-      weights: names.map((name, j) => ({ name, weight: full.weights[j] as number })).sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight)),
+      weights: names.map((name, j) => ({ name, weight: full.weights[j] })).sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight)),
     },
     constantInFolds,
   };

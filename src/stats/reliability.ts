@@ -8,7 +8,7 @@
  *   coincidence matrix, for any number of coders, missing values allowed, with the nominal,
  *   ordinal, interval and ratio difference functions.
  */
-import { StatsInputError } from './errors.js';
+import { StatsInputError, lookup } from './errors.js';
 
 export interface IccResult {
   /** One-way random: each target rated by a different set of judges. */
@@ -35,7 +35,7 @@ export function icc(ratings: readonly (readonly number[])[]): IccResult {
   }
   const grand = ratings.flat().reduce((s, v) => s + v, 0) / (n * k);
   const rowMeans = ratings.map((r) => r.reduce((s, v) => s + v, 0) / k);
-  const colMeans = Array.from({ length: k }, (_, j) => ratings.reduce((s, r) => s + (r[j] as number), 0) / n);
+  const colMeans = Array.from({ length: k }, (_, j) => ratings.reduce((s, r) => s + r[j], 0) / n);
   let ssTotal = 0;
   for (const r of ratings) for (const v of r) ssTotal += (v - grand) ** 2;
   const ssRows = k * rowMeans.reduce((s, m) => s + (m - grand) ** 2, 0);
@@ -75,19 +75,19 @@ export function krippendorffAlpha(data: ReadonlyArray<ReadonlyArray<number | nul
     const m = here.length;
     if (m < 2) continue;
     for (let a = 0; a < m; a++)
-      for (let b = 0; b < m; b++) if (a !== b) o[(index.get(here[a] as number) as number) * v + (index.get(here[b] as number) as number)] += 1 / (m - 1);
+      for (let b = 0; b < m; b++) if (a !== b) o[lookup(index, here[a], 'value index') * v + lookup(index, here[b], 'value index')] += 1 / (m - 1);
   }
   const nc = Array.from({ length: v }, (_, c) => {
     let s = 0;
-    for (let k = 0; k < v; k++) s += o[c * v + k] as number;
+    for (let k = 0; k < v; k++) s += o[c * v + k];
     return s;
   });
   const n = nc.reduce((s, x) => s + x, 0);
   if (n < 2) throw new StatsInputError('Krippendorff\'s alpha needs at least one unit with two or more values', 'data', 'add ratings of the same unit by several raters');
   const delta2 = (c: number, k: number): number => {
     if (c === k) return 0;
-    const vc = values[c] as number;
-    const vk = values[k] as number;
+    const vc = values[c];
+    const vk = values[k];
     switch (metric) {
       case 'nominal':
         return 1;
@@ -98,8 +98,8 @@ export function krippendorffAlpha(data: ReadonlyArray<ReadonlyArray<number | nul
       case 'ordinal': {
         const [lo, hi] = c < k ? [c, k] : [k, c];
         let s = 0;
-        for (let g = lo; g <= hi; g++) s += nc[g] as number;
-        return (s - ((nc[c] as number) + (nc[k] as number)) / 2) ** 2;
+        for (let g = lo; g <= hi; g++) s += nc[g];
+        return (s - (nc[c] + nc[k]) / 2) ** 2;
       }
     }
   };
@@ -109,8 +109,8 @@ export function krippendorffAlpha(data: ReadonlyArray<ReadonlyArray<number | nul
     for (let k = 0; k < v; k++) {
       const d = delta2(c, k);
       if (d === 0) continue;
-      dObserved += (o[c * v + k] as number) * d;
-      dExpected += (nc[c] as number) * (nc[k] as number) * d;
+      dObserved += o[c * v + k] * d;
+      dExpected += nc[c] * nc[k] * d;
     }
   dObserved /= n;
   dExpected /= n * (n - 1);

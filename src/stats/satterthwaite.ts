@@ -35,7 +35,7 @@ export function satterthwaiteSetup(problem: LmmProblem, theta: Float64Array, sig
     }
     return e;
   };
-  const split = (varpar: Float64Array) => ({ th: varpar.subarray(0, k), s2: (varpar[k] as number) ** 2 });
+  const split = (varpar: Float64Array) => ({ th: varpar.subarray(0, k), s2: varpar[k] ** 2 });
   const deviance = (varpar: Float64Array) => {
     const { th, s2 } = split(varpar);
     const e = evaluateAt(Float64Array.from(th));

@@ -76,12 +76,16 @@ export function simulatePanel(
     inattentive.push(careless);
     const c = new Map<number, number>();
     for (const j of list) {
-      const resp = responses[j] as { post: number; source: string };
+      const resp = responses[j];
       let value: number;
-      if (!c.has(resp.post)) c.set(resp.post, model.sdPostRater * normal(u));
+      let postRater = c.get(resp.post);
+      if (postRater === undefined) {
+        postRater = model.sdPostRater * normal(u);
+        c.set(resp.post, postRater);
+      }
       if (careless) value = 1 + Math.floor(noise() * model.points);
       else {
-        const y = model.mean + (model.effects[resp.source] ?? 0) + (a[resp.post] as number) + b + (c.get(resp.post) as number) + model.sdResidual * use * normal(noise);
+        const y = model.mean + (model.effects[resp.source] ?? 0) + a[resp.post] + b + postRater + model.sdResidual * use * normal(noise);
         value = Math.min(model.points, Math.max(1, Math.round(y)));
       }
       ratings.push({ rater: r, response: j, value });

@@ -21,15 +21,15 @@ export interface Csc {
  */
 export function cscFromTriplets(m: number, n: number, rows: Int32Array, cols: Int32Array, vals: Float64Array, count = rows.length): Csc {
   const counts = new Int32Array(n + 1);
-  for (let k = 0; k < count; k++) counts[(cols[k] as number) + 1]++;
-  for (let j = 0; j < n; j++) counts[j + 1] += counts[j] as number;
+  for (let k = 0; k < count; k++) counts[cols[k] + 1]++;
+  for (let j = 0; j < n; j++) counts[j + 1] += counts[j];
   const next = Int32Array.from(counts.subarray(0, n));
   const r = new Int32Array(count);
   const v = new Float64Array(count);
   for (let k = 0; k < count; k++) {
-    const p = next[cols[k] as number]++;
-    r[p] = rows[k] as number;
-    v[p] = vals[k] as number;
+    const p = next[cols[k]]++;
+    r[p] = rows[k];
+    v[p] = vals[k];
   }
   // Sort each column by row and sum duplicates.
   const colPtr = new Int32Array(n + 1);
@@ -39,18 +39,18 @@ export function cscFromTriplets(m: number, n: number, rows: Int32Array, cols: In
   const order: number[] = [];
   for (let j = 0; j < n; j++) {
     colPtr[j] = nz;
-    const start = counts[j] as number;
-    const end = counts[j + 1] as number;
+    const start = counts[j];
+    const end = counts[j + 1];
     order.length = 0;
     for (let p = start; p < end; p++) order.push(p);
-    order.sort((a, b) => (r[a] as number) - (r[b] as number));
+    order.sort((a, b) => r[a] - r[b]);
     let last = -1;
     for (const p of order) {
-      const row = r[p] as number;
-      if (row === last) outV[nz - 1] += v[p] as number;
+      const row = r[p];
+      if (row === last) outV[nz - 1] += v[p];
       else {
         outR[nz] = row;
-        outV[nz] = v[p] as number;
+        outV[nz] = v[p];
         nz++;
         last = row;
       }
@@ -99,25 +99,25 @@ export class SparseCholesky {
     this.n = n;
     this.perm = perm;
     this.pinv = new Int32Array(n);
-    for (let k = 0; k < n; k++) this.pinv[perm[k] as number] = k;
+    for (let k = 0; k < n; k++) this.pinv[perm[k]] = k;
     // Upper triangle of C = P A P'.
     const counts = new Int32Array(n + 1);
     for (let j = 0; j < n; j++) {
-      const cj = this.pinv[j] as number;
-      for (let p = a.colPtr[j] as number; p < (a.colPtr[j + 1] as number); p++) {
-        const ci = this.pinv[a.rowIdx[p] as number] as number;
+      const cj = this.pinv[j];
+      for (let p = a.colPtr[j]; p < a.colPtr[j + 1]; p++) {
+        const ci = this.pinv[a.rowIdx[p]];
         if (ci <= cj) counts[cj + 1]++;
       }
     }
-    for (let j = 0; j < n; j++) counts[j + 1] += counts[j] as number;
-    const cnz = counts[n] as number;
+    for (let j = 0; j < n; j++) counts[j + 1] += counts[j];
+    const cnz = counts[n];
     const cRow = new Int32Array(cnz);
     const fromA = new Int32Array(a.rowIdx.length).fill(-1);
     const next = Int32Array.from(counts.subarray(0, n));
     for (let j = 0; j < n; j++) {
-      const cj = this.pinv[j] as number;
-      for (let p = a.colPtr[j] as number; p < (a.colPtr[j + 1] as number); p++) {
-        const ci = this.pinv[a.rowIdx[p] as number] as number;
+      const cj = this.pinv[j];
+      for (let p = a.colPtr[j]; p < a.colPtr[j + 1]; p++) {
+        const ci = this.pinv[a.rowIdx[p]];
         if (ci > cj) continue;
         const q = next[cj]++;
         cRow[q] = ci;
@@ -133,10 +133,10 @@ export class SparseCholesky {
     const parent = new Int32Array(n).fill(-1);
     const ancestor = new Int32Array(n).fill(-1);
     for (let k = 0; k < n; k++) {
-      for (let p = counts[k] as number; p < (counts[k + 1] as number); p++) {
-        let i = cRow[p] as number;
+      for (let p = counts[k]; p < counts[k + 1]; p++) {
+        let i = cRow[p];
         while (i !== -1 && i < k) {
-          const inext = ancestor[i] as number;
+          const inext = ancestor[i];
           ancestor[i] = k;
           if (inext === -1) parent[i] = k;
           i = inext;
@@ -158,7 +158,7 @@ export class SparseCholesky {
       const top = this.#ereach(k);
       const pattern = this.#stack.slice(top, n);
       rows.push(pattern);
-      rowPtr[k + 1] = (rowPtr[k] as number) + pattern.length;
+      rowPtr[k + 1] = rowPtr[k] + pattern.length;
       for (const i of pattern) colCount[i]++;
     }
     // The dense tail: the longest run of last columns whose L columns are full (64 or more wide).
@@ -177,15 +177,15 @@ export class SparseCholesky {
     this.#rowPtr = keptPtr;
     this.#rowCols = Int32Array.from(kept);
     this.lColPtr = new Int32Array(n + 1);
-    for (let j = 0; j < n; j++) this.lColPtr[j + 1] = (this.lColPtr[j] as number) + (colCount[j] as number);
-    const lnz = this.lColPtr[n] as number;
+    for (let j = 0; j < n; j++) this.lColPtr[j + 1] = this.lColPtr[j] + colCount[j];
+    const lnz = this.lColPtr[n];
     this.lRowIdx = new Int32Array(lnz);
     this.lValues = new Float64Array(lnz);
   }
 
   /** Number of nonzeros in L. */
   get nnz(): number {
-    return this.lColPtr[this.n] as number;
+    return this.lColPtr[this.n];
   }
 
   /** Pattern of row k of L, into stack[top..n), in topological order. */
@@ -196,16 +196,16 @@ export class SparseCholesky {
     const parent = this.#parent;
     let top = n;
     mark[k] = k;
-    for (let p = this.#cColPtr[k] as number; p < (this.#cColPtr[k + 1] as number); p++) {
-      let i = this.#cRowIdx[p] as number;
+    for (let p = this.#cColPtr[k]; p < this.#cColPtr[k + 1]; p++) {
+      let i = this.#cRowIdx[p];
       if (i > k) continue;
       let len = 0;
       while (mark[i] !== k) {
         stack[len++] = i;
         mark[i] = k;
-        i = parent[i] as number;
+        i = parent[i];
       }
-      while (len > 0) stack[--top] = stack[--len] as number;
+      while (len > 0) stack[--top] = stack[--len];
     }
     // A stamp per row, so marks never need clearing: reset k's own mark for the next call.
     mark[k] = -2 - k;
@@ -222,15 +222,15 @@ export class SparseCholesky {
     c.fill(0);
     const fromA = this.#fromA;
     for (let p = 0; p < fromA.length; p++) {
-      const q = fromA[p] as number;
-      if (q >= 0) c[q] += aValues[p] as number;
+      const q = fromA[p];
+      if (q >= 0) c[q] += aValues[p];
     }
     const lp = this.lColPtr;
     const li = this.lRowIdx;
     const lx = this.lValues;
     const x = this.#x;
     const next = this.#next;
-    for (let k = 0; k < n; k++) next[k] = lp[k] as number;
+    for (let k = 0; k < n; k++) next[k] = lp[k];
     const rowPtr = this.#rowPtr;
     const rowCols = this.#rowCols;
     const tail = this.tail;
@@ -238,18 +238,18 @@ export class SparseCholesky {
     const dense = this.#dense;
     for (let k = 0; k < n; k++) {
       x[k] = 0;
-      for (let p = this.#cColPtr[k] as number; p < (this.#cColPtr[k + 1] as number); p++) {
-        const i = this.#cRowIdx[p] as number;
-        if (i <= k) x[i] = c[p] as number;
+      for (let p = this.#cColPtr[k]; p < this.#cColPtr[k + 1]; p++) {
+        const i = this.#cRowIdx[p];
+        if (i <= k) x[i] = c[p];
       }
-      let d = x[k] as number;
+      let d = x[k];
       x[k] = 0;
-      for (let t = rowPtr[k] as number; t < (rowPtr[k + 1] as number); t++) {
-        const i = rowCols[t] as number;
-        const lki = (x[i] as number) / (lx[lp[i] as number] as number);
+      for (let t = rowPtr[k]; t < rowPtr[k + 1]; t++) {
+        const i = rowCols[t];
+        const lki = x[i] / lx[lp[i]];
         x[i] = 0;
-        const end = next[i] as number;
-        for (let p = (lp[i] as number) + 1; p < end; p++) x[li[p] as number] -= (lx[p] as number) * lki;
+        const end = next[i];
+        for (let p = lp[i] + 1; p < end; p++) x[li[p]] -= lx[p] * lki;
         d -= lki * lki;
         const q = next[i]++;
         li[q] = k;
@@ -264,7 +264,7 @@ export class SparseCholesky {
         // Row k of the Schur complement S = C22 - L21 L21' (lower triangle, row-major).
         const row = (k - tail) * m;
         for (let j = tail; j < k; j++) {
-          dense[row + j - tail] = x[j] as number;
+          dense[row + j - tail] = x[j];
           x[j] = 0;
         }
         dense[row + k - tail] = d;
@@ -274,10 +274,10 @@ export class SparseCholesky {
       if (!denseCholesky(dense, m)) return false;
       // Column j of the tail holds rows j..n-1, diagonal first.
       for (let j = 0; j < m; j++) {
-        let q = lp[tail + j] as number;
+        let q = lp[tail + j];
         for (let i = j; i < m; i++) {
           li[q] = tail + i;
-          lx[q++] = dense[i * m + j] as number;
+          lx[q++] = dense[i * m + j];
         }
       }
     }
@@ -287,22 +287,22 @@ export class SparseCholesky {
   /** log det(A) = 2 sum log L_ii */
   logDet(): number {
     let s = 0;
-    for (let j = 0; j < this.n; j++) s += Math.log(this.lValues[this.lColPtr[j] as number] as number);
+    for (let j = 0; j < this.n; j++) s += Math.log(this.lValues[this.lColPtr[j]]);
     return 2 * s;
   }
 
   /** Solves L y = P b, in place on a permuted copy: `b` in original order, result in permuted order. */
   forward(b: ArrayLike<number>, out: Float64Array = new Float64Array(this.n)): Float64Array {
     const n = this.n;
-    for (let k = 0; k < n; k++) out[k] = b[this.perm[k] as number] as number;
+    for (let k = 0; k < n; k++) out[k] = b[this.perm[k]];
     const lp = this.lColPtr;
     const li = this.lRowIdx;
     const lx = this.lValues;
     for (let j = 0; j < n; j++) {
-      const xj = (out[j] as number) / (lx[lp[j] as number] as number);
+      const xj = out[j] / lx[lp[j]];
       out[j] = xj;
       if (xj === 0) continue;
-      for (let p = (lp[j] as number) + 1; p < (lp[j + 1] as number); p++) out[li[p] as number] -= (lx[p] as number) * xj;
+      for (let p = lp[j] + 1; p < lp[j + 1]; p++) out[li[p]] -= lx[p] * xj;
     }
     return out;
   }
@@ -315,11 +315,11 @@ export class SparseCholesky {
     const lx = this.lValues;
     const z = Float64Array.from(y);
     for (let j = n - 1; j >= 0; j--) {
-      let s = z[j] as number;
-      for (let p = (lp[j] as number) + 1; p < (lp[j + 1] as number); p++) s -= (lx[p] as number) * (z[li[p] as number] as number);
-      z[j] = s / (lx[lp[j] as number] as number);
+      let s = z[j];
+      for (let p = lp[j] + 1; p < lp[j + 1]; p++) s -= lx[p] * z[li[p]];
+      z[j] = s / lx[lp[j]];
     }
-    for (let k = 0; k < n; k++) out[this.perm[k] as number] = z[k] as number;
+    for (let k = 0; k < n; k++) out[this.perm[k]] = z[k];
     return out;
   }
 }
@@ -340,17 +340,17 @@ function denseCholesky(a: Float64Array, m: number): boolean {
       let s3 = 0;
       let k = 0;
       for (; k + 3 < j; k += 4) {
-        s0 += (a[ri + k] as number) * (a[rj + k] as number);
-        s1 += (a[ri + k + 1] as number) * (a[rj + k + 1] as number);
-        s2 += (a[ri + k + 2] as number) * (a[rj + k + 2] as number);
-        s3 += (a[ri + k + 3] as number) * (a[rj + k + 3] as number);
+        s0 += a[ri + k] * a[rj + k];
+        s1 += a[ri + k + 1] * a[rj + k + 1];
+        s2 += a[ri + k + 2] * a[rj + k + 2];
+        s3 += a[ri + k + 3] * a[rj + k + 3];
       }
-      for (; k < j; k++) s0 += (a[ri + k] as number) * (a[rj + k] as number);
-      const v = (a[ri + j] as number) - (s0 + s1 + s2 + s3);
+      for (; k < j; k++) s0 += a[ri + k] * a[rj + k];
+      const v = a[ri + j] - (s0 + s1 + s2 + s3);
       if (i === j) {
         if (!(v > 0)) return false;
         a[ri + i] = Math.sqrt(v);
-      } else a[ri + j] = v / (a[rj + j] as number);
+      } else a[ri + j] = v / a[rj + j];
     }
   }
   return true;

@@ -17,7 +17,7 @@ function integrate(f: (x: number) => number, a: number, b: number, panels: numbe
   let total = 0;
   for (let p = 0; p < panels; p++) {
     const mid = a + (p + 0.5) * width;
-    for (let i = 0; i < 8; i++) total += (WEIGHTS[i] as number) * f(mid + (NODES[i] as number) * (width / 2));
+    for (let i = 0; i < 8; i++) total += WEIGHTS[i] * f(mid + NODES[i] * (width / 2));
   }
   return (total * width) / 2;
 }

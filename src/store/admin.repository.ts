@@ -27,7 +27,7 @@ export async function completedSeconds(db: Db, studyId: string): Promise<number[
     .where('status', '=', 'completed')
     .where('total_seconds', 'is not', null)
     .execute();
-  return rows.map((r) => r.total_seconds as number).sort((a, b) => a - b);
+  return rows.flatMap((r) => (r.total_seconds === null ? [] : [r.total_seconds])).sort((a, b) => a - b);
 }
 
 /** Replies rated in the app per source (and condition) and domain: counts only, never values. */

@@ -87,7 +87,7 @@ export function datasetDescription(study: Study, entries: readonly CodebookEntry
     description: study.description ?? `Perceived-empathy ratings of replies to support-seeking posts, exported by empathy-lab from the study "${study.name}".`,
     schemaVersion: 'Psych-DS 0.1.0',
     variableMeasured: [...byColumn].map(([name, xs]) => {
-      const x = xs[0] as CodebookEntry;
+      const x = xs[0];
       return {
         '@type': 'PropertyValue',
         name,

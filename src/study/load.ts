@@ -90,9 +90,9 @@ function allowedKeys(schema: z.ZodType, data: unknown, parts: readonly PathPart[
     if (i === parts.length) {
       return def.type === 'object' ? Object.keys(def.shape as object) : [];
     }
-    const part = parts[i++] as PathPart;
+    const part = parts[i++];
     d = (d as Record<PathPart, unknown> | undefined)?.[part];
-    if (def.type === 'object') s = (def.shape as Record<string, ZodInternals>)[part as string] as ZodInternals;
+    if (def.type === 'object') s = (def.shape as Record<string, ZodInternals>)[part as string];
     else if (def.type === 'array') s = def.element as ZodInternals;
     else if (def.type === 'record') s = def.valueType as ZodInternals;
     else return [];
@@ -104,15 +104,15 @@ function allowedKeys(schema: z.ZodType, data: unknown, parts: readonly PathPart[
 function editDistance(a: string, b: string): number {
   const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0] as number;
+    let diag = prev[0];
     prev[0] = i;
     for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j] as number;
-      prev[j] = Math.min((prev[j] as number) + 1, (prev[j - 1] as number) + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      const tmp = prev[j];
+      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
       diag = tmp;
     }
   }
-  return prev[b.length] as number;
+  return prev[b.length];
 }
 
 export function closest(word: string, candidates: readonly string[]): string | undefined {
@@ -153,10 +153,10 @@ export function parseStudy(text: string, label = 'study.yaml'): Study {
 
   // A misspelled key also makes its correct spelling "required": report the typo, which explains both.
   const issues = result.error.issues;
-  const issue = (issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0]) as z.core.$ZodIssue;
+  const issue = (issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0]);
   const parts = issue.path.filter((p): p is PathPart => typeof p === 'string' || typeof p === 'number');
   if (issue.code === 'unrecognized_keys') {
-    const key = issue.keys[0] as string;
+    const key = issue.keys[0];
     const line = lineOf(doc, counter, parts, key);
     const suggestion = closest(key, allowedKeys(studySchema, data, parts));
     const where = `${label}${line ? `:${line}` : ''} ${formatPath([...parts, key])}`;

@@ -416,7 +416,7 @@ export const studySchema = z
     domains: study.domains.map((d) => (typeof d === 'string' ? d : d.id)),
     /** Display labels of the domains that have one (the report shows them; imports accept them as values). */
     domain_labels: Object.fromEntries(study.domains.flatMap((d) => (typeof d === 'string' ? [] : [[d.id, d.label]]))) as Record<string, string>,
-    analysis: { ...study.analysis, reference_source: study.analysis.reference_source ?? (study.sources.some((s) => s.id === 'human') ? 'human' : (study.sources[0]?.id as string)) },
+    analysis: { ...study.analysis, reference_source: study.analysis.reference_source ?? (study.sources.some((s) => s.id === 'human') ? 'human' : study.sources[0]?.id) },
   }));
 
 /** The columns `analyze` gives the model of each scale. */

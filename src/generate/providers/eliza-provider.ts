@@ -94,7 +94,7 @@ function hash(text: string): number {
   return h >>> 0;
 }
 
-const pick = <T>(items: readonly T[], seed: number): T => items[seed % items.length] as T;
+const pick = <T>(items: readonly T[], seed: number): T => items[seed % items.length];
 const wordCount = (s: string) => (s.match(/[\p{L}\p{N}']+/gu) ?? []).length;
 
 /** Cleans a captured clause: first clause only, no trailing punctuation, at most 12 words. */
@@ -119,7 +119,7 @@ export function elizaReply(post: string, sampleIndex = 0, range: { min: number; 
   }
   for (const probe of PROBES) if (probe.keywords.test(post)) sentences.push(pick(probe.questions, seed + k++));
   // Open questions, in a seeded order, until the reply reaches the requested length.
-  for (let f = 0; f < FILLERS.length && wordCount(sentences.join(' ')) < range.min; f++) sentences.push(FILLERS[(seed + f) % FILLERS.length] as string);
+  for (let f = 0; f < FILLERS.length && wordCount(sentences.join(' ')) < range.min; f++) sentences.push(FILLERS[(seed + f) % FILLERS.length]);
   sentences.push(pick(CLOSINGS, seed));
   // Keep within the maximum: drop reflections from the end of the middle, never the opening or closing.
   while (wordCount(sentences.join(' ')) > range.max && sentences.length > 3) sentences.splice(sentences.length - 2, 1);

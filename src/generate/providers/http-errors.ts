@@ -36,8 +36,8 @@ export function classifyHttpError(err: unknown, sdk: SdkErrorShape, label: strin
     return new ProviderError(`${label}: HTTP ${status}: ${hint[status] ?? (api.message ?? '').split('\n')[0]}`, retriable, status, retryAfterMs(api.headers), { cause: err });
   }
   if (err instanceof sdk.connectionError) {
-    const timedOut = /time(d)? ?out/i.test((err as Error).message) || (err as Error).name.includes('Timeout');
-    return new ProviderError(`${label}: ${(err as Error).message}`, true, undefined, undefined, { cause: err, kind: timedOut ? 'timeout' : 'connection' });
+    const timedOut = /time(d)? ?out/i.test(err.message) || err.name.includes('Timeout');
+    return new ProviderError(`${label}: ${err.message}`, true, undefined, undefined, { cause: err, kind: timedOut ? 'timeout' : 'connection' });
   }
   if (err instanceof Error && err.name === 'AbortError') return new ProviderError(`${label}: the call was cancelled or timed out`, true, undefined, undefined, { cause: err, kind: 'timeout' });
   return new ProviderError(`${label}: unexpected reply (${err instanceof Error ? err.message : String(err)})`, true, undefined, undefined, { cause: err, kind: 'malformed' });
