@@ -5,7 +5,7 @@
 import { displayPath } from '../paths.js';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type PostgresCursor, type PostgresPool, type PostgresPoolClient, type PostgresQueryResult } from 'kysely';
 import pg from 'pg';
 import { UserError } from '../errors.js';
 import { migrateToLatest, type MigrationReport } from '../store/migrate.js';
@@ -50,6 +50,36 @@ function redactUrl(url: string): string {
   return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
 }
 
+const COMMANDS = ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'MERGE'] as const;
+
+/**
+ * The pool Kysely sees: pg's, each checked-out connection wrapped so that a client-side read timeout
+ * ends the connection. pg's connection is still waiting for the lost answer; left open, the pool
+ * would queue the next request behind it. Kysely's `stream()` (cursors) is not used by this project.
+ */
+function endingTimedOut(pool: pg.Pool): PostgresPool {
+  return {
+    end: () => pool.end(),
+    connect: async () => {
+      const client = await pool.connect();
+      function query<R>(sql: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>>;
+      function query<R>(cursor: PostgresCursor<R>): PostgresCursor<R>;
+      function query<R>(sql: string | PostgresCursor<R>, parameters: ReadonlyArray<unknown> = []): Promise<PostgresQueryResult<R>> | PostgresCursor<R> {
+        if (typeof sql !== 'string') throw new Error('internal: cursors are not supported by this pool');
+        return client.query<R & pg.QueryResultRow>(sql, [...parameters]).then(
+          (r) => ({ command: COMMANDS.find((c) => c === r.command) ?? 'SELECT', rowCount: r.rowCount ?? 0, rows: r.rows }),
+          (err: Error) => {
+            if (/read timeout/i.test(err.message)) void client.end().catch(() => undefined);
+            throw err;
+          },
+        );
+      }
+      const wrapped: PostgresPoolClient = { query, release: () => client.release() };
+      return wrapped;
+    },
+  };
+}
+
 /** Opens (and migrates) the database named by `--db`, or the study folder's SQLite file. */
 export async function openDb(spec: string | undefined, studyDir: string, timeouts?: DbTimeouts): Promise<OpenedDb> {
   let db: Db;
@@ -79,21 +109,8 @@ export async function openDb(spec: string | undefined, studyDir: string, timeout
       if (reported++ % 100 === 0) process.stderr.write(`empathy-lab: a database connection was closed (${err.message}); continuing\n`);
     };
     pool.on('error', report);
-    pool.on('connect', (client) => {
-      client.on('error', report);
-      // A client-side read timeout leaves pg's connection waiting for the lost answer: end it, so
-      // the pool replaces it instead of queueing the next request behind it.
-      const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-      (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
-        const result = query(...args);
-        if (result instanceof Promise)
-          result.catch((err: Error) => {
-            if (/read timeout/i.test(err.message)) void client.end().catch(() => undefined);
-          });
-        return result;
-      };
-    });
-    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    pool.on('connect', (client) => client.on('error', report));
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: endingTimedOut(pool) }) });
     label = redactUrl(spec);
     dialect = 'postgres';
   } else {

@@ -3,6 +3,7 @@
  * (the reference study's Figure 2), the same per domain, and the language of each source (its
  * Figure 3). `render-svg.ts` turns them into inline SVG.
  */
+import type { Config, TopLevelSpec } from 'vega-lite';
 import type { StudyAnalysis } from '../analysis/schema.js';
 import type { ReportInput } from './context.js';
 import { LANGUAGE_GROUPS, ratedScales } from './tables.js';
@@ -11,11 +12,11 @@ export interface Figure {
   readonly id: string;
   readonly title: string;
   readonly caption: string;
-  readonly spec: Record<string, unknown>;
+  readonly spec: TopLevelSpec;
 }
 
 const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif';
-const CONFIG = {
+const CONFIG: Config = {
   font: FONT,
   axis: { labelFontSize: 12, titleFontSize: 12, titleFontWeight: 'normal', gridColor: '#e5e7eb', domainColor: '#6b7280', tickColor: '#6b7280' },
   header: { labelFontSize: 13, labelFontWeight: 'bold', titleFontSize: 13 },
@@ -34,20 +35,16 @@ export function sourceOrder(a: StudyAnalysis, reference: string): string[] {
 
 // Okabe-Ito: distinguishable with the common colour-vision deficiencies, and in greyscale print.
 const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#F0E442'];
-const colour = (sources: readonly string[]) => ({ field: 'source', type: 'nominal', title: 'source', scale: { domain: sources, range: PALETTE.slice(0, Math.max(1, sources.length)) } });
+const colour = (sources: readonly string[]) => ({ field: 'source', type: 'nominal' as const, title: 'source', scale: { domain: [...sources], range: PALETTE.slice(0, Math.max(1, sources.length)) } });
 
 /** A rule from `lower` to `upper` and a point at `mean`, along `axis`, on a scale of 1..points. */
 function intervalLayers(axis: 'x' | 'y', points: number, o: { title: string; size: number; clamp?: boolean }) {
-  const axis2 = `${axis}2`;
+  const from = { field: 'lower', type: 'quantitative' as const, scale: { domain: [1, points], ...(o.clamp ? { clamp: true } : {}) }, axis: { tickMinStep: 1, format: 'd' }, title: o.title };
+  const to = { field: 'upper' };
+  const at = { field: 'mean', type: 'quantitative' as const };
   return [
-    {
-      mark: { type: 'rule', strokeWidth: 2 },
-      encoding: {
-        [axis]: { field: 'lower', type: 'quantitative', scale: { domain: [1, points], ...(o.clamp ? { clamp: true } : {}) }, axis: { tickMinStep: 1, format: 'd' }, title: o.title },
-        [axis2]: { field: 'upper' },
-      },
-    },
-    { mark: { type: 'point', filled: true, size: o.size, opacity: 1 }, encoding: { [axis]: { field: 'mean', type: 'quantitative' } } },
+    { mark: { type: 'rule' as const, strokeWidth: 2 }, encoding: axis === 'x' ? { x: from, x2: to } : { y: from, y2: to } },
+    { mark: { type: 'point' as const, filled: true, size: o.size, opacity: 1 }, encoding: axis === 'x' ? { x: at } : { y: at } },
   ];
 }
 
@@ -68,7 +65,7 @@ function meansFigure(input: ReportInput, sources: string[]): Figure | null {
         height: { step: 28 },
         data: { values: s.meansAcrossPosts.map((m) => ({ source: m.group, mean: m.mean, lower: m.lower, upper: m.upper })) },
         encoding: {
-          y: { field: 'source', type: 'nominal', sort: sources, title: null },
+          y: { field: 'source', type: 'nominal' as const, sort: sources, title: null },
           color: { ...colour(sources), legend: null },
         },
         layer: intervalLayers('x', points.get(s.scale) ?? 5, { title: `mean rating (1–${points.get(s.scale) ?? 5})`, size: 80 }),
@@ -94,7 +91,7 @@ function domainFigure(input: ReportInput, sources: string[]): Figure | null {
         height: 180,
         data: { values: s.byDomain.flatMap((d) => d.means.map((m) => ({ domain: d.domain, source: m.group, mean: m.mean, lower: Number.isFinite(m.lower) ? m.lower : m.mean, upper: Number.isFinite(m.upper) ? m.upper : m.mean }))) },
         encoding: {
-          x: { field: 'domain', type: 'nominal', title: null, axis: { labelAngle: 0 } },
+          x: { field: 'domain', type: 'nominal' as const, title: null, axis: { labelAngle: 0 } },
           xOffset: { field: 'source', sort: sources },
           color: colour(sources),
         },
@@ -133,13 +130,13 @@ function languageFigure(input: ReportInput, sources: string[]): Figure | null {
         height: 200,
         data: { values: p.values },
         encoding: {
-          x: { field: 'feature', type: 'nominal', title: null, sort: null, axis: { labelAngle: -30 } },
+          x: { field: 'feature', type: 'nominal' as const, title: null, sort: null, axis: { labelAngle: -30 } },
           xOffset: { field: 'source', sort: sources },
           color: colour(sources),
         },
         layer: [
-          { mark: { type: 'bar' }, encoding: { y: { field: 'mean', type: 'quantitative', title: 'per 100 words' } } },
-          { mark: { type: 'rule', color: '#111827' }, encoding: { y: { field: 'lower', type: 'quantitative' }, y2: { field: 'upper' } } },
+          { mark: { type: 'bar' as const }, encoding: { y: { field: 'mean', type: 'quantitative' as const, title: 'per 100 words' } } },
+          { mark: { type: 'rule' as const, color: '#111827' }, encoding: { y: { field: 'lower', type: 'quantitative' as const }, y2: { field: 'upper' } } },
         ],
       })),
       resolve: { scale: { y: 'independent' } },
