@@ -39,3 +39,8 @@ export class IncompleteWork extends Error {
     super(message);
   }
 }
+
+/** Exit status 3 when a model could not be fitted: the document is written, the terminal says which and why. */
+export function unfitted(failures: readonly string[], file: string): IncompleteWork {
+  return new IncompleteWork(`${failures.length === 1 ? 'a model' : `${failures.length} models`} could not be fitted (${failures.join('; ')}); ${file} is written without ${failures.length === 1 ? 'it' : 'them'}`, 3);
+}

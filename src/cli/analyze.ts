@@ -2,50 +2,15 @@ import { SUMMARIES } from './commands.js';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { analyzeStudy, exclusionSettings, modelFailures, modelWarnings, type StudyAnalysis } from '../analysis/study-analysis.js';
-import { IncompleteWork, UserError } from '../errors.js';
-import { judgeScoresForAnalysis, ratersForAnalysis, ratingsForAnalysis, recordExclusions } from '../store/ratings.repository.js';
-import { listResponsesWithPosts } from '../store/responses.repository.js';
+import { modelFailures, modelWarnings } from '../analysis/study-analysis.js';
+import { analyzeStoredStudy } from '../analysis/stored.js';
+import { unfitted } from '../errors.js';
 import { json, table, type Output } from './output.js';
-import { withStudy, type OpenStudy, type StudyOptions } from './study-context.js';
-import { armLabel } from '../study/arm.js';
+import { storedStudy, withStudy, type StudyOptions } from './study-context.js';
 
 interface AnalyzeOptions extends StudyOptions {
   out?: string;
   json?: boolean;
-}
-
-/**
- * The analysis of an open study: its ratings, raters, replies and judge scores, under its manifest.
- * Records the exclusions it applied in the `exclusions` table.
- */
-export async function analyzeOpenStudy({ loaded, store, row }: OpenStudy, dir: string): Promise<StudyAnalysis> {
-  const study = loaded.study;
-  const rows = await ratingsForAnalysis(store.db, row.id);
-  if (rows.length === 0) throw new UserError('the study has no ratings to analyse', dir, 'import ratings, collect them with serve, or simulate a panel');
-  const replies = await listResponsesWithPosts(store.db, row.id);
-  const label = (r: { source: string; condition: string }) => armLabel(r.source, r.condition);
-  const doc = analyzeStudy({
-    ratings: rows.map((r) => ({ ...r, source: label(r) })),
-    raters: await ratersForAnalysis(store.db, row.id),
-    scales: study.instrument.scales.map((s) => s.id),
-    formula: study.analysis.formula,
-    reference: study.analysis.reference_source,
-    adjust: study.analysis.adjust,
-    reml: study.analysis.reml,
-    exclusions: exclusionSettings(study.exclusions),
-    replies: replies.map((r) => ({ id: r.id, source: label(r), post: r.post, text: r.text })),
-    judgeScores: await judgeScoresForAnalysis(store.db, row.id),
-    seed: study.design.seed,
-  });
-  // Nothing is deleted: who is left out, and why, is recorded (replacing the previous analysis's record).
-  await recordExclusions(store.db, row.id, doc.exclusions, new Date().toISOString());
-  return doc;
-}
-
-/** Exit status 3 when a model could not be fitted: the document is written, the terminal says which and why. */
-export function unfitted(failures: readonly string[], file: string): IncompleteWork {
-  return new IncompleteWork(`${failures.length === 1 ? 'a model' : `${failures.length} models`} could not be fitted (${failures.join('; ')}); ${file} is written without ${failures.length === 1 ? 'it' : 'them'}`, 3);
 }
 
 export function registerAnalyze(program: Command, output: Output): void {
@@ -67,7 +32,7 @@ export function registerAnalyze(program: Command, output: Output): void {
     .addHelpText('after', '\nExamples:\n  $ empathy-lab analyze my-study\n  $ empathy-lab analyze my-study --out results/analysis.json')
     .action(async (dir: string, o: AnalyzeOptions) => {
       await withStudy(dir, o, async (opened) => {
-        const doc = await analyzeOpenStudy(opened, dir);
+        const doc = await analyzeStoredStudy(storedStudy(opened), dir);
         const loaded = opened.loaded;
         const text = `${json(doc)}\n`;
         const out = o.out ?? path.join(loaded.dir, 'analysis.json');

@@ -2,18 +2,16 @@ import { SUMMARIES } from './commands.js';
 import { cp, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { runImports } from '../corpus/import.js';
+import { corpusJobs, runImports } from '../corpus/import.js';
 import { loadStudy } from '../study/load.js';
 import { UserError } from '../errors.js';
-import { importJobs } from './import.js';
-import { packageRoot } from './init.js';
+import { packageRoot } from '../paths.js';
 import type { Output } from './output.js';
-import { printStatus } from './status.js';
-import { withStudy } from './study-context.js';
-import { generateForStudy, summaryTable } from './generate.js';
-import { writeReport } from './report.js';
+import { printStatus } from './study-status.js';
+import { storedStudy, withStudy } from './study-context.js';
+import { generateForStudy, summaryTable } from './generation.js';
+import { writeReport } from '../report/write.js';
 import { describePanel, simulatePanelForStudy } from '../simulation/panel.js';
-import { studyTarget } from './study-context.js';
 
 export function registerDemo(program: Command, output: Output): void {
   program
@@ -40,7 +38,7 @@ export function registerDemo(program: Command, output: Output): void {
       }
       const dbArgs = o.db ? ` --db ${o.db}` : '';
       const report = await withStudy(o.out, { db: o.db }, async (s) => {
-        const results = await runImports(s.store.db, { study: s.loaded.study, studyId: s.row.id, contentHash: s.hashes.content }, importJobs(s.loaded.study, s.loaded.dir, { alias: [] }));
+        const results = await runImports(s.store.db, { study: s.loaded.study, studyId: s.row.id, contentHash: s.hashes.content }, corpusJobs(s.loaded.study, s.loaded.dir));
         for (const r of results) output.out(`imported ${r.kind} from ${r.file}: ${r.inserted} new, ${r.unchanged} already there`);
         output.out('\ngenerating replies with the offline eliza baseline:');
         output.out(summaryTable(await generateForStudy(s, output)));
@@ -49,9 +47,9 @@ export function registerDemo(program: Command, output: Output): void {
           await printStatus(s, output);
           return null;
         }
-        const panel = await simulatePanelForStudy(studyTarget(s), o.out, { effects: null });
+        const panel = await simulatePanelForStudy(storedStudy(s), o.out, { effects: null });
         output.out(panel ? `synthetic panel: ${describePanel(panel)}` : 'synthetic panel: already there (kept)');
-        const written = await writeReport(s, o.out, { format: 'html' });
+        const written = await writeReport(storedStudy(s), o.out, { format: 'html' });
         output.out(`analysis: ${written.analysis}`);
         return written.report;
       });

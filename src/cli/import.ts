@@ -1,10 +1,9 @@
 import { SUMMARIES } from './commands.js';
-import { displayPath } from '../paths.js';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { z } from 'zod';
 import { UserError } from '../errors.js';
-import { runImports, type ImportJob, type ImportProgress } from '../corpus/import.js';
+import { corpusJobs, runImports, type ImportJob, type ImportProgress } from '../corpus/import.js';
 import type { ImportResult } from '../corpus/import-context.js';
 import { formatPath } from '../study/load.js';
 import { postsFileSchema, ratingsFileSchema, repliesFileSchema, type Study } from '../study/schema.js';
@@ -112,16 +111,7 @@ export function importJobs(study: Study, dir: string, o: ImportOptions): ImportJ
   }
   if (jobs.length > 0) return jobs;
 
-  const rel = (f: string) => displayPath(path.join(dir, f));
-  const c = study.corpus;
-  if (c.posts) jobs.push({ kind: 'posts', path: path.join(dir, c.posts.file), label: rel(c.posts.file), spec: c.posts });
-  for (const r of c.replies) jobs.push({ kind: 'replies', path: path.join(dir, r.file), label: rel(r.file), spec: r });
-  for (const r of c.ratings) jobs.push({ kind: 'ratings', path: path.join(dir, r.file), label: rel(r.file), spec: r });
-  for (const r of c.raters) jobs.push({ kind: 'raters', path: path.join(dir, r.file), label: rel(r.file), spec: r });
-  if (jobs.length === 0) {
-    throw new UserError('nothing to import: the manifest lists no corpus files and no file was given', 'study.yaml corpus', 'pass --posts FILE, --replies FILE or --ratings FILE, or list files under `corpus`');
-  }
-  return jobs;
+  return corpusJobs(study, dir);
 }
 
 /** A progress bar for imports large enough to take a moment. */

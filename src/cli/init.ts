@@ -1,14 +1,13 @@
 import { SUMMARIES } from './commands.js';
 import { cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../paths.js';
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
 import { studyJsonSchema } from '../study/schema.js';
 import { json, type Output } from './output.js';
 
 /** Shipped beside dist/ and src/: the new-study template and the demo study. */
-export const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 export async function writeNewStudy(dir: string, name: string): Promise<string[]> {
   const existing = await readdir(dir).catch(() => [] as string[]);

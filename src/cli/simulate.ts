@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { UserError } from '../errors.js';
 import { describePanel, simulatePanelForStudy } from '../simulation/panel.js';
 import { json, table, type Output } from './output.js';
-import { studyTarget, withStudy, type StudyOptions } from './study-context.js';
+import { storedStudy, withStudy, type StudyOptions } from './study-context.js';
 
 interface SimulateOptions extends StudyOptions {
   raters?: string;
@@ -50,7 +50,7 @@ export function registerSimulate(program: Command, output: Output): void {
         const declared = opened.loaded.study.sources.map((x) => x.id);
         for (const k of Object.keys(effects ?? {}))
           if (!declared.includes(k)) throw new UserError(`"${k}" is not a source of this study`, '--effect', `use one of ${declared.join(', ')}, e.g. --effect ${declared[0]}=0`);
-        const summary = await simulatePanelForStudy(studyTarget(opened), dir, { effects, ...(raters !== undefined ? { raters } : {}), ...(seed !== undefined ? { seed } : {}) });
+        const summary = await simulatePanelForStudy(storedStudy(opened), dir, { effects, ...(raters !== undefined ? { raters } : {}), ...(seed !== undefined ? { seed } : {}) });
         if (!summary) throw new UserError('the study already has a simulated panel', dir, 'use a new study folder (or database) for another panel');
         if (o.json) return output.out(json(summary));
         output.out(describePanel(summary));

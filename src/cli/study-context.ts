@@ -3,6 +3,7 @@ import { loadStudy, type LoadedStudy } from '../study/load.js';
 import { hashStudy, canonicalJson, type StudyHashes } from '../study/hash.js';
 import { upsertStudy } from '../store/studies.repository.js';
 import type { StudyRow } from '../store/tables.js';
+import type { StoredStudy } from '../study/stored.js';
 import { openDb, type DbTimeouts, type OpenedDb } from './open-db.js';
 
 export interface StudyOptions {
@@ -56,7 +57,7 @@ export async function withStudy<T>(dir: string | undefined, options: StudyOption
   }
 }
 
-/** An open study as the modules outside cli/ take it: its database, manifest, row id and content hash. */
-export function studyTarget(s: OpenStudy): { db: OpenedDb['db']; study: LoadedStudy['study']; studyId: string; contentHash: string } {
-  return { db: s.store.db, study: s.loaded.study, studyId: s.row.id, contentHash: s.hashes.content };
+/** An open study as the modules outside cli/ take it. */
+export function storedStudy(s: OpenStudy): StoredStudy {
+  return { db: s.store.db, study: s.loaded.study, dir: s.loaded.dir, studyId: s.row.id, manifestHash: s.hashes.manifest, contentHash: s.hashes.content };
 }

@@ -4,6 +4,14 @@
  */
 import type { RatersFileSpec, RatingsFileSpec, RepliesFileSpec, PostsFileSpec, Study } from '../study/schema.js';
 import type { Db } from '../store/tables.js';
+import path from 'node:path';
+import { UserError } from '../errors.js';
+import { displayPath } from '../paths.js';
+import type { ImportResult } from './import-context.js';
+import { importPosts } from './import-posts.js';
+import { importReplies } from './import-replies.js';
+import { importRaters } from './import-raters.js';
+import { importRatings } from './import-ratings.js';
 import { readTable, type Delimiter, type ReadOptions, type Table, type TableFormat } from './table.js';
 
 /** A corpus entry's reading settings as the table reader takes them. */
@@ -15,11 +23,6 @@ export function readOptions(spec: { format?: TableFormat | undefined; delimiter?
     ...(spec.skip_rows !== undefined ? { skipRows: spec.skip_rows } : {}),
   };
 }
-import type { ImportResult } from './import-context.js';
-import { importPosts } from './import-posts.js';
-import { importReplies } from './import-replies.js';
-import { importRaters } from './import-raters.js';
-import { importRatings } from './import-ratings.js';
 
 export type ImportJob =
   | { readonly kind: 'posts'; readonly path: string; readonly label: string; readonly spec: PostsFileSpec }
@@ -31,6 +34,21 @@ export interface StudyTarget {
   readonly study: Study;
   readonly studyId: string;
   readonly contentHash: string;
+}
+
+/** The manifest's corpus files as import jobs (paths relative to the study folder). */
+export function corpusJobs(study: Study, dir: string): ImportJob[] {
+  const jobs: ImportJob[] = [];
+  const rel = (f: string) => displayPath(path.join(dir, f));
+  const c = study.corpus;
+  if (c.posts) jobs.push({ kind: 'posts', path: path.join(dir, c.posts.file), label: rel(c.posts.file), spec: c.posts });
+  for (const r of c.replies) jobs.push({ kind: 'replies', path: path.join(dir, r.file), label: rel(r.file), spec: r });
+  for (const r of c.ratings) jobs.push({ kind: 'ratings', path: path.join(dir, r.file), label: rel(r.file), spec: r });
+  for (const r of c.raters) jobs.push({ kind: 'raters', path: path.join(dir, r.file), label: rel(r.file), spec: r });
+  if (jobs.length === 0) {
+    throw new UserError('nothing to import: the manifest lists no corpus files and no file was given', 'study.yaml corpus', 'pass --posts FILE, --replies FILE or --ratings FILE, or list files under `corpus`');
+  }
+  return jobs;
 }
 
 const ORDER = { posts: 0, replies: 1, ratings: 2, raters: 3 } as const;

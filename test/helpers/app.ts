@@ -6,7 +6,7 @@
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Hono } from 'hono';
-import { packageRoot } from '../../src/cli/init.js';
+import { packageRoot } from '../../src/paths.js';
 import { openStudy, type OpenStudy } from '../../src/cli/study-context.js';
 import { createApp, type AppDeps } from '../../src/server/app.js';
 import { loadContent } from '../../src/server/content.js';

@@ -5,9 +5,9 @@
  */
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { analyzeOpenStudy } from '../../src/cli/analyze.js';
-import { reportContext } from '../../src/cli/report.js';
-import { withStudy } from '../../src/cli/study-context.js';
+import { analyzeStoredStudy } from '../../src/analysis/stored.js';
+import { reportContext } from '../../src/report/write.js';
+import { storedStudy, withStudy } from '../../src/cli/study-context.js';
 import type { ReportInput } from '../../src/report/context.js';
 import { exclusionsOf, modelWarnings } from '../../src/analysis/study-analysis.js';
 import { formatDf, formatP, noLeadingZero, pClause, statHtml, statPlain } from '../../src/report/format.js';
@@ -36,7 +36,7 @@ describe('report sentences', () => {
   beforeAll(async () => {
     const dir = path.join(await tempFolder({}), 'demo');
     expect((await cli('demo', '--out', dir)).code).toBe(0);
-    input = await withStudy(dir, {}, async (s) => ({ analysis: await analyzeOpenStudy(s, dir), context: await reportContext(s) }));
+    input = await withStudy(dir, {}, async (s) => ({ analysis: await analyzeStoredStudy(storedStudy(s), dir), context: await reportContext(storedStudy(s)) }));
   });
 
   it('counts each excluded rater once, however many rules they met', () => {
