@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { UserError } from '../errors.js';
 import { lintLongCells, lintPersonalInfo, lintPosts, redactTable, type Finding, type TextColumn } from '../corpus/lint.js';
 import { readOptions } from '../corpus/import.js';
-import { importJobs } from './import.js';
+import { importJobs } from './import-jobs.js';
 import { readTable, toCsv } from '../corpus/table.js';
 import { loadStudy } from '../study/load.js';
 import { json, type Output } from './output.js';

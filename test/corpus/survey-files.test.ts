@@ -8,7 +8,7 @@
  */
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { importJobs } from '../../src/cli/import.js';
+import { importJobs } from '../../src/cli/import-jobs.js';
 import { runImports } from '../../src/corpus/import.js';
 import { UserError } from '../../src/errors.js';
 import { parseStudy } from '../../src/study/load.js';
