@@ -44,35 +44,82 @@ function phraseIndex(longestFirst: ReadonlyArray<readonly string[]>): PhraseInde
 }
 
 /**
+ * A per-text value computed once however many features read it. The battery runs feature after
+ * feature over one text before the next, so the last text's value is the whole cache.
+ */
+function perText<T>(compute: (t: Tokens) => T): (t: Tokens) => T {
+  let last: Tokens | null = null;
+  let value: T;
+  return (t) => {
+    if (t !== last) {
+      value = compute(t);
+      last = t;
+    }
+    return value;
+  };
+}
+
+/** Each distinct word of a text and where it occurs: built once per text, read by every category. */
+const positionsOf = perText((t: Tokens): ReadonlyMap<string, readonly number[]> => {
+  const m = new Map<string, number[]>();
+  t.words.forEach((w, i) => {
+    const p = m.get(w);
+    if (p) p.push(i);
+    else m.set(w, [i]);
+  });
+  return m;
+});
+
+/**
  * Occurrences of a category's entries in the tokens. Phrases are matched first (longest first, and
  * among equally long ones in the category's order) and consume their words, so "i'm so sorry"
- * counts once, not also as "sorry". Each phrase length is one pass over the words.
+ * counts once, not also as "sorry". Lookups go from whichever side is smaller, the text's distinct
+ * words or the category's entries, so a short category costs little on a long reply and the reverse.
  */
 function matchEntries(t: Tokens, single: ReadonlySet<string> | ReadonlyMap<string, unknown>, phrases: PhraseIndex, onMatch: (entry: string) => void): void {
   const w = t.words;
-  const used = new Uint8Array(w.length);
+  const at = positionsOf(t);
+  let used: Uint8Array | null = null;
   for (const length of phrases.lengths) {
+    if (length > w.length) continue;
     const table = phrases.byLength.get(length) as ReadonlyMap<string, number>;
     const starts = phrases.firstWords.get(length) as ReadonlySet<string>;
     const found: Array<{ rank: number; at: number }> = [];
-    for (let i = 0; i + length <= w.length; i++) {
-      if (!starts.has(w[i])) continue;
-      let key = w[i];
-      for (let j = 1; j < length; j++) key += ` ${w[i + j]}`;
-      const rank = table.get(key);
-      if (rank !== undefined) found.push({ rank, at: i });
-    }
+    if (starts.size < at.size) {
+      for (const first of starts) {
+        const positions = at.get(first);
+        if (positions) phrasesAt(w, first, positions, length, table, found);
+      }
+    } else for (const [first, positions] of at) if (starts.has(first)) phrasesAt(w, first, positions, length, table, found);
+    if (found.length === 0) continue;
     // In phrase order, then left to right: the order in which a phrase-by-phrase scan claims words.
     found.sort((a, b) => a.rank - b.rank || a.at - b.at);
-    for (const { rank, at } of found) {
+    const taken: Uint8Array = used ?? (used = new Uint8Array(w.length));
+    for (const { rank, at: start } of found) {
       let free = true;
-      for (let j = 0; j < length; j++) if (used[at + j]) free = false;
+      for (let j = 0; j < length; j++) if (taken[start + j]) free = false;
       if (!free) continue;
-      used.fill(1, at, at + length);
+      taken.fill(1, start, start + length);
       onMatch(phrases.entries[rank]);
     }
   }
-  for (let i = 0; i < w.length; i++) if (!used[i] && single.has(w[i])) onMatch(w[i]);
+  if (single.size < at.size) {
+    for (const entry of single.keys()) {
+      const positions = at.get(entry);
+      if (positions) for (const i of positions) if (used === null || !used[i]) onMatch(entry);
+    }
+  } else for (const [word, positions] of at) if (single.has(word)) for (const i of positions) if (used === null || !used[i]) onMatch(word);
+}
+
+/** The phrases of one length that start with `first` at any of its positions, added to `found`. */
+function phrasesAt(w: readonly string[], first: string, positions: readonly number[], length: number, table: ReadonlyMap<string, number>, found: Array<{ rank: number; at: number }>): void {
+  for (const i of positions) {
+    if (i + length > w.length) continue;
+    let key = first;
+    for (let j = 1; j < length; j++) key += ` ${w[i + j]}`;
+    const rank = table.get(key);
+    if (rank !== undefined) found.push({ rank, at: i });
+  }
 }
 
 function counter(entries: readonly string[]): (t: Tokens) => number {
@@ -85,18 +132,6 @@ function counter(entries: readonly string[]): (t: Tokens) => number {
   };
 }
 
-/** A per-text value computed once however many features read it. */
-function perText<T>(compute: (t: Tokens) => T): (t: Tokens) => T {
-  const cache = new WeakMap<Tokens, T>();
-  return (t) => {
-    let v = cache.get(t);
-    if (v === undefined) {
-      v = compute(t);
-      cache.set(t, v);
-    }
-    return v;
-  };
-}
 
 /**
  * Syllables of an English word, by a heuristic: runs of vowels, less a silent final e/es/ed

@@ -48,14 +48,17 @@ const SPECIAL_CASES: ReadonlyMap<string, number> = new Map([
   ['kiss of death', -1.5], ['to die for', 3], ['beating heart', 3.1], ['broken heart', -2.9],
 ]);
 
-const PUNCTUATION = new Set('!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~');
+/** Python's `string.punctuation`, as a table of character codes. */
+const PUNCTUATION = new Uint8Array(128);
+for (const c of '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~') PUNCTUATION[c.charCodeAt(0)] = 1;
+const isPunctuation = (code: number) => code < 128 && PUNCTUATION[code] === 1;
 
 /** Python's `str.strip(string.punctuation)`, kept only when more than two characters remain. */
 function stripPunctuationIfWord(token: string): string {
   let a = 0;
   let b = token.length;
-  while (a < b && PUNCTUATION.has(token[a])) a++;
-  while (b > a && PUNCTUATION.has(token[b - 1])) b--;
+  while (a < b && isPunctuation(token.charCodeAt(a))) a++;
+  while (b > a && isPunctuation(token.charCodeAt(b - 1))) b--;
   return b - a <= 2 ? token : token.slice(a, b);
 }
 
@@ -89,19 +92,21 @@ function scalarIncDec(word: string, lower: string, valence: number, capDiff: boo
   return scalar;
 }
 
+/** The word at `k`, or '' before the first (as vaderSentiment's checks see it). */
+const at = (low: readonly string[], k: number) => low[k] ?? '';
+
 function negationCheck(valence: number, low: readonly string[], startI: number, i: number): number {
-  const at = (k: number) => low[k] ?? '';
   if (startI === 0) {
-    if (negatedWord(at(i - 1))) return valence * N_SCALAR;
+    if (negatedWord(at(low, i - 1))) return valence * N_SCALAR;
   } else if (startI === 1) {
-    if (at(i - 2) === 'never' && (at(i - 1) === 'so' || at(i - 1) === 'this')) return valence * 1.25;
-    if (at(i - 2) === 'without' && at(i - 1) === 'doubt') return valence;
-    if (negatedWord(at(i - 2))) return valence * N_SCALAR;
+    if (at(low, i - 2) === 'never' && (at(low, i - 1) === 'so' || at(low, i - 1) === 'this')) return valence * 1.25;
+    if (at(low, i - 2) === 'without' && at(low, i - 1) === 'doubt') return valence;
+    if (negatedWord(at(low, i - 2))) return valence * N_SCALAR;
   } else if (startI === 2) {
     // As in vaderSentiment: (never and (so or this)) or (so or this), by Python's precedence.
-    if ((at(i - 3) === 'never' && (at(i - 2) === 'so' || at(i - 2) === 'this')) || at(i - 1) === 'so' || at(i - 1) === 'this') return valence * 1.25;
-    if (at(i - 3) === 'without' && (at(i - 2) === 'doubt' || at(i - 1) === 'doubt')) return valence;
-    if (negatedWord(at(i - 3))) return valence * N_SCALAR;
+    if ((at(low, i - 3) === 'never' && (at(low, i - 2) === 'so' || at(low, i - 2) === 'this')) || at(low, i - 1) === 'so' || at(low, i - 1) === 'this') return valence * 1.25;
+    if (at(low, i - 3) === 'without' && (at(low, i - 2) === 'doubt' || at(low, i - 1) === 'doubt')) return valence;
+    if (negatedWord(at(low, i - 3))) return valence * N_SCALAR;
   }
   return valence;
 }
@@ -112,16 +117,16 @@ const py = (low: readonly string[], k: number) => (k < 0 ? (low[low.length + k] 
 /** Every word of a special idiom or a multi-word booster: a window without one of them matches none. */
 const IDIOM_WORDS = new Set([...SPECIAL_CASES.keys(), ...[...BOOSTERS.keys()].filter((k) => k.includes(' '))].flatMap((k) => k.split(' ')));
 
-function specialIdiomsCheck(valence: number, low: readonly string[], i: number): number {
-  const w = (k: number) => py(low, k);
+/** Called for i >= 3 only (the third word back exists). `idiom[k]`: whether word k is in IDIOM_WORDS. */
+function specialIdiomsCheck(valence: number, low: readonly string[], idiom: Uint8Array, i: number): number {
   let any = false;
-  for (let k = i - 3; k <= i + 2 && !any; k++) any = IDIOM_WORDS.has(w(k));
+  for (let k = i - 3; k <= i + 2 && k < low.length && !any; k++) any = idiom[k] === 1;
   if (!any) return valence;
-  const oneZero = `${w(i - 1)} ${w(i)}`;
-  const twoOneZero = `${w(i - 2)} ${w(i - 1)} ${w(i)}`;
-  const twoOne = `${w(i - 2)} ${w(i - 1)}`;
-  const threeTwoOne = `${w(i - 3)} ${w(i - 2)} ${w(i - 1)}`;
-  const threeTwo = `${w(i - 3)} ${w(i - 2)}`;
+  const oneZero = `${py(low, i - 1)} ${py(low, i)}`;
+  const twoOneZero = `${py(low, i - 2)} ${py(low, i - 1)} ${py(low, i)}`;
+  const twoOne = `${py(low, i - 2)} ${py(low, i - 1)}`;
+  const threeTwoOne = `${py(low, i - 3)} ${py(low, i - 2)} ${py(low, i - 1)}`;
+  const threeTwo = `${py(low, i - 3)} ${py(low, i - 2)}`;
   for (const seq of [oneZero, twoOneZero, twoOne, threeTwoOne, threeTwo]) {
     const v = SPECIAL_CASES.get(seq);
     if (v !== undefined) {
@@ -130,11 +135,11 @@ function specialIdiomsCheck(valence: number, low: readonly string[], i: number):
     }
   }
   if (low.length - 1 > i) {
-    const v = SPECIAL_CASES.get(`${w(i)} ${w(i + 1)}`);
+    const v = SPECIAL_CASES.get(`${py(low, i)} ${py(low, i + 1)}`);
     if (v !== undefined) valence = v;
   }
   if (low.length - 1 > i + 1) {
-    const v = SPECIAL_CASES.get(`${w(i)} ${w(i + 1)} ${w(i + 2)}`);
+    const v = SPECIAL_CASES.get(`${py(low, i)} ${py(low, i + 1)} ${py(low, i + 2)}`);
     if (v !== undefined) valence = v;
   }
   for (const gram of [threeTwoOne, threeTwo, twoOne]) {
@@ -144,34 +149,46 @@ function specialIdiomsCheck(valence: number, low: readonly string[], i: number):
   return valence;
 }
 
-function leastCheck(valence: number, low: readonly string[], i: number): number {
-  if (i > 1 && !LEXICON.has(low[i - 1]) && low[i - 1] === 'least') {
+function leastCheck(valence: number, low: readonly string[], known: Uint8Array, i: number): number {
+  if (i > 1 && !known[i - 1] && low[i - 1] === 'least') {
     if (low[i - 2] !== 'at' && low[i - 2] !== 'very') return valence * N_SCALAR;
-  } else if (i > 0 && !LEXICON.has(low[i - 1]) && low[i - 1] === 'least') return valence * N_SCALAR;
+  } else if (i > 0 && !known[i - 1] && low[i - 1] === 'least') return valence * N_SCALAR;
   return valence;
 }
 
-function sentimentValence(words: readonly string[], low: readonly string[], capDiff: boolean, i: number): number {
+/**
+ * A text's tokens as the rules read them: as written, lower-cased, each one's lexicon valence
+ * (`known[k]` says whether it has one) and whether it belongs to some idiom; looked up once per token.
+ */
+interface Tokens {
+  readonly words: readonly string[];
+  readonly low: readonly string[];
+  readonly valence: Float64Array;
+  readonly known: Uint8Array;
+  readonly idiom: Uint8Array;
+}
+
+function sentimentValence({ words, low, valence: lexicon, known, idiom }: Tokens, capDiff: boolean, i: number): number {
+  if (!known[i]) return 0;
   const item = words[i];
   const lower = low[i];
-  const base = LEXICON.get(lower);
-  if (base === undefined) return 0;
+  const base = lexicon[i];
   let valence = base;
   // "no" before another lexicon word negates it instead of counting itself.
-  if (lower === 'no' && i !== words.length - 1 && LEXICON.has(low[i + 1])) valence = 0;
+  if (lower === 'no' && i !== words.length - 1 && known[i + 1]) valence = 0;
   if ((i > 0 && low[i - 1] === 'no') || (i > 1 && low[i - 2] === 'no') || (i > 2 && low[i - 3] === 'no' && (low[i - 1] === 'or' || low[i - 1] === 'nor'))) valence = base * N_SCALAR;
   if (capDiff && isUpper(item)) valence += valence > 0 ? C_INCR : -C_INCR;
   for (let startI = 0; startI < 3; startI++) {
-    if (i > startI && !LEXICON.has(low[i - (startI + 1)])) {
+    if (i > startI && !known[i - (startI + 1)]) {
       let s = scalarIncDec(words[i - (startI + 1)], low[i - (startI + 1)], valence, capDiff);
       if (startI === 1 && s !== 0) s *= 0.95;
       if (startI === 2 && s !== 0) s *= 0.9;
       valence += s;
       valence = negationCheck(valence, low, startI, i);
-      if (startI === 2) valence = specialIdiomsCheck(valence, low, i);
+      if (startI === 2) valence = specialIdiomsCheck(valence, low, idiom, i);
     }
   }
-  return leastCheck(valence, low, i);
+  return leastCheck(valence, low, known, i);
 }
 
 /** The "but" rule as vaderSentiment applies it, including its lookup of each value's first position. */
@@ -187,6 +204,9 @@ function butCheck(low: readonly string[], sentiments: number[]): number[] {
   return sentiments;
 }
 
+/** Python's `str.split()` separators: \t-\r, \x1c-\x1f, space, \x85, no-break and Unicode spaces. */
+const NOT_SPACE = /[^\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/g;
+
 const round = (x: number, digits: number) => {
   const f = 10 ** digits;
   return Math.round(x * f) / f;
@@ -200,30 +220,36 @@ export interface VaderScores {
 }
 
 export function vaderScores(text: string): VaderScores {
-  // Python's str.split(): runs of white space separate tokens.
-  const words: string[] = [];
-  const low: string[] = [];
+  // Python's str.split(): runs of its white space (which is not quite JavaScript's \s) separate tokens.
+  const raw = text.match(NOT_SPACE) ?? [];
+  const n = raw.length;
+  const words: string[] = new Array<string>(n);
+  const low: string[] = new Array<string>(n);
+  const valence = new Float64Array(n);
+  const known = new Uint8Array(n);
+  const idiom = new Uint8Array(n);
   let upper = 0;
-  let start = -1;
-  for (let k = 0; k <= text.length; k++) {
-    const c = k < text.length ? text.charCodeAt(k) : 32;
-    const space = c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || (c >= 0x1c && c <= 0x1f) || c === 0x85;
-    if (!space && start < 0) start = k;
-    else if (space && start >= 0) {
-      const w = stripPunctuationIfWord(text.slice(start, k));
-      words.push(w);
-      low.push(w.toLowerCase());
-      if (isUpper(w)) upper++;
-      start = -1;
+  for (let k = 0; k < n; k++) {
+    const w = stripPunctuationIfWord(raw[k]);
+    const l = w.toLowerCase();
+    words[k] = w;
+    low[k] = l;
+    const v = LEXICON.get(l);
+    if (v !== undefined) {
+      valence[k] = v;
+      known[k] = 1;
     }
+    if (IDIOM_WORDS.has(l)) idiom[k] = 1;
+    if (isUpper(w)) upper++;
   }
+  const tokens: Tokens = { words, low, valence, known, idiom };
   if (words.length === 0) return { neg: 0, neu: 0, pos: 0, compound: 0 };
   const capDiff = words.length - upper > 0 && words.length - upper < words.length;
   let sentiments: number[] = [];
   for (let i = 0; i < words.length; i++) {
     const lower = low[i];
     if (BOOSTERS.has(lower) || (i < words.length - 1 && lower === 'kind' && low[i + 1] === 'of')) sentiments.push(0);
-    else sentiments.push(sentimentValence(words, low, capDiff, i));
+    else sentiments.push(sentimentValence(tokens, capDiff, i));
   }
   sentiments = butCheck(low, sentiments);
   let sum = 0;
