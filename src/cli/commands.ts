@@ -12,7 +12,7 @@ export const SUMMARIES = {
   import: 'import posts, human replies or existing ratings (CSV or JSONL, long or wide)',
   lint: 'check the corpus: lengths, near duplicates, question-only posts, personal information',
   generate: 'replies from every model source and prompt condition (resumable)',
-  variants: 'style variants of replies (no emojis, no exclamation marks, truncated), linked to their parent',
+  variants: 'the replies of variant arms (style-controlled copies of a source, rated like any source), or unrated style variants',
   plan: 'the rating design: raters needed for the target, and the balance it reaches',
   serve: 'the rating web app for participants (Prolific-ready) and the admin dashboard',
   simulate: 'a synthetic panel of raters for pilots and the demo (everything marked simulated)',

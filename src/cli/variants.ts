@@ -2,18 +2,38 @@ import { existingVariants, variantParents } from '../store/responses.repository.
 import { SUMMARIES } from './commands.js';
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
+import { makeArmReplies, variantArms } from '../generate/arms.js';
 import { variant, type VariantSpec } from '../generate/transforms.js';
 import { countWords } from '../language/words.js';
 import { newId, nowIso } from '../store/ids.js';
 import { insertResponses } from '../store/responses.repository.js';
 import type { NewResponse } from '../store/tables.js';
+import { providersFor } from './generation.js';
 import { json, table, type Output } from './output.js';
-import { withStudy, type StudyOptions } from './study-context.js';
+import { storedStudy, withStudy, type OpenStudy, type StudyOptions } from './study-context.js';
 
 interface VariantsOptions extends StudyOptions {
-  make: string;
+  make?: string;
   source?: string;
   json?: boolean;
+}
+
+/** The manifest's variant arms: their derived replies, rated like any source. */
+async function makeArms(s: OpenStudy, o: VariantsOptions, output: Output): Promise<void> {
+  const arms = variantArms(s.loaded.study);
+  if (arms.length === 0) throw new UserError('the study has no variant arms', 'study.yaml sources', 'add a source with kind: variant (of, transforms), or pass --make for unrated variants');
+  const only = o.source ? new Set(o.source.split(',')) : undefined;
+  for (const id of only ?? []) if (!arms.some((a) => a.id === id)) throw new UserError(`"${id}" is not a variant arm of this study`, '--source', `use one of ${arms.map((a) => a.id).join(', ')}`);
+  const rewriters = new Set(arms.filter((a) => !only || only.has(a.id)).flatMap((a) => (a.rewrite ? [a.rewrite.with] : [])));
+  const providers = rewriters.size ? await providersFor(s.loaded.study, s.loaded.dir, s.store.db, { only: rewriters }) : new Map();
+  const tallies = await makeArmReplies(storedStudy(s), providers, only ? { only } : {});
+  output.out(o.json ? json(tallies) : armTable(tallies));
+  const failedCalls = tallies.reduce((n, t) => n + t.failedCall, 0);
+  if (failedCalls > 0) throw new UserError(`${failedCalls} rewrite ${failedCalls === 1 ? 'call' : 'calls'} failed; nothing was stored for ${failedCalls === 1 ? 'that reply' : 'those replies'}`, 'variants', 'run `empathy-lab variants` again to make what is missing');
+}
+
+export function armTable(tallies: ReadonlyArray<{ arm: string; of: string; parents: number; made: number; already: number; failedCheck: number; failedCall: number }>): string {
+  return table(['arm', 'of', 'parent replies', 'made', 'already there', 'failed content check', 'failed calls'], tallies.map((t) => [t.arm, t.of, t.parents, t.made, t.already, t.failedCheck, t.failedCall]));
 }
 
 export function registerVariants(program: Command, output: Output): void {
@@ -21,22 +41,28 @@ export function registerVariants(program: Command, output: Output): void {
     .command('variants')
     .summary(SUMMARIES.variants)
     .description(
-      'Makes style variants of every original reply of the chosen sources, for controlled experiments on what drives\n' +
-        'ratings: no-emoji (emojis removed), no-exclamation (exclamation marks turned into full stops), truncate-N (the\n' +
-        'whole sentences that fit in N words). Each variant is a new response linked to its parent (parent_id), with the\n' +
-        'variant name; making them again adds only what is missing.',
+      'Without --make: makes the derived replies of the manifest\'s variant arms (sources with kind: variant), one per\n' +
+        'reply of the parent source, each transform logged; they are rated and analysed like any source, and a rater who\n' +
+        'sees a reply never sees its other versions. Model rewrites (formal, casual) must keep the parent\'s content; one\n' +
+        'that does not is kept on record as failed-content-check and not rated (unless the arm has allow_failed_checks).\n' +
+        'With --make: unrated style variants of every original reply of the chosen sources, for your own analyses:\n' +
+        'no-emoji, no-exclamation, add-emoji, add-exclamation, truncate-N. Making them again adds only what is missing.',
     )
     .argument('[dir]', 'study folder', '.')
     .option('--study <file>', 'study manifest (instead of the folder)')
     .option('--db <url>', 'database: a SQLite file or postgres:// URL')
-    .requiredOption('--make <variants>', 'comma-separated: no-emoji, no-exclamation, truncate-N')
-    .option('--source <ids>', 'only replies of these sources')
+    .option('--make <variants>', 'unrated variants, comma-separated: no-emoji, no-exclamation, add-emoji, add-exclamation, truncate-N')
+    .option('--source <ids>', 'only these arms (or, with --make, only replies of these sources)')
     .option('--json', 'print the counts as JSON')
-    .addHelpText('after', '\nExample:\n  $ empathy-lab variants my-study --make no-emoji,no-exclamation,truncate-100 --source gpt4,llama2')
+    .addHelpText('after', '\nExamples:\n  $ empathy-lab variants my-study\n  $ empathy-lab variants my-study --make no-emoji,no-exclamation,truncate-100 --source gpt4,llama2')
     .action(async (dir: string, o: VariantsOptions) => {
+      if (o.make === undefined) {
+        await withStudy(dir, o, (s) => makeArms(s, o, output));
+        return;
+      }
       const specs: VariantSpec[] = o.make.split(',').map((name) => {
         const v = variant(name.trim());
-        if (!v) throw new UserError(`unknown variant "${name}"`, '--make', 'use no-emoji, no-exclamation or truncate-N (N words)');
+        if (!v) throw new UserError(`unknown variant "${name}"`, '--make', 'use no-emoji, no-exclamation, add-emoji, add-exclamation or truncate-N (N words)');
         return v;
       });
       await withStudy(dir, o, async ({ store, row, hashes, loaded }) => {

@@ -8,6 +8,8 @@ import type { Message } from './provider.js';
 
 export const PROMPT_VARIABLES = ['post', 'title', 'domain', 'min_words', 'max_words'] as const;
 export type PromptVariables = Record<(typeof PROMPT_VARIABLES)[number], string>;
+/** A rewrite prompt (a variant arm's `formal` or `casual`) sees the reply it rewrites, and its post. */
+export const REWRITE_VARIABLES = ['reply', 'post', 'title', 'domain'] as const;
 
 export interface PromptTemplate {
   readonly file: string;
@@ -15,7 +17,7 @@ export interface PromptTemplate {
   readonly user: string;
 }
 
-export function parsePrompt(text: string, file: string): PromptTemplate {
+export function parsePrompt(text: string, file: string, variables: readonly string[] = PROMPT_VARIABLES): PromptTemplate {
   const lines = text.split(/\r?\n/);
   const parts: Record<string, string[]> = {};
   let current: string | null = null;
@@ -29,8 +31,8 @@ export function parsePrompt(text: string, file: string): PromptTemplate {
       return;
     }
     for (const m of line.matchAll(/\{\{\s*([\w-]+)\s*\}\}/g)) {
-      if (!(PROMPT_VARIABLES as readonly string[]).includes(m[1])) {
-        throw new UserError(`unknown variable {{${m[1]}}}`, `${file}:${i + 1}`, `use one of ${PROMPT_VARIABLES.map((v) => `{{${v}}}`).join(', ')}`);
+      if (!variables.includes(m[1])) {
+        throw new UserError(`unknown variable {{${m[1]}}}`, `${file}:${i + 1}`, `use one of ${variables.map((v) => `{{${v}}}`).join(', ')}`);
       }
     }
     if (current) parts[current].push(line);
@@ -41,7 +43,7 @@ export function parsePrompt(text: string, file: string): PromptTemplate {
   return { file, system: parts.system?.join('\n').trim() || null, user };
 }
 
-export function renderPrompt(t: PromptTemplate, vars: PromptVariables): Message[] {
-  const fill = (s: string) => s.replace(/\{\{\s*([\w-]+)\s*\}\}/g, (_, name: string) => vars[name as keyof PromptVariables]);
+export function renderPrompt(t: PromptTemplate, vars: Readonly<Record<string, string>>): Message[] {
+  const fill = (s: string) => s.replace(/\{\{\s*([\w-]+)\s*\}\}/g, (_, name: string) => vars[name] ?? '');
   return [...(t.system ? [{ role: 'system' as const, content: fill(t.system) }] : []), { role: 'user', content: fill(t.user) }];
 }

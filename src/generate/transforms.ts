@@ -6,9 +6,10 @@
  * that disclose an AI, and signatures and boilerplate sign-offs.
  *
  * Style variants, for controlled experiments on what drives ratings (a limitation the reference
- * study names: emojis and exclamation marks may drive perceived empathy): emojis removed,
- * exclamation marks turned into full stops, truncation to N words at a sentence boundary. Variants
- * are stored as new responses linked to their parent.
+ * study names: emojis and exclamation marks may drive perceived empathy): emojis removed or added,
+ * exclamation marks turned into full stops or added, truncation to N words at a sentence boundary.
+ * Variants are stored as new responses linked to their parent. Model rewrites (`formal`, `casual`)
+ * are in arms.ts.
  */
 import emojiRegex from 'emoji-regex';
 
@@ -117,12 +118,50 @@ export function truncateWords(text: string, n: number): string {
   return text.split(/\s+/).slice(0, n).join(' ');
 }
 
+/** A reply's sentences, each with its end punctuation and the space after it. */
+function sentencesOf(text: string): string[] {
+  return text.match(/[^.!?]+[.!?]+["')\]]*\s*|[^.!?]+$/g) ?? [text];
+}
+
+/** Emojis `add-emoji` inserts, in turn: warm and neutral, none that changes what a reply says. */
+const ADDED_EMOJIS = ['\u{1F499}', '\u{1F917}', '\u{1F60A}'] as const;
+
+/**
+ * The reverse of `no-emoji`, for human replies: an emoji after the first sentence, after every
+ * third sentence after it (the 4th, 7th, ...) and after the last, taking 💙, 🤗 and 😊 in turn.
+ * Deterministic: the same reply always gets the same emojis in the same places.
+ */
+export function addEmojis(text: string): string {
+  const parts = sentencesOf(text.trim());
+  let k = 0;
+  return parts
+    .map((s, i) => {
+      if (i % 3 !== 0 && i !== parts.length - 1) return s;
+      const m = /^([\s\S]*?)(\s*)$/.exec(s);
+      const body = m?.[1] ?? s;
+      const space = m?.[2] ?? '';
+      return `${body} ${ADDED_EMOJIS[k++ % ADDED_EMOJIS.length]}${space}`;
+    })
+    .join('');
+}
+
+/**
+ * The reverse of `no-exclamation`: the full stop that ends the first sentence, every other sentence
+ * after it (the 3rd, 5th, ...) and the last becomes "!". Questions keep their question mark.
+ */
+export function addExclamations(text: string): string {
+  const parts = sentencesOf(text.trim());
+  return parts.map((s, i) => (i % 2 === 0 || i === parts.length - 1 ? s.replace(/(?<!\.)\.(["')\]]*\s*)$/, '!$1') : s)).join('');
+}
+
 export type VariantSpec = { readonly name: string; apply(text: string): string };
 
-/** Style variants by name: `no-emoji`, `no-exclamation`, `truncate-N`. */
+/** Deterministic style variants by name: `no-emoji`, `no-exclamation`, `add-emoji`, `add-exclamation`, `truncate-N`. */
 export function variant(name: string): VariantSpec | undefined {
   if (name === 'no-emoji') return { name, apply: removeEmojis };
   if (name === 'no-exclamation') return { name, apply: exclamationsToFullStops };
+  if (name === 'add-emoji') return { name, apply: addEmojis };
+  if (name === 'add-exclamation') return { name, apply: addExclamations };
   const m = /^truncate-(\d+)$/.exec(name);
   if (m) {
     const n = Number(m[1]);

@@ -53,3 +53,19 @@ export function nearDuplicates(texts: readonly string[], threshold: number, n = 
   }
   return out.sort((x, y) => x.a - y.a || x.b - y.b);
 }
+
+/**
+ * Whether a rewrite kept a reply's content: `kept`, the share of the original's distinct content
+ * words (words that are not stopwords of the `stopword` English list) that the rewrite still has;
+ * `lengthRatio`, the rewrite's words over the original's. A formal or casual rewrite changes
+ * function words and contractions, not what is said, so most content words stay.
+ */
+export function contentKept(original: string, rewrite: string, stopwords: ReadonlySet<string>): { kept: number; lengthRatio: number } {
+  const content = (t: string) => new Set(words(t.toLowerCase()).filter((w) => !stopwords.has(w) && !/^\d+$/.test(w)));
+  const a = content(original);
+  const b = content(rewrite);
+  let shared = 0;
+  for (const w of a) if (b.has(w)) shared++;
+  const n = words(original).length;
+  return { kept: a.size === 0 ? 1 : shared / a.size, lengthRatio: n === 0 ? 1 : words(rewrite).length / n };
+}

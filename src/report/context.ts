@@ -10,9 +10,12 @@ import type { SourceRecord } from './record.js';
 export interface ReportSource {
   readonly id: string;
   readonly label?: string;
-  readonly kind: 'corpus' | 'model';
+  readonly kind: 'corpus' | 'model' | 'variant';
   /** A corpus source of replies a model wrote elsewhere: the model, as the manifest names it. */
   readonly model?: string;
+  /** A variant arm: the source it derives from and the transforms it applies, in order. */
+  readonly of?: string;
+  readonly transforms?: readonly string[];
   /** How its replies were made, from the database's record of each reply. */
   readonly record: SourceRecord;
 }

@@ -44,6 +44,7 @@ export async function reportContext({ db, study, dir, studyId, manifestHash, con
     record: sourceRecord(s.id, record.replies, record.rated, prompts),
     ...(s.label ? { label: s.label } : {}),
     ...(s.kind === 'corpus' && s.model ? { model: s.model } : {}),
+    ...(s.kind === 'variant' ? { of: s.of, transforms: s.transforms } : {}),
   }));
   const panel = panelRecordOf(await simulatedPanelSettings(db, studyId));
   const e = study.exclusions;

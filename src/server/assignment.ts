@@ -4,7 +4,9 @@
  * the least-filled slots and every response converges on the target. Seeded: the same arrivals in
  * the same order give the same assignments.
  *
- * - `within-post` (the reference design): a rater gets P posts and rates every response to each.
+ * - `within-post` (the reference design): a rater gets P posts and rates every response to each;
+ *   where a reply has versions (a parent and its variant arms' derived replies: one family), the
+ *   rater gets one version of it, the least filled, and never two.
  * - `one-per-post`: a rater gets P posts and one response to each, with sources balanced within the
  *   rater (each source floor(P/S) or ceil(P/S) times, Latin-square style).
  */
@@ -14,6 +16,30 @@ export interface PlanResponse {
   readonly id: string;
   readonly post: string;
   readonly source: string;
+  /** The versions of one reply share a family (the parent's id); a rater sees one of them. Default: the reply's own id. */
+  readonly family?: string;
+}
+
+const familyOf = (r: PlanResponse) => r.family ?? r.id;
+
+/** One version of each reply of the post: the least filled (ties at random). */
+function oneVersionEach(post: PlanPost, fill: ReadonlyMap<string, number>, rng: Rng): PlanResponse[] {
+  const families = new Map<string, PlanResponse[]>();
+  for (const r of post.responses) (families.get(familyOf(r)) ?? families.set(familyOf(r), []).get(familyOf(r)))?.push(r);
+  if (families.size === post.responses.length) return [...post.responses];
+  const picked = new Set<string>();
+  for (const members of families.values()) {
+    const [first] = sortedWithRandomTies(members, rng, (a, b) => fillOf(fill, a.id) - fillOf(fill, b.id));
+    if (first) picked.add(first.id);
+  }
+  return post.responses.filter((r) => picked.has(r.id));
+}
+
+/** The most versions any reply of the post has: how many raters one round of the post takes. */
+function versionsOf(post: PlanPost): number {
+  const counts = new Map<string, number>();
+  for (const r of post.responses) counts.set(familyOf(r), (counts.get(familyOf(r)) ?? 0) + 1);
+  return Math.max(0, ...counts.values());
 }
 
 export interface PlanPost {
@@ -71,7 +97,7 @@ export function isFull(posts: readonly PlanPost[], fill: ReadonlyMap<string, num
 
 export function chooseSlots(design: DesignType, posts: readonly PlanPost[], fill: ReadonlyMap<string, number>, p: number, rng: Rng, target = Infinity): Chosen[] {
   if (isFull(posts, fill, target)) return [];
-  if (design === 'within-post') return neediestPosts(posts, fill, p, rng).map((post) => ({ post, responses: post.responses }));
+  if (design === 'within-post') return neediestPosts(posts, fill, p, rng).map((post) => ({ post, responses: oneVersionEach(post, fill, rng) }));
   return onePerPost(posts, fill, p, rng);
 }
 
@@ -115,7 +141,7 @@ export function ratersNeeded(design: DesignType, posts: readonly PlanPost[], pos
   const rated = posts.filter((p) => p.responses.length > 0);
   const p = Math.min(postsPerRater, rated.length);
   if (p === 0) return 0;
-  const slots = design === 'within-post' ? rated.length : rated.reduce((s, x) => s + x.responses.length, 0);
+  const slots = design === 'within-post' ? rated.reduce((s, x) => s + versionsOf(x), 0) : rated.reduce((s, x) => s + x.responses.length, 0);
   return Math.ceil((target * slots) / p);
 }
 

@@ -76,11 +76,28 @@ export async function simulatePanelForStudy({ db, study, studyId, contentHash }:
   const effects = o.effects ?? effectsFromStyle(replies, study.analysis.reference_source);
   const posts = [...new Set(replies.map((r) => r.post))].sort();
   const postIndex = new Map(posts.map((p, i) => [p, i]));
-  const byPost = posts.map((p) => replies.map((r, j) => (r.post === p ? j : -1)).filter((j) => j >= 0));
+  // Each post's replies by family: a reply and its variant arms' versions of it (a rater sees one).
+  const byPost = posts.map((p) => {
+    const families = new Map<string, number[]>();
+    replies.forEach((r, j) => {
+      if (r.post !== p) return;
+      const f = r.parent ?? r.id;
+      (families.get(f) ?? families.set(f, []).get(f))?.push(j);
+    });
+    return [...families.values()];
+  });
+  const versions = Math.max(1, ...byPost.flatMap((families) => families.map((f) => f.length)));
   const perRater = Math.min(study.design.posts_per_rater, posts.length);
-  const raters = o.raters ?? Math.ceil((study.design.target_ratings_per_response * posts.length) / perRater);
-  // Balanced within-post design: rater r takes the next perRater posts in a cycle.
-  const assignments = Array.from({ length: raters }, (_, r) => Array.from({ length: perRater }, (_, k) => (r * perRater + k) % posts.length).flatMap((p) => byPost[p]));
+  const raters = o.raters ?? Math.ceil((study.design.target_ratings_per_response * versions * posts.length) / perRater);
+  // Balanced within-post design: rater r takes the next perRater posts in a cycle; the k-th visit to
+  // a post shows the k-th version of each of its replies (in turn), never two versions of one.
+  const visits = new Array<number>(posts.length).fill(0);
+  const assignments = Array.from({ length: raters }, (_, r) =>
+    Array.from({ length: perRater }, (_, k) => (r * perRater + k) % posts.length).flatMap((p) => {
+      const visit = visits[p]++;
+      return byPost[p].map((f) => f[visit % f.length]);
+    }),
+  );
   const responses = replies.map((r) => ({ post: lookup(postIndex, r.post, 'post index'), source: r.source }));
   const seed = o.seed ?? study.design.seed;
   const now = nowIso();

@@ -38,7 +38,7 @@ export function listResponsesWithPosts(db: Db, studyId: string) {
   return db
     .selectFrom('responses as r')
     .innerJoin('posts as p', 'p.id', 'r.post_id')
-    .select(['r.id as id', 'p.external_id as post', 'p.domain as domain', 'r.source as source', 'r.condition as condition', 'r.sample_index as sample', 'r.text as text'])
+    .select(['r.id as id', 'p.external_id as post', 'p.domain as domain', 'r.source as source', 'r.condition as condition', 'r.sample_index as sample', 'r.text as text', 'r.parent_id as parent'])
     .where('r.study_id', '=', studyId)
     .where('r.variant', '=', '')
     .where('r.text', '!=', '')
@@ -89,7 +89,7 @@ export type ReplyRecord = Awaited<ReturnType<typeof replyRecord>>;
 export function contentResponses(db: Db, studyId: string) {
   return db
     .selectFrom('responses')
-    .select(['id', 'post_id', 'source', 'condition', 'text'])
+    .select(['id', 'post_id', 'source', 'condition', 'text', 'parent_id'])
     .where('study_id', '=', studyId)
     .where('variant', '=', '')
     .where('text', '!=', '')
@@ -157,4 +157,9 @@ export function variantParents(db: Db, studyId: string, sources?: readonly strin
 export async function existingVariants(db: Db, studyId: string): Promise<Set<string>> {
   const rows = await db.selectFrom('responses').select(['parent_id', 'variant']).where('study_id', '=', studyId).where('parent_id', 'is not', null).execute();
   return new Set(rows.map((r) => `${r.parent_id}\u0000${r.variant}`));
+}
+
+/** A variant arm's derived replies (rated or flagged), by parent. */
+export function armReplies(db: Db, studyId: string, arm: string) {
+  return db.selectFrom('responses').select(['id', 'parent_id', 'variant', 'checks_json']).where('study_id', '=', studyId).where('source', '=', arm).where('parent_id', 'is not', null).execute();
 }

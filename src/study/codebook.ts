@@ -21,7 +21,7 @@ const e = (file: string, column: string, type: CodebookEntry['type'], meaning: s
 export function codebook(study: Study): CodebookEntry[] {
   const domains = study.domains.map((d) => (study.domain_labels[d] ? `${d} (${study.domain_labels[d]})` : d)).join('; ');
   const sources = study.sources
-    .map((s) => `${s.id} (${s.kind === 'corpus' ? (s.model ? `replies by ${s.model}, written elsewhere` : 'replies written by people') : `${s.model} via ${s.provider}`})`)
+    .map((s) => `${s.id} (${s.kind === 'corpus' ? (s.model ? `replies by ${s.model}, written elsewhere` : 'replies written by people') : s.kind === 'variant' ? `${s.of}'s replies, ${s.transforms.join(' then ')}` : `${s.model} via ${s.provider}`})`)
     .join('; ');
   const scales = study.instrument.scales
     .map((s) => `${s.id}: ${s.anchors ? s.anchors.map((a, i) => `${i + 1} = ${a}`).join(', ') : `1 to ${s.points}`}`)

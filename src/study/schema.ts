@@ -195,8 +195,39 @@ const modelSource = z.strictObject({
   timeout_seconds: numberIn(1, 3600).default(120),
 });
 
-const source = z.discriminatedUnion('kind', [corpusSource, modelSource], {
-  error: 'expected a source with kind "corpus" or "model"',
+/** Style transforms of a variant arm, applied in order (see generate/transforms.ts). */
+export const STYLE_TRANSFORMS = ['no-emoji', 'no-exclamation', 'add-emoji', 'add-exclamation', 'formal', 'casual'] as const;
+const styleTransform = z.union([z.enum(STYLE_TRANSFORMS), z.string().regex(/^truncate-[1-9][0-9]*$/)], {
+  error: `expected a transform: ${STYLE_TRANSFORMS.join(', ')} or truncate-N`,
+});
+
+/**
+ * An arm derived from another source's replies, e.g. `{ id: llama-plain, kind: variant, of: llama,
+ * transforms: [no-emoji, no-exclamation] }`: each parent reply gets one derived reply, linked to it,
+ * rated like any source (never by a rater who sees its parent).
+ */
+const variantSource = z.strictObject({
+  id,
+  kind: z.literal('variant'),
+  label: z.string().optional(),
+  /** The source whose replies are transformed (a corpus or model source, not another variant). */
+  of: id,
+  transforms: z.array(styleTransform).min(1),
+  /** For `formal` and `casual`: the model source whose provider, model and parameters rewrite, and the prompt file ({{reply}}). */
+  rewrite: z.strictObject({ with: id, prompt: relPath }).optional(),
+  /** A model rewrite must keep the parent's content: the share of its content words kept, and the length ratio. */
+  content_check: z
+    .strictObject({
+      min_similarity: numberIn(0, 1).default(0.5),
+      length_ratio: z.tuple([z.number().positive(), z.number().positive()]).default([0.67, 1.5]),
+    })
+    .default({ min_similarity: 0.5, length_ratio: [0.67, 1.5] }),
+  /** Rate derived replies that failed the content check too (they are flagged either way). */
+  allow_failed_checks: z.boolean().default(false),
+});
+
+const source = z.discriminatedUnion('kind', [corpusSource, modelSource, variantSource], {
+  error: 'expected a source with kind "corpus", "model" or "variant"',
 });
 
 const price = z.strictObject({
@@ -383,6 +414,20 @@ export const studySchema = z
       if (ids.has(s.id)) ctx.addIssue({ code: 'custom', path: ['sources', i, 'id'], message: `duplicate source id "${s.id}"` });
       ids.add(s.id);
     });
+    study.sources.forEach((s, i) => {
+      if (s.kind !== 'variant') return;
+      const parent = study.sources.find((x) => x.id === s.of);
+      if (!parent) ctx.addIssue({ code: 'custom', path: ['sources', i, 'of'], message: `"${s.of}" is not a source of this study; use one of ${study.sources.filter((x) => x.kind !== 'variant').map((x) => x.id).join(', ')}` });
+      else if (parent.kind === 'variant') ctx.addIssue({ code: 'custom', path: ['sources', i, 'of'], message: `"${s.of}" is itself a variant; derive from its parent "${parent.of}" with both transforms` });
+      const rewrites = s.transforms.filter((t) => t === 'formal' || t === 'casual');
+      if (rewrites.length > 0 && !s.rewrite) ctx.addIssue({ code: 'custom', path: ['sources', i, 'rewrite'], message: `${rewrites.join(' and ')} need a model: add rewrite: { with: <a model source>, prompt: prompts/${rewrites[0]}.md }` });
+      if (s.rewrite) {
+        const model = study.sources.find((x) => x.id === s.rewrite?.with);
+        if (model?.kind !== 'model') ctx.addIssue({ code: 'custom', path: ['sources', i, 'rewrite', 'with'], message: `"${s.rewrite.with}" is not a model source of this study` });
+      }
+      const [lo, hi] = s.content_check.length_ratio;
+      if (lo > hi) ctx.addIssue({ code: 'custom', path: ['sources', i, 'content_check', 'length_ratio'], message: 'the lower ratio is larger than the upper' });
+    });
     const scales = new Set<string>();
     study.instrument.scales.forEach((s, i) => {
       if (scales.has(s.id))
@@ -437,6 +482,7 @@ export type Study = z.infer<typeof studySchema>;
 export type StudyInput = z.input<typeof studySchema>;
 export type Source = Study['sources'][number];
 export type ModelSource = Extract<Source, { kind: 'model' }>;
+export type VariantSource = Extract<Source, { kind: 'variant' }>;
 export type Scale = Study['instrument']['scales'][number];
 export type PostsFileSpec = NonNullable<Study['corpus']['posts']>;
 export type RepliesFileSpec = Study['corpus']['replies'][number];
