@@ -145,6 +145,37 @@ export const exclusionSchema = z.strictObject({
   notApplied: z.number().int(),
 });
 
+const styleEffect = z.union([
+  z.strictObject({
+    formula: z.string(),
+    contrast: z.string(),
+    estimate: z.number(),
+    SE: z.number(),
+    df: z.number(),
+    t: z.number(),
+    p: z.number(),
+    'lower.CL': z.number(),
+    'upper.CL': z.number(),
+    d: z.number(),
+    'd.lower.CL': z.number(),
+    'd.upper.CL': z.number(),
+    dDenominator: z.number(),
+    singular: z.boolean(),
+  }),
+  failure,
+]);
+
+/** A variant arm's style effect within its parent, per scale, and the features it changed. */
+export const styleArmSchema = z.strictObject({
+  arm: z.string(),
+  parent: z.string(),
+  transforms: z.array(z.string()),
+  replies: z.strictObject({ arm: z.number().int(), parent: z.number().int() }),
+  scales: z.array(z.strictObject({ scale: z.string(), ratings: z.number().int(), raters: z.number().int(), means: z.array(unitMeans), effect: styleEffect })),
+  language: z.array(z.strictObject({ feature: z.string(), parent: maybe, arm: maybe, difference: maybe })),
+});
+export type StyleArmJson = z.infer<typeof styleArmSchema>;
+
 export const analysisSchema = z.strictObject({
   schema: z.literal(ANALYSIS_SCHEMA),
   raters: z.strictObject({ total: z.number().int(), excluded: z.number().int(), kept: z.number().int() }),
@@ -155,6 +186,8 @@ export const analysisSchema = z.strictObject({
   correlations: z.array(z.strictObject({ a: z.string(), b: z.string(), r: maybe, n: z.number().int() })),
   language: z.record(z.string(), groupComparison).nullable(),
   languageModels: z.strictObject({ classifier: z.union([classifierSchema, failure]), regressions: z.array(regressionSchema) }).nullable(),
+  /** Variant arms (style-controlled copies of a source): absent when the study has none. */
+  styleArms: z.array(styleArmSchema).optional(),
 });
 
 export type StudyAnalysis = z.infer<typeof analysisSchema>;

@@ -27,6 +27,11 @@ export async function analyzeStoredStudy({ db, study, studyId }: StoredStudy, di
     replies: replies.map((r) => ({ id: r.id, source: label(r), post: r.post, text: r.text })),
     judgeScores: await judgeScoresForAnalysis(db, studyId),
     seed: study.design.seed,
+    arms: study.sources.flatMap((s) => {
+      if (s.kind !== 'variant') return [];
+      const conditions = [...new Set(replies.filter((r) => r.source === s.id).map((r) => r.condition))].sort();
+      return conditions.map((c) => ({ arm: armLabel(s.id, c), parent: armLabel(s.of, c), transforms: s.transforms }));
+    }),
   });
   // Nothing is deleted: who is left out, and why, is recorded (replacing the previous analysis's record).
   await recordExclusions(db, studyId, doc.exclusions, new Date().toISOString());

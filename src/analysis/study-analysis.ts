@@ -20,6 +20,7 @@ import { krippendorffAlpha } from '../stats/reliability.js';
 import { lookup } from '../stats/errors.js';
 import type { Study } from '../study/schema.js';
 import { modelToJson } from './model-json.js';
+import { styleArms, type ArmSpec } from './style-arms.js';
 import { ANALYSIS_SCHEMA, type ClassifierJson, type ExclusionReport, type ModelJson, type RegressionResult, type ScaleResult, type SourceByDomain, type StudyAnalysis } from './schema.js';
 
 export { ANALYSIS_SCHEMA, type StudyAnalysis } from './schema.js';
@@ -66,6 +67,8 @@ export interface AnalysisInput {
   readonly judgeScores?: readonly JudgeScoreRow[];
   /** Seed of the classifier's split and folds. */
   readonly seed?: number;
+  /** Variant arms and their parents (labels as in `ratings.source`): the style effects. */
+  readonly arms?: readonly ArmSpec[];
 }
 
 export interface ReplyRow {
@@ -375,6 +378,7 @@ export function analyzeStudy(input: AnalysisInput): StudyAnalysis {
     correlations,
     language,
     languageModels: languageModels(replies, kept, input.scales, input.seed ?? 1),
+    ...(input.arms?.length ? { styleArms: styleArms(input.arms, kept, replies, input.scales, { formula: input.formula, reml: input.reml }) } : {}),
   };
 }
 

@@ -11,6 +11,8 @@ import { printStatus } from './study-status.js';
 import { storedStudy, withStudy } from './study-context.js';
 import { generateForStudy, summaryTable } from './generation.js';
 import { writeReport } from '../report/write.js';
+import { makeArmReplies, variantArms } from '../generate/arms.js';
+import { armTable } from './arm-table.js';
 import { describePanel, simulatePanelForStudy } from '../simulation/panel.js';
 
 export function registerDemo(program: Command, output: Output): void {
@@ -42,6 +44,10 @@ export function registerDemo(program: Command, output: Output): void {
         for (const r of results) output.out(`imported ${r.kind} from ${r.file}: ${r.inserted} new, ${r.unchanged} already there`);
         output.out('\ngenerating replies with the offline eliza baseline:');
         output.out(summaryTable(await generateForStudy(s, output)));
+        if (variantArms(s.loaded.study).length > 0) {
+          output.out('\nmaking the replies of the variant arms:');
+          output.out(armTable(await makeArmReplies(storedStudy(s), new Map())));
+        }
         output.out('');
         if (!o.panel) {
           await printStatus(s, output);

@@ -9,6 +9,7 @@ import { newId, nowIso } from '../store/ids.js';
 import { insertResponses } from '../store/responses.repository.js';
 import type { NewResponse } from '../store/tables.js';
 import { providersFor } from './generation.js';
+import { armTable } from './arm-table.js';
 import { json, table, type Output } from './output.js';
 import { storedStudy, withStudy, type OpenStudy, type StudyOptions } from './study-context.js';
 
@@ -30,10 +31,6 @@ async function makeArms(s: OpenStudy, o: VariantsOptions, output: Output): Promi
   output.out(o.json ? json(tallies) : armTable(tallies));
   const failedCalls = tallies.reduce((n, t) => n + t.failedCall, 0);
   if (failedCalls > 0) throw new UserError(`${failedCalls} rewrite ${failedCalls === 1 ? 'call' : 'calls'} failed; nothing was stored for ${failedCalls === 1 ? 'that reply' : 'those replies'}`, 'variants', 'run `empathy-lab variants` again to make what is missing');
-}
-
-export function armTable(tallies: ReadonlyArray<{ arm: string; of: string; parents: number; made: number; already: number; failedCheck: number; failedCall: number }>): string {
-  return table(['arm', 'of', 'parent replies', 'made', 'already there', 'failed content check', 'failed calls'], tallies.map((t) => [t.arm, t.of, t.parents, t.made, t.already, t.failedCheck, t.failedCall]));
 }
 
 export function registerVariants(program: Command, output: Output): void {
