@@ -75,16 +75,21 @@ export function removeSignOff(text: string): string {
   return out === text.trimEnd() ? text : out;
 }
 
+// Sign-offs first: a signature such as "- A friend" would otherwise be read as a Markdown list item.
+const BLINDING = [
+  ['remove-sign-off', removeSignOff],
+  ['markdown-to-plain', markdownToPlain],
+  ['remove-ai-disclosure', removeAiDisclosure],
+] as const;
+
+/** The names of the blinding transforms, as replies' transform logs record them. */
+export const BLINDING_TRANSFORMS: ReadonlySet<string> = new Set(BLINDING.map(([name]) => name));
+
 /** The blinding clean-up: every transform that changed the text, logged. */
 export function blind(text: string): { text: string; log: TransformLog[] } {
   const log: TransformLog[] = [];
   let current = text;
-  // Sign-offs first: a signature such as "- A friend" would otherwise be read as a Markdown list item.
-  for (const [name, fn] of [
-    ['remove-sign-off', removeSignOff],
-    ['markdown-to-plain', markdownToPlain],
-    ['remove-ai-disclosure', removeAiDisclosure],
-  ] as const) {
+  for (const [name, fn] of BLINDING) {
     const next = fn(current);
     if (next !== current) log.push({ transform: name, before: current, after: next });
     current = next;

@@ -6,7 +6,7 @@ import type { ReportInput } from './context.js';
 import { statHtml as e } from './format.js';
 import type { Figure } from './charts.js';
 import { appendixPrompts } from './record.js';
-import { methodsParagraph, simulatedBanner, summarySentences } from './sentences.js';
+import { methodsParagraph, sectionLeads, simulatedBanner, summarySentences } from './sentences.js';
 import { resultSections } from './sections.js';
 import { buildTables, formatCell, type ReportTable } from './tables.js';
 
@@ -72,10 +72,10 @@ export function reportHtml(input: ReportInput, figures: readonly Figure[], svgs:
   const { context } = input;
   const banner = simulatedBanner(input);
   const title = context.study.title ?? context.study.name;
-  const results = resultSections(figures, buildTables(input), (id) => svgs.has(id)).map((r): [string, string, string] => [
+  const results = resultSections(figures, buildTables(input), (id) => svgs.has(id), sectionLeads(input)).map((r): [string, string, string] => [
     r.id,
     r.title,
-    [...r.figures.map((f) => figureHtml(f.figure, svgs.get(f.figure.id) as string, f.n)), ...r.tables.map(tableHtml)].join(''),
+    [...r.lead.map((p) => `<p>${e(p)}</p>`), ...r.figures.map((f) => figureHtml(f.figure, svgs.get(f.figure.id) as string, f.n)), ...r.tables.map(tableHtml)].join(''),
   ]);
   const sections: Array<[string, string, string]> = [
     ['summary', 'Summary', `<ul class="findings">${summarySentences(input).map((s) => `<li>${e(s)}</li>`).join('\n')}</ul>`],

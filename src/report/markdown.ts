@@ -3,7 +3,7 @@ import type { ReportInput } from './context.js';
 import type { Figure } from './charts.js';
 import { appendixPrompts } from './record.js';
 import { statMarkdown, statPlain } from './format.js';
-import { methodsParagraph, simulatedBanner, summarySentences } from './sentences.js';
+import { methodsParagraph, sectionLeads, simulatedBanner, summarySentences } from './sentences.js';
 import { resultSections } from './sections.js';
 import { buildTables, formatCell, type Cell, type ColumnFormat, type ReportTable } from './tables.js';
 
@@ -46,8 +46,9 @@ export function reportMarkdown(input: ReportInput, figures: readonly Figure[], f
   out.push(`# ${input.context.study.title ?? input.context.study.name}`, '');
   out.push('## Summary', '', ...summarySentences(input).map((s) => `- ${statMarkdown(s)}`), '');
   out.push('## Methods', '', ...methodsParagraph(input).flatMap((p) => [statMarkdown(p), '']));
-  for (const r of resultSections(figures, buildTables(input), (id) => figureFiles.has(id))) {
+  for (const r of resultSections(figures, buildTables(input), (id) => figureFiles.has(id), sectionLeads(input))) {
     out.push(`## ${r.title}`, '');
+    for (const p of r.lead) out.push(statMarkdown(p), '');
     for (const { figure: f, n } of r.figures) out.push(`![Figure ${n}. ${f.title}](${figureFiles.get(f.id)})`, '', `_Figure ${n}. ${f.title}. ${f.caption}_`, '');
     for (const t of r.tables) out.push(tableMarkdown(t), '');
   }

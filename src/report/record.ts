@@ -5,6 +5,7 @@
  * reply failed, with how many of those were rated anyway.
  */
 
+import { BLINDING_TRANSFORMS } from '../generate/transforms.js';
 import type { PanelRecord } from '../stats/simulate.js';
 
 /** A reply as the record holds it (`responses`): JSON columns as stored. */
@@ -88,7 +89,8 @@ export function sourceRecord(source: string, replies: readonly RecordedReply[], 
       replies: k,
     })),
   }));
-  const transformed = mine.map((r) => r.transforms);
+  // Style transforms (a variant arm's) are what the arm is, not blinding.
+  const transformed = mine.map((r) => r.transforms.filter((t) => BLINDING_TRANSFORMS.has(t)));
   const failed = mine.map((r) => ({ id: r.id, checks: failedChecks(r.checks) })).filter((f) => f.checks.length > 0);
   const checkNames = [...new Set(failed.flatMap((f) => f.checks))];
   return {

@@ -15,6 +15,7 @@ export const RESULT_SECTIONS: ReadonlyArray<{ readonly id: string; readonly titl
   { id: 'classifier', title: 'Which source wrote this?', figures: [], tables: ['classifier', 'confusion', 'top-features'] },
   { id: 'regression', title: 'What predicts the ratings?', figures: [], tables: ['regression'] },
   { id: 'judges', title: 'Automatic judges', figures: [], tables: ['judges'] },
+  { id: 'style', title: 'Does style drive the ratings?', figures: [], tables: ['style-effects', 'style-language'] },
 ];
 
 export interface NumberedFigure {
@@ -26,12 +27,14 @@ export interface NumberedFigure {
  * The result sections with their figures (numbered in order of appearance) and non-empty tables;
  * sections with neither are left out. `hasFigure` says whether a figure was rendered.
  */
-export function resultSections(figures: readonly Figure[], tables: readonly ReportTable[], hasFigure: (id: string) => boolean) {
+export function resultSections(figures: readonly Figure[], tables: readonly ReportTable[], hasFigure: (id: string) => boolean, leads: Readonly<Record<string, readonly string[]>> = {}) {
   const byId = new Map(tables.map((t) => [t.id, t]));
   let n = 0;
   return RESULT_SECTIONS.map((s) => ({
     id: s.id,
     title: s.title,
+    /** Sentences that open the section (its answer, where the section asks a question). */
+    lead: leads[s.id] ?? [],
     figures: s.figures.flatMap((id): NumberedFigure[] => {
       const figure = figures.find((f) => f.id === id);
       return figure && hasFigure(id) ? [{ figure, n: ++n }] : [];

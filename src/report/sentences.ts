@@ -111,6 +111,57 @@ export function summarySentences({ analysis, context }: ReportInput): string[] {
 
 const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
+/** What each transform did, for a sentence: "removing emojis and exclamation marks". */
+const TRANSFORM_WORDS: Record<string, string> = {
+  'no-emoji': 'removing emojis',
+  'no-exclamation': 'turning exclamation marks into full stops',
+  'add-emoji': 'adding emojis',
+  'add-exclamation': 'adding exclamation marks',
+  formal: 'a formal rewrite',
+  casual: 'a casual rewrite',
+};
+const transformWords = (t: string) => TRANSFORM_WORDS[t] ?? (/^truncate-(\d+)$/.test(t) ? `cutting to ${t.slice(9)} words` : t);
+
+/** The features a transform is about: the ones its sentence names. */
+const TRANSFORM_FEATURES: Record<string, string> = { 'no-emoji': 'emojis', 'add-emoji': 'emojis', 'no-exclamation': 'exclamation_marks', 'add-exclamation': 'exclamation_marks' };
+
+/** "Does style drive the ratings?": per arm and scale, the effect of the transform on the same replies. */
+export function styleSentences({ analysis, context }: ReportInput): string[] {
+  const out: string[] = [];
+  const kinds = new Map(context.features.map((f) => [f.name, f.kind]));
+  for (const a of analysis.styleArms ?? []) {
+    const what = listOf(a.transforms.map(transformWords));
+    const changed = a.transforms.flatMap((t) => {
+      const name = TRANSFORM_FEATURES[t] ?? (/^truncate-/.test(t) || t === 'formal' || t === 'casual' ? 'words' : null);
+      const f = name ? a.language.find((x) => x.feature === name) : undefined;
+      if (!f || f.parent === null || f.arm === null) return [];
+      const k = kinds.get(f.feature) === 'proportion' ? 100 : 1;
+      return [`${label(f.feature)} went from ${fixed(f.parent * k)} to ${fixed(f.arm * k)}${k === 100 ? ' per 100 words' : ''}`];
+    });
+    out.push(`The arm ${a.arm} holds ${a.parent}'s ${plural(a.replies.arm, 'reply', 'replies')} after ${what}${changed.length ? `: ${listOf([...new Set(changed)])}` : ''}.`);
+    for (const s of a.scales) {
+      const e = s.effect;
+      if ('error' in e) {
+        out.push(`On ${s.scale}, the effect of ${what} could not be estimated (${e.error}).`);
+        continue;
+      }
+      const ci = `95% CI [${fixed(e['lower.CL'])}, ${fixed(e['upper.CL'])}]`;
+      const test = `${stat('t')}(${formatDf(e.df)}) = ${fixed(Math.abs(e.t))}, ${pClause(e.p)}, ${stat('d')} = ${fixed(e.d)}, 95% CI [${fixed(e['d.lower.CL'])}, ${fixed(e['d.upper.CL'])}]`;
+      out.push(
+        e.p < 0.05
+          ? `On ${s.scale}, ${what} ${e.estimate < 0 ? 'lowered' : 'raised'} the ratings of the same replies by ${fixed(Math.abs(e.estimate))} points (${a.arm} minus ${a.parent}: ${fixed(e.estimate)}, ${ci}; ${test}; ${plural(s.ratings, 'rating')} from ${plural(s.raters, 'rater')}).`
+          : `On ${s.scale}, ${what} did not change the ratings of the same replies detectably (${a.arm} minus ${a.parent}: ${fixed(e.estimate)} points, ${ci}; ${test}; ${plural(s.ratings, 'rating')} from ${plural(s.raters, 'rater')}).`,
+      );
+    }
+  }
+  return out;
+}
+
+/** The sentences that open result sections, by section id. */
+export function sectionLeads(input: ReportInput): Record<string, string[]> {
+  return { style: styleSentences(input) };
+}
+
 function label(feature: string): string {
   const names: Record<string, string> = {
     pronoun_i: 'first-person singular pronouns',
@@ -185,6 +236,11 @@ function madeBy(s: ReportSource, m: SourceRecord['made'][number]): string {
 function sourceMethods(s: ReportSource): string {
   const r = s.record;
   if (r.replies === 0) return `${s.id} (${r.placeholders > 0 ? "ratings imported without the replies' texts" : 'no replies'})`;
+  if (s.kind === 'variant') {
+    const rewrites = r.made.filter((m) => m.provider !== 'variant' && m.provider !== 'imported');
+    const by = rewrites.length ? `, rewritten by ${listOf(rewrites.map((m) => `${m.model ?? 'an unnamed model'} via the ${m.provider} provider (${paramList(m.params) ? `each call sent ${paramList(m.params)}` : 'no sampling parameters sent'})`))}` : '';
+    return `${s.id}: ${plural(r.replies, 'reply', 'replies')} derived from ${s.of ?? 'another source'}'s, one per reply, by ${listOf((s.transforms ?? []).map(transformWords))}${by}; a rater saw one version of each reply`;
+  }
   const conditions = r.conditions.length > 1 ? `; conditions ${listOf(r.conditions.map((c) => `${c.id} (${c.replies})`))}` : '';
   return `${s.id}: ${listOf(r.made.map((m) => madeBy(s, m)))}${conditions}`;
 }

@@ -5,7 +5,7 @@
 import type { ModelJson, RatedScale, StudyAnalysis } from '../analysis/schema.js';
 import { scaleWarnings } from '../analysis/study-analysis.js';
 import type { ReportInput } from './context.js';
-import { fixed, formatP, stat } from './format.js';
+import { fixed, formatP, listOf, stat } from './format.js';
 import { plantedEffects, ratedSourceIds } from './record.js';
 
 export type Cell = string | number | null;
@@ -220,7 +220,7 @@ export function buildTables({ analysis, context }: ReportInput): ReportTable[] {
     rows: context.sources.flatMap((s) =>
       s.record.made.map((m, i): Cell[] => [
         s.id,
-        m.provider === 'imported' ? 'imported' : m.provider === 'eliza' || m.provider === 'replay' ? m.provider : `${m.model ?? ''} via ${m.provider}${Object.keys(m.params).length ? ` (${Object.entries(m.params).map(([k, v]) => `${k} ${String(v)}`).join(', ')})` : ''}`,
+        m.provider === 'imported' ? 'imported' : m.provider === 'variant' ? `derived from ${s.of ?? 'another source'} (${(s.transforms ?? []).join(', ')})` : m.provider === 'eliza' || m.provider === 'replay' ? m.provider : `${m.model ?? ''} via ${m.provider}${Object.keys(m.params).length ? ` (${Object.entries(m.params).map(([k, v]) => `${k} ${String(v)}`).join(', ')})` : ''}`,
         m.replies,
         i === 0 ? s.record.blinding.changed : null,
         i === 0 ? s.record.checks.failed : null,
@@ -255,5 +255,30 @@ export function buildTables({ analysis, context }: ReportInput): ReportTable[] {
       columns: [col('scale'), col('judge'), col('responses', 'int'), col(`Pearson ${stat('r')}`, 'd3'), col('MAE', 'd3')],
       rows: judges,
     });
+  const arms = analysis.styleArms ?? [];
+  if (arms.length > 0) {
+    const formulas = [...new Set(arms.flatMap((a) => a.scales.flatMap((s) => ('formula' in s.effect ? [s.effect.formula] : []))))];
+    tables.push({
+      id: 'style-effects',
+      title: 'Style effects: each variant arm against its parent, on the same replies',
+      note: `The model ${formulas.length === 1 ? formulas[0] : listOf(formulas)} fitted to the parent's and the arm's ratings (REML, Satterthwaite ${stat('df')}), the parent as reference; random terms with one rating per group in that subset (a rater never sees two versions of a reply) are left out. ${stat('d')}: the difference over the square root of the sum of the model's variance components (Westfall, Kenny & Judd, 2014).`,
+      columns: [col('arm'), col('parent'), col('scale'), col('ratings', 'int'), col('estimate', 'd3'), col(stat('SE'), 'd3'), col(stat('df'), 'd2'), col(stat('t'), 'd2'), col(stat('p'), 'p'), col('95% CI lower', 'd3'), col('95% CI upper', 'd3'), col(stat('d'), 'd2'), col(`${stat('d')} 95% CI lower`, 'd2'), col(`${stat('d')} 95% CI upper`, 'd2')],
+      rows: arms.flatMap((a) => a.scales.map((s) => ('error' in s.effect ? [a.arm, a.parent, s.scale, s.ratings, null, null, null, null, null, null, null, null, null, null] : [a.arm, a.parent, s.scale, s.ratings, s.effect.estimate, s.effect.SE, s.effect.df, s.effect.t, s.effect.p, s.effect['lower.CL'], s.effect['upper.CL'], s.effect.d, s.effect['d.lower.CL'], s.effect['d.upper.CL']]))),
+    });
+    const kinds = new Map(context.features.map((f) => [f.name, f.kind]));
+    tables.push({
+      id: 'style-language',
+      title: 'What the transforms changed: mean features of the parent and the arm',
+      note: 'Proportions are per 100 words.',
+      columns: [col('arm'), col('parent'), col('feature'), col('parent mean', 'd2'), col('arm mean', 'd2'), col('difference', 'd2')],
+      rows: arms.flatMap((a) =>
+        a.language.map((f) => {
+          const k = kinds.get(f.feature) === 'proportion' ? 100 : 1;
+          const times = (v: number | null) => (v === null ? null : v * k);
+          return [a.arm, a.parent, f.feature, times(f.parent), times(f.arm), times(f.difference)];
+        }),
+      ),
+    });
+  }
   return tables;
 }
