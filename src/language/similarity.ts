@@ -56,12 +56,13 @@ export function nearDuplicates(texts: readonly string[], threshold: number, n = 
 
 /**
  * Whether a rewrite kept a reply's content: `kept`, the share of the original's distinct content
- * words (words that are not stopwords of the `stopword` English list) that the rewrite still has;
+ * words (words that are not stopwords of the given list, not contractions, not numbers) that the
+ * rewrite still has;
  * `lengthRatio`, the rewrite's words over the original's. A formal or casual rewrite changes
  * function words and contractions, not what is said, so most content words stay.
  */
 export function contentKept(original: string, rewrite: string, stopwords: ReadonlySet<string>): { kept: number; lengthRatio: number } {
-  const content = (t: string) => new Set(words(t.toLowerCase()).filter((w) => !stopwords.has(w) && !/^\d+$/.test(w)));
+  const content = (t: string) => new Set(words(t.toLowerCase()).filter((w) => !stopwords.has(w) && !/['’]/.test(w) && !/^\d+$/.test(w)));
   const a = content(original);
   const b = content(rewrite);
   let shared = 0;

@@ -420,7 +420,7 @@ export const studySchema = z
       if (!parent) ctx.addIssue({ code: 'custom', path: ['sources', i, 'of'], message: `"${s.of}" is not a source of this study; use one of ${study.sources.filter((x) => x.kind !== 'variant').map((x) => x.id).join(', ')}` });
       else if (parent.kind === 'variant') ctx.addIssue({ code: 'custom', path: ['sources', i, 'of'], message: `"${s.of}" is itself a variant; derive from its parent "${parent.of}" with both transforms` });
       const rewrites = s.transforms.filter((t) => t === 'formal' || t === 'casual');
-      if (rewrites.length > 0 && !s.rewrite) ctx.addIssue({ code: 'custom', path: ['sources', i, 'rewrite'], message: `${rewrites.join(' and ')} need a model: add rewrite: { with: <a model source>, prompt: prompts/${rewrites[0]}.md }` });
+      if (rewrites.length > 0 && !s.rewrite) ctx.addIssue({ code: 'custom', path: ['sources', i, 'rewrite'], message: `${rewrites.join(' and ')} ${rewrites.length === 1 ? 'needs' : 'need'} a model: add rewrite: { with: <a model source>, prompt: prompts/${rewrites[0]}.md }` });
       if (s.rewrite) {
         const model = study.sources.find((x) => x.id === s.rewrite?.with);
         if (model?.kind !== 'model') ctx.addIssue({ code: 'custom', path: ['sources', i, 'rewrite', 'with'], message: `"${s.rewrite.with}" is not a model source of this study` });

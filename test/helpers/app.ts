@@ -28,15 +28,26 @@ export interface StudyApp {
 }
 
 /** The demo study (36 posts, human and eliza replies), its manifest edited by `edit`. */
-export async function demoStudy(options: { edit?: (yaml: string) => string; prepare?: (dir: string) => Promise<void>; db?: string } = {}): Promise<string> {
+/** The demo's manifest without its variant arm (human-plain): two sources, human and eliza. */
+export const withoutArm = (yaml: string): string => {
+  const out = yaml.replace(/^ {2}- id: human-plain\n(?: {4}.*\n)+/m, '');
+  if (out === yaml) throw new Error('the demo manifest has no human-plain arm to remove');
+  return out;
+};
+
+/**
+ * The demo study, imported and generated (demo --no-panel). Without `arms`, the manifest's variant
+ * arm is removed first, so a study has the two sources most tests are written for.
+ */
+export async function demoStudy(options: { edit?: (yaml: string) => string; prepare?: (dir: string) => Promise<void>; db?: string; arms?: boolean } = {}): Promise<string> {
   const root = await tempFolder({});
   const dir = path.join(root, 'study');
   await cp(path.join(packageRoot, 'examples', 'demo'), dir, { recursive: true, filter: (src) => !/\.sqlite(-wal|-shm)?$/.test(src) });
   await options.prepare?.(dir);
-  if (options.edit) {
-    const file = path.join(dir, 'study.yaml');
-    await writeFile(file, options.edit(await readFile(file, 'utf8')));
-  }
+  const file = path.join(dir, 'study.yaml');
+  const base = await readFile(file, 'utf8');
+  const edited = options.edit ? options.edit(options.arms ? base : withoutArm(base)) : options.arms ? base : withoutArm(base);
+  if (edited !== base) await writeFile(file, edited);
   const r = await cli('demo', '--out', dir, '--no-panel', ...(options.db ? ['--db', options.db] : []));
   if (r.code !== 0) throw new Error(r.stderr);
   return dir;
