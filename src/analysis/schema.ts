@@ -176,6 +176,43 @@ export const styleArmSchema = z.strictObject({
 });
 export type StyleArmJson = z.infer<typeof styleArmSchema>;
 
+const interval = z.strictObject({ r: z.number(), lower: z.number(), upper: z.number(), n: z.number().int() });
+
+/** Several panels of raters (crowd, experts): per panel, the interaction with source, and agreement. */
+export const panelsSchema = z.strictObject({
+  panels: z.array(z.string()),
+  scales: z.array(
+    z.strictObject({
+      scale: z.string(),
+      perPanel: z.array(
+        z.strictObject({
+          panel: z.string(),
+          ratings: z.number().int(),
+          raters: z.number().int(),
+          means: z.array(unitMeans),
+          contrasts: z.union([contrastsSchema, failure]).nullable(),
+          krippendorffAlphaInterval: maybe,
+        }),
+      ),
+      interaction: z
+        .union([z.strictObject({ formulas: z.array(z.string()), chisq: maybe, df: maybe, p: maybe }), z.strictObject({ formulas: z.array(z.string()), error: z.string() })])
+        .nullable(),
+      agreement: z.array(
+        z.strictObject({
+          a: z.string(),
+          b: z.string(),
+          replies: z.number().int(),
+          pearson: interval.nullable(),
+          iccA1: z.strictObject({ icc: z.number(), lower: z.number(), upper: z.number() }).nullable(),
+          sources: z.number().int(),
+          kendallTau: maybe,
+        }),
+      ),
+    }),
+  ),
+});
+export type PanelsJson = z.infer<typeof panelsSchema>;
+
 export const analysisSchema = z.strictObject({
   schema: z.literal(ANALYSIS_SCHEMA),
   raters: z.strictObject({ total: z.number().int(), excluded: z.number().int(), kept: z.number().int() }),
@@ -188,6 +225,8 @@ export const analysisSchema = z.strictObject({
   languageModels: z.strictObject({ classifier: z.union([classifierSchema, failure]), regressions: z.array(regressionSchema) }).nullable(),
   /** Variant arms (style-controlled copies of a source): absent when the study has none. */
   styleArms: z.array(styleArmSchema).optional(),
+  /** Panels of raters: absent when every rater is in one pool. */
+  panels: panelsSchema.optional(),
 });
 
 export type StudyAnalysis = z.infer<typeof analysisSchema>;

@@ -20,6 +20,7 @@ import { krippendorffAlpha } from '../stats/reliability.js';
 import { lookup } from '../stats/errors.js';
 import type { Study } from '../study/schema.js';
 import { modelToJson } from './model-json.js';
+import { panelsAnalysis } from './panels.js';
 import { styleArms, type ArmSpec } from './style-arms.js';
 import { ANALYSIS_SCHEMA, type ClassifierJson, type ExclusionReport, type ModelJson, type RegressionResult, type ScaleResult, type SourceByDomain, type StudyAnalysis } from './schema.js';
 
@@ -33,6 +34,8 @@ export interface RatingRow {
   readonly response: string;
   readonly scale: string;
   readonly value: number;
+  /** The panel the rater belongs to ('' when the study has one undifferentiated pool). */
+  readonly panel?: string;
 }
 
 export interface RaterInfo {
@@ -148,7 +151,7 @@ export function exclusionsOf(input: Pick<AnalysisInput, 'ratings' | 'raters' | '
   });
 }
 
-function contrastsJson(e: Emmeans, fit: LmmFit) {
+export function contrastsJson(e: Emmeans, fit: LmmFit) {
   return {
     emmeans: e.emmeans.map((m) => ({ source: m.level, emmean: m.emmean, SE: m.se, df: m.df, 'lower.CL': m.lower, 'upper.CL': m.upper })),
     pairs: e.pairs.map((c) => {
@@ -378,6 +381,7 @@ export function analyzeStudy(input: AnalysisInput): StudyAnalysis {
     correlations,
     language,
     languageModels: languageModels(replies, kept, input.scales, input.seed ?? 1),
+    ...(new Set(kept.map((r) => r.panel ?? '')).size >= 2 ? { panels: panelsAnalysis(kept, input.scales, { formula: input.formula, reml: input.reml, reference: input.reference, adjust: input.adjust }) } : {}),
     ...(input.arms?.length ? { styleArms: styleArms(input.arms, kept, replies, input.scales, { formula: input.formula, reml: input.reml }) } : {}),
   };
 }

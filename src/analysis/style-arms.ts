@@ -26,7 +26,7 @@ export interface ArmSpec {
 export const STYLE_FEATURES = ['words', 'emojis', 'exclamation_marks', 'question_marks', 'positive_emotion', 'vader_compound', 'flesch_reading_ease'] as const;
 
 /** A formula's response and its right-hand terms split at the top-level `+` signs. */
-function splitFormula(formula: string): { lhs: string; terms: string[] } {
+export function splitFormula(formula: string): { lhs: string; terms: string[] } {
   const tilde = formula.indexOf('~');
   const terms: string[] = [];
   let depth = 0;

@@ -95,6 +95,45 @@ export function tQuantile(p: number, df: number): number {
   return p > 0.5 ? q : -q;
 }
 
+/** P(F <= x) for Snedecor's F with d1 and d2 degrees of freedom (either may be fractional). */
+export function fCdf(x: number, d1: number, d2: number): number {
+  if (x <= 0) return 0;
+  return incompleteBeta((d1 * x) / (d1 * x + d2), d1 / 2, d2 / 2);
+}
+
+/** The F quantile: P(F <= q) = p, by bracketing and bisection. */
+export function fQuantile(p: number, d1: number, d2: number): number {
+  if (p <= 0 || p >= 1) throw new RangeError('p must be in (0, 1)');
+  let lo = 0;
+  let hi = 1;
+  while (fCdf(hi, d1, d2) < p) hi *= 2;
+  for (let i = 0; i < 200; i++) {
+    const mid = (lo + hi) / 2;
+    if (fCdf(mid, d1, d2) < p) lo = mid;
+    else hi = mid;
+    if (hi - lo <= 1e-14 * hi) break;
+  }
+  return (lo + hi) / 2;
+}
+
+/** The standard normal quantile, by bisection on the upper tail (for a few intervals, not hot loops). */
+export function normalQuantile(p: number): number {
+  if (p <= 0 || p >= 1) throw new RangeError('p must be in (0, 1)');
+  if (p === 0.5) return 0;
+  const upper = p > 0.5 ? 1 - p : p;
+  let lo = 0;
+  let hi = 1;
+  while (normalUpperTail(hi) > upper) hi *= 2;
+  for (let i = 0; i < 200; i++) {
+    const mid = (lo + hi) / 2;
+    if (normalUpperTail(mid) > upper) lo = mid;
+    else hi = mid;
+    if (hi - lo <= 1e-15 * hi) break;
+  }
+  const q = (lo + hi) / 2;
+  return p > 0.5 ? q : -q;
+}
+
 /** Complementary error function (W. J. Cody's rational approximations; relative error < 1e-15). */
 export function erfc(x: number): number {
   const z = Math.abs(x);

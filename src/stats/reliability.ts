@@ -8,6 +8,7 @@
  *   coincidence matrix, for any number of coders, missing values allowed, with the nominal,
  *   ordinal, interval and ratio difference functions.
  */
+import { fQuantile, normalQuantile } from './distributions.js';
 import { StatsInputError, lookup } from './errors.js';
 
 export interface IccResult {
@@ -56,6 +57,69 @@ export function icc(ratings: readonly (readonly number[])[]): IccResult {
     judges: k,
     meanSquares: { between: bms, within: wms, judges: jms, error: ems },
   };
+}
+
+/**
+ * The 95% (or `level`) confidence interval of ICC(A,1), Shrout & Fleiss's ICC(2,1), by McGraw & Wong
+ * (1996)'s F-based formula with Satterthwaite's df, as psych::ICC computes it.
+ */
+export function iccAgreementInterval(r: IccResult, level = 0.95): { lower: number; upper: number } {
+  const { between: msb, judges: msj, error: mse } = r.meanSquares;
+  const n = r.targets;
+  const k = r.judges;
+  const icc = r.icc2;
+  const fj = msj / mse;
+  const vn = (k - 1) * (n - 1) * (k * icc * fj + n * (1 + (k - 1) * icc) - k * icc) ** 2;
+  const vd = (n - 1) * k ** 2 * icc ** 2 * fj ** 2 + (n * (1 + (k - 1) * icc) - k * icc) ** 2;
+  const v = vn / vd;
+  const q = 1 - (1 - level) / 2;
+  const fu = fQuantile(q, n - 1, v);
+  const fl = fQuantile(q, v, n - 1);
+  return {
+    lower: (n * (msb - fu * mse)) / (fu * (k * msj + (k * n - k - n) * mse) + n * msb),
+    upper: (n * (fl * msb - mse)) / (k * msj + (k * n - k - n) * mse + n * fl * msb),
+  };
+}
+
+/** Kendall's tau-b of two paired lists (ties in either corrected for, as R's cor(method = "kendall")). */
+export function kendallTauB(x: readonly number[], y: readonly number[]): number | null {
+  let concordant = 0;
+  let discordant = 0;
+  let tiesX = 0;
+  let tiesY = 0;
+  for (let i = 0; i < x.length; i++)
+    for (let j = i + 1; j < x.length; j++) {
+      const a = Math.sign(x[i] - x[j]);
+      const b = Math.sign(y[i] - y[j]);
+      if (a === 0 && b === 0) continue;
+      if (a === 0) tiesX++;
+      else if (b === 0) tiesY++;
+      else if (a === b) concordant++;
+      else discordant++;
+    }
+  const denominator = Math.sqrt((concordant + discordant + tiesX) * (concordant + discordant + tiesY));
+  return denominator === 0 ? null : (concordant - discordant) / denominator;
+}
+
+/** Pearson's r with the Fisher-z confidence interval (as R's cor.test). */
+export function pearsonWithInterval(x: readonly number[], y: readonly number[], level = 0.95): { r: number; lower: number; upper: number; n: number } | null {
+  const n = x.length;
+  if (n < 4) return null;
+  const mx = x.reduce((s, v) => s + v, 0) / n;
+  const my = y.reduce((s, v) => s + v, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (x[i] - mx) * (y[i] - my);
+    sxx += (x[i] - mx) ** 2;
+    syy += (y[i] - my) ** 2;
+  }
+  if (sxx === 0 || syy === 0) return null;
+  const r = sxy / Math.sqrt(sxx * syy);
+  const z = Math.atanh(r);
+  const half = normalQuantile(1 - (1 - level) / 2) / Math.sqrt(n - 3);
+  return { r, lower: Math.tanh(z - half), upper: Math.tanh(z + half), n };
 }
 
 export type AlphaMetric = 'nominal' | 'ordinal' | 'interval' | 'ratio';
