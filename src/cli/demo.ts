@@ -15,6 +15,9 @@ import { makeArmReplies, variantArms } from '../generate/arms.js';
 import { armTable } from './arm-table.js';
 import { describePanel, simulatePanelForStudy } from '../simulation/panel.js';
 
+/** What the demo plants for its simulated expert panel, on top of the crowd's effects (scale points). */
+const DEMO_EXPERT_SHIFTS: Readonly<Record<string, number>> = { eliza: -0.4 };
+
 export function registerDemo(program: Command, output: Output): void {
   program
     .command('demo')
@@ -53,7 +56,9 @@ export function registerDemo(program: Command, output: Output): void {
           await printStatus(s, output);
           return null;
         }
-        const panel = await simulatePanelForStudy(storedStudy(s), o.out, { effects: null });
+        // The demo's experts (a simulated panel) are planted to rate ELIZA lower than the crowd does.
+        const panels = s.loaded.study.recruitment.panels.map((p) => ({ id: p.id, shifts: p.id === 'experts' ? DEMO_EXPERT_SHIFTS : {} }));
+        const panel = await simulatePanelForStudy(storedStudy(s), o.out, { effects: null, ...(panels.length ? { panels } : {}) });
         output.out(panel ? `synthetic panel: ${describePanel(panel)}` : 'synthetic panel: already there (kept)');
         const written = await writeReport(storedStudy(s), o.out, { format: 'html' });
         output.out(`analysis: ${written.analysis}`);

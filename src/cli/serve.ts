@@ -46,6 +46,25 @@ async function readPageFiles(study: OpenStudy['loaded']['study'], dir: string): 
   return out;
 }
 
+/** The invitees' tokens of each link panel with a `tokens_file`: one token per non-empty line. */
+async function readPanelTokens(study: OpenStudy['loaded']['study'], dir: string): Promise<Map<string, Set<string>>> {
+  const out = new Map<string, Set<string>>();
+  for (const [i, p] of study.recruitment.panels.entries()) {
+    if (!p.tokens_file) continue;
+    let text: string;
+    try {
+      text = await readFile(path.join(dir, p.tokens_file), 'utf8');
+    } catch (err) {
+      throw new UserError(`cannot read ${p.tokens_file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, `recruitment.panels[${i}].tokens_file`, 'check the path; it is relative to the study folder', { cause: err });
+    }
+    const tokens = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+    const short = tokens.findIndex((x) => x.length < 12);
+    if (short >= 0) throw new UserError(`token ${short + 1} is shorter than 12 characters`, p.tokens_file, 'give every invitee a long random token (e.g. openssl rand -hex 12)');
+    out.set(p.id, new Set(tokens));
+  }
+  return out;
+}
+
 export function registerServe(program: Command, output: Output): void {
   program
     .command('serve')
@@ -92,6 +111,7 @@ export function registerServe(program: Command, output: Output): void {
           entryPerMinute,
           trustProxy,
           pageFiles: await readPageFiles(loaded.study, loaded.dir),
+          panelTokens: await readPanelTokens(loaded.study, loaded.dir),
           log: (line) => output.err(line),
         });
         const server = createAdaptorServer({ fetch: app.fetch });

@@ -7,6 +7,7 @@ import { storedStudy, withStudy, type StudyOptions } from './study-context.js';
 
 interface SimulateOptions extends StudyOptions {
   raters?: string;
+  panels?: string;
   effect: string[];
   seed?: string;
   json?: boolean;
@@ -28,33 +29,39 @@ export function registerSimulate(program: Command, output: Output): void {
     .option('--study <file>', 'study manifest (instead of the folder)')
     .option('--db <url>', 'database: a SQLite file or postgres:// URL')
     .option('--raters <n>', 'number of simulated raters (default: enough for the design\'s target ratings per response)')
-    .option('--effect <source=value>', 'a source\'s effect in scale points (repeatable; default: from the style battery)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--effect <source=value>', 'a source\'s effect in scale points (repeatable; default: from the style battery); source@panel=value: that panel\'s shift on top', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--panels <ids>', 'simulate these panels, each with its own raters (default: the manifest\'s recruitment.panels, if any)')
     .option('--seed <n>', 'seed (default: the design\'s seed)')
     .option('--json', 'print the summary as JSON')
-    .addHelpText('after', '\nExamples:\n  $ empathy-lab simulate examples/demo\n  $ empathy-lab simulate my-study --raters 200 --effect human=0 --effect gpt4=0.6')
+    .addHelpText('after', '\nExamples:\n  $ empathy-lab simulate examples/demo\n  $ empathy-lab simulate my-study --raters 200 --effect human=0 --effect gpt4=0.6\n  $ empathy-lab simulate my-study --panels crowd,experts --effect gpt4@experts=-0.4')
     .action(async (dir: string, o: SimulateOptions) => {
       const raters = o.raters === undefined ? undefined : Number(o.raters);
       if (raters !== undefined && (!Number.isInteger(raters) || raters < 1)) throw new UserError(`expected a whole number of raters, got "${o.raters}"`, '--raters', 'e.g. --raters 200');
-      const effects = o.effect.length
-        ? Object.fromEntries(
-            o.effect.map((e) => {
-              const [k, v] = e.split('=');
-              if (!k || v === undefined || !Number.isFinite(Number(v))) throw new UserError(`expected SOURCE=NUMBER, got "${e}"`, '--effect', 'e.g. --effect gpt4=0.6');
-              return [k, Number(v)];
-            }),
-          )
-        : null;
+      const parsed = o.effect.map((e) => {
+        const m = /^([^=@]+)(?:@([^=]+))?=(.*)$/.exec(e);
+        if (!m || m[3] === '' || !Number.isFinite(Number(m[3]))) throw new UserError(`expected SOURCE=NUMBER or SOURCE@PANEL=NUMBER, got "${e}"`, '--effect', 'e.g. --effect gpt4=0.6 --effect gpt4@experts=-0.4');
+        return { source: m[1] as string, panel: m[2], value: Number(m[3]) };
+      });
+      const plain = parsed.filter((p) => p.panel === undefined);
+      const effects = plain.length ? Object.fromEntries(plain.map((p) => [p.source, p.value])) : null;
       const seed = o.seed === undefined ? undefined : Number(o.seed);
       if (seed !== undefined && !Number.isInteger(seed)) throw new UserError(`expected a whole number, got "${o.seed}"`, '--seed', 'e.g. --seed 7');
       await withStudy(dir, o, async (opened) => {
         const declared = opened.loaded.study.sources.map((x) => x.id);
-        for (const k of Object.keys(effects ?? {}))
-          if (!declared.includes(k)) throw new UserError(`"${k}" is not a source of this study`, '--effect', `use one of ${declared.join(', ')}, e.g. --effect ${declared[0]}=0`);
-        const summary = await simulatePanelForStudy(storedStudy(opened), dir, { effects, ...(raters !== undefined ? { raters } : {}), ...(seed !== undefined ? { seed } : {}) });
+        for (const p of parsed)
+          if (!declared.includes(p.source)) throw new UserError(`"${p.source}" is not a source of this study`, '--effect', `use one of ${declared.join(', ')}, e.g. --effect ${declared[0]}=0`);
+        const manifestPanels = opened.loaded.study.recruitment.panels.map((p) => p.id);
+        const panelIds = o.panels !== undefined ? o.panels.split(',').map((x) => x.trim()).filter(Boolean) : manifestPanels;
+        for (const id of panelIds) if (!/^[a-z][a-z0-9_-]*$/.test(id)) throw new UserError(`"${id}" is not a panel id (lower-case letters, digits, "_" or "-")`, '--panels', 'e.g. --panels crowd,experts');
+        if (manifestPanels.length) for (const id of panelIds) if (!manifestPanels.includes(id)) throw new UserError(`"${id}" is not a panel of this study`, '--panels', `use ${manifestPanels.join(', ')} (recruitment.panels)`);
+        for (const p of parsed) if (p.panel !== undefined && !panelIds.includes(p.panel)) throw new UserError(`"${p.panel}" is not a simulated panel`, '--effect', panelIds.length ? `use one of ${panelIds.join(', ')}` : 'name the panels with --panels crowd,experts');
+        const panels = panelIds.map((id) => ({ id, shifts: Object.fromEntries(parsed.filter((p) => p.panel === id).map((p) => [p.source, p.value])) }));
+        const summary = await simulatePanelForStudy(storedStudy(opened), dir, { effects, ...(raters !== undefined ? { raters } : {}), ...(seed !== undefined ? { seed } : {}), ...(panels.length ? { panels } : {}) });
         if (!summary) throw new UserError('the study already has a simulated panel', dir, 'use a new study folder (or database) for another panel');
         if (o.json) return output.out(json(summary));
         output.out(describePanel(summary));
         output.out(table(['source', 'effect (scale points)'], Object.entries(summary.effects).map(([k, v]) => [k, Number(v.toFixed(3))])));
+        for (const p of summary.panels ?? []) if (Object.keys(p.shifts).length) output.out(`panel ${p.id}: ${Object.entries(p.shifts).map(([k, v]) => `${k} ${v >= 0 ? '+' : ''}${v}`).join(', ')}`);
       });
     });
 }

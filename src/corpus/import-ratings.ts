@@ -40,6 +40,8 @@ interface Cell {
   readonly scale: string;
   readonly domain: string;
   readonly raw: string;
+  /** The rater's panel ('' when neither a panel column nor the entry's `panel` says). */
+  readonly panel: string;
 }
 
 /** The cells of a file, read by layout: each rating with its row, column and raw labels. */
@@ -85,7 +87,7 @@ function readWide(ctx: ImportContext, table: Table, spec: RatingsFileSpec, alias
         continue;
       }
       const g = groups as { post: string; source: string; scale?: string };
-      cells.push({ record, column, rater, post: prefix + alias(g.post), source: g.source, scale: g.scale ?? spec.scale ?? '', domain: '', raw });
+      cells.push({ record, column, rater, post: prefix + alias(g.post), source: g.source, scale: g.scale ?? spec.scale ?? '', domain: '', raw, panel: spec.panel ?? '' });
     }
   }
   return { cells, attributes, missing };
@@ -100,7 +102,7 @@ function readLong(ctx: ImportContext, table: Table, spec: RatingsFileSpec, alias
   // `scale` when the file has one), or one scale for the whole file.
   const scaleColumn = cols.scale ?? (!spec.scale && !cols.values && table.columns.includes('scale') ? 'scale' : undefined);
   const valueColumns: Array<{ column: string; scale?: string }> = cols.values ? Object.entries(cols.values).map(([column, scale]) => ({ column, scale })) : [{ column: cols.value }];
-  requireColumns(table, { rater: cols.rater, post: cols.post, source: cols.source, scale: scaleColumn, domain: cols.domain, ...Object.fromEntries(valueColumns.map((v) => [`value${v.scale ? ` (${v.scale})` : ''}`, v.column])) });
+  requireColumns(table, { rater: cols.rater, post: cols.post, source: cols.source, scale: scaleColumn, domain: cols.domain, panel: cols.panel, ...Object.fromEntries(valueColumns.map((v) => [`value${v.scale ? ` (${v.scale})` : ''}`, v.column])) });
   if (!scaleColumn && !spec.scale && !cols.values) {
     throw new UserError(
       'the file has no scale column and no scale was named',
@@ -125,6 +127,7 @@ function readLong(ctx: ImportContext, table: Table, spec: RatingsFileSpec, alias
         scale: v.scale ?? (scaleColumn ? requireNonEmpty(cell(table, record, scaleColumn), 'scale', table, record, scaleColumn) : (spec.scale as string)),
         domain: cols.domain ? cell(table, record, cols.domain) : '',
         raw,
+        panel: cols.panel ? requireNonEmpty(cell(table, record, cols.panel), 'panel', table, record, cols.panel) : (spec.panel ?? ''),
       });
     }
   }
@@ -219,7 +222,12 @@ export async function importRatings(ctx: ImportContext, table: Table, spec: Rati
       responses.set(rKey, response);
     }
 
+    const declaredPanels = ctx.study.recruitment.panels.map((p) => p.id);
+    if (c.panel !== '' && declaredPanels.length > 0 && !declaredPanels.includes(c.panel))
+      throw new UserError(`panel "${c.panel}" is not a panel of this study`, where(spec.columns.panel ?? c.column), `use one of ${declaredPanels.join(', ')} (recruitment.panels)`);
     let participant = participants.get(c.rater);
+    if (participant && participant.panel !== c.panel)
+      throw new UserError(`rater "${c.rater}" is in panel "${participant.panel}" and here in "${c.panel}"`, where(spec.columns.panel ?? c.column), 'a rater belongs to one panel; give each panel its own rater ids');
     if (!participant) {
       const row: NewParticipant = {
         id: newId(),
@@ -236,9 +244,10 @@ export async function importRatings(ctx: ImportContext, table: Table, spec: Rati
         total_seconds: null,
         import_id: null,
         created_at: now,
+        panel: c.panel,
       };
       newParticipants.push(row);
-      participant = { id: row.id, attributes_json: row.attributes_json as string };
+      participant = { id: row.id, attributes_json: row.attributes_json as string, panel: c.panel };
       participants.set(c.rater, participant);
     }
 

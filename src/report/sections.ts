@@ -16,6 +16,7 @@ export const RESULT_SECTIONS: ReadonlyArray<{ readonly id: string; readonly titl
   { id: 'regression', title: 'What predicts the ratings?', figures: [], tables: ['regression'] },
   { id: 'judges', title: 'Automatic judges', figures: [], tables: ['judges'] },
   { id: 'style', title: 'Does style drive the ratings?', figures: [], tables: ['style-effects', 'style-language'] },
+  { id: 'panels', title: 'Do experts see it the same way?', figures: [], tables: ['panel-means', 'panel-interaction', 'panel-contrasts', 'panel-agreement'] },
 ];
 
 export interface NumberedFigure {

@@ -157,9 +157,40 @@ export function styleSentences({ analysis, context }: ReportInput): string[] {
   return out;
 }
 
+/** "Do experts see it the same way?": per scale, whether the source effects differ between panels, and how the panels agree. */
+export function panelSentences({ analysis }: ReportInput): string[] {
+  const p = analysis.panels;
+  if (!p) return [];
+  const out: string[] = [];
+  const raters = p.scales[0]?.perPanel.map((x) => `${x.panel || 'no panel'} (${plural(x.raters, 'rater')} after exclusions)`) ?? [];
+  out.push(`The raters came from ${plural(p.panels.length, 'panel')}: ${listOf(raters)}; each panel's ratings were also analysed on their own.`);
+  for (const s of p.scales) {
+    const x = s.interaction;
+    if (x && 'chisq' in x && x.p !== null)
+      out.push(
+        x.p < 0.05
+          ? `On ${s.scale}, the differences between sources depended on the panel (source × panel, likelihood-ratio test of ML fits, χ²(${x.df}) = ${fixed(x.chisq)}, ${pClause(x.p)}).`
+          : `On ${s.scale}, the differences between sources did not depend detectably on the panel (source × panel, χ²(${x.df}) = ${fixed(x.chisq)}, ${pClause(x.p)}).`,
+      );
+    else if (x && 'error' in x) out.push(`On ${s.scale}, the source × panel test could not be computed (${x.error}).`);
+    for (const a of s.agreement) {
+      const parts: string[] = [];
+      if (a.pearson) parts.push(`${stat('r')} = ${noLeadingZero(a.pearson.r, 2)}, 95% CI [${noLeadingZero(a.pearson.lower, 2)}, ${noLeadingZero(a.pearson.upper, 2)}]`);
+      if (a.iccA1) parts.push(`ICC(A,1) = ${noLeadingZero(a.iccA1.icc, 2)}, 95% CI [${noLeadingZero(a.iccA1.lower, 2)}, ${noLeadingZero(a.iccA1.upper, 2)}]`);
+      const tau = a.kendallTau === null ? '' : `; the panels' rankings of the ${plural(a.sources, 'source')} agreed with Kendall's τ = ${noLeadingZero(a.kendallTau, 2)}`;
+      out.push(
+        parts.length
+          ? `On ${s.scale}, the mean ratings ${a.a} and ${a.b} gave the ${plural(a.replies, 'reply', 'replies')} both panels rated agreed with ${listOf(parts)}${tau}.`
+          : `On ${s.scale}, ${a.a} and ${a.b} rated too few replies in common (${a.replies}) to compare them${tau}.`,
+      );
+    }
+  }
+  return out;
+}
+
 /** The sentences that open result sections, by section id. */
 export function sectionLeads(input: ReportInput): Record<string, string[]> {
-  return { style: styleSentences(input) };
+  return { style: styleSentences(input), panels: panelSentences(input) };
 }
 
 function label(feature: string): string {
@@ -275,7 +306,10 @@ function panelMethods(panel: PanelRecord, sources: readonly string[]): string {
   return (
     `Simulated panel. ${plural(panel.raters, 'rater')} (${plural(panel.postsPerRater, 'post')} each, seed ${panel.seed}) were drawn from the model ` +
     `y = ${fixed(m.mean)} + effect(source) + post + rater + post × rater + residual, with standard deviations ${fixed(m.sdPost)} (post), ${fixed(m.sdRater)} (rater), ${fixed(m.sdPostRater)} (post × rater) and ${fixed(m.sdResidual)} (residual, times a rater's scale use, log-SD ${fixed(m.sdScaleUse)}), rounded to the scale's points; ` +
-    `${Math.round(m.inattentiveShare * 100)}% of raters answered at random. Planted effects, in scale points over ${panel.reference}${panel.effectsFrom === 'style' ? ' (derived from the style of the replies)' : ' (given with --effect)'}: ${listOf(planted.map((p) => `${p.source} ${signed(p.difference)}`))}.`
+    `${Math.round(m.inattentiveShare * 100)}% of raters answered at random. Planted effects, in scale points over ${panel.reference}${panel.effectsFrom === 'style' ? ' (derived from the style of the replies)' : ' (given with --effect)'}: ${listOf(planted.map((p) => `${p.source} ${signed(p.difference)}`))}.` +
+    (panel.panels?.length
+      ? ` The raters were simulated in ${plural(panel.panels.length, 'panel')} sharing the posts' effects: ${listOf(panel.panels.map((x) => `${x.id} (${plural(x.raters, 'rater')}${Object.keys(x.shifts).length ? `; planted shifts ${Object.entries(x.shifts).map(([k, v]) => `${k} ${signed(v)}`).join(', ')}` : ''})`))}.`
+      : '')
   );
 }
 
@@ -325,6 +359,9 @@ export function simulatedBanner({ context }: ReportInput): string | null {
     ? ' The settings of the panel are not on record.'
     : planted.length === 0
       ? ` No source effect was planted (every source has the same effect).`
-      : ` Planted effects, in scale points over ${context.panel.reference}: ${listOf(planted.map((p) => `${p.source} ${signed(p.difference)}`))}.`;
+      : ` Planted effects, in scale points over ${context.panel.reference}: ${listOf(planted.map((p) => `${p.source} ${signed(p.difference)}`))}${(context.panel.panels ?? [])
+          .filter((x) => Object.keys(x.shifts).length)
+          .map((x) => `; in the ${x.id} panel, further ${Object.entries(x.shifts).map(([k, v]) => `${k} ${signed(v)}`).join(', ')}`)
+          .join('')}.`;
   return `Simulated data: ${share} of the ratings in this study come from a synthetic panel (empathy-lab simulate), not from people.${effects} Do not read these findings as evidence.`;
 }

@@ -255,6 +255,52 @@ export function buildTables({ analysis, context }: ReportInput): ReportTable[] {
       columns: [col('scale'), col('judge'), col('responses', 'int'), col(`Pearson ${stat('r')}`, 'd3'), col('MAE', 'd3')],
       rows: judges,
     });
+  const panels = analysis.panels;
+  if (panels) {
+    tables.push({
+      id: 'panel-means',
+      title: 'Mean rating per source in each panel, with 95% confidence intervals across posts',
+      columns: [col('scale'), col('panel'), col('source'), col(stat('M'), 'd2'), col(stat('SD'), 'd2'), col('posts', 'int'), col('95% CI lower', 'd2'), col('95% CI upper', 'd2')],
+      rows: panels.scales.flatMap((s) => s.perPanel.flatMap((p) => p.means.map((m) => [s.scale, p.panel, m.group, m.mean, m.sd, m.n, m.lower, m.upper]))),
+    });
+    tables.push({
+      id: 'panel-interaction',
+      title: 'Do the source effects differ between panels? Likelihood-ratio test of the source × panel interaction (ML)',
+      columns: [col('scale'), col('models compared'), col('χ²', 'd2'), col(stat('df'), 'int'), col(stat('p'), 'p')],
+      rows: panels.scales.flatMap((s) => (s.interaction ? [[s.scale, s.interaction.formulas.join(' vs '), 'chisq' in s.interaction ? s.interaction.chisq : null, 'df' in s.interaction ? s.interaction.df : null, 'p' in s.interaction ? s.interaction.p : null]] : [])),
+    });
+    tables.push({
+      id: 'panel-contrasts',
+      title: `Pairwise contrasts between sources within each panel (${context.analysis.adjust} adjustment)`,
+      note: `The manifest's model fitted to each panel's ratings on its own. ${stat('d')} as in the contrasts table.`,
+      columns: [col('scale'), col('panel'), col('contrast'), col('estimate', 'd3'), col(stat('SE'), 'd3'), col(stat('df'), 'd2'), col(stat('t'), 'd2'), col(stat('p'), 'p'), col('95% CI lower', 'd3'), col('95% CI upper', 'd3'), col(stat('d'), 'd2')],
+      rows: panels.scales.flatMap((s) =>
+        s.perPanel.flatMap((p) => (p.contrasts && 'pairs' in p.contrasts ? p.contrasts.pairs.map((c) => [s.scale, p.panel, c.contrast, c.estimate, c.SE, c.df, c['t.ratio'], c['p.value'], c['lower.CL'], c['upper.CL'], c.d]) : [])),
+      ),
+    });
+    tables.push({
+      id: 'panel-agreement',
+      title: 'Agreement between panels: on each reply\'s mean rating, and on the ranking of the sources',
+      note: `Over the replies both panels rated. Pearson ${stat('r')} with its Fisher-z interval; ICC(A,1): two-way random effects, absolute agreement, single rater (McGraw & Wong, 1996), with its F-based interval; Kendall's τ-b between the panels' source means. Krippendorff's α (interval) within each panel is in the last columns.`,
+      columns: [col('scale'), col('panels'), col('replies', 'int'), col(stat('r'), 'd2'), col(`${stat('r')} 95% CI lower`, 'd2'), col(`${stat('r')} 95% CI upper`, 'd2'), col('ICC(A,1)', 'd2'), col('ICC 95% CI lower', 'd2'), col('ICC 95% CI upper', 'd2'), col('Kendall τ', 'd2'), col('α first', 'd2'), col('α second', 'd2')],
+      rows: panels.scales.flatMap((s) =>
+        s.agreement.map((a) => [
+          s.scale,
+          `${a.a} – ${a.b}`,
+          a.replies,
+          a.pearson?.r ?? null,
+          a.pearson?.lower ?? null,
+          a.pearson?.upper ?? null,
+          a.iccA1?.icc ?? null,
+          a.iccA1?.lower ?? null,
+          a.iccA1?.upper ?? null,
+          a.kendallTau,
+          s.perPanel.find((p) => p.panel === a.a)?.krippendorffAlphaInterval ?? null,
+          s.perPanel.find((p) => p.panel === a.b)?.krippendorffAlphaInterval ?? null,
+        ]),
+      ),
+    });
+  }
   const arms = analysis.styleArms ?? [];
   if (arms.length > 0) {
     const formulas = [...new Set(arms.flatMap((a) => a.scales.flatMap((s) => ('formula' in s.effect ? [s.effect.formula] : []))))];

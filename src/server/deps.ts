@@ -26,12 +26,16 @@ export interface AppDeps extends FlowDeps {
   readonly ping: (timeoutMs: number) => Promise<void>;
   /** The Markdown of `instrument.consent_file` and `instrument.instructions_file`, read by the CLI. */
   readonly pageFiles?: { readonly consent?: string; readonly instructions?: string };
+  /** Link panels with one token per invitee: the panel's id -> its tokens (from `tokens_file`, read by the CLI). */
+  readonly panelTokens?: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 /** The app's deps with what is derived from them once: the participant text and the study's pages as HTML. */
 export interface App extends AppDeps {
   readonly t: Text;
   readonly consentHtml: string;
+  /** Panels with a consent text of their own: the panel's id -> its consent as HTML. */
+  readonly panelConsentHtml: ReadonlyMap<string, string>;
   readonly instructionsHtml: string;
 }
 
@@ -48,6 +52,7 @@ export function appOf(deps: AppDeps): App {
     ...deps,
     t: participantText(instrument.text),
     consentHtml: markdownToHtml(consent),
+    panelConsentHtml: new Map(deps.study.recruitment.panels.flatMap((p) => (p.consent ? [[p.id, markdownToHtml(p.consent)] as [string, string]] : []))),
     instructionsHtml: markdownToHtml(instrument.instructions ?? deps.pageFiles?.instructions ?? DEFAULT_INSTRUCTIONS),
   };
 }

@@ -7,7 +7,7 @@
  * and every rating is committed before the next page is served.
  */
 import { randomBytes } from 'node:crypto';
-import type { Study } from '../study/schema.js';
+import type { Panel, Study } from '../study/schema.js';
 import type { Text } from '../study/participant-text.js';
 import {
   addSlots,
@@ -52,13 +52,27 @@ export const CONSENT_MINUTES = 10;
 export interface Entry {
   readonly externalId: string;
   readonly origin: 'prolific' | 'anonymous';
+  /** The panel the arrival belongs to ('' when the study has no panels). */
+  readonly panel?: string;
+  /** The arrival proved who it is (an invitee's own token): a returning arrival resumes its session. */
+  readonly proven?: boolean;
   readonly prolificStudyId?: string;
   readonly prolificSessionId?: string;
 }
 
-/** Built-in demographics (age, gender) unless the manifest asks them itself, then the manifest's. */
-export function demographicsOf(study: Study, t: Text): Study['instrument']['demographics'] {
-  const listed = study.instrument.demographics;
+/** A panel of the study by id (undefined for the pool '' or a study without panels). */
+export function panelOf(study: Study, id: string): Panel | undefined {
+  return study.recruitment.panels.find((p) => p.id === id);
+}
+
+/** Ratings per reply a panel collects: its own target, or the design's. */
+export function targetOf(study: Study, panel: string): number {
+  return panelOf(study, panel)?.target_ratings_per_response ?? study.design.target_ratings_per_response;
+}
+
+/** Built-in demographics (age, gender) unless the manifest asks them itself, then the manifest's, then the panel's screening questions. */
+export function demographicsOf(study: Study, t: Text, panel = ''): Study['instrument']['demographics'] {
+  const listed = [...study.instrument.demographics, ...(panelOf(study, panel)?.screening ?? [])];
   const builtIn: Study['instrument']['demographics'] = [
     { id: 'age', question: t('demographics.age'), type: 'number', required: false },
     {
@@ -96,12 +110,13 @@ export async function arrive(deps: FlowDeps, entry: Entry): Promise<Arrival> {
     if (existing) {
       if (existing.status === 'blocked') return { refused: 'blocked' };
       if (!existing.session_token) return { refused: 'already_rated' };
-      const sameSession = entry.prolificSessionId !== undefined && existing.prolific_session_id === entry.prolificSessionId;
+      const sameSession = entry.proven === true || (entry.prolificSessionId !== undefined && existing.prolific_session_id === entry.prolificSessionId);
       return sameSession ? { token: existing.session_token } : { refused: 'open_elsewhere' };
     }
     const state = await appState(trx, deps.studyId);
     if (state !== 'open') return { refused: state };
-    if (isFull(deps.content.plan, await slotCounts(trx, deps.studyId), deps.study.design.target_ratings_per_response)) return { refused: 'full' };
+    const panel = entry.panel ?? '';
+    if (isFull(deps.content.plan, await slotCounts(trx, deps.studyId, panel), targetOf(deps.study, panel))) return { refused: 'full' };
     const token = randomBytes(24).toString('base64url');
     const steps: Step[] = [{ kind: 'consent' }];
     await createSession(trx, {
@@ -114,6 +129,7 @@ export async function arrive(deps: FlowDeps, entry: Entry): Promise<Arrival> {
       stepsJson: JSON.stringify(steps),
       now: now.toISOString(),
       expiresAt: new Date(now.getTime() + CONSENT_MINUTES * 60_000).toISOString(),
+      panel,
     });
     return { token };
   });
@@ -191,7 +207,7 @@ function scaleValue(values: Values, scale: string): number {
 }
 
 /** Checks a page's answers; returns the values to store or the messages to show. */
-export function validate(study: Study, t: Text, step: Step, f: Readonly<Record<string, string>>): { errors: Record<string, string>; values: Values } {
+export function validate(study: Study, t: Text, step: Step, f: Readonly<Record<string, string>>, panel = ''): { errors: Record<string, string>; values: Values } {
   const errors: Record<string, string> = {};
   const values: Values = {};
   const instrument = study.instrument;
@@ -218,7 +234,7 @@ export function validate(study: Study, t: Text, step: Step, f: Readonly<Record<s
     if (!check || !check.options.includes(f.answer ?? '')) errors.answer = t('choice.required');
     else values.answer = f.answer;
   } else if (step.kind === 'demographics') {
-    for (const d of demographicsOf(study, t)) {
+    for (const d of demographicsOf(study, t, panel)) {
       const raw = (f[`demo_${d.id}`] ?? '').trim();
       if (raw === '') {
         if (d.required) errors[`demo_${d.id}`] = t('demographics.required');
@@ -266,7 +282,7 @@ export async function submit(deps: FlowDeps, t: Text, session: Session, s: Submi
   const duplicate = async (): Promise<Outcome> => ({ kind: 'duplicate', stale: !(await pageViewWithKey(deps.db, participant.id, s.key)) });
   if (assignment.status !== 'active' || s.step !== assignment.position || !session.step) return duplicate();
   const step = session.step;
-  const { errors, values } = validate(deps.study, t, step, s.fields);
+  const { errors, values } = validate(deps.study, t, step, s.fields, session.participant.panel);
   if (Object.keys(errors).length > 0) return { kind: 'invalid', errors };
   const now = deps.now();
   const serverMs = assignment.step_started_at ? Math.max(0, now.getTime() - Date.parse(assignment.step_started_at)) : null;
@@ -324,7 +340,7 @@ async function advance({ deps, session, step, submission: s, values, view, attri
     });
     if (last) {
       const started = participant.started_at ? Date.parse(participant.started_at) : now.getTime();
-      await endParticipant(trx, participant.id, { status: 'completed', code: deps.study.recruitment.prolific?.completion_code ?? null, completedAt: iso, totalSeconds: (now.getTime() - started) / 1000 });
+      await endParticipant(trx, participant.id, { status: 'completed', code: panelOf(deps.study, participant.panel)?.completion_code ?? deps.study.recruitment.prolific?.completion_code ?? null, completedAt: iso, totalSeconds: (now.getTime() - started) / 1000 });
     }
     return true;
   });
@@ -343,7 +359,8 @@ async function takePlaces(deps: FlowDeps, session: Session, view: Parameters<typ
     const now = deps.now();
     await expireAssignments(trx, deps.studyId, now.toISOString());
     const rng = seededRng(hashSeed(participant.external_id, design.seed));
-    const chosen = chooseSlots(design.type, deps.content.plan, await slotCounts(trx, deps.studyId), design.posts_per_rater, rng, design.target_ratings_per_response);
+    const panel = participant.panel;
+    const chosen = chooseSlots(design.type, deps.content.plan, await slotCounts(trx, deps.studyId, panel), design.posts_per_rater, rng, targetOf(deps.study, panel));
     if (chosen.length === 0) {
       if (!(await releaseAssignment(trx, deps.studyId, assignment.id, 0))) return null;
       await endParticipant(trx, participant.id, { status: 'returned', code: null, attributes: { ...attributes, consented_at: view.now, ended: 'full' } });
@@ -352,7 +369,7 @@ async function takePlaces(deps: FlowDeps, session: Session, view: Parameters<typ
     const steps = buildSteps(chosen, { comprehension: Boolean(deps.study.instrument.comprehension), attention: deps.study.instrument.attention_checks }, rng);
     const expiresAt = new Date(now.getTime() + design.expiry_minutes * 60_000).toISOString();
     if (!(await startAssignment(trx, assignment.id, JSON.stringify(steps), expiresAt, deadlineAfter(deps, now, expiresAt), view.now))) return null;
-    await addSlots(trx, deps.studyId, chosen.flatMap((c) => c.responses.map((r) => r.id)), 1);
+    await addSlots(trx, deps.studyId, panel, chosen.flatMap((c) => c.responses.map((r) => r.id)), 1);
     await recordAnswers(trx, view, { ratings: [], studyId: deps.studyId, contentHash: deps.contentHash, comment: null, attention: null, attributes: { ...attributes, consented_at: view.now } });
     return { kind: 'advanced' };
   });

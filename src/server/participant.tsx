@@ -1,4 +1,5 @@
 /** The participant's routes: entry (Prolific or the plain link), the current step, submitting it, leaving. */
+import { createHash } from 'node:crypto';
 import type { Context, Hono } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { HTTPException } from 'hono/http-exception';
@@ -44,7 +45,7 @@ function renderSession(c: Context, app: App, s: Session, extra: { errors?: Reado
   return c.html(
     <StepPage
       app={app}
-      view={{ step: s.step, position: s.assignment.position, steps: s.steps, csrf: sessionCsrf(app, s), action: '/study', key: randomToken(12), errors: extra.errors, notice: extra.notice }}
+      view={{ step: s.step, position: s.assignment.position, steps: s.steps, csrf: sessionCsrf(app, s), action: '/study', key: randomToken(12), errors: extra.errors, notice: extra.notice, panel: s.participant.panel }}
     />,
     status,
   );
@@ -63,10 +64,65 @@ export function participantRoutes(router: Hono, app: App): void {
     return token ? sessionOf(app, token) : null;
   };
 
+  const panels = app.study.recruitment.panels;
+  const badLink = () => new HTTPException(400, { message: t('error.bad_link.body') });
+  /** The panel of a Prolific arrival: the one its link names, else the first Prolific panel, else the one pool. */
+  const prolificPanel = (named: string | undefined): string => {
+    if (panels.length === 0) {
+      if (named !== undefined) throw badLink();
+      return '';
+    }
+    const p = named === undefined ? panels.find((x) => x.entry === 'prolific') : panels.find((x) => x.id === named && x.entry === 'prolific');
+    if (!p) throw badLink();
+    return p.id;
+  };
+  /** A link panel and whether the token opens it: its shared token, or one of its invitees' tokens. */
+  const linkPanel = (named: string | undefined, token: string | undefined) => {
+    const p = panels.find((x) => x.id === named && x.entry === 'link');
+    if (!p || token === undefined) throw badLink();
+    const invitee = p.tokens_file !== undefined;
+    const ok = invitee ? (app.panelTokens?.get(p.id)?.has(token) ?? false) : p.token !== undefined && sameSecret(token, p.token);
+    if (!ok) throw new HTTPException(403, { message: t('error.bad_link.body') });
+    return { panel: p.id, invitee };
+  };
+  const startPage = (c: Context, hidden: Record<string, string>) => {
+    const pre = getCookie(c, PRE_COOKIE) ?? randomToken();
+    setCookie(c, PRE_COOKIE, pre, { ...cookieOptions(c, app, 3600), sameSite: 'Strict' });
+    return c.html(
+      <Layout title={t('welcome.title')} studyName={studyNameOf(app)} t={t}>
+        <h1>{t('welcome.title')}</h1>
+        <p>{t('welcome.body')}</p>
+        <form method="post" action="/start" data-step="start">
+          <input type="hidden" name="csrf" value={csrfToken(app.secret, 'start', pre)} />
+          {Object.entries(hidden).map(([name, value]) => (
+            <input type="hidden" name={name} value={value} />
+          ))}
+          <div class="actions">
+            <button type="submit">{t('welcome.start')}</button>
+          </div>
+        </form>
+      </Layout>,
+    );
+  };
+
   router.get('/', async (c) => {
     const pid = c.req.query('PROLIFIC_PID');
+    const named = c.req.query('panel');
+    if (pid === undefined && named !== undefined) {
+      const { panel, invitee } = linkPanel(named, c.req.query('token'));
+      const existing = await sessionFrom(c);
+      if (existing && existing.participant.panel === panel) return c.redirect('/study', 303);
+      // A shared token opens a welcome page (a link preview makes no session); an invitee's own token is theirs alone.
+      if (!invitee) return startPage(c, { panel, token: c.req.query('token') ?? '' });
+      if (!limiter.take(clientIpOf(c, app))) throw tooMany();
+      const arrival = await arrive(app, { externalId: `invite-${createHash('sha256').update(c.req.query('token') ?? '').digest('hex').slice(0, 24)}`, origin: 'anonymous', panel, proven: true });
+      if ('refused' in arrival) return c.html(<Refused app={app} why={arrival.refused} />);
+      setCookie(c, SESSION_COOKIE, arrival.token, cookieOptions(c, app, maxAge));
+      return c.redirect('/study', 303);
+    }
     if (pid !== undefined) {
       if (!PROLIFIC_ID.test(pid)) throw new HTTPException(400, { message: t('error.bad_link.body') });
+      const panel = prolificPanel(named);
       const studyId = c.req.query('STUDY_ID');
       const sessionId = c.req.query('SESSION_ID');
       // A link made for another Prolific study (or a hand-made one) takes no place in this one.
@@ -77,6 +133,7 @@ export function participantRoutes(router: Hono, app: App): void {
         const arrival = await arrive(app, {
           externalId: pid,
           origin: 'prolific',
+          panel,
           ...(studyId && PROLIFIC_ID.test(studyId) ? { prolificStudyId: studyId } : {}),
           ...(sessionId && PROLIFIC_ID.test(sessionId) ? { prolificSessionId: sessionId } : {}),
         });
@@ -93,30 +150,20 @@ export function participantRoutes(router: Hono, app: App): void {
         </Message>,
         403,
       );
-    const pre = getCookie(c, PRE_COOKIE) ?? randomToken();
-    setCookie(c, PRE_COOKIE, pre, { ...cookieOptions(c, app, 3600), sameSite: 'Strict' });
-    return c.html(
-      <Layout title={t('welcome.title')} studyName={studyNameOf(app)} t={t}>
-        <h1>{t('welcome.title')}</h1>
-        <p>{t('welcome.body')}</p>
-        <form method="post" action="/start" data-step="start">
-          <input type="hidden" name="csrf" value={csrfToken(app.secret, 'start', pre)} />
-          <div class="actions">
-            <button type="submit">{t('welcome.start')}</button>
-          </div>
-        </form>
-      </Layout>,
-    );
+    return startPage(c, {});
   });
 
   router.post('/start', async (c) => {
     const f = await formFields(c);
     const pre = getCookie(c, PRE_COOKIE);
-    if (!app.study.recruitment.allow_anonymous) throw new HTTPException(403, { message: t('prolific_only.body') });
+    // A link panel's shared token, carried by its welcome page; otherwise the plain link.
+    const link = f.panel !== undefined ? linkPanel(f.panel, f.token) : null;
+    if (link?.invitee) throw badLink();
+    if (!link && !app.study.recruitment.allow_anonymous) throw new HTTPException(403, { message: t('prolific_only.body') });
     if (!pre || !sameSecret(f.csrf, csrfToken(app.secret, 'start', pre))) throw new HTTPException(403, { message: t('error.expired.body') });
     if (await sessionFrom(c)) return c.redirect('/study', 303);
     if (!limiter.take(clientIpOf(c, app))) throw tooMany();
-    const arrival = await arrive(app, { externalId: `anon-${randomToken(9)}`, origin: 'anonymous' });
+    const arrival = await arrive(app, link ? { externalId: `${link.panel}-${randomToken(9)}`, origin: 'anonymous', panel: link.panel } : { externalId: `anon-${randomToken(9)}`, origin: 'anonymous', ...(panels.length ? { panel: prolificPanel(undefined) } : {}) });
     if ('refused' in arrival) return c.html(<Refused app={app} why={arrival.refused} />);
     setCookie(c, SESSION_COOKIE, arrival.token, cookieOptions(c, app, maxAge));
     return c.redirect('/study', 303);

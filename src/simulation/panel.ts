@@ -35,6 +35,7 @@ const panelRecordSchema: z.ZodType<PanelRecord> = z.object({
   postsPerRater: z.number().int(),
   scales: z.array(z.object({ id: z.string(), points: z.number().int() })),
   seed: z.number(),
+  panels: z.array(z.object({ id: z.string(), raters: z.number().int(), shifts: z.record(z.string(), z.number()) })).optional(),
 });
 
 /** A panel's recorded settings, or null when the study has none or they are not in this version's form. */
@@ -59,17 +60,28 @@ export interface PanelSummary {
   readonly inattentive: number;
   readonly failedChecks: number;
   readonly seed: number;
+  /** Several panels: each one's raters and shifts per source. */
+  readonly panels?: ReadonlyArray<{ readonly id: string; readonly raters: number; readonly shifts: Readonly<Record<string, number>> }>;
 }
 
 export function describePanel(p: PanelSummary): string {
-  return `simulated ${p.raters} raters (${p.inattentive} inattentive, ${p.failedChecks} failing an attention check) and ${p.ratings} ratings on ${p.scales.join(', ')}; all marked simulated`;
+  const panels = p.panels?.length ? ` in ${p.panels.length} panels (${p.panels.map((x) => `${x.id}: ${x.raters}`).join(', ')})` : '';
+  return `simulated ${p.raters} raters${panels} (${p.inattentive} inattentive, ${p.failedChecks} failing an attention check) and ${p.ratings} ratings on ${p.scales.join(', ')}; all marked simulated`;
+}
+
+/** A panel of simulated raters, and its shift per source (scale points added to the source's effect). */
+export interface SimulatedPanelSpec {
+  readonly id: string;
+  readonly shifts: Readonly<Record<string, number>>;
 }
 
 /**
  * Adds a synthetic panel to an open study, in one transaction. Returns null when the study already
  * has one (a second panel would mix two designs). `effects: null` derives them from the style battery.
+ * With `panels`, each panel gets its own raters (its own target of ratings per reply), with the
+ * effects plus the panel's shift per source; the raters are stored in their panel.
  */
-export async function simulatePanelForStudy({ db, study, studyId, contentHash }: PanelTarget, dir: string, o: { effects: Record<string, number> | null; raters?: number; seed?: number }): Promise<PanelSummary | null> {
+export async function simulatePanelForStudy({ db, study, studyId, contentHash }: PanelTarget, dir: string, o: { effects: Record<string, number> | null; raters?: number; seed?: number; panels?: readonly SimulatedPanelSpec[] }): Promise<PanelSummary | null> {
   const replies = await listResponsesWithPosts(db, studyId);
   if (replies.length === 0) throw new UserError('the study has no replies to rate', dir, 'import or generate replies first');
   if (await hasSimulatedPanel(db, studyId)) return null;
@@ -88,54 +100,65 @@ export async function simulatePanelForStudy({ db, study, studyId, contentHash }:
   });
   const versions = Math.max(1, ...byPost.flatMap((families) => families.map((f) => f.length)));
   const perRater = Math.min(study.design.posts_per_rater, posts.length);
-  const raters = o.raters ?? Math.ceil((study.design.target_ratings_per_response * versions * posts.length) / perRater);
-  // Balanced within-post design: rater r takes the next perRater posts in a cycle; the k-th visit to
-  // a post shows the k-th version of each of its replies (in turn), never two versions of one.
-  const visits = new Array<number>(posts.length).fill(0);
-  const assignments = Array.from({ length: raters }, (_, r) =>
-    Array.from({ length: perRater }, (_, k) => (r * perRater + k) % posts.length).flatMap((p) => {
-      const visit = visits[p]++;
-      return byPost[p].map((f) => f[visit % f.length]);
-    }),
-  );
   const responses = replies.map((r) => ({ post: lookup(postIndex, r.post, 'post index'), source: r.source }));
   const seed = o.seed ?? study.design.seed;
   const now = nowIso();
-  const participantIds = Array.from({ length: raters }, () => newId());
-  const ratingRows: Parameters<typeof insertRatings>[1][number][] = [];
-  let inattentive: boolean[] = [];
-  study.instrument.scales.forEach((scale, s) => {
-    const panel = simulatePanel(responses, assignments, { ...DEFAULT_PANEL, effects, points: scale.points, seed: seed * 1000 + s, traitSeed: seed * 1000 });
-    // Raters' and posts' traits (leniency, scale use, attention) are shared by the scales (traitSeed).
-    if (s === 0) inattentive = panel.inattentive;
-    for (const r of panel.ratings) {
-      ratingRows.push({
-        id: newId(),
-        study_id: studyId,
-        participant_id: participantIds[r.rater],
-        response_id: (replies[r.response] as { id: string }).id,
-        scale: scale.id,
-        value: r.value,
-        rt_ms: null,
-        idempotency_key: null,
-        origin: 'simulated',
-        content_hash: contentHash,
-        import_id: null,
-        created_at: now,
-      });
-    }
-  });
   const checks = study.instrument.attention_checks;
-  // Sessions: about 40 s per response (reading it and answering every scale) for attentive raters.
-  const responsesPerRater = ratingRows.length / raters / study.instrument.scales.length;
-  const sessions = simulateSessions(inattentive, checks.map((c) => c.options.length), { seed, medianMinutes: Math.max(1, (responsesPerRater * 40) / 60) });
-  await db.transaction().execute(async (trx) => {
-    await insertParticipants(
-      trx,
-      participantIds.map((id, r) => ({
+  const groups = o.panels?.length ? o.panels : [{ id: '', shifts: {} }];
+  const participantRows: Parameters<typeof insertParticipants>[1][number][] = [];
+  const ratingRows: Parameters<typeof insertRatings>[1][number][] = [];
+  const attentionRows: Parameters<typeof insertAttentionResults>[1][number][] = [];
+  const panelRecords: Array<{ id: string; raters: number; shifts: Record<string, number> }> = [];
+  let inattentiveTotal = 0;
+  let failedTotal = 0;
+  groups.forEach((group, g) => {
+    const target = study.recruitment.panels.find((p) => p.id === group.id)?.target_ratings_per_response ?? study.design.target_ratings_per_response;
+    const raters = o.raters ?? Math.ceil((target * versions * posts.length) / perRater);
+    // Balanced within-post design: rater r takes the next perRater posts in a cycle; the k-th visit to
+    // a post shows the k-th version of each of its replies (in turn), never two versions of one.
+    const visits = new Array<number>(posts.length).fill(0);
+    const assignments = Array.from({ length: raters }, (_, r) =>
+      Array.from({ length: perRater }, (_, k) => (r * perRater + k) % posts.length).flatMap((p) => {
+        const visit = visits[p]++;
+        return byPost[p].map((f) => f[visit % f.length]);
+      }),
+    );
+    const panelEffects = Object.fromEntries(Object.entries(effects).map(([k, v]) => [k, v + (group.shifts[k] ?? 0)]));
+    const panelSeed = seed + g * 7919;
+    const participantIds = Array.from({ length: raters }, () => newId());
+    let inattentive: boolean[] = [];
+    const before = ratingRows.length;
+    study.instrument.scales.forEach((scale, s) => {
+      // With panels, the posts' effects are shared by them (one stream); raters and noise are each panel's own.
+      const postSeed = o.panels?.length ? { postSeed: seed * 1000 + 999 } : {};
+      const panel = simulatePanel(responses, assignments, { ...DEFAULT_PANEL, effects: panelEffects, points: scale.points, seed: panelSeed * 1000 + s, traitSeed: panelSeed * 1000, ...postSeed });
+      // Raters' and posts' traits (leniency, scale use, attention) are shared by the scales (traitSeed).
+      if (s === 0) inattentive = panel.inattentive;
+      for (const r of panel.ratings) {
+        ratingRows.push({
+          id: newId(),
+          study_id: studyId,
+          participant_id: participantIds[r.rater],
+          response_id: (replies[r.response] as { id: string }).id,
+          scale: scale.id,
+          value: r.value,
+          rt_ms: null,
+          idempotency_key: null,
+          origin: 'simulated',
+          content_hash: contentHash,
+          import_id: null,
+          created_at: now,
+        });
+      }
+    });
+    // Sessions: about 40 s per response (reading it and answering every scale) for attentive raters.
+    const responsesPerRater = (ratingRows.length - before) / raters / study.instrument.scales.length;
+    const sessions = simulateSessions(inattentive, checks.map((c) => c.options.length), { seed: panelSeed, medianMinutes: Math.max(1, (responsesPerRater * 40) / 60) });
+    participantIds.forEach((id, r) => {
+      participantRows.push({
         id,
         study_id: studyId,
-        external_id: `sim-${String(r + 1).padStart(4, '0')}`,
+        external_id: `sim-${group.id ? `${group.id}-` : ''}${String(r + 1).padStart(4, '0')}`,
         origin: 'simulated',
         status: 'completed',
         prolific_study_id: null,
@@ -147,17 +170,23 @@ export async function simulatePanelForStudy({ db, study, studyId, contentHash }:
         total_seconds: sessions[r]?.totalSeconds ?? null,
         import_id: null,
         created_at: now,
-      })),
-    );
-    await insertRatings(trx, ratingRows);
-    const results = participantIds.flatMap((pid, r) =>
-      checks.map((c, k) => {
+        panel: group.id,
+      });
+      checks.forEach((c, k) => {
         const passed = sessions[r]?.passed[k] ?? true;
-        const wrong = c.options.find((o) => o !== c.answer) as string;
-        return { id: newId(), participant_id: pid, check_id: c.id, expected: c.answer, answer: passed ? c.answer : wrong, passed: passed ? 1 : 0, created_at: now };
-      }),
-    );
-    await insertAttentionResults(trx, results);
+        const wrong = c.options.find((x) => x !== c.answer) as string;
+        attentionRows.push({ id: newId(), participant_id: id, check_id: c.id, expected: c.answer, answer: passed ? c.answer : wrong, passed: passed ? 1 : 0, created_at: now });
+      });
+    });
+    inattentiveTotal += inattentive.filter(Boolean).length;
+    failedTotal += sessions.filter((x) => x.passed.some((p) => !p)).length;
+    panelRecords.push({ id: group.id, raters, shifts: { ...group.shifts } });
+  });
+  const raters = participantRows.length;
+  await db.transaction().execute(async (trx) => {
+    await insertParticipants(trx, participantRows);
+    await insertRatings(trx, ratingRows);
+    await insertAttentionResults(trx, attentionRows);
     const record: PanelRecord = {
       model: { ...DEFAULT_PANEL, effects },
       effectsFrom: o.effects ? 'given' : 'style',
@@ -166,9 +195,9 @@ export async function simulatePanelForStudy({ db, study, studyId, contentHash }:
       postsPerRater: perRater,
       scales: study.instrument.scales.map((sc) => ({ id: sc.id, points: sc.points })),
       seed,
+      ...(o.panels?.length ? { panels: panelRecords } : {}),
     };
     await recordSimulatedPanel(trx, studyId, record, now);
   });
-  const failedChecks = sessions.filter((x) => x.passed.some((p) => !p)).length;
-  return { raters, ratings: ratingRows.length, scales: study.instrument.scales.map((sc) => sc.id), effects, inattentive: inattentive.filter(Boolean).length, failedChecks, seed };
+  return { raters, ratings: ratingRows.length, scales: study.instrument.scales.map((sc) => sc.id), effects, inattentive: inattentiveTotal, failedChecks: failedTotal, seed, ...(o.panels?.length ? { panels: panelRecords } : {}) };
 }

@@ -31,6 +31,11 @@ export interface PanelModel {
    * which makes the scales correlate. Default: drawn from `seed` with everything else.
    */
   readonly traitSeed?: number;
+  /**
+   * Seed of the posts' effects alone, so several panels rating the same posts share them (a post is
+   * as hard for every panel); without it they come first from the trait stream.
+   */
+  readonly postSeed?: number;
 }
 
 export const DEFAULT_PANEL: Omit<PanelModel, 'effects' | 'points' | 'seed'> = {
@@ -66,7 +71,8 @@ export function simulatePanel(
   // Traits and noise come from one stream unless the traits are shared between scales.
   const noise = model.traitSeed === undefined ? u : seededRng(model.seed);
   const posts = Math.max(0, ...responses.map((r) => r.post)) + 1;
-  const a = Array.from({ length: posts }, () => model.sdPost * normal(u));
+  const postRng = model.postSeed === undefined ? u : seededRng(model.postSeed);
+  const a = Array.from({ length: posts }, () => model.sdPost * normal(postRng));
   const ratings: PanelRating[] = [];
   const inattentive: boolean[] = [];
   assignments.forEach((list, r) => {
@@ -116,7 +122,7 @@ export function simulateSessions(
 
 /** What a simulated panel was made from, as kept with it: the generative model and the design. */
 export interface PanelRecord {
-  readonly model: Omit<PanelModel, 'points' | 'seed' | 'traitSeed'>;
+  readonly model: Omit<PanelModel, 'points' | 'seed' | 'traitSeed' | 'postSeed'>;
   /** `given`: --effect; `style`: derived from the style battery of the replies. */
   readonly effectsFrom: 'given' | 'style';
   readonly reference: string;
@@ -124,4 +130,6 @@ export interface PanelRecord {
   readonly postsPerRater: number;
   readonly scales: ReadonlyArray<{ readonly id: string; readonly points: number }>;
   readonly seed: number;
+  /** Several panels of raters: each one's raters and shift per source (added to the effects). */
+  readonly panels?: ReadonlyArray<{ readonly id: string; readonly raters: number; readonly shifts: Readonly<Record<string, number>> }>;
 }

@@ -12,6 +12,7 @@ import * as slotCounts from './migrations/2026_11_22_005_slot_counts.js';
 import * as liveStudy from './migrations/2026_11_26_006_live_study.js';
 import * as generationCalls from './migrations/2026_11_26_007_generation_calls.js';
 import * as prompts from './migrations/2026_11_26_008_prompts.js';
+import * as panels from './migrations/2026_11_26_009_panels.js';
 
 /** Every migration, by dated name; add new files here in date order. */
 const migrations: Record<string, Migration> = {
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_26_006_live_study': liveStudy,
   '2026_11_26_007_generation_calls': generationCalls,
   '2026_11_26_008_prompts': prompts,
+  '2026_11_26_009_panels': panels,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -6,8 +6,8 @@ export async function insertParticipants(db: Db, rows: readonly NewParticipant[]
   for (const batch of chunks(rows, 15)) await db.insertInto('participants').values(batch).execute();
 }
 
-export async function participantsByExternalId(db: Db, studyId: string): Promise<Map<string, Pick<ParticipantRow, 'id' | 'attributes_json'>>> {
-  const rows = await db.selectFrom('participants').select(['id', 'external_id', 'attributes_json']).where('study_id', '=', studyId).execute();
+export async function participantsByExternalId(db: Db, studyId: string): Promise<Map<string, Pick<ParticipantRow, 'id' | 'attributes_json' | 'panel'>>> {
+  const rows = await db.selectFrom('participants').select(['id', 'external_id', 'attributes_json', 'panel']).where('study_id', '=', studyId).execute();
   return new Map(rows.map((r) => [r.external_id, r]));
 }
 

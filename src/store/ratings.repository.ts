@@ -76,7 +76,7 @@ export async function meanRatingsByResponse(db: Db, studyId: string): Promise<Ma
 /** Every rating with its rater, post, domain, source and response, for the analysis. */
 export function ratingsForAnalysis(db: Db, studyId: string) {
   return ratingsJoined(db, studyId)
-    .select(['u.external_id as rater', 'p.external_id as post', 'p.domain as domain', 's.source as source', 's.condition as condition', 's.id as response', 'r.scale as scale', 'r.value as value'])
+    .select(['u.external_id as rater', 'u.panel as panel', 'p.external_id as post', 'p.domain as domain', 's.source as source', 's.condition as condition', 's.id as response', 'r.scale as scale', 'r.value as value'])
     .orderBy('u.external_id')
     .orderBy('s.id')
     .orderBy('r.scale')

@@ -29,20 +29,20 @@ function promised(slotsJson: string, position: number): string[] {
   return slotsOf(slotsJson).slice(position).flatMap((s) => (s.kind === 'response' && s.response ? [s.response] : []));
 }
 
-/** How full each response is (see migration 005): sessions that rated it or still may. */
-export async function slotCounts(db: Db, studyId: string): Promise<Map<string, number>> {
-  const rows = await db.selectFrom('slot_counts').select(['response_id', 'assigned']).where('study_id', '=', studyId).execute();
+/** How full each response is in a panel (see migrations 005 and 009): its sessions that rated it or still may. */
+export async function slotCounts(db: Db, studyId: string, panel = ''): Promise<Map<string, number>> {
+  const rows = await db.selectFrom('panel_slot_counts').select(['response_id', 'assigned']).where('study_id', '=', studyId).where('panel', '=', panel).execute();
   return new Map(rows.map((r) => [r.response_id, Number(r.assigned)]));
 }
 
-export async function addSlots(db: Db, studyId: string, responseIds: readonly string[], delta: 1 | -1): Promise<void> {
+export async function addSlots(db: Db, studyId: string, panel: string, responseIds: readonly string[], delta: 1 | -1): Promise<void> {
   if (responseIds.length === 0) return;
   const counts = new Map<string, number>();
   for (const r of responseIds) counts.set(r, (counts.get(r) ?? 0) + delta);
   await db
-    .insertInto('slot_counts')
-    .values([...counts].map(([response_id, assigned]) => ({ study_id: studyId, response_id, assigned })))
-    .onConflict((oc) => oc.columns(['study_id', 'response_id']).doUpdateSet({ assigned: (eb) => eb('slot_counts.assigned', '+', eb.ref('excluded.assigned')) }))
+    .insertInto('panel_slot_counts')
+    .values([...counts].map(([response_id, assigned]) => ({ study_id: studyId, panel, response_id, assigned })))
+    .onConflict((oc) => oc.columns(['study_id', 'panel', 'response_id']).doUpdateSet({ assigned: (eb) => eb('panel_slot_counts.assigned', '+', eb.ref('excluded.assigned')) }))
     .execute();
 }
 
@@ -58,10 +58,11 @@ export async function expireAssignments(db: Db, studyId: string, now: string): P
     .where('study_id', '=', studyId)
     .where('status', '=', 'active')
     .where('deadline', '<', now)
-    .returning(['participant_id', 'slots_json', 'position'])
+    .returning(['participant_id', 'slots_json', 'position', 'panel'])
     .execute();
   if (expired.length === 0) return 0;
-  await addSlots(db, studyId, expired.flatMap((e) => promised(e.slots_json, e.position)), -1);
+  for (const panel of new Set(expired.map((e) => e.panel)))
+    await addSlots(db, studyId, panel, expired.filter((e) => e.panel === panel).flatMap((e) => promised(e.slots_json, e.position)), -1);
   await db
     .updateTable('participants')
     .set({ status: 'timed_out' })
@@ -78,9 +79,9 @@ export async function expireAssignments(db: Db, studyId: string, now: string): P
 export async function releaseAssignment(db: Db, studyId: string, assignmentId: string, atStep?: number): Promise<boolean> {
   let q = db.updateTable('assignments').set({ status: 'released' }).where('id', '=', assignmentId).where('status', '=', 'active');
   if (atStep !== undefined) q = q.where('position', '=', atStep);
-  const released = await q.returning(['slots_json', 'position']).executeTakeFirst();
+  const released = await q.returning(['slots_json', 'position', 'panel']).executeTakeFirst();
   if (!released) return false;
-  await addSlots(db, studyId, promised(released.slots_json, released.position), -1);
+  await addSlots(db, studyId, released.panel, promised(released.slots_json, released.position), -1);
   return true;
 }
 
@@ -126,6 +127,8 @@ export interface NewSession {
   readonly stepsJson: string;
   readonly now: string;
   readonly expiresAt: string;
+  /** The participant's panel ('' for the study's one pool). */
+  readonly panel: string;
 }
 
 /** A new participant of the rating app and their session (which holds no place until consent). */
@@ -149,11 +152,12 @@ export async function createSession(db: Db, s: NewSession): Promise<string> {
       import_id: null,
       created_at: s.now,
       session_token: s.token,
+      panel: s.panel,
     })
     .execute();
   await db
     .insertInto('assignments')
-    .values({ id: newId(), study_id: s.studyId, participant_id: participantId, slots_json: s.stepsJson, status: 'active', created_at: s.now, expires_at: s.expiresAt, deadline: s.expiresAt, step_started_at: s.now })
+    .values({ id: newId(), study_id: s.studyId, participant_id: participantId, slots_json: s.stepsJson, status: 'active', created_at: s.now, expires_at: s.expiresAt, deadline: s.expiresAt, step_started_at: s.now, panel: s.panel })
     .execute();
   return participantId;
 }

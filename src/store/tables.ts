@@ -137,6 +137,8 @@ export interface ParticipantsTable {
   created_at: string;
   /** The rating app's session cookie names the participant by this random token. */
   session_token: string | null;
+  /** The panel of raters the participant belongs to ('' for the study's one pool). */
+  panel: Generated<string>;
 }
 
 export interface AssignmentsTable {
@@ -153,6 +155,8 @@ export interface AssignmentsTable {
   step_started_at: string | null;
   /** When the session gives its places back: the earlier of `expires_at` and the last page plus the idle limit. */
   deadline: string | null;
+  /** The participant's panel: whose fill counters its places count in. */
+  panel: Generated<string>;
 }
 
 export interface PageViewsTable {
@@ -237,6 +241,8 @@ export interface GenerationClaimsTable {
 
 export interface SlotCountsTable {
   study_id: string;
+  /** '' for the study's one pool of raters. */
+  panel: string;
   response_id: string;
   assigned: number;
 }
@@ -259,7 +265,7 @@ export interface Database {
   generation_claims: GenerationClaimsTable;
   page_views: PageViewsTable;
   comments: CommentsTable;
-  slot_counts: SlotCountsTable;
+  panel_slot_counts: SlotCountsTable;
   admin_sessions: AdminSessionsTable;
 }
 

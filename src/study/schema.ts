@@ -110,10 +110,14 @@ export const ratingsFileSchema = z.strictObject({
       /** Several scales in one row: value columns mapped to scales, e.g. `{ app: appropriateness, emp: empathy }`. */
       values: z.record(z.string(), z.string()).optional(),
       domain: z.string().optional(),
+      /** The column naming each rater's panel (crowd, experts). */
+      panel: z.string().optional(),
     })
     .default({ rater: 'rater', post: 'post', source: 'source', value: 'value' }),
   /** Long layout without a scale column: every value is on this scale. */
   scale: id.optional(),
+  /** Every rater of the file belongs to this panel (instead of a panel column). */
+  panel: id.optional(),
   /** Wide layout: a regular expression with named groups `post`, `source` and `scale`. */
   pattern: z.string().optional(),
   /**
@@ -318,8 +322,33 @@ const design = z.strictObject({
 
 const prolificCode = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'expected a Prolific code: letters, digits, "_" or "-"' });
 
+/**
+ * A panel of raters: `crowd` from Prolific, `experts` by a private link. Each fills every reply to
+ * its own target, with its own consent text, completion code and screening questions.
+ */
+const panel = z.strictObject({
+  id,
+  label: z.string().optional(),
+  /** `prolific`: Prolific's link with `&panel=ID`; `link`: a private link `/?panel=ID&token=...`. */
+  entry: z.enum(['prolific', 'link']),
+  /** A link panel's token, shared by every invitee (at least 12 characters). */
+  token: z.string().min(12, { error: 'a shared token needs at least 12 characters' }).optional(),
+  /** A link panel's tokens, one per invitee, one per line of this file: each takes one session. */
+  tokens_file: relPath.optional(),
+  /** The panel's consent text (Markdown), instead of the instrument's. */
+  consent: z.string().optional(),
+  /** The panel's completion code (a Prolific code, or the code a link panel's invitees report). */
+  completion_code: prolificCode.optional(),
+  /** Ratings per reply this panel collects (default: the design's target_ratings_per_response). */
+  target_ratings_per_response: positiveInt('target_ratings_per_response').optional(),
+  /** Screening questions asked with the demographics (profession, years of experience). */
+  screening: z.array(demographic).default([]),
+});
+
 const recruitment = z
   .strictObject({
+    /** Named panels of raters (see the README, "Running an expert panel"); none: one pool. */
+    panels: z.array(panel).default([]),
     /**
      * Whether the app also takes participants without Prolific parameters (the plain link). Default:
      * false when `prolific` is set (a plain link would hand out the completion code), true otherwise.
@@ -393,7 +422,7 @@ export const studySchema = z
       idle_minutes: 15,
       seed: 1,
     }),
-    recruitment: recruitment.default({ allow_anonymous: true }),
+    recruitment: recruitment.default({ allow_anonymous: true, panels: [] }),
     exclusions: exclusions.default({ max_attention_failures: 0, straight_lining: false, incomplete: true }),
     analysis: analysis.default({
       formula: 'value ~ source + (1 | post:rater) + (1 | post) + (1 | rater)',
@@ -427,6 +456,15 @@ export const studySchema = z
       }
       const [lo, hi] = s.content_check.length_ratio;
       if (lo > hi) ctx.addIssue({ code: 'custom', path: ['sources', i, 'content_check', 'length_ratio'], message: 'the lower ratio is larger than the upper' });
+    });
+    const panelIds = new Set<string>();
+    study.recruitment.panels.forEach((p, i) => {
+      if (panelIds.has(p.id)) ctx.addIssue({ code: 'custom', path: ['recruitment', 'panels', i, 'id'], message: `duplicate panel id "${p.id}"` });
+      panelIds.add(p.id);
+      if (p.entry === 'link' && (p.token === undefined) === (p.tokens_file === undefined))
+        ctx.addIssue({ code: 'custom', path: ['recruitment', 'panels', i, 'token'], message: 'a link panel needs either token (one shared) or tokens_file (one per invitee)' });
+      if (p.entry === 'prolific' && (p.token !== undefined || p.tokens_file !== undefined))
+        ctx.addIssue({ code: 'custom', path: ['recruitment', 'panels', i, 'entry'], message: 'a Prolific panel takes no token; use entry: link for a private link' });
     });
     const scales = new Set<string>();
     study.instrument.scales.forEach((s, i) => {
@@ -483,6 +521,7 @@ export type StudyInput = z.input<typeof studySchema>;
 export type Source = Study['sources'][number];
 export type ModelSource = Extract<Source, { kind: 'model' }>;
 export type VariantSource = Extract<Source, { kind: 'variant' }>;
+export type Panel = Study['recruitment']['panels'][number];
 export type Scale = Study['instrument']['scales'][number];
 export type PostsFileSpec = NonNullable<Study['corpus']['posts']>;
 export type RepliesFileSpec = Study['corpus']['replies'][number];

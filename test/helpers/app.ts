@@ -28,10 +28,10 @@ export interface StudyApp {
 }
 
 /** The demo study (36 posts, human and eliza replies), its manifest edited by `edit`. */
-/** The demo's manifest without its variant arm (human-plain): two sources, human and eliza. */
+/** The demo's manifest without its variant arm (human-plain) and its panels: two sources, human and eliza, one pool of raters. */
 export const withoutArm = (yaml: string): string => {
-  const out = yaml.replace(/^ {2}- id: human-plain\n(?: {4}.*\n)+/m, '');
-  if (out === yaml) throw new Error('the demo manifest has no human-plain arm to remove');
+  const out = yaml.replace(/^ {2}- id: human-plain\n(?: {4}.*\n)+/m, '').replace(/^ {2}# Two panels[\s\S]*?^ {2}panels:\n(?: {4}.*\n)+/m, '');
+  if (out === yaml || out.includes('human-plain') || out.includes('panels:')) throw new Error('the demo manifest has no human-plain arm or panels to remove');
   return out;
 };
 

@@ -88,7 +88,7 @@ describe('balance under real arrivals (app.request, SQLite)', () => {
       expect(Math.max(...counts)).toBeLessThanOrEqual(41);
       expect(full).toBeGreaterThan(0);
       // The fill counters equal what the sessions say: raters who rated a reply plus live sessions still promising it.
-      const counters = new Map((await db.selectFrom('slot_counts').select(['response_id', 'assigned']).execute()).map((r) => [r.response_id, Number(r.assigned)]));
+      const counters = new Map((await db.selectFrom('panel_slot_counts').select(['response_id', 'assigned']).execute()).map((r) => [r.response_id, Number(r.assigned)]));
       const expected = new Map(perResponse.map((r) => [r.response_id, Number(r.n)]));
       for (const a of await db.selectFrom('assignments').select(['slots_json', 'position']).where('status', '=', 'active').execute())
         for (const step of (JSON.parse(a.slots_json) as Array<{ kind: string; response?: string }>).slice(a.position))

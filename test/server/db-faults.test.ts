@@ -82,7 +82,7 @@ async function expectNothingLostNothingTwice(dbUrl: string, dir: string, pids: r
       expect(pages.sort((a, b) => a - b)).toEqual(Array.from({ length: 22 }, (_, i) => i));
     }
     // The fill counters agree with what was rated.
-    const counts = await db.selectFrom('slot_counts').select(['response_id', 'assigned']).execute();
+    const counts = await db.selectFrom('panel_slot_counts').select(['response_id', 'assigned']).execute();
     const rated = new Map<string, number>();
     for (const r of ratings) if (r.scale === 'empathy') rated.set(r.response_id, (rated.get(r.response_id) ?? 0) + 1);
     for (const c of counts) expect(Number(c.assigned)).toBe(rated.get(c.response_id) ?? 0);

@@ -42,7 +42,7 @@ for (const backend of await backends()) {
     let dbUrl: string | undefined;
     const admin = { authorization: 'Bearer admin-token-for-tests' };
     const filled = async () => {
-      const rows = await s.deps.db.selectFrom('slot_counts').select('assigned').execute();
+      const rows = await s.deps.db.selectFrom('panel_slot_counts').select('assigned').execute();
       return rows.reduce((a, r) => a + Number(r.assigned), 0);
     };
     const person = (pid: string) => s.deps.db.selectFrom('participants').selectAll().where('external_id', '=', pid).executeTakeFirst();

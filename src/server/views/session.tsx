@@ -135,6 +135,8 @@ export interface StepView {
   readonly errors?: Readonly<Record<string, string>> | undefined;
   readonly notice?: string | undefined;
   readonly preview?: boolean;
+  /** The participant's panel: its consent text and screening questions ('' or absent: the study's). */
+  readonly panel?: string;
 }
 
 function progressOf(steps: readonly Step[], position: number): { done: number; total: number } {
@@ -168,7 +170,7 @@ export function StepPage(p: { app: App; view: StepView }) {
         <Layout title={t('consent.title')} {...common}>
           <h1>{t('consent.heading')}</h1>
           {notice}
-          <div class="markdown">{raw(app.consentHtml)}</div>
+          <div class="markdown">{raw(app.panelConsentHtml.get(p.view.panel ?? '') ?? app.consentHtml)}</div>
           {form(t('consent.continue'), <ChoiceField name="consent" legend={t('consent.question')} options={['yes', 'no']} labels={[t('consent.yes'), t('consent.no')]} error={errors.consent} />)}
         </Layout>
       );
@@ -261,7 +263,7 @@ export function StepPage(p: { app: App; view: StepView }) {
           {form(
             t('demographics.finish'),
             <>
-              {demographicsOf(app.study, t).map((d) => (
+              {demographicsOf(app.study, t, p.view.panel ?? '').map((d) => (
                 <Demographic d={d} t={t} error={errors[`demo_${d.id}`]} />
               ))}
             </>,
