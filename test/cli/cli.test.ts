@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/main.js';
 import { openDb } from '../../src/cli/open-db.js';
 import { createPgDatabase, postgresAvailable } from '../helpers/backends.js';
+import { demoStudy } from '../helpers/app.js';
 import { cli } from '../helpers/cli.js';
 import { tempFolder } from '../helpers/study.js';
 
@@ -28,10 +29,14 @@ describe('empathy-lab CLI', async () => {
     expect(status.code).toBe(0);
     const s = JSON.parse(status.stdout);
     expect(s.posts).toEqual(['anger', 'anxiety', 'covid', 'parenting', 'relationships', 'workplace'].map((domain) => ({ domain, posts: 6 })));
+    // The demo's variant arm: the human replies without emojis and exclamation marks.
     expect(s.responses).toEqual([
       { source: 'eliza', condition: 'base', responses: 36 },
       { source: 'human', condition: 'base', responses: 36 },
+      { source: 'human-plain', condition: 'base', responses: 36 },
     ]);
+    expect(first.stdout).toMatch(/human-plain\s+human\s+36\s+36\s+0\s+0\s+0/);
+    expect(again.stdout).toMatch(/human-plain\s+human\s+36\s+0\s+36\s+0\s+0/);
     expect(first.stdout).toMatch(/eliza\s+base\s+36\s+36\s+0\s+0/);
     expect(again.stdout).toMatch(/eliza\s+base\s+36\s+0\s+36\s+0/);
     expect(s.hashes.content).toMatch(/^[0-9a-f]{64}$/);
@@ -45,14 +50,14 @@ describe('empathy-lab CLI', async () => {
     const f = await cli('features', demo, '--out', path.join(root, 'demo-features.csv'), '--json');
     expect(f.code).toBe(0);
     const features = JSON.parse(f.stdout);
-    expect(features.replies).toBe(72);
-    expect(features.comparisons.words.groups.map((g: { group: string }) => g.group)).toEqual(['human', 'eliza']);
+    expect(features.replies).toBe(108);
+    expect(features.comparisons.words.groups.map((g: { group: string }) => g.group)).toEqual(['human', 'eliza', 'human-plain']);
     expect(features.comparisons.words.mixed[0].contrast).toBe('human - eliza');
     const c = await cli('classify', demo, '--json');
     expect(c.code).toBe(0);
     const classifier = JSON.parse(c.stdout).classifier;
-    expect(classifier.classes).toEqual(['eliza', 'human']);
-    expect(classifier.testSize).toBe(8);
+    expect(classifier.classes).toEqual(['eliza', 'human', 'human-plain']);
+    expect(classifier.testSize).toBe(12);
     expect(classifier.crossValidation.folds).toBe(5);
   });
 
@@ -113,8 +118,8 @@ describe('empathy-lab CLI', async () => {
   it.runIf(pg)('db migrate applies migrations to Postgres once, then reports it up to date', async () => {
     const database = await createPgDatabase();
     try {
-      expect((await cli('db', 'migrate', '--db', database.url)).stdout).toMatch(/applied 2026_11_22_001_initial, .*2026_11_26_008_prompts$/);
-      expect((await cli('db', 'migrate', '--db', database.url)).stdout).toMatch(/up to date \(2026_11_26_008_prompts\)$/);
+      expect((await cli('db', 'migrate', '--db', database.url)).stdout).toMatch(/applied 2026_11_22_001_initial, .*2026_11_26_009_panels$/);
+      expect((await cli('db', 'migrate', '--db', database.url)).stdout).toMatch(/up to date \(2026_11_26_009_panels\)$/);
       const full = await cli('demo', '--out', path.join(root, 'demo-pg'), '--db', database.url);
       expect(full.code).toBe(0);
       expect(full.stdout.trim().split('\n').at(-1)).toBe(`report: ${path.resolve(root, 'demo-pg', 'report.html')}`);
@@ -122,6 +127,7 @@ describe('empathy-lab CLI', async () => {
       expect(s.responses).toEqual([
         { source: 'eliza', condition: 'base', responses: 36 },
         { source: 'human', condition: 'base', responses: 36 },
+        { source: 'human-plain', condition: 'base', responses: 36 },
       ]);
     } finally {
       await database.drop();
@@ -159,9 +165,7 @@ describe('database errors', () => {
 
 describe('simulate', () => {
   it('adds a simulated panel to the demo: a balanced within-post design on every scale, marked simulated, once', async () => {
-    const root = await tempFolder({});
-    const dir = path.join(root, 'sim');
-    expect((await cli('demo', '--out', dir, '--no-panel')).code).toBe(0);
+    const dir = await demoStudy();
     const r = await cli('simulate', dir, '--effect', 'human=0', '--effect', 'eliza=-0.8', '--json');
     expect(r.code).toBe(0);
     const s = JSON.parse(r.stdout);
@@ -198,9 +202,9 @@ describe('compare', () => {
     const root = await tempFolder({});
     const a = path.join(root, 'a');
     const b = path.join(root, 'b');
-    await cli('demo', '--out', a, '--no-panel');
+    await demoStudy({ at: a });
     await cli('simulate', a, '--effect', 'human=0', '--effect', 'eliza=-0.8', '--seed', '1');
-    await cli('demo', '--out', b, '--no-panel');
+    await demoStudy({ at: b });
     await writeFile(path.join(b, 'study.yaml'), (await readFile(path.join(b, 'study.yaml'), 'utf8')).replace(/^name: demo$/m, 'name: replication'));
     await cli('import', b, '--db', path.join(b, 'replication.sqlite'));
     await cli('generate', b, '--db', path.join(b, 'replication.sqlite'));
@@ -226,7 +230,7 @@ describe('compare', () => {
     expect(c.perStudy.map((s: { study: string }) => s.study)).toEqual(['demo', 'replication']);
     // Two studies with the same name (two runs of one manifest) are told apart by their folders.
     const twin = path.join(root, 'twin');
-    await cli('demo', '--out', twin, '--no-panel');
+    await demoStudy({ at: twin });
     await cli('simulate', twin, '--effect', 'human=0', '--effect', 'eliza=-0.8', '--seed', '3');
     const same = JSON.parse((await cli('compare', a, twin, '--scale', 'empathy', '--json')).stdout);
     expect(same.studies).toEqual(['a', 'twin']);

@@ -39,9 +39,8 @@ export const withoutArm = (yaml: string): string => {
  * The demo study, imported and generated (demo --no-panel). Without `arms`, the manifest's variant
  * arm is removed first, so a study has the two sources most tests are written for.
  */
-export async function demoStudy(options: { edit?: (yaml: string) => string; prepare?: (dir: string) => Promise<void>; db?: string; arms?: boolean } = {}): Promise<string> {
-  const root = await tempFolder({});
-  const dir = path.join(root, 'study');
+export async function demoStudy(options: { edit?: (yaml: string) => string; prepare?: (dir: string) => Promise<void>; db?: string; arms?: boolean; at?: string } = {}): Promise<string> {
+  const dir = options.at ?? path.join(await tempFolder({}), 'study');
   await cp(path.join(packageRoot, 'examples', 'demo'), dir, { recursive: true, filter: (src) => !/\.sqlite(-wal|-shm)?$/.test(src) });
   await options.prepare?.(dir);
   const file = path.join(dir, 'study.yaml');
