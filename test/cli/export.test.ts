@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { demoStudy } from '../helpers/app.js';
 import { cli } from '../helpers/cli.js';
 import { expectClose } from '../helpers/reference.js';
 import { tempFolder } from '../helpers/study.js';
@@ -11,9 +12,8 @@ if (!rAvailable) console.warn('skipping the R refit test: Rscript with lme4 and 
 
 describe('empathy-lab export', () => {
   it('writes tidy CSV and JSONL of posts, responses, participants and ratings', async () => {
-    const root = await tempFolder({});
-    const dir = path.join(root, 'demo');
-    await cli('demo', '--out', dir, '--no-panel');
+    // The demo's two sources, one pool of raters.
+    const dir = await demoStudy();
     await cli('simulate', dir, '--effect', 'human=0', '--effect', 'eliza=-0.5');
     const r = await cli('export', dir);
     expect(r.stdout).toMatch(/wrote posts \(36\), responses \(72\), participants \(30\), ratings \(720\)/);

@@ -35,7 +35,8 @@ describe('empathy-lab demo and report', async () => {
     const lines = r.stdout.trim().split('\n');
     expect(lines.at(-1)).toBe(`report: ${path.resolve(demo, 'report.html')}`);
     expect(r.stdout).toContain(`empathy-lab serve ${demo}`);
-    expect(r.stdout).toMatch(/synthetic panel: simulated 30 raters/);
+    // Two simulated panels (crowd and experts), 60 raters each: 5 ratings per reply, a reply and its arm's copy taking a visit each.
+    expect(r.stdout).toMatch(/synthetic panel: simulated 120 raters in 2 panels \(crowd: 60, experts: 60\)/);
     const again = await cli('demo', '--out', demo);
     expect(again.stdout).toContain('synthetic panel: already there (kept)');
   });
