@@ -16,7 +16,7 @@ import { bonferroni, emmeans, holm, meansAcrossUnits, totalSd, westfallKennyJudd
 import { fitLmm, type LmmFit } from '../stats/lmm.js';
 import { likelihoodRatioTest } from '../stats/lrt.js';
 import { ratingRegression } from '../stats/regression.js';
-import { krippendorffAlpha } from '../stats/reliability.js';
+import { krippendorffAlpha, pearson } from '../stats/reliability.js';
 import { lookup } from '../stats/errors.js';
 import type { Study } from '../study/schema.js';
 import { modelToJson } from './model-json.js';
@@ -180,21 +180,6 @@ function reliability(rows: readonly RatingRow[]): { krippendorffAlphaInterval: n
   return { krippendorffAlphaInterval: pairable ? krippendorffAlpha(data, 'interval') : null, raters: raters.length, responses: responses.length };
 }
 
-function pearson(x: readonly number[], y: readonly number[]): number | null {
-  const n = x.length;
-  if (n < 3) return null;
-  const mx = x.reduce((s, v) => s + v, 0) / n;
-  const my = y.reduce((s, v) => s + v, 0) / n;
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let i = 0; i < n; i++) {
-    sxy += (x[i] - mx) * (y[i] - my);
-    sxx += (x[i] - mx) ** 2;
-    syy += (y[i] - my) ** 2;
-  }
-  return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : null;
-}
 
 /** The random-effect terms of a formula, e.g. `(1 | post:rater) + (1 | post) + (1 | rater)`. */
 function randomPart(formula: string): string {

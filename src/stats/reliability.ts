@@ -101,10 +101,10 @@ export function kendallTauB(x: readonly number[], y: readonly number[]): number 
   return denominator === 0 ? null : (concordant - discordant) / denominator;
 }
 
-/** Pearson's r with the Fisher-z confidence interval (as R's cor.test). */
-export function pearsonWithInterval(x: readonly number[], y: readonly number[], level = 0.95): { r: number; lower: number; upper: number; n: number } | null {
+/** Pearson's r of paired lists (null with fewer than 3 pairs, or when either list is constant). */
+export function pearson(x: readonly number[], y: readonly number[]): number | null {
   const n = x.length;
-  if (n < 4) return null;
+  if (n < 3) return null;
   const mx = x.reduce((s, v) => s + v, 0) / n;
   const my = y.reduce((s, v) => s + v, 0) / n;
   let sxy = 0;
@@ -115,8 +115,14 @@ export function pearsonWithInterval(x: readonly number[], y: readonly number[], 
     sxx += (x[i] - mx) ** 2;
     syy += (y[i] - my) ** 2;
   }
-  if (sxx === 0 || syy === 0) return null;
-  const r = sxy / Math.sqrt(sxx * syy);
+  return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : null;
+}
+
+/** Pearson's r with the Fisher-z confidence interval (as R's cor.test); null with fewer than 4 pairs. */
+export function pearsonWithInterval(x: readonly number[], y: readonly number[], level = 0.95): { r: number; lower: number; upper: number; n: number } | null {
+  const n = x.length;
+  const r = n < 4 ? null : pearson(x, y);
+  if (r === null) return null;
   const z = Math.atanh(r);
   const half = normalQuantile(1 - (1 - level) / 2) / Math.sqrt(n - 3);
   return { r, lower: Math.tanh(z - half), upper: Math.tanh(z + half), n };

@@ -11,6 +11,7 @@ import { openStudy, type OpenStudy } from '../../src/cli/study-context.js';
 import { createApp, type AppDeps } from '../../src/server/app.js';
 import { loadContent } from '../../src/server/content.js';
 import { cli } from './cli.js';
+import { createPgDatabase } from './backends.js';
 import { tempFolder } from './study.js';
 
 export interface Clock {
@@ -176,3 +177,25 @@ export const COMPREHENSION = `  comprehension:
 /** Answers the demo's checks right (comprehension, attention) and every scale with its 4th point. */
 export const correctAnswers = (name: string, options: string[]): string =>
   name === 'answer' ? (options.find((o) => o.startsWith('How appropriate') || o === 'Somewhat appropriate') ?? (options[0] as string)) : (options[3] ?? (options[0] as string));
+
+/**
+ * The rating app on a study, on SQLite or on a fresh Postgres database (dropped by `close`): the
+ * set-up of the tests that run on both backends.
+ */
+export async function appOn(backend: { name: 'sqlite' | 'postgres' }, study: (db?: string) => Promise<string>, options: Parameters<typeof studyApp>[1] = {}): Promise<StudyApp> {
+  let db: string | undefined;
+  let drop: (() => Promise<void>) | undefined;
+  if (backend.name === 'postgres') {
+    const created = await createPgDatabase();
+    db = created.url;
+    drop = created.drop;
+  }
+  const s = await studyApp(await study(db), { ...options, ...(db ? { db } : {}) });
+  return {
+    ...s,
+    close: async () => {
+      await s.close();
+      await drop?.();
+    },
+  };
+}

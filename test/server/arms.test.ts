@@ -4,26 +4,16 @@
  * ever sees two versions of one reply.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backends, createPgDatabase } from '../helpers/backends.js';
-import { completeStudy, demoStudy, Participant, studyApp, type StudyApp } from '../helpers/app.js';
+import { backends } from '../helpers/backends.js';
+import { appOn, completeStudy, demoStudy, Participant, type StudyApp } from '../helpers/app.js';
 
 for (const backend of await backends()) {
   describe(`variant arms in the app (${backend.name})`, () => {
     let s: StudyApp;
-    let drop: (() => Promise<void>) | undefined;
     beforeAll(async () => {
-      let db: string | undefined;
-      if (backend.name === 'postgres') {
-        const created = await createPgDatabase();
-        db = created.url;
-        drop = created.drop;
-      }
-      s = await studyApp(await demoStudy({ arms: true, edit: (y) => y.replace('target_ratings_per_response: 5', 'target_ratings_per_response: 2'), ...(db ? { db } : {}) }), db ? { db } : {});
+      s = await appOn(backend, (db) => demoStudy({ arms: true, edit: (y) => y.replace('target_ratings_per_response: 5', 'target_ratings_per_response: 2'), ...(db ? { db } : {}) }));
     });
-    afterAll(async () => {
-      await s?.close();
-      await drop?.();
-    });
+    afterAll(() => s?.close());
 
     it('fills the arm to the target like any source, one version of each reply per rater', async () => {
       // 36 posts, 6 per rater, target 2: human and human-plain are one family, so each post needs 2 x 2 visits: 24 raters.

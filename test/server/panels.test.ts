@@ -7,8 +7,8 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backends, createPgDatabase } from '../helpers/backends.js';
-import { completeStudy, demoStudy, Participant, studyApp, type Page, type StudyApp } from '../helpers/app.js';
+import { backends } from '../helpers/backends.js';
+import { appOn, completeStudy, demoStudy, Participant, type Page, type StudyApp } from '../helpers/app.js';
 
 const TOKENS = Array.from({ length: 8 }, (_, i) => `invitee-token-${String(i).padStart(3, '0')}`);
 const PANELS = `  panels:
@@ -40,21 +40,11 @@ async function invitee(p: Participant, token: string): Promise<Page[]> {
 for (const backend of await backends()) {
   describe(`panels in the app (${backend.name})`, () => {
     let s: StudyApp;
-    let drop: (() => Promise<void>) | undefined;
     beforeAll(async () => {
-      let db: string | undefined;
-      if (backend.name === 'postgres') {
-        const created = await createPgDatabase();
-        db = created.url;
-        drop = created.drop;
-      }
-      const dir = await demoStudy({ edit, prepare: (d) => writeFile(path.join(d, 'experts.txt'), `# one line per invitee\n${TOKENS.join('\n')}\n`), ...(db ? { db } : {}) });
-      s = await studyApp(dir, { ...(db ? { db } : {}), deps: { panelTokens: new Map([['experts', new Set(TOKENS)]]) } });
+      const study = (db?: string) => demoStudy({ edit, prepare: (d) => writeFile(path.join(d, 'experts.txt'), `# one line per invitee\n${TOKENS.join('\n')}\n`), ...(db ? { db } : {}) });
+      s = await appOn(backend, study, { deps: { panelTokens: new Map([['experts', new Set(TOKENS)]]) } });
     });
-    afterAll(async () => {
-      await s?.close();
-      await drop?.();
-    });
+    afterAll(() => s?.close());
 
     it('fills each panel to its own target: 12 crowd raters for 2 ratings per reply, 6 experts for 1', async () => {
       // 36 posts, 6 per rater: 6 raters give every reply one rating.
