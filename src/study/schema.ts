@@ -201,8 +201,8 @@ const modelSource = z.strictObject({
 
 /** Style transforms of a variant arm, applied in order (see generate/transforms.ts). */
 export const STYLE_TRANSFORMS = ['no-emoji', 'no-exclamation', 'add-emoji', 'add-exclamation', 'formal', 'casual'] as const;
-const styleTransform = z.union([z.enum(STYLE_TRANSFORMS), z.string().regex(/^truncate-[1-9][0-9]*$/)], {
-  error: `expected a transform: ${STYLE_TRANSFORMS.join(', ')} or truncate-N`,
+const styleTransform = z.string().refine((t) => (STYLE_TRANSFORMS as readonly string[]).includes(t) || /^truncate-[1-9][0-9]*$/.test(t), {
+  error: `expected a transform: ${STYLE_TRANSFORMS.join(', ')} or truncate-N (N words)`,
 });
 
 /**
