@@ -38,10 +38,16 @@ export function registerPlan(program: Command, output: Output): void {
         if (!Number.isInteger(raters) || raters < 1) throw new UserError(`expected a whole number of raters, got "${o.raters}"`, '--raters', 'e.g. --raters 200');
         const balance = simulateBalance(d.type, content.plan, d.posts_per_rater, raters, d.seed);
         const session = sessionLength(loaded.study, content);
-        const plan = { design: d.type, postsPerRater: d.posts_per_rater, target: d.target_ratings_per_response, posts: content.plan.filter((p) => p.responses.length > 0).length, responses: content.responses.size, ratersNeeded: needed, session, balance };
+        const panels = loaded.study.recruitment.panels.map((p) => {
+          const target = p.target_ratings_per_response ?? d.target_ratings_per_response;
+          return { panel: p.id, entry: p.entry, target, ratersNeeded: ratersNeeded(d.type, content.plan, d.posts_per_rater, target) };
+        });
+        const plan = { design: d.type, postsPerRater: d.posts_per_rater, target: d.target_ratings_per_response, posts: content.plan.filter((p) => p.responses.length > 0).length, responses: content.responses.size, ratersNeeded: needed, session, balance, ...(panels.length ? { panels } : {}) };
         if (o.json) return output.out(json(plan));
         output.out(`${d.type}: ${d.posts_per_rater} posts per rater${d.type === 'within-post' ? ', every reply to each' : ', one reply to each'}; target ${d.target_ratings_per_response} raters per reply`);
         output.out(`${plan.posts} posts, ${plan.responses} replies: ${needed} raters reach the target`);
+        // Panels fill every reply to their own targets, each with its own raters.
+        for (const p of panels) output.out(`  panel ${p.panel} (${p.entry === 'prolific' ? 'Prolific' : 'private link'}): target ${p.target} raters per reply, ${p.ratersNeeded} raters`);
         output.out(
           `median session: about ${session.minutes} minutes (${session.fastMinutes} at ${WORDS_PER_MINUTE.fast} words per minute, ${session.slowMinutes} at ${WORDS_PER_MINUTE.slow}): ${session.wordsToRead} words to read, ${session.repliesToRate} replies to rate on ${loaded.study.instrument.scales.length} scales; give this as the study's duration on Prolific`,
         );

@@ -35,6 +35,11 @@ function oneVersionEach(post: PlanPost, fill: ReadonlyMap<string, number>, rng: 
   return post.responses.filter((r) => picked.has(r.id));
 }
 
+/** The replies a rater of the post rates: one version of each (within-post). */
+export function repliesShown(post: PlanPost): number {
+  return new Set(post.responses.map(familyOf)).size;
+}
+
 /** The most versions any reply of the post has: how many raters one round of the post takes. */
 function versionsOf(post: PlanPost): number {
   const counts = new Map<string, number>();

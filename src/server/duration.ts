@@ -3,6 +3,7 @@
  * (each of their posts once, every reply they rate) at 200 to 250 words per minute, plus the time to
  * answer each scale, plus the fixed pages (consent, instructions, checks, questions about them).
  */
+import { repliesShown } from './assignment.js';
 import type { Study } from '../study/schema.js';
 import type { StudyContent } from './content.js';
 
@@ -34,7 +35,8 @@ function median(xs: readonly number[]): number {
 export function sessionLength(study: Study, content: StudyContent): SessionLength {
   const postWords = median([...content.posts.values()].map((p) => words(`${p.title ?? ''} ${p.text}`)));
   const replyWords = median([...content.responses.values()].map((r) => words(r.text)));
-  const repliesPerPost = study.design.type === 'one-per-post' ? 1 : median(content.plan.map((p) => p.responses.length));
+  // Within-post, a rater rates one version of each reply to a post (a reply and its variant arms' copies are one).
+  const repliesPerPost = study.design.type === 'one-per-post' ? 1 : median(content.plan.map(repliesShown));
   const posts = Math.min(study.design.posts_per_rater, content.plan.length);
   const replies = posts * repliesPerPost;
   const wordsToRead = Math.round(posts * postWords + replies * replyWords);
