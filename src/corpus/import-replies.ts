@@ -106,6 +106,8 @@ export async function importReplies(ctx: ImportContext, table: Table, spec: Repl
     );
   };
 
+  const whereOf = new Map<string, string>();
+  const postExtOf = new Map<string, string>();
   const add = (postId: string, postExt: string, source: string, text: string, author: string | null, where: string, line: number) => {
     const key = responseKey(postId, source);
     const seenAt = firstLine.get(key);
@@ -117,8 +119,11 @@ export async function importReplies(ctx: ImportContext, table: Table, spec: Repl
       if (before.text === text) return void unchanged++;
       throw new UserError(`post "${postExt}" already has a different ${source} reply`, where, 'remove the changed reply from the file, or start a new study database');
     }
+    const id = newId();
+    whereOf.set(id, where);
+    postExtOf.set(postId, postExt);
     rows.push({
-      id: newId(),
+      id,
       study_id: ctx.studyId,
       post_id: postId,
       source,
@@ -159,6 +164,20 @@ export async function importReplies(ctx: ImportContext, table: Table, spec: Repl
       const text = checkLength(ctx.study, requireNonEmpty(cell(table, record, cols.text), 'reply text', table, record, cols.text), cellWhere(table, record, cols.text), spec.allow_long_cells);
       add(postId, postExt, source, text, cols.author ? cell(table, record, cols.author) || null : null, cellWhere(table, record, cols.text), record.line);
     }
+  }
+
+  // A variant arm's replies made elsewhere are linked to their parent: the parent source's reply to
+  // the same post, already in the study or in this import. Without one they could not be kept from
+  // the rater who sees the parent.
+  const arms = new Map(ctx.study.sources.flatMap((x) => (x.kind === 'variant' ? [[x.id, x.of] as const] : [])));
+  for (const r of rows) {
+    const of = arms.get(r.source);
+    if (of === undefined) continue;
+    const key = responseKey(r.post_id, of);
+    const parent = existing.get(key)?.id ?? rows.find((x) => x.post_id === r.post_id && x.source === of)?.id;
+    const where = whereOf.get(r.id) ?? table.file;
+    if (!parent) throw new UserError(`the ${r.source} reply to post "${postExtOf.get(r.post_id) ?? r.post_id}" has no ${of} reply to derive from`, where, `import ${of}'s replies first (or in the same file); ${r.source} is a variant of ${of}`);
+    r.parent_id = parent;
   }
 
   if (rows.length > 0 || newPosts.length > 0) {

@@ -268,6 +268,8 @@ function sourceMethods(s: ReportSource): string {
   const r = s.record;
   if (r.replies === 0) return `${s.id} (${r.placeholders > 0 ? "ratings imported without the replies' texts" : 'no replies'})`;
   if (s.kind === 'variant') {
+    const imported = r.made.filter((m) => m.provider === 'imported').reduce((n, m) => n + m.replies, 0);
+    if (imported === r.replies) return `${s.id}: ${plural(r.replies, 'reply', 'replies')} imported as versions of ${s.of ?? 'another source'}'s (made elsewhere; the record does not say how); a rater saw one version of each reply`;
     const rewrites = r.made.filter((m) => m.provider !== 'variant' && m.provider !== 'imported');
     const by = rewrites.length ? `, rewritten by ${listOf(rewrites.map((m) => `${m.model ?? 'an unnamed model'} via the ${m.provider} provider (${paramList(m.params) ? `each call sent ${paramList(m.params)}` : 'no sampling parameters sent'})`))}` : '';
     return `${s.id}: ${plural(r.replies, 'reply', 'replies')} derived from ${s.of ?? 'another source'}'s, one per reply, by ${listOf((s.transforms ?? []).map(transformWords))}${by}; a rater saw one version of each reply`;

@@ -137,3 +137,38 @@ describe('variants: making a variant arm', () => {
     expect(r2.stderr.trim()).toMatch(/sources\[2\]\.rewrite: formal needs a model: add rewrite: \{ with: <a model source>, prompt: prompts\/formal\.md \}$/);
   });
 });
+
+describe('importing a variant arm made elsewhere', () => {
+  it("links each reply to its parent's reply to the same post, and refuses one without a parent, importing nothing", async () => {
+    const dir = await tempFolder(study(fake.server.baseURL, '  - { id: human-edited, kind: variant, of: human, transforms: [add-emoji] }'));
+    expect((await cli('import', dir)).code).toBe(0);
+    const bad = `${dir}/edited-bad.csv`;
+    await (await import('node:fs/promises')).writeFile(bad, 'post_id,text\np1,"I am so sorry you are going through this. 💙"\np9,Hang in there.\n');
+    const refused = await cli('import', dir, '--replies', bad, '--source', 'human-edited');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.trim()).toMatch(/edited-bad\.csv:3:1: no post "p9" in the study/);
+    const orphan = `${dir}/edited-orphan.csv`;
+    await (await import('node:fs/promises')).writeFile(`${dir}/more-posts.csv`, 'post_id,domain,text\np3,anger,My neighbour plays loud music every night.\n');
+    expect((await cli('import', dir, '--posts', `${dir}/more-posts.csv`)).code).toBe(0);
+    await (await import('node:fs/promises')).writeFile(orphan, 'post_id,text\np3,A reply to a post with no human reply.\n');
+    const o = await cli('import', dir, '--replies', orphan, '--source', 'human-edited');
+    expect(o.code).toBe(1);
+    expect(o.stderr.trim()).toMatch(/edited-orphan\.csv:2:2: the human-edited reply to post "p3" has no human reply to derive from; import human's replies first \(or in the same file\); human-edited is a variant of human$/);
+    const good = `${dir}/edited.csv`;
+    await (await import('node:fs/promises')).writeFile(good, 'post_id,text\np1,"I am so sorry you are going through this. 💙"\np2,"That sounds humiliating. 💪"\n');
+    expect((await cli('import', dir, '--replies', good, '--source', 'human-edited')).code).toBe(0);
+    const store = await openDb(undefined, dir);
+    try {
+      const rows = await store.db.selectFrom('responses as r').innerJoin('responses as p', 'p.id', 'r.parent_id').innerJoin('posts as x', 'x.id', 'r.post_id').select(['x.external_id as post', 'p.source as parent']).where('r.source', '=', 'human-edited').orderBy('x.external_id').execute();
+      expect(rows).toEqual([
+        { post: 'p1', parent: 'human' },
+        { post: 'p2', parent: 'human' },
+      ]);
+      // The refused files left nothing: p3 has no reply of any source.
+      const p3 = await store.db.selectFrom('responses as r').innerJoin('posts as x', 'x.id', 'r.post_id').select('r.id').where('x.external_id', '=', 'p3').execute();
+      expect(p3).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
+});
