@@ -213,6 +213,24 @@ export const panelsSchema = z.strictObject({
 });
 export type PanelsJson = z.infer<typeof panelsSchema>;
 
+/** A judge calibrated against the human ratings on one scale (see analysis/judges.ts). */
+export const judgeCalibrationSchema = z.strictObject({
+  judge: z.string(),
+  scale: z.string(),
+  replies: z.number().int(),
+  pearson: interval.nullable(),
+  spearman: z.strictObject({ rho: z.number(), lower: z.number(), upper: z.number() }).nullable(),
+  meanAbsoluteError: maybe,
+  alpha: z.strictObject({ humans: maybe, withJudge: maybe }),
+  biasBySource: z.array(z.strictObject({ source: z.string(), replies: z.number().int(), bias: z.number(), lower: maybe, upper: maybe })),
+  kendallTau: maybe,
+  contrasts: z.array(z.strictObject({ contrast: z.string(), human: z.number(), humanP: z.number(), judge: z.number(), judgeP: z.number(), sameSign: z.boolean(), sameVerdict: z.boolean() })),
+  testRetest: z.strictObject({ samples: z.number().int(), replies: z.number().int(), iccA1: z.number(), lower: z.number(), upper: z.number() }).nullable(),
+  lengthBias: z.strictObject({ judgePartial: maybe, human: maybe }),
+  equivalentRaters: z.strictObject({ raters: maybe, beyond: z.boolean(), meanHumanRaters: z.number() }),
+});
+export type JudgeCalibrationJson = z.infer<typeof judgeCalibrationSchema>;
+
 export const analysisSchema = z.strictObject({
   schema: z.literal(ANALYSIS_SCHEMA),
   raters: z.strictObject({ total: z.number().int(), excluded: z.number().int(), kept: z.number().int() }),
@@ -225,6 +243,8 @@ export const analysisSchema = z.strictObject({
   languageModels: z.strictObject({ classifier: z.union([classifierSchema, failure]), regressions: z.array(regressionSchema) }).nullable(),
   /** Variant arms (style-controlled copies of a source): absent when the study has none. */
   styleArms: z.array(styleArmSchema).optional(),
+  /** Judges calibrated against the human ratings: absent when no judge has scored the replies. */
+  judgeCalibration: z.array(judgeCalibrationSchema).optional(),
   /** Panels of raters: absent when every rater is in one pool. */
   panels: panelsSchema.optional(),
 });

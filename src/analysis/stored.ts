@@ -1,5 +1,6 @@
 import { UserError } from '../errors.js';
 import { judgeScoresForAnalysis, ratersForAnalysis, ratingsForAnalysis, recordExclusions } from '../store/ratings.repository.js';
+import { judgeSamplesOk } from '../store/judges.repository.js';
 import { listResponsesWithPosts } from '../store/responses.repository.js';
 import { armLabel } from '../study/arm.js';
 import type { StoredStudy } from '../study/stored.js';
@@ -26,6 +27,7 @@ export async function analyzeStoredStudy({ db, study, studyId }: StoredStudy, di
     exclusions: exclusionSettings(study.exclusions),
     replies: replies.map((r) => ({ id: r.id, source: label(r), post: r.post, text: r.text })),
     judgeScores: await judgeScoresForAnalysis(db, studyId),
+    judgeSamples: (await judgeSamplesOk(db, studyId)).map((x) => ({ judge: x.judge, response: x.response, sample: x.sample, scores: JSON.parse(x.scores_json) as Record<string, number> })),
     seed: study.design.seed,
     arms: study.sources.flatMap((s) => {
       if (s.kind !== 'variant') return [];

@@ -20,6 +20,7 @@ import { krippendorffAlpha, pearson } from '../stats/reliability.js';
 import { lookup } from '../stats/errors.js';
 import type { Study } from '../study/schema.js';
 import { modelToJson } from './model-json.js';
+import { judgeCalibration, type JudgeSampleRow } from './judges.js';
 import { panelsAnalysis } from './panels.js';
 import { styleArms, type ArmSpec } from './style-arms.js';
 import { ANALYSIS_SCHEMA, type ClassifierJson, type ExclusionReport, type ModelJson, type RegressionResult, type ScaleResult, type SourceByDomain, type StudyAnalysis } from './schema.js';
@@ -72,6 +73,8 @@ export interface AnalysisInput {
   readonly seed?: number;
   /** Variant arms and their parents (labels as in `ratings.source`): the style effects. */
   readonly arms?: readonly ArmSpec[];
+  /** Every usable sample of every judge (for its test-retest reliability). */
+  readonly judgeSamples?: readonly JudgeSampleRow[];
 }
 
 export interface ReplyRow {
@@ -366,6 +369,16 @@ export function analyzeStudy(input: AnalysisInput): StudyAnalysis {
     correlations,
     language,
     languageModels: languageModels(replies, kept, input.scales, input.seed ?? 1),
+    ...((input.judgeScores?.length ?? 0) > 0
+      ? {
+          judgeCalibration: judgeCalibration(kept, input.judgeScores ?? [], input.judgeSamples ?? [], replies, {
+            scales: input.scales,
+            reference: input.reference,
+            adjust: input.adjust,
+            humanContrasts: new Map(scales.flatMap((s) => ('contrasts' in s && s.contrasts ? [[s.scale, s.contrasts.pairs.map((c) => ({ contrast: c.contrast, estimate: c.estimate, p: c['p.value'] }))] as const] : []))),
+          }),
+        }
+      : {}),
     ...(new Set(kept.map((r) => r.panel ?? '')).size >= 2 ? { panels: panelsAnalysis(kept, input.scales, { formula: input.formula, reml: input.reml, reference: input.reference, adjust: input.adjust }) } : {}),
     ...(input.arms?.length ? { styleArms: styleArms(input.arms, kept, replies, input.scales, { formula: input.formula, reml: input.reml }) } : {}),
   };

@@ -12,6 +12,7 @@ import { storedStudy, withStudy } from './study-context.js';
 import { generateForStudy, summaryTable } from './generation.js';
 import { writeReport } from '../report/write.js';
 import { makeArmReplies, variantArms } from '../generate/arms.js';
+import { runJudge } from '../judge/run.js';
 import { armTable } from './arm-table.js';
 import { describePanel, simulatePanelForStudy } from '../simulation/panel.js';
 
@@ -60,6 +61,11 @@ export function registerDemo(program: Command, output: Output): void {
         const panels = s.loaded.study.recruitment.panels.map((p) => ({ id: p.id, shifts: p.id === 'experts' ? DEMO_EXPERT_SHIFTS : {} }));
         const panel = await simulatePanelForStudy(storedStudy(s), o.out, { effects: null, ...(panels.length ? { panels } : {}) });
         output.out(panel ? `synthetic panel: ${describePanel(panel)}` : 'synthetic panel: already there (kept)');
+        // The offline judges (the lexicon baseline); a judge that calls a model is left to `judge`.
+        for (const j of s.loaded.study.judges.filter((x) => x.provider === 'lexicon')) {
+          const t = await runJudge(storedStudy(s), j, null);
+          output.out(`judge ${j.id}: ${t.done ? `scored ${t.done} replies` : `${t.already} replies already scored`}`);
+        }
         const written = await writeReport(storedStudy(s), o.out, { format: 'html' });
         output.out(`analysis: ${written.analysis}`);
         return written.report;

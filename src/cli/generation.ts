@@ -39,6 +39,38 @@ function someIds(ids: readonly string[]): string {
   return ids.length <= 5 ? ids.join(', ') : `${ids.slice(0, 5).join(', ')} and ${ids.length - 5} more`;
 }
 
+/**
+ * The provider of an OpenAI-compatible or Anthropic endpoint (a model source or a judge), with
+ * retries and the request cache. The key is read here, in the composition root, and never stored
+ * or printed. `where` names the manifest entry in errors; `command` is the command to run again.
+ */
+export function httpProvider(
+  s: { id: string; provider: 'openai' | 'anthropic'; endpoint?: string | undefined; api_key_env?: string | undefined; timeout_seconds: number },
+  where: string,
+  db: Db,
+  cacheRead: boolean,
+  command: string,
+): Provider {
+  const key = s.api_key_env ? process.env[s.api_key_env] : 'not-needed';
+  if (!key) throw new UserError(`the environment variable ${s.api_key_env} is not set`, `${where}.api_key_env`, `export ${s.api_key_env}=... before running ${command} (local servers such as Ollama need no key: leave api_key_env out)`);
+  const timeoutMs = s.timeout_seconds * 1000;
+  const options = { ...(s.endpoint ? { baseURL: s.endpoint } : {}), apiKey: key, timeoutMs, label: s.id };
+  const provider = s.provider === 'openai' ? openAiProvider(options) : anthropicProvider(options);
+  const retrying = withRetries(provider, {
+    maxAttempts: 6,
+    baseDelayMs: 1000,
+    maxDelayMs: 60_000,
+    timeoutMs,
+    sleep: (ms, signal) =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, ms);
+        signal?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+      }),
+    random: Math.random,
+  });
+  return withCache(retrying, { get: (k) => cacheGet(db, k), put: (k, p, m, r) => cachePut(db, k, p, m, r) }, { read: cacheRead });
+}
+
 export async function providersFor(study: Study, dir: string, db: Db, po: ProviderOptions = {}): Promise<Map<string, Provider>> {
   const only = po.only;
   const out = new Map<string, Provider>();
@@ -68,25 +100,7 @@ export async function providersFor(study: Study, dir: string, db: Db, po: Provid
       out.set(s.id, replayProvider(recordings, s.id));
       continue;
     }
-    // The key is read here, in the composition root, and never stored or printed.
-    const key = s.api_key_env ? process.env[s.api_key_env] : 'not-needed';
-    if (!key) throw new UserError(`the environment variable ${s.api_key_env} is not set`, `${where}.api_key_env`, `export ${s.api_key_env}=... before running generate (local servers such as Ollama need no key: leave api_key_env out)`);
-    const timeoutMs = s.timeout_seconds * 1000;
-    const options = { ...(s.endpoint ? { baseURL: s.endpoint } : {}), apiKey: key, timeoutMs, label: s.id };
-    const provider = s.provider === 'openai' ? openAiProvider(options) : anthropicProvider(options);
-    const retrying = withRetries(provider, {
-      maxAttempts: 6,
-      baseDelayMs: 1000,
-      maxDelayMs: 60_000,
-      timeoutMs,
-      sleep: (ms, signal) =>
-        new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, ms);
-          signal?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
-        }),
-      random: Math.random,
-    });
-    out.set(s.id, withCache(retrying, { get: (k) => cacheGet(db, k), put: (k, p, m, r) => cachePut(db, k, p, m, r) }, { read: po.cacheRead !== false }));
+    out.set(s.id, httpProvider({ ...s, provider: s.provider }, where, db, po.cacheRead !== false, 'generate'));
   }
   return out;
 }

@@ -24,6 +24,8 @@ export interface GenerationRequest {
   readonly unit: { readonly postId: string; readonly source: string; readonly condition: string; readonly sampleIndex: number };
   /** The post itself, for providers that answer it directly rather than through the prompt. */
   readonly post: { readonly text: string; readonly title: string | null; readonly domain: string };
+  /** A JSON Schema the answer must follow (judges), sent where the provider supports it (openai's response_format). */
+  readonly responseFormat?: { readonly name: string; readonly schema: Record<string, unknown> };
 }
 
 export interface GenerationResult {

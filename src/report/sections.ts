@@ -14,7 +14,7 @@ export const RESULT_SECTIONS: ReadonlyArray<{ readonly id: string; readonly titl
   { id: 'language', title: 'Language of the replies', figures: ['figure-language'], tables: ['language'] },
   { id: 'classifier', title: 'Which source wrote this?', figures: [], tables: ['classifier', 'confusion', 'top-features'] },
   { id: 'regression', title: 'What predicts the ratings?', figures: [], tables: ['regression'] },
-  { id: 'judges', title: 'Automatic judges', figures: [], tables: ['judges'] },
+  { id: 'judges', title: 'Can a model stand in for the raters?', figures: [], tables: ['judge-calibration', 'judge-bias', 'judge-contrasts'] },
   { id: 'style', title: 'Does style drive the ratings?', figures: [], tables: ['style-effects', 'style-language'] },
   { id: 'panels', title: 'Do experts see it the same way?', figures: [], tables: ['panel-means', 'panel-interaction', 'panel-contrasts', 'panel-agreement'] },
 ];

@@ -188,9 +188,28 @@ export function panelSentences({ analysis }: ReportInput): string[] {
   return out;
 }
 
+/** "Can a model stand in for the raters?": per judge and scale, what to trust it for. */
+export function judgeSentences({ analysis }: ReportInput): string[] {
+  const out: string[] = [];
+  for (const c of analysis.judgeCalibration ?? []) {
+    const parts: string[] = [];
+    if (c.pearson) parts.push(`correlated with the mean human rating of ${plural(c.replies, 'reply', 'replies')} at ${stat('r')} = ${noLeadingZero(c.pearson.r, 2)}, 95% CI [${noLeadingZero(c.pearson.lower, 2)}, ${noLeadingZero(c.pearson.upper, 2)}]`);
+    if (c.meanAbsoluteError !== null) parts.push(`were ${fixed(c.meanAbsoluteError)} points from it on average`);
+    const agreeing = c.contrasts.filter((x) => x.sameVerdict).length;
+    if (c.contrasts.length) parts.push(`agreed with ${agreeing} of the ${plural(c.contrasts.length, 'contrast')} between sources in sign and significance`);
+    const biased = c.biasBySource.filter((b) => b.lower !== null && b.upper !== null && (b.lower > 0 || b.upper < 0));
+    const worst = [...biased].sort((a, b) => Math.abs(b.bias) - Math.abs(a.bias))[0];
+    const bias = worst ? ` It scored ${worst.source}'s replies ${fixed(Math.abs(worst.bias))} points ${worst.bias > 0 ? 'higher' : 'lower'} than people did (95% CI [${fixed(worst.lower)}, ${fixed(worst.upper)}])${biased.length > 1 ? `, and ${biased.length - 1} other ${biased.length === 2 ? 'source' : 'sources'} differently as well` : ''}.` : ' Its scores were not detectably higher or lower than people\'s for any source.';
+    const worth = c.equivalentRaters.beyond ? ' It is worth more raters than any number could be (its correlation exceeds what the raters\' own reliability allows).' : c.equivalentRaters.raters !== null && c.equivalentRaters.raters > 0 ? ` By the Spearman-Brown formula it is worth the mean of about ${fixed(c.equivalentRaters.raters, 1)} raters.` : '';
+    const length = c.lengthBias.judgePartial !== null && c.lengthBias.human !== null ? ` Longer replies: ${stat('r')} = ${noLeadingZero(c.lengthBias.judgePartial, 2)} for the judge beyond what people's ratings explain, against ${noLeadingZero(c.lengthBias.human, 2)} for people.` : '';
+    out.push(`On ${c.scale}, judge ${c.judge}'s scores ${listOf(parts)}.${bias}${worth}${length}`);
+  }
+  return out;
+}
+
 /** The sentences that open result sections, by section id. */
 export function sectionLeads(input: ReportInput): Record<string, string[]> {
-  return { style: styleSentences(input), panels: panelSentences(input) };
+  return { style: styleSentences(input), panels: panelSentences(input), judges: judgeSentences(input) };
 }
 
 function label(feature: string): string {

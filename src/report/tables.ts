@@ -247,14 +247,46 @@ export function buildTables({ analysis, context }: ReportInput): ReportTable[] {
       ),
     });
   }
-  const judges = scales.flatMap((s) => s.judges.map((j) => [s.scale, j.judge, j.responses, j.pearsonR, j.meanAbsoluteError] as Cell[]));
-  if (judges.length > 0)
+  const calibration = analysis.judgeCalibration ?? [];
+  if (calibration.length > 0) {
     tables.push({
-      id: 'judges',
-      title: 'Automatic judges against people (mean human rating per response)',
-      columns: [col('scale'), col('judge'), col('responses', 'int'), col(`Pearson ${stat('r')}`, 'd3'), col('MAE', 'd3')],
-      rows: judges,
+      id: 'judge-calibration',
+      title: 'Each judge against the human ratings (mean human rating per reply)',
+      note: `${stat('r')}: Pearson, Fisher-z interval; ρ: Spearman, interval with Bonett & Wright's standard error; MAE: mean absolute difference from the human mean, in scale points; α: Krippendorff's α (interval) of the human raters, and with the judge as one more rater; τ: Kendall's τ-b between the judge's and the people's source means; contrasts: the model's pairwise contrasts the judge agrees with in sign and in significance (p < .05); test-retest: ICC(A,1) across the judge's samples; length: the judge's partial correlation with word count controlling for the human mean, and the human mean's own correlation with word count; raters: how many raters' mean the judge is worth (Spearman-Brown, from α and the raters per reply).`,
+      columns: [col('judge'), col('scale'), col('replies', 'int'), col(stat('r'), 'd2'), col(`${stat('r')} 95% CI`), col('ρ', 'd2'), col('ρ 95% CI'), col('MAE', 'd2'), col('α humans', 'd2'), col('α with judge', 'd2'), col('τ', 'd2'), col('contrasts agreeing'), col('test-retest'), col('length (judge)', 'd2'), col('length (people)', 'd2'), col('worth raters')],
+      rows: calibration.map((c) => [
+        c.judge,
+        c.scale,
+        c.replies,
+        c.pearson?.r ?? null,
+        c.pearson ? `[${fixed(c.pearson.lower)}, ${fixed(c.pearson.upper)}]` : null,
+        c.spearman?.rho ?? null,
+        c.spearman ? `[${fixed(c.spearman.lower)}, ${fixed(c.spearman.upper)}]` : null,
+        c.meanAbsoluteError,
+        c.alpha.humans,
+        c.alpha.withJudge,
+        c.kendallTau,
+        c.contrasts.length ? `${c.contrasts.filter((x) => x.sameVerdict).length} of ${c.contrasts.length}` : null,
+        c.testRetest ? `${fixed(c.testRetest.iccA1)} [${fixed(c.testRetest.lower)}, ${fixed(c.testRetest.upper)}], ${c.testRetest.samples} samples` : null,
+        c.lengthBias.judgePartial,
+        c.lengthBias.human,
+        c.equivalentRaters.beyond ? 'more than any number' : c.equivalentRaters.raters === null ? null : fixed(c.equivalentRaters.raters, 1),
+      ]),
     });
+    tables.push({
+      id: 'judge-bias',
+      title: 'Bias per source: the judge\'s score minus the human mean, over the source\'s replies',
+      columns: [col('judge'), col('scale'), col('source'), col('replies', 'int'), col('bias', 'd2'), col('95% CI lower', 'd2'), col('95% CI upper', 'd2')],
+      rows: calibration.flatMap((c) => c.biasBySource.map((b) => [c.judge, c.scale, b.source, b.replies, b.bias, b.lower, b.upper])),
+    });
+    tables.push({
+      id: 'judge-contrasts',
+      title: 'The model\'s contrasts between sources: from the people\'s ratings and from the judge\'s scores',
+      note: `The judge's contrasts come from \`value ~ source + (1 | post)\` fitted to its scores, with the study's ${context.analysis.adjust} adjustment.`,
+      columns: [col('judge'), col('scale'), col('contrast'), col('people', 'd3'), col(`people ${stat('p')}`, 'p'), col('judge', 'd3'), col(`judge ${stat('p')}`, 'p'), col('same sign'), col('same verdict')],
+      rows: calibration.flatMap((c) => c.contrasts.map((x) => [c.judge, c.scale, x.contrast, x.human, x.humanP, x.judge, x.judgeP, x.sameSign ? 'yes' : 'no', x.sameVerdict ? 'yes' : 'no'])),
+    });
+  }
   const panels = analysis.panels;
   if (panels) {
     tables.push({

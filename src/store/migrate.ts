@@ -13,6 +13,7 @@ import * as liveStudy from './migrations/2026_11_26_006_live_study.js';
 import * as generationCalls from './migrations/2026_11_26_007_generation_calls.js';
 import * as prompts from './migrations/2026_11_26_008_prompts.js';
 import * as panels from './migrations/2026_11_26_009_panels.js';
+import * as judgeSamples from './migrations/2026_11_26_010_judge_samples.js';
 
 /** Every migration, by dated name; add new files here in date order. */
 const migrations: Record<string, Migration> = {
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_26_007_generation_calls': generationCalls,
   '2026_11_26_008_prompts': prompts,
   '2026_11_26_009_panels': panels,
+  '2026_11_26_010_judge_samples': judgeSamples,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -215,6 +215,29 @@ export interface JudgeScoresTable {
   created_at: string;
 }
 
+export interface JudgeSamplesTable {
+  id: string;
+  study_id: string;
+  response_id: string;
+  judge: string;
+  sample_index: number;
+  /** `ok`: scores; `failed`: an answer that could not be used (see `error`). */
+  status: string;
+  scores_json: Generated<string>;
+  rationale: string | null;
+  error: string | null;
+  raw_text: string | null;
+  provider: string;
+  model: string | null;
+  params_json: Generated<string>;
+  prompt_hash: string | null;
+  tokens_in: number | null;
+  tokens_out: number | null;
+  latency_ms: number | null;
+  attempts: number;
+  created_at: string;
+}
+
 export interface ExclusionsTable {
   id: string;
   study_id: string;
@@ -260,6 +283,7 @@ export interface Database {
   ratings: RatingsTable;
   attention_results: AttentionResultsTable;
   judge_scores: JudgeScoresTable;
+  judge_samples: JudgeSamplesTable;
   exclusions: ExclusionsTable;
   generation_cache: GenerationCacheTable;
   generation_claims: GenerationClaimsTable;

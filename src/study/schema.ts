@@ -234,6 +234,28 @@ const source = z.discriminatedUnion('kind', [corpusSource, modelSource, variantS
   error: 'expected a source with kind "corpus", "model" or "variant"',
 });
 
+/**
+ * An automatic rater (`empathy-lab judge`): a provider and model with a rubric, or the offline
+ * `lexicon` baseline. The judge sees the post and the reply only, never the source.
+ */
+const judge = z.strictObject({
+  id,
+  provider: z.enum(['openai', 'anthropic', 'lexicon']),
+  /** Required for openai and anthropic. */
+  model: z.string().min(1).optional(),
+  endpoint: z.url().optional(),
+  api_key_env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { error: 'expected an environment variable name' }).optional(),
+  params: params.default({ temperature: 0, top_p: 1, max_tokens: 400 }),
+  /** `scales`: the study's own scales, as the raters saw them; `epitome`: the three EPITOME dimensions; or a rubric file (YAML) in the study folder. */
+  rubric: z.union([z.literal('scales'), z.literal('epitome'), relPath]).default('scales'),
+  /** Scores per reply; more than one measures the judge's test-retest reliability. */
+  samples: positiveInt('samples').default(1),
+  /** How a reply's samples become its score. */
+  reduce: z.enum(['median', 'mean']).default('median'),
+  concurrency: positiveInt('concurrency').default(4),
+  timeout_seconds: numberIn(1, 3600).default(120),
+});
+
 const price = z.strictObject({
   input_per_mtok: z.number().min(0),
   output_per_mtok: z.number().min(0),
@@ -412,6 +434,7 @@ export const studySchema = z
     corpus: corpus.default({ replies: [], ratings: [], raters: [] }),
     sources: z.array(source).min(1),
     prices: z.record(z.string(), price).default({}),
+    judges: z.array(judge).default([]),
     generation: generation.default({ min_words: 100, max_words: 150, blind: true }),
     instrument,
     design: design.default({
@@ -456,6 +479,12 @@ export const studySchema = z
       }
       const [lo, hi] = s.content_check.length_ratio;
       if (lo > hi) ctx.addIssue({ code: 'custom', path: ['sources', i, 'content_check', 'length_ratio'], message: 'the lower ratio is larger than the upper' });
+    });
+    const judgeIds = new Set<string>();
+    study.judges.forEach((j, i) => {
+      if (judgeIds.has(j.id)) ctx.addIssue({ code: 'custom', path: ['judges', i, 'id'], message: `duplicate judge id "${j.id}"` });
+      judgeIds.add(j.id);
+      if (j.provider !== 'lexicon' && !j.model) ctx.addIssue({ code: 'custom', path: ['judges', i, 'model'], message: `a ${j.provider} judge needs a model: model: gpt-4o-mini` });
     });
     const panelIds = new Set<string>();
     study.recruitment.panels.forEach((p, i) => {
@@ -522,6 +551,7 @@ export type Source = Study['sources'][number];
 export type ModelSource = Extract<Source, { kind: 'model' }>;
 export type VariantSource = Extract<Source, { kind: 'variant' }>;
 export type Panel = Study['recruitment']['panels'][number];
+export type Judge = Study['judges'][number];
 export type Scale = Study['instrument']['scales'][number];
 export type PostsFileSpec = NonNullable<Study['corpus']['posts']>;
 export type RepliesFileSpec = Study['corpus']['replies'][number];

@@ -41,6 +41,7 @@ export function openAiProvider(options: OpenAiOptions): Provider {
             max_tokens: request.params.max_tokens,
             ...(request.params.seed !== undefined ? { seed: request.params.seed } : {}),
             ...(request.params.stop ? { stop: [...request.params.stop] } : {}),
+            ...(request.responseFormat ? { response_format: { type: 'json_schema' as const, json_schema: { name: request.responseFormat.name, schema: request.responseFormat.schema, strict: true } } } : {}),
           },
           signal ? { signal } : {},
         );
