@@ -8,6 +8,9 @@ export interface Clock {
   sleep(ms: number): Promise<void>;
 }
 
+/** The wall clock (tests pass their own). */
+export const realClock: Clock = { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) };
+
 export class RateLimiter {
   readonly #clock: Clock;
   readonly #interval: number;

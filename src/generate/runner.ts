@@ -24,7 +24,7 @@ import { checkReply } from './checks.js';
 import { blind } from './transforms.js';
 import { parsePrompt, renderPrompt, type PromptTemplate } from './prompts.js';
 import { ProviderError, type CallLog, type CallOutcome, type Provider } from './provider.js';
-import { pool, RateLimiter, type Clock } from './rate-limit.js';
+import { pool, RateLimiter, realClock, type Clock } from './rate-limit.js';
 import { claimHolder, claimUnit, claimWorkers, releaseAllClaims, releaseUnit, renewClaims, takeOverClaim } from '../store/claims.repository.js';
 import { endCall, startCall, storeUnit, unitStored } from '../store/attempts.repository.js';
 
@@ -138,7 +138,6 @@ export interface RunOptions {
   readonly abort?: AbortSignal;
 }
 
-const realClock: Clock = { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) };
 
 interface Unit {
   readonly plan: GenerationPlan;

@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import { ProviderError, type Provider } from '../generate/provider.js';
+import { RateLimiter, realClock, type Clock } from '../generate/rate-limit.js';
 import { newId, nowIso } from '../store/ids.js';
 import { judgeSamplesDone, judgeSamplesOk, replaceJudgeScores, storeJudgeSample } from '../store/judges.repository.js';
 import { listPosts } from '../store/posts.repository.js';
@@ -65,7 +66,7 @@ async function reduceScores(s: StoredStudy, judge: Judge): Promise<void> {
   await replaceJudgeScores(s.db, s.studyId, judge.id, out);
 }
 
-export async function runJudge(s: StoredStudy, judge: Judge, provider: Provider | null, o: { onUnit?: () => void; stop?: AbortSignal } = {}): Promise<JudgeTally> {
+export async function runJudge(s: StoredStudy, judge: Judge, provider: Provider | null, o: { onUnit?: () => void; stop?: AbortSignal; clock?: Clock } = {}): Promise<JudgeTally> {
   const rubric = await rubricOf(s, judge);
   const replies = await listResponsesWithPosts(s.db, s.studyId);
   if (replies.length === 0) throw new UserError('the study has no replies to judge', s.dir, 'import or generate replies first');
@@ -99,6 +100,9 @@ export async function runJudge(s: StoredStudy, judge: Judge, provider: Provider 
     if (status === 'ok') tally.already++;
     return status !== 'ok';
   });
+  // The same limits as generation: evenly spaced starts, and a token bucket charged an estimate.
+  const limiter = new RateLimiter(o.clock ?? realClock, { ...(judge.requests_per_minute ? { requestsPerMinute: judge.requests_per_minute } : {}), ...(judge.tokens_per_minute ? { tokensPerMinute: judge.tokens_per_minute } : {}) });
+  const estimate = (messages: ReturnType<typeof judgePrompt>) => Math.ceil(messages.reduce((n, m) => n + m.content.length, 0) / 4) + judge.params.max_tokens;
   let next = 0;
   let refused: ProviderError | null = null;
   const work = async () => {
@@ -112,6 +116,8 @@ export async function runJudge(s: StoredStudy, judge: Judge, provider: Provider 
       while (attempts < JUDGE_ATTEMPTS && !stored) {
         attempts++;
         if (attempts > 1) tally.reasked++;
+        const cost = estimate(messages);
+        await limiter.acquire(cost);
         try {
           const result = await provider.generate(
             {
@@ -127,6 +133,7 @@ export async function runJudge(s: StoredStudy, judge: Judge, provider: Provider 
           );
           tally.tokensIn += result.usage.inputTokens;
           tally.tokensOut += result.usage.outputTokens;
+          limiter.settle(cost, result.usage.inputTokens + result.usage.outputTokens);
           const answer = parseJudgeAnswer(result.text, rubric);
           if (!answer.ok) {
             last = { text: result.text, error: answer.error };

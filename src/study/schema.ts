@@ -253,6 +253,8 @@ const judge = z.strictObject({
   /** How a reply's samples become its score. */
   reduce: z.enum(['median', 'mean']).default('median'),
   concurrency: positiveInt('concurrency').default(4),
+  requests_per_minute: positiveInt('requests_per_minute').optional(),
+  tokens_per_minute: positiveInt('tokens_per_minute').optional(),
   timeout_seconds: numberIn(1, 3600).default(120),
 });
 

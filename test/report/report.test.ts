@@ -67,6 +67,11 @@ describe('empathy-lab demo and report', async () => {
     // The methods paragraph counts what the study holds.
     expect(html).toContain('36 support-seeking posts from 6 domains');
     expect(html).toContain(`${analysis.raters.total} raters were simulated`);
+    // The demo's sections on its variant arm, its two panels and its offline judge, each answering its question.
+    for (const title of ['Does style drive the ratings?', 'Do experts see it the same way?', 'Can a model stand in for the raters?']) expect(html).toContain(title);
+    expect(html).toContain('The arm human-plain holds human&#39;s 36 replies after removing emojis and turning exclamation marks into full stops');
+    const calibration = tableRows(html, 'judge-calibration');
+    expect(calibration.map((r) => [r[0], r[1], r[2]])).toEqual(analysis.judgeCalibration.map((c: any) => ['lexicon', c.scale, String(c.replies)]));
     // Self-contained: no scripts, nothing fetched.
     expect(html).not.toMatch(/<script|<link|src="http|href="http|@import|url\(/i);
     expect((html.match(/<svg /g) ?? []).length).toBe(3);
