@@ -23,7 +23,7 @@ import { emmeans, meansAcrossUnits, type Adjustment } from '../stats/emmeans.js'
 import { tQuantile } from '../stats/distributions.js';
 import { fitLmm } from '../stats/lmm.js';
 import { normalQuantile } from '../stats/distributions.js';
-import { icc, iccAgreementInterval, kendallTauB, krippendorffAlpha, pearson, pearsonWithInterval } from '../stats/reliability.js';
+import { icc, iccAgreementInterval, kendallTauB, krippendorffAlphaOfRows, pearson, pearsonWithInterval } from '../stats/reliability.js';
 import type { JudgeCalibrationJson } from './schema.js';
 import type { RatingRow, ReplyRow } from './study-analysis.js';
 
@@ -54,23 +54,6 @@ function spearmanWithInterval(x: readonly number[], y: readonly number[]): { rho
   return { rho, lower: Math.tanh(Math.atanh(rho) - half), upper: Math.tanh(Math.atanh(rho) + half) };
 }
 
-function alphaOf(rows: ReadonlyArray<{ rater: string; response: string; value: number }>): number | null {
-  const raters = [...new Set(rows.map((r) => r.rater))].sort();
-  const responses = [...new Set(rows.map((r) => r.response))].sort();
-  const ri = new Map(raters.map((r, i) => [r, i]));
-  const ui = new Map(responses.map((u, i) => [u, i]));
-  const data: Array<Array<number | null>> = raters.map(() => new Array<number | null>(responses.length).fill(null));
-  for (const r of rows) {
-    const a = ri.get(r.rater);
-    const b = ui.get(r.response);
-    if (a !== undefined && b !== undefined) data[a][b] = r.value;
-  }
-  try {
-    return krippendorffAlpha(data, 'interval');
-  } catch {
-    return null;
-  }
-}
 
 function partial(rxy: number, rxz: number, ryz: number): number | null {
   const d = Math.sqrt((1 - rxz * rxz) * (1 - ryz * ryz));
@@ -123,8 +106,8 @@ export function judgeCalibration(
       const pr = pearsonWithInterval(j, h);
       const sp = spearmanWithInterval(j, h);
       const mae = pairs.length ? pairs.reduce((s, p) => s + Math.abs(p.judge - p.human), 0) / pairs.length : null;
-      const humanAlpha = alphaOf(rows.filter((r) => human.has(r.response)));
-      const withJudge = alphaOf([...rows.filter((r) => human.has(r.response)), ...pairs.map((p) => ({ rater: `\u0000judge:${judge}`, response: p.response, value: p.judge }))]);
+      const humanAlpha = krippendorffAlphaOfRows(rows.filter((r) => human.has(r.response)).map((r) => ({ rater: r.rater, unit: r.response, value: r.value })));
+      const withJudge = krippendorffAlphaOfRows([...rows.filter((r) => human.has(r.response)).map((r) => ({ rater: r.rater, unit: r.response, value: r.value })), ...pairs.map((p) => ({ rater: `\u0000judge:${judge}`, unit: p.response, value: p.judge }))]);
       const sources = [...new Set(pairs.map((p) => p.source))].sort();
       const bias = sources.map((source) => {
         const d = pairs.filter((p) => p.source === source).map((p) => p.judge - p.human);

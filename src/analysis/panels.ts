@@ -10,7 +10,7 @@
 import { emmeans, meansAcrossUnits, type Adjustment } from '../stats/emmeans.js';
 import { fitLmm } from '../stats/lmm.js';
 import { likelihoodRatioTest } from '../stats/lrt.js';
-import { icc, iccAgreementInterval, kendallTauB, krippendorffAlpha, pearsonWithInterval } from '../stats/reliability.js';
+import { icc, iccAgreementInterval, kendallTauB, krippendorffAlphaOfRows, pearsonWithInterval } from '../stats/reliability.js';
 import type { PanelsJson } from './schema.js';
 import { contrastsJson, type RatingRow } from './study-analysis.js';
 import { splitFormula } from './style-arms.js';
@@ -26,23 +26,6 @@ const dataOf = (rows: readonly RatingRow[]): Data => ({
   panel: rows.map((r) => r.panel ?? ''),
 });
 
-function alphaOf(rows: readonly RatingRow[]): number | null {
-  const raters = [...new Set(rows.map((r) => r.rater))].sort();
-  const responses = [...new Set(rows.map((r) => r.response))].sort();
-  const ri = new Map(raters.map((r, i) => [r, i]));
-  const ui = new Map(responses.map((u, i) => [u, i]));
-  const data: Array<Array<number | null>> = raters.map(() => new Array<number | null>(responses.length).fill(null));
-  for (const r of rows) {
-    const a = ri.get(r.rater);
-    const b = ui.get(r.response);
-    if (a !== undefined && b !== undefined) data[a][b] = r.value;
-  }
-  try {
-    return krippendorffAlpha(data, 'interval');
-  } catch {
-    return null;
-  }
-}
 
 /** The interaction test: the manifest's fixed terms plus panel, with and without source:panel, its random terms in both. */
 function interaction(formula: string, rows: readonly RatingRow[], reference: Record<string, string>) {
@@ -81,7 +64,7 @@ export function panelsAnalysis(kept: readonly RatingRow[], scales: readonly stri
           }
         }
         const means = meansAcrossUnits(sub.map((r) => r.value), sub.map((r) => r.post), sub.map((r) => r.source)).sort((a, b) => (a.group < b.group ? -1 : 1));
-        return { panel, ratings: sub.length, raters: new Set(sub.map((r) => r.rater)).size, means, contrasts, krippendorffAlphaInterval: alphaOf(sub) };
+        return { panel, ratings: sub.length, raters: new Set(sub.map((r) => r.rater)).size, means, contrasts, krippendorffAlphaInterval: krippendorffAlphaOfRows(sub.map((r) => ({ rater: r.rater, unit: r.response, value: r.value }))) };
       });
       // Agreement between each pair of panels.
       const agreement = [];

@@ -186,3 +186,22 @@ export function krippendorffAlpha(data: ReadonlyArray<ReadonlyArray<number | nul
   dExpected /= n * (n - 1);
   return 1 - dObserved / dExpected;
 }
+
+/**
+ * Krippendorff's alpha of ratings given as rows (who rated which unit, and the value), or null when
+ * it is not defined (no unit with two values, or no variation).
+ */
+export function krippendorffAlphaOfRows(rows: ReadonlyArray<{ readonly rater: string; readonly unit: string; readonly value: number }>, metric: AlphaMetric = 'interval'): number | null {
+  const raters = [...new Set(rows.map((r) => r.rater))].sort();
+  const units = [...new Set(rows.map((r) => r.unit))].sort();
+  const ri = new Map(raters.map((r, i) => [r, i]));
+  const ui = new Map(units.map((u, i) => [u, i]));
+  const data: Array<Array<number | null>> = raters.map(() => new Array<number | null>(units.length).fill(null));
+  for (const r of rows) data[lookup(ri, r.rater, 'rater row')][lookup(ui, r.unit, 'unit column')] = r.value;
+  try {
+    return krippendorffAlpha(data, metric);
+  } catch (err) {
+    if (err instanceof StatsInputError) return null;
+    throw err;
+  }
+}
