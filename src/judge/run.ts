@@ -43,7 +43,7 @@ export async function rubricOf(s: StoredStudy, judge: Judge): Promise<Rubric> {
   if (judge.rubric === 'epitome') return EPITOME;
   const file = path.join(s.dir, judge.rubric);
   const text = await readFile(file, 'utf8').catch((err: unknown) => {
-    throw new UserError('cannot read the rubric file', file, `write it, or fix judges.${judge.id}.rubric`, { cause: err });
+    throw new UserError('cannot read the rubric file', file, `write it, or fix judges[${s.study.judges.indexOf(judge)}].rubric`, { cause: err });
   });
   return parseRubricFile(text, judge.rubric);
 }
@@ -92,7 +92,7 @@ export async function runJudge(s: StoredStudy, judge: Judge, provider: Provider 
     return tally;
   }
 
-  if (!provider || !judge.model) throw new UserError(`no provider for judge "${judge.id}"`, `judges.${judge.id}`, 'give the judge a provider and a model');
+  if (!provider || !judge.model) throw new UserError(`no provider for judge "${judge.id}"`, `judges[${s.study.judges.indexOf(judge)}]`, 'give the judge a provider and a model');
   const model = judge.model;
   const promptHash = sha256(canonicalJson(judgePrompt(rubric, { title: '{{title}}', text: '{{post}}' }, '{{reply}}')));
   const units = replies.flatMap((r) => Array.from({ length: judge.samples }, (_, sample) => ({ r, sample }))).filter(({ r, sample }) => {
@@ -177,7 +177,7 @@ export async function runJudge(s: StoredStudy, judge: Judge, provider: Provider 
     }
   };
   await Promise.all(Array.from({ length: Math.min(judge.concurrency, Math.max(1, units.length)) }, work));
-  if (refused) throw new UserError(`${judge.id}: the provider refused the key (${(refused as ProviderError).message})`, `judges.${judge.id}.api_key_env`, 'fix the key in the environment variable named by api_key_env, then run judge again');
+  if (refused) throw new UserError(`${judge.id}: the provider refused the key (${(refused as ProviderError).message})`, `judges[${s.study.judges.indexOf(judge)}].api_key_env`, 'fix the key in the environment variable named by api_key_env, then run judge again');
   await reduceScores(s, judge);
   return tally;
 }

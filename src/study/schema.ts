@@ -486,7 +486,7 @@ export const studySchema = z
     study.judges.forEach((j, i) => {
       if (judgeIds.has(j.id)) ctx.addIssue({ code: 'custom', path: ['judges', i, 'id'], message: `duplicate judge id "${j.id}"` });
       judgeIds.add(j.id);
-      if (j.provider !== 'lexicon' && !j.model) ctx.addIssue({ code: 'custom', path: ['judges', i, 'model'], message: `a ${j.provider} judge needs a model: model: gpt-4o-mini` });
+      if (j.provider !== 'lexicon' && !j.model) ctx.addIssue({ code: 'custom', path: ['judges', i, 'model'], message: `${j.provider === 'openai' ? 'an' : 'a'} ${j.provider} judge needs a model: model: ${j.provider === 'openai' ? 'gpt-4o-mini' : 'claude-3-5-haiku-latest'}` });
     });
     const panelIds = new Set<string>();
     study.recruitment.panels.forEach((p, i) => {
