@@ -11,11 +11,14 @@ export async function judgeSamplesDone(db: Db, studyId: string, judge: string): 
   return new Map(rows.map((r) => [`${r.response_id}\u0000${r.sample_index}`, r.status]));
 }
 
-/** A sample, replacing a failed one of the same reply and sample (a rerun tries failed samples again). */
+/**
+ * A sample, replacing a failed one of the same reply and sample (a rerun tries failed samples
+ * again). When another process stored this sample meanwhile, theirs is kept and this one dropped.
+ */
 export async function storeJudgeSample(db: Db, row: NewJudgeSample): Promise<void> {
   await db.transaction().execute(async (trx) => {
     await trx.deleteFrom('judge_samples').where('response_id', '=', row.response_id).where('judge', '=', row.judge).where('sample_index', '=', row.sample_index).where('status', '=', 'failed').execute();
-    await trx.insertInto('judge_samples').values(row).execute();
+    await trx.insertInto('judge_samples').values(row).onConflict((oc) => oc.columns(['response_id', 'judge', 'sample_index']).doNothing()).execute();
   });
 }
 
