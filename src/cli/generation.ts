@@ -120,6 +120,11 @@ export interface GenerateForStudyOptions {
   readonly abort?: AbortSignal;
 }
 
+/** This process as a worker: each has its own id; several may share one study (on one Postgres database). */
+export function workerId(): string {
+  return `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+}
+
 /** Whether a worker id (`host:pid:random`) names a process of this host that no longer exists. */
 export function workerIsDead(worker: string): boolean {
   const [host, pid] = worker.split(':');
@@ -142,8 +147,7 @@ export async function generateForStudy(s: OpenStudy, output: Output, options: Ge
   const units = plans.reduce((n, p) => n + posts.length * p.source.samples, 0);
   // A progress line for every run that has units, whatever its size; it stops where the run stops.
   const progress = units > 0 ? new Progress(output, 'generating', units) : undefined;
-  // Each process is a worker with its own id; several may share one study (on one Postgres database).
-  const worker = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const worker = workerId();
   const tallies = await runGeneration({
     db: s.store.db,
     study: s.loaded.study,

@@ -3,19 +3,24 @@ import type { Command } from 'commander';
 import { IncompleteWork, UserError } from '../errors.js';
 import { runJudge, type JudgeTally } from '../judge/run.js';
 import { listResponsesWithPosts } from '../store/responses.repository.js';
-import { httpProvider } from './generation.js';
+import { httpProvider, workerId } from './generation.js';
 import { json, Progress, table, type Output } from './output.js';
 import { storedStudy, withStudy, type StudyOptions } from './study-context.js';
 
 interface JudgeOptions extends StudyOptions {
   judge?: string;
+  budget?: string;
+  leaseSeconds?: string;
   dryRun?: boolean;
   cache: boolean;
   json?: boolean;
 }
 
 function tallyTable(tallies: readonly JudgeTally[]): string {
-  return table(['judge', 'replies', 'samples asked', 'done', 'already there', 'failed', 'asked again', 'tokens in', 'tokens out'], tallies.map((t) => [t.judge, t.replies, t.asked, t.done, t.already, t.failed, t.reasked, t.tokensIn, t.tokensOut]));
+  return table(
+    ['judge', 'replies', 'samples asked', 'done', 'already there', 'failed', 'asked again', 'other worker', 'held back', 'tokens in', 'tokens out', 'cost USD'],
+    tallies.map((t) => [t.judge, t.replies, t.asked, t.done, t.already, t.failed, t.reasked, t.otherWorker, t.heldBack, t.tokensIn, t.tokensOut, t.costUsd === null ? 'no price' : Number(t.costUsd.toFixed(4))]),
+  );
 }
 
 export function registerJudge(program: Command, output: Output): void {
@@ -36,6 +41,8 @@ export function registerJudge(program: Command, output: Output): void {
     .option('--judge <ids>', 'only these judges (comma-separated)')
     .option('--dry-run', 'print the number of calls each judge would make, and stop')
     .option('--no-cache', 'ask again instead of reading answers from the request cache')
+    .option('--budget <usd>', 'stop starting samples once this much would be spent (from prices:)')
+    .option('--lease-seconds <n>', 'how long a claimed sample is held without a heartbeat (several workers on one study)', '60')
     .option('--json', 'print the summary as JSON')
     .addHelpText('after', '\nExamples:\n  $ empathy-lab judge my-study\n  $ empathy-lab judge my-study --judge gpt4o-scales --dry-run')
     .action(async (dir: string, o: JudgeOptions) => {
@@ -51,17 +58,29 @@ export function registerJudge(program: Command, output: Output): void {
           output.out(o.json ? json(rows) : table(['judge', 'provider', 'model', 'replies', 'calls', 'at most (answers asked again)'], rows.map((r) => [r.judge, r.provider, r.model ?? '', r.replies, r.calls, r.atMost])));
           return;
         }
+        const budget = o.budget === undefined ? undefined : Number(o.budget);
+        if (budget !== undefined && !(budget >= 0)) throw new UserError(`expected an amount in USD, got "${o.budget}"`, '--budget', 'e.g. --budget 5');
+        const lease = Number(o.leaseSeconds ?? 60);
+        if (!(lease >= 1)) throw new UserError(`expected a number of seconds, got "${o.leaseSeconds}"`, '--lease-seconds', 'e.g. --lease-seconds 60');
+        for (const j of judges) if (budget !== undefined && j.provider !== 'lexicon' && j.model && !study.prices[j.model]) throw new UserError(`--budget needs a price for ${j.model}`, 'study.yaml prices', `add prices: { ${j.model}: { input_per_mtok: ..., output_per_mtok: ... } }`);
+        const claims = { worker: workerId(), leaseMs: lease * 1000 };
         const tallies: JudgeTally[] = [];
+        let spent = 0;
         for (const j of judges) {
           const where = `judges[${study.judges.indexOf(j)}]`;
           const provider = j.provider === 'lexicon' ? null : httpProvider({ ...j, provider: j.provider }, where, opened.store.db, o.cache, 'judge');
           const replies = (await listResponsesWithPosts(opened.store.db, opened.row.id)).length;
           const progress = provider && replies * j.samples > 0 ? new Progress(output, `judging (${j.id})`, replies * j.samples) : undefined;
-          tallies.push(await runJudge(storedStudy(opened), j, provider, { onUnit: () => progress?.tick() }));
+          const t = await runJudge(storedStudy(opened), j, provider, { onUnit: () => progress?.tick(), claims, ...(budget !== undefined ? { budgetUsd: budget - spent } : {}) });
+          spent += t.costUsd ?? 0;
+          tallies.push(t);
         }
         output.out(o.json ? json(tallies) : tallyTable(tallies));
         const failed = tallies.reduce((n, t) => n + t.failed, 0);
-        if (failed > 0) throw new IncompleteWork(`${failed} ${failed === 1 ? 'sample' : 'samples'} failed (recorded, not scores); run \`empathy-lab judge ${dir}\` again to ask for them`, 3);
+        const held = tallies.reduce((n, t) => n + t.heldBack, 0);
+        const other = tallies.reduce((n, t) => n + t.otherWorker, 0);
+        const parts = [failed ? `${failed} ${failed === 1 ? 'sample' : 'samples'} failed (recorded, not scores)` : '', held ? `${held} held back by the budget` : '', other ? `${other} in flight in another worker` : ''].filter(Boolean);
+        if (parts.length) throw new IncompleteWork(`${parts.join(', ')}; run \`empathy-lab judge ${dir}\` again to ask for them${held ? ' (with a larger --budget)' : ''}`, 3);
       });
     });
 }

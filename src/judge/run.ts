@@ -8,10 +8,13 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../errors.js';
-import { ProviderError, type Provider } from '../generate/provider.js';
+import { costUsd } from '../generate/estimate.js';
+import { ProviderError, type CallLog, type Provider } from '../generate/provider.js';
+import { endCall, startCall } from '../store/attempts.repository.js';
+import { claimUnit, releaseAllClaims, releaseUnit, renewClaims } from '../store/claims.repository.js';
 import { RateLimiter, realClock, type Clock } from '../generate/rate-limit.js';
 import { newId, nowIso } from '../store/ids.js';
-import { judgeSamplesDone, judgeSamplesOk, replaceJudgeScores, storeJudgeSample } from '../store/judges.repository.js';
+import { judgeSampleStored, judgeSamplesDone, judgeSamplesOk, replaceJudgeScores, storeJudgeSample } from '../store/judges.repository.js';
 import { listPosts } from '../store/posts.repository.js';
 import { listResponsesWithPosts } from '../store/responses.repository.js';
 import { canonicalJson, sha256 } from '../study/hash.js';
@@ -34,8 +37,24 @@ export interface JudgeTally {
   failed: number;
   /** Answers that could not be used and were asked again. */
   reasked: number;
+  /** Samples another worker holds (claimed, in flight there). */
+  otherWorker: number;
+  /** Samples not started because the budget would have been exceeded. */
+  heldBack: number;
   tokensIn: number;
   tokensOut: number;
+  /** What the calls cost, from `prices` (answers from the cache cost nothing); null without a price. */
+  costUsd: number | null;
+}
+
+export interface JudgeRunOptions {
+  readonly onUnit?: () => void;
+  readonly stop?: AbortSignal;
+  readonly clock?: Clock;
+  /** Several workers on one study: each sample is claimed under a lease, renewed while its calls run. */
+  readonly claims?: { readonly worker: string; readonly leaseMs: number };
+  /** Stop starting samples once this much (USD, from `prices`) is spent or would be by the next one. */
+  readonly budgetUsd?: number;
 }
 
 export async function rubricOf(s: StoredStudy, judge: Judge): Promise<Rubric> {
@@ -66,12 +85,13 @@ async function reduceScores(s: StoredStudy, judge: Judge): Promise<void> {
   await replaceJudgeScores(s.db, s.studyId, judge.id, out);
 }
 
-export async function runJudge(s: StoredStudy, judge: Judge, provider: Provider | null, o: { onUnit?: () => void; stop?: AbortSignal; clock?: Clock } = {}): Promise<JudgeTally> {
+export async function runJudge(s: StoredStudy, judge: Judge, provider: Provider | null, o: JudgeRunOptions = {}): Promise<JudgeTally> {
   const rubric = await rubricOf(s, judge);
   const replies = await listResponsesWithPosts(s.db, s.studyId);
   if (replies.length === 0) throw new UserError('the study has no replies to judge', s.dir, 'import or generate replies first');
   const posts = new Map((await listPosts(s.db, s.studyId)).map((p) => [p.external_id, p]));
-  const tally: JudgeTally = { judge: judge.id, replies: replies.length, asked: replies.length * (judge.provider === 'lexicon' ? 1 : judge.samples), done: 0, already: 0, failed: 0, reasked: 0, tokensIn: 0, tokensOut: 0 };
+  const price = judge.model ? s.study.prices[judge.model] : undefined;
+  const tally: JudgeTally = { judge: judge.id, replies: replies.length, asked: replies.length * (judge.provider === 'lexicon' ? 1 : judge.samples), done: 0, already: 0, failed: 0, reasked: 0, otherWorker: 0, heldBack: 0, tokensIn: 0, tokensOut: 0, costUsd: judge.provider === 'lexicon' || price ? 0 : null };
   const done = await judgeSamplesDone(s.db, s.studyId, judge.id);
   const now = nowIso();
   const base = { study_id: s.studyId, judge: judge.id, error: null, raw_text: null, tokens_in: null, tokens_out: null, latency_ms: null, created_at: now };
@@ -105,11 +125,42 @@ export async function runJudge(s: StoredStudy, judge: Judge, provider: Provider 
   const estimate = (messages: ReturnType<typeof judgePrompt>) => Math.ceil(messages.reduce((n, m) => n + m.content.length, 0) / 4) + judge.params.max_tokens;
   let next = 0;
   let refused: ProviderError | null = null;
+  let spent = 0;
+  const worker = o.claims?.worker ?? 'local';
+  const heartbeat = o.claims ? setInterval(() => void renewClaims(s.db, s.studyId, worker, new Date(), o.claims?.leaseMs ?? 60_000).catch(() => undefined), Math.max(50, o.claims.leaseMs / 3)) : undefined;
   const work = async () => {
     while (next < units.length && !refused && !o.stop?.aborted) {
       const { r, sample } = units[next++] as (typeof units)[number];
       const post = posts.get(r.post);
       const messages = judgePrompt(rubric, { title: post?.title ?? null, text: post?.text ?? '' }, r.text);
+      // The budget: a sample starts only if its estimated cost still fits.
+      const estimated = price ? (costUsd(price, Math.ceil(messages.reduce((n, m) => n + m.content.length, 0) / 4), judge.params.max_tokens) ?? 0) : 0;
+      if (o.budgetUsd !== undefined && spent + estimated > o.budgetUsd) {
+        tally.heldBack++;
+        continue;
+      }
+      const unitKey = `judge:${judge.id}:${r.id}:${sample}`;
+      if (o.claims) {
+        if (!(await claimUnit(s.db, s.studyId, unitKey, worker, new Date(), o.claims.leaseMs))) {
+          tally.otherWorker++;
+          continue;
+        }
+        // Claimed after another worker finished it: nothing to do.
+        if (await judgeSampleStored(s.db, judge.id, r.id, sample)) {
+          await releaseUnit(s.db, s.studyId, unitKey, worker);
+          tally.already++;
+          continue;
+        }
+      }
+      // Every call on record, as generation's are; an answer from the cache is marked so and costs nothing.
+      let cached = false;
+      const calls: CallLog = {
+        start: () => startCall(s.db, { studyId: s.studyId, unitKey, provider: judge.provider, model, worker }),
+        end: async (id, outcome) => {
+          if (outcome.status === 'cached') cached = true;
+          await endCall(s.db, id, outcome);
+        },
+      };
       let attempts = 0;
       let last: { text: string; error: string } | null = null;
       let stored = false;
@@ -129,10 +180,14 @@ export async function runJudge(s: StoredStudy, judge: Judge, provider: Provider 
               post: { text: post?.text ?? '', title: post?.title ?? null, domain: r.domain },
               responseFormat: { name: 'judge_scores', schema: answerSchema(rubric) },
             },
-            o.stop ? { stop: o.stop } : {},
+            { calls, ...(o.stop ? { stop: o.stop } : {}) },
           );
           tally.tokensIn += result.usage.inputTokens;
           tally.tokensOut += result.usage.outputTokens;
+          const cost = cached ? 0 : (costUsd(price, result.usage.inputTokens, result.usage.outputTokens) ?? 0);
+          spent += cost;
+          if (tally.costUsd !== null) tally.costUsd += cost;
+          cached = false;
           limiter.settle(cost, result.usage.inputTokens + result.usage.outputTokens);
           const answer = parseJudgeAnswer(result.text, rubric);
           if (!answer.ok) {
@@ -169,6 +224,7 @@ export async function runJudge(s: StoredStudy, judge: Judge, provider: Provider 
           break;
         }
       }
+      if (o.claims) await releaseUnit(s.db, s.studyId, unitKey, worker);
       if (!stored) {
         await storeJudgeSample(s.db, { ...base, id: newId(), response_id: r.id, sample_index: sample, status: 'failed', error: last?.error ?? 'no answer', raw_text: last?.text.slice(0, 4000) || null, provider: judge.provider, model, params_json: canonicalJson(provider.sends(judge.params)), prompt_hash: promptHash, attempts });
         tally.failed++;
@@ -176,7 +232,12 @@ export async function runJudge(s: StoredStudy, judge: Judge, provider: Provider 
       o.onUnit?.();
     }
   };
-  await Promise.all(Array.from({ length: Math.min(judge.concurrency, Math.max(1, units.length)) }, work));
+  try {
+    await Promise.all(Array.from({ length: Math.min(judge.concurrency, Math.max(1, units.length)) }, work));
+  } finally {
+    if (heartbeat) clearInterval(heartbeat);
+    if (o.claims) await releaseAllClaims(s.db, s.studyId, worker);
+  }
   if (refused) throw new UserError(`${judge.id}: the provider refused the key (${(refused as ProviderError).message})`, `judges[${s.study.judges.indexOf(judge)}].api_key_env`, 'fix the key in the environment variable named by api_key_env, then run judge again');
   await reduceScores(s, judge);
   return tally;

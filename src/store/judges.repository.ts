@@ -11,6 +11,12 @@ export async function judgeSamplesDone(db: Db, studyId: string, judge: string): 
   return new Map(rows.map((r) => [`${r.response_id}\u0000${r.sample_index}`, r.status]));
 }
 
+/** Whether a judge's sample of a reply is stored and usable (another worker may have made it meanwhile). */
+export async function judgeSampleStored(db: Db, judge: string, responseId: string, sample: number): Promise<boolean> {
+  const row = await db.selectFrom('judge_samples').select('id').where('judge', '=', judge).where('response_id', '=', responseId).where('sample_index', '=', sample).where('status', '=', 'ok').executeTakeFirst();
+  return row !== undefined;
+}
+
 /**
  * A sample, replacing a failed one of the same reply and sample (a rerun tries failed samples
  * again). When another process stored this sample meanwhile, theirs is kept and this one dropped.

@@ -156,3 +156,55 @@ describe('judge: calibration against planted biases', () => {
     }
   });
 });
+
+describe('judge: budget and several workers', () => {
+  it('--budget: stops starting samples when the next would not fit, says so, exits 3; every call is on record', async () => {
+    const files = study(fake.server.baseURL, 1);
+    files['study.yaml'] += 'prices: { judge-1: { input_per_mtok: 1000, output_per_mtok: 2000 } }\n';
+    const dir = await tempFolder(files);
+    expect((await cli('import', dir)).code).toBe(0);
+    fake.server.requests.length = 0;
+    fake.server.fallback((n) => ({ kind: 'ok', text: judgeAnswer(n) }));
+    try {
+      // Each call: 11 tokens in at $1000/M and 7 out at $2000/M = $0.025; the estimate is higher (the prompt's length, 400 tokens out).
+      const r = await cli('judge', dir, '--budget', '1', '--json');
+      expect(r.code).toBe(3);
+      const [t] = JSON.parse(r.stdout);
+      expect(t.heldBack).toBeGreaterThan(0);
+      expect(t.done + t.heldBack).toBe(80);
+      expect(t.costUsd).toBeCloseTo(t.done * 0.025, 10);
+      expect(t.costUsd).toBeLessThanOrEqual(1);
+      expect(r.stderr.trim().split('\n').at(-1)).toBe(`empathy-lab: ${t.heldBack} held back by the budget; run \`empathy-lab judge ${dir}\` again to ask for them (with a larger --budget)`);
+      const store = await openDb(undefined, dir);
+      try {
+        const calls = await store.db.selectFrom('generation_attempts').select(['unit_key', 'status']).where('unit_key', 'like', 'judge:fake:%').execute();
+        expect(calls).toHaveLength(t.done);
+        expect(calls.every((c) => c.status === 'ok')).toBe(true);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      fake.server.fallback({ kind: 'ok' });
+    }
+  });
+
+  it('two judge processes at once on one study: each sample paid for once, and a rerun finishes', async () => {
+    const dir = await tempFolder(study(fake.server.baseURL, 1));
+    expect((await cli('import', dir)).code).toBe(0);
+    fake.server.requests.length = 0;
+    fake.server.fallback((n) => ({ kind: 'ok', text: judgeAnswer(n), delayMs: 40 }));
+    try {
+      const [a, b] = await Promise.all([cli('judge', dir, '--json'), cli('judge', dir, '--json')]);
+      const done = [a, b].map((x) => JSON.parse(x.stdout)[0].done as number);
+      expect(done[0] + done[1]).toBeLessThanOrEqual(80);
+      expect(fake.server.requests.length).toBe(done[0] + done[1]);
+      const again = await cli('judge', dir, '--json');
+      expect(again.code).toBe(0);
+      const t = JSON.parse(again.stdout)[0];
+      expect(t.already + t.done).toBe(80);
+      expect(fake.server.requests.length).toBe(80);
+    } finally {
+      fake.server.fallback({ kind: 'ok' });
+    }
+  });
+});
