@@ -1,0 +1,327 @@
+/**
+ * Cumulative link mixed models for ordinal ratings (Likert items), as R's `ordinal::clmm` fits them:
+ * P(Y <= j | u) = F(theta_j - x'beta - sum_g u_g[level]), with flexible thresholds theta_1 < ... <
+ * theta_{J-1}, a logit or probit link F, and crossed random intercepts u_g ~ N(0, sigma_g^2) (raters,
+ * posts). The marginal likelihood is approximated by Laplace's method in the spherical random
+ * effects z (u = sigma z): log L ~ log p(y | z^) - z^'z^/2 - log det(I + Lambda Z'WZ Lambda)/2, with
+ * z^ the conditional mode (found by Newton's method; the model is log-concave in the linear
+ * predictor, so the mode is unique) and W the negative second derivative of log p(y | eta).
+ *
+ * Two crossed factors, the design of rating studies, are solved through the Schur complement of the
+ * first factor's (diagonal) block, so a Newton step costs a q2 x q2 Cholesky, not a (q1 + q2)^3
+ * one; one factor is diagonal. More factors, nested terms and random slopes are refused.
+ *
+ * The outer optimisation is over theta_1, log increments of the thresholds, beta and log sigma_g,
+ * by L-BFGS on central-difference gradients; standard errors of beta and the thresholds come from a
+ * central-difference Hessian of -log L at the optimum (as `ordinal` computes them numerically).
+ */
+import { cholesky, dense, inverseFromCholesky, logDetFromCholesky, solveLower, solveLowerTransposed, symmetricEigen } from './dense.js';
+import { normalUpperTail } from './distributions.js';
+import { StatsInputError } from './errors.js';
+import { lbfgs } from './lbfgs.js';
+
+export type ClmmLink = 'logit' | 'probit';
+
+export interface ClmmInput {
+  /** Response categories 1..J (as integers in order; empty categories are refused). */
+  readonly y: readonly number[];
+  /** Fixed effects without an intercept, row-major n x p. */
+  readonly x: { readonly names: readonly string[]; readonly values: Float64Array };
+  /** Crossed random intercepts: one or two grouping factors. */
+  readonly groups: ReadonlyArray<{ readonly name: string; readonly codes: Int32Array; readonly levels: number }>;
+  readonly link?: ClmmLink;
+}
+
+export interface ClmmFit {
+  readonly link: ClmmLink;
+  readonly thresholds: Float64Array;
+  readonly thresholdSe: Float64Array;
+  readonly names: readonly string[];
+  readonly beta: Float64Array;
+  readonly se: Float64Array;
+  readonly z: Float64Array;
+  readonly p: Float64Array;
+  readonly randomSd: Readonly<Record<string, number>>;
+  readonly logLik: number;
+  readonly aic: number;
+  readonly nobs: number;
+  readonly converged: boolean;
+  /** Condition number of the Hessian of -log L at the optimum (as clmm's `cond.H`). */
+  readonly conditionHessian: number;
+  readonly iterations: number;
+}
+
+const logistic = { F: (x: number) => 1 / (1 + Math.exp(-x)), f: (x: number) => { const e = Math.exp(-Math.abs(x)); return e / ((1 + e) * (1 + e)); }, df: (x: number) => { const F = 1 / (1 + Math.exp(-x)); const e = Math.exp(-Math.abs(x)); return (e / ((1 + e) * (1 + e))) * (1 - 2 * F); } };
+const SQRT2PI = Math.sqrt(2 * Math.PI);
+const normal = { F: (x: number) => 1 - normalUpperTail(x), f: (x: number) => Math.exp(-0.5 * x * x) / SQRT2PI, df: (x: number) => (-x * Math.exp(-0.5 * x * x)) / SQRT2PI };
+
+interface Problem {
+  readonly n: number;
+  readonly p: number;
+  readonly J: number;
+  readonly y: Int32Array;
+  readonly x: Float64Array;
+  readonly groups: ClmmInput['groups'];
+  readonly link: typeof logistic;
+}
+
+/** Thresholds from the unconstrained parameters: theta_1, then log increments. */
+function thresholdsOf(phi: Float64Array, J: number): Float64Array {
+  const t = new Float64Array(J - 1);
+  t[0] = phi[0];
+  for (let j = 1; j < J - 1; j++) t[j] = t[j - 1] + Math.exp(phi[j]);
+  return t;
+}
+
+/**
+ * The Laplace log-likelihood at phi; `z` is the starting point of the inner Newton iterations and
+ * receives the conditional modes.
+ */
+function laplace(pr: Problem, phi: Float64Array, z: Float64Array): number {
+  const { n, p, J, y, x, groups, link } = pr;
+  const theta = thresholdsOf(phi, J);
+  const beta = phi.subarray(J - 1, J - 1 + p);
+  const sigma = groups.map((_, g) => Math.exp(phi[J - 1 + p + g]));
+  const offsets = groups.map((_, g) => groups.slice(0, g).reduce((s, x2) => s + x2.levels, 0));
+  const q = groups.reduce((s, g) => s + g.levels, 0);
+  const fixed = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let k = 0; k < p; k++) s += x[i * p + k] * beta[k];
+    fixed[i] = s;
+  }
+  const eta = new Float64Array(n);
+  const grad = new Float64Array(n);
+  const w = new Float64Array(n);
+  /** log p(y | eta) and, when asked, its first and (negative) second derivatives in eta. */
+  const evaluate = (withDerivs: boolean): number => {
+    let ll = 0;
+    for (let i = 0; i < n; i++) {
+      let e = fixed[i];
+      for (let g = 0; g < groups.length; g++) e += sigma[g] * z[offsets[g] + groups[g].codes[i]];
+      eta[i] = e;
+      const c = y[i];
+      const a = c < J ? theta[c - 1] - e : Infinity;
+      const b = c > 1 ? theta[c - 2] - e : -Infinity;
+      const Fa = a === Infinity ? 1 : link.F(a);
+      const Fb = b === -Infinity ? 0 : link.F(b);
+      const P = Fa - Fb;
+      if (!(P > 0)) return -Infinity;
+      ll += Math.log(P);
+      if (withDerivs) {
+        const fa = a === Infinity ? 0 : link.f(a);
+        const fb = b === -Infinity ? 0 : link.f(b);
+        const dfa = a === Infinity ? 0 : link.df(a);
+        const dfb = b === -Infinity ? 0 : link.df(b);
+        const d1 = -(fa - fb);
+        const d2 = dfa - dfb;
+        grad[i] = d1 / P;
+        w[i] = -(d2 / P - (d1 / P) ** 2);
+      }
+    }
+    return ll;
+  };
+  const objective = () => {
+    const ll = evaluate(false);
+    let zz = 0;
+    for (let k = 0; k < q; k++) zz += z[k] * z[k];
+    return ll - 0.5 * zz;
+  };
+  // Newton's method for the conditional modes.
+  let logDet = 0;
+  let current = objective();
+  for (let it = 0; it < 50; it++) {
+    evaluate(true);
+    const gz = new Float64Array(q);
+    for (let k = 0; k < q; k++) gz[k] = -z[k];
+    for (let i = 0; i < n; i++) for (let g = 0; g < groups.length; g++) gz[offsets[g] + groups[g].codes[i]] += sigma[g] * grad[i];
+    const solved = solveH(pr, sigma, w, gz);
+    logDet = solved.logDet;
+    const step = solved.x;
+    let size = 0;
+    for (let k = 0; k < q; k++) size = Math.max(size, Math.abs(step[k]));
+    const before = Float64Array.from(z);
+    let t = 1;
+    let next = -Infinity;
+    for (let h = 0; h < 30; h++) {
+      for (let k = 0; k < q; k++) z[k] = before[k] + t * step[k];
+      next = objective();
+      if (next >= current - 1e-12) break;
+      t /= 2;
+    }
+    current = next;
+    if (size * t < 1e-10) break;
+  }
+  evaluate(true);
+  logDet = solveH(pr, sigma, w, new Float64Array(q)).logDet;
+  return current - 0.5 * logDet;
+}
+
+/** Solves (I + Lambda Z'WZ Lambda) x = b and returns log det of that matrix. */
+function solveH(pr: Problem, sigma: readonly number[], w: Float64Array, b: Float64Array): { x: Float64Array; logDet: number } {
+  const { n, groups } = pr;
+  if (groups.length === 1) {
+    const g = groups[0];
+    const d = new Float64Array(g.levels).fill(1);
+    for (let i = 0; i < n; i++) d[g.codes[i]] += sigma[0] * sigma[0] * w[i];
+    let logDet = 0;
+    const x = new Float64Array(g.levels);
+    for (let k = 0; k < g.levels; k++) {
+      x[k] = b[k] / d[k];
+      logDet += Math.log(d[k]);
+    }
+    return { x, logDet };
+  }
+  const [g1, g2] = groups as [ClmmInput['groups'][number], ClmmInput['groups'][number]];
+  const q1 = g1.levels;
+  const q2 = g2.levels;
+  const a = new Float64Array(q1).fill(1);
+  const bb = dense(q2, q2);
+  for (let k = 0; k < q2; k++) bb.data[k * q2 + k] = 1;
+  // C (q1 x q2) is sparse: keep it as a map per first-factor level.
+  const c = Array.from({ length: q1 }, () => new Map<number, number>());
+  const s12 = sigma[0] * sigma[1];
+  for (let i = 0; i < n; i++) {
+    const r = g1.codes[i];
+    const s = g2.codes[i];
+    a[r] += sigma[0] * sigma[0] * w[i];
+    bb.data[s * q2 + s] += sigma[1] * sigma[1] * w[i];
+    const row = c[r] as Map<number, number>;
+    row.set(s, (row.get(s) ?? 0) + s12 * w[i]);
+  }
+  // Schur complement S = B - C' A^-1 C.
+  for (let r = 0; r < q1; r++) {
+    const entries = [...(c[r] as Map<number, number>)];
+    for (const [s, v] of entries) for (const [t, u] of entries) bb.data[s * q2 + t] -= (v * u) / a[r];
+  }
+  const l = cholesky(bb);
+  if (!l) throw new StatsInputError('the random-effects system is not positive definite', 'clmm', 'check that every grouping level has ratings');
+  let logDet = logDetFromCholesky(l);
+  for (let r = 0; r < q1; r++) logDet += Math.log(a[r]);
+  // Solve: x2 = S^-1 (b2 - C' A^-1 b1); x1 = A^-1 (b1 - C x2).
+  const rhs = Float64Array.from(b.subarray(q1, q1 + q2));
+  for (let r = 0; r < q1; r++) for (const [s, v] of c[r] as Map<number, number>) rhs[s] -= (v * b[r]) / a[r];
+  const x2 = solveLowerTransposed(l, solveLower(l, rhs));
+  const x = new Float64Array(q1 + q2);
+  for (let r = 0; r < q1; r++) {
+    let s = b[r];
+    for (const [t, v] of c[r] as Map<number, number>) s -= v * x2[t];
+    x[r] = s / a[r];
+  }
+  x.set(x2, q1);
+  return { x, logDet };
+}
+
+export function fitClmm(input: ClmmInput): ClmmFit {
+  const link = input.link ?? 'logit';
+  const n = input.y.length;
+  const p = input.x.names.length;
+  if (input.groups.length < 1 || input.groups.length > 2) throw new StatsInputError(`the ordinal model takes one or two crossed random intercepts, not ${input.groups.length}`, 'clmm', 'use (1 | rater) + (1 | post)');
+  const J = Math.max(...input.y);
+  const counts = new Array<number>(J + 1).fill(0);
+  for (const v of input.y) {
+    if (!Number.isInteger(v) || v < 1) throw new StatsInputError(`an ordinal response must be a whole number from 1, got ${v}`, 'y', 'code the categories 1, 2, ...');
+    counts[v]++;
+  }
+  for (let j = 1; j <= J; j++) if (counts[j] === 0) throw new StatsInputError(`category ${j} has no ratings`, 'y', 'merge or drop empty categories');
+  const pr: Problem = { n, p, J, y: Int32Array.from(input.y), x: input.x.values, groups: input.groups, link: link === 'logit' ? logistic : normal };
+  const q = input.groups.reduce((s, g) => s + g.levels, 0);
+  // Start: thresholds from the cumulative proportions, no effects, SDs of 0.5.
+  const Finv = (u: number) => (link === 'logit' ? Math.log(u / (1 - u)) : probitQ(u));
+  const phi0 = new Float64Array(J - 1 + p + input.groups.length);
+  let cum = 0;
+  const start: number[] = [];
+  for (let j = 1; j < J; j++) {
+    cum += counts[j] as number;
+    start.push(Finv(cum / n));
+  }
+  phi0[0] = start[0] as number;
+  for (let j = 1; j < J - 1; j++) phi0[j] = Math.log(Math.max(1e-3, (start[j] as number) - (start[j - 1] as number)));
+  for (let g = 0; g < input.groups.length; g++) phi0[J - 1 + p + g] = Math.log(0.5);
+  const z = new Float64Array(q);
+  const f = (phi: Float64Array) => -laplace(pr, phi, z);
+  const h = 1e-5;
+  const result = lbfgs(
+    (phi, grad) => {
+      const value = f(phi);
+      for (let k = 0; k < phi.length; k++) {
+        const up = Float64Array.from(phi);
+        const down = Float64Array.from(phi);
+        up[k] += h;
+        down[k] -= h;
+        grad[k] = (f(up) - f(down)) / (2 * h);
+      }
+      return value;
+    },
+    phi0,
+    { gtol: 1e-6, maxIterations: 500 },
+  );
+  const phi = result.x;
+  const logLik = -f(phi);
+  // Standard errors: the Hessian of -log L in (thresholds, beta, log sigma), by central differences.
+  const theta = thresholdsOf(phi, J);
+  // As ordinal does: thresholds, beta and the random-effect SDs themselves (not their logs).
+  const natural = Float64Array.from([...theta, ...phi.subarray(J - 1, J - 1 + p), ...Array.from(phi.subarray(J - 1 + p), Math.exp)]);
+  const toPhi = (v: Float64Array) => {
+    const out = Float64Array.from(v);
+    for (let j = 1; j < J - 1; j++) out[j] = Math.log(v[j] - v[j - 1]);
+    for (let k = J - 1 + p; k < v.length; k++) out[k] = Math.log(v[k]);
+    return out;
+  };
+  const fn = (v: Float64Array) => f(toPhi(v));
+  const m = natural.length;
+  const hess = dense(m, m);
+  const e = 1e-4;
+  const f0 = fn(natural);
+  for (let a = 0; a < m; a++)
+    for (let b = a; b < m; b++) {
+      const shift = (da: number, db: number) => {
+        const v = Float64Array.from(natural);
+        v[a] += da;
+        v[b] += db;
+        return fn(v);
+      };
+      const value = a === b ? (shift(e, 0) - 2 * f0 + shift(-e, 0)) / (e * e) : (shift(e, e) - shift(e, -e) - shift(-e, e) + shift(-e, -e)) / (4 * e * e);
+      hess.data[a * m + b] = value;
+      hess.data[b * m + a] = value;
+    }
+  const l = cholesky(hess);
+  if (!l) throw new StatsInputError('the Hessian of the ordinal model is not positive definite at the optimum', 'clmm', 'the model may be over-parameterised (an empty level, a constant column)');
+  const cov = inverseFromCholesky(l);
+  const sd = (k: number) => Math.sqrt(cov.data[k * m + k]);
+  const beta = Float64Array.from(phi.subarray(J - 1, J - 1 + p));
+  const se = Float64Array.from({ length: p }, (_, k) => sd(J - 1 + k));
+  const zs = Float64Array.from({ length: p }, (_, k) => beta[k] / se[k]);
+  const eigen = symmetricEigen(hess).values;
+  const conditionHessian = Math.max(...eigen) / Math.min(...eigen);
+  return {
+    link,
+    thresholds: theta,
+    thresholdSe: Float64Array.from({ length: J - 1 }, (_, j) => sd(j)),
+    names: input.x.names,
+    beta,
+    se,
+    z: zs,
+    p: Float64Array.from(zs, (v) => Math.min(1, 2 * normalUpperTail(Math.abs(v)))),
+    randomSd: Object.fromEntries(input.groups.map((g, k) => [g.name, Math.exp(phi[J - 1 + p + k])])),
+    logLik,
+    aic: -2 * logLik + 2 * m,
+    nobs: n,
+    converged: result.converged,
+    conditionHessian,
+    iterations: result.iterations,
+  };
+}
+
+/** The normal quantile by bisection (start values only). */
+function probitQ(u: number): number {
+  let lo = -10;
+  let hi = 10;
+  for (let i = 0; i < 100; i++) {
+    const mid = (lo + hi) / 2;
+    if (1 - normalUpperTail(mid) < u) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
