@@ -122,7 +122,8 @@ export async function runJudge(s: StoredStudy, judge: Judge, provider: Provider 
   });
   // The same limits as generation: evenly spaced starts, and a token bucket charged an estimate.
   const limiter = new RateLimiter(o.clock ?? realClock, { ...(judge.requests_per_minute ? { requestsPerMinute: judge.requests_per_minute } : {}), ...(judge.tokens_per_minute ? { tokensPerMinute: judge.tokens_per_minute } : {}) });
-  const estimate = (messages: ReturnType<typeof judgePrompt>) => Math.ceil(messages.reduce((n, m) => n + m.content.length, 0) / 4) + judge.params.max_tokens;
+  // A call's tokens before it is made: about four characters a token in, max_tokens out.
+  const promptTokens = (messages: ReturnType<typeof judgePrompt>) => Math.ceil(messages.reduce((n, m) => n + m.content.length, 0) / 4);
   let next = 0;
   let refused: ProviderError | null = null;
   let spent = 0;
@@ -134,7 +135,8 @@ export async function runJudge(s: StoredStudy, judge: Judge, provider: Provider 
       const post = posts.get(r.post);
       const messages = judgePrompt(rubric, { title: post?.title ?? null, text: post?.text ?? '' }, r.text);
       // The budget: a sample starts only if its estimated cost still fits.
-      const estimated = price ? (costUsd(price, Math.ceil(messages.reduce((n, m) => n + m.content.length, 0) / 4), judge.params.max_tokens) ?? 0) : 0;
+      const tokensIn = promptTokens(messages);
+      const estimated = price ? (costUsd(price, tokensIn, judge.params.max_tokens) ?? 0) : 0;
       if (o.budgetUsd !== undefined && spent + estimated > o.budgetUsd) {
         tally.heldBack++;
         continue;
@@ -167,8 +169,8 @@ export async function runJudge(s: StoredStudy, judge: Judge, provider: Provider 
       while (attempts < JUDGE_ATTEMPTS && !stored) {
         attempts++;
         if (attempts > 1) tally.reasked++;
-        const cost = estimate(messages);
-        await limiter.acquire(cost);
+        const tokenEstimate = tokensIn + judge.params.max_tokens;
+        await limiter.acquire(tokenEstimate);
         try {
           const result = await provider.generate(
             {
@@ -184,11 +186,11 @@ export async function runJudge(s: StoredStudy, judge: Judge, provider: Provider 
           );
           tally.tokensIn += result.usage.inputTokens;
           tally.tokensOut += result.usage.outputTokens;
-          const cost = cached ? 0 : (costUsd(price, result.usage.inputTokens, result.usage.outputTokens) ?? 0);
-          spent += cost;
-          if (tally.costUsd !== null) tally.costUsd += cost;
+          const usd = cached ? 0 : (costUsd(price, result.usage.inputTokens, result.usage.outputTokens) ?? 0);
+          spent += usd;
+          if (tally.costUsd !== null) tally.costUsd += usd;
           cached = false;
-          limiter.settle(cost, result.usage.inputTokens + result.usage.outputTokens);
+          limiter.settle(tokenEstimate, result.usage.inputTokens + result.usage.outputTokens);
           const answer = parseJudgeAnswer(result.text, rubric);
           if (!answer.ok) {
             last = { text: result.text, error: answer.error };
