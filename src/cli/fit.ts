@@ -5,8 +5,9 @@ import { readTable } from '../corpus/table.js';
 import { UserError } from '../errors.js';
 import type { DataFrame } from '../stats/design.js';
 import { ADJUSTMENTS, emmeans, westfallKennyJuddD, type Adjustment, type Emmeans } from '../stats/emmeans.js';
+import { fitClmmFormula } from '../stats/clmm.js';
 import { fitLmm, type LmmFit } from '../stats/lmm.js';
-import { json, type Output } from './output.js';
+import { json, table, type Output } from './output.js';
 import { modelToJson } from '../analysis/model-json.js';
 
 interface FitOptions {
@@ -17,6 +18,8 @@ interface FitOptions {
   contrasts?: string;
   adjust: string;
   json?: boolean;
+  ordinal?: boolean;
+  link: string;
 }
 
 export async function readDataFrame(file: string): Promise<DataFrame> {
@@ -93,6 +96,35 @@ export function fitSummary(fit: LmmFit, contrasts?: Emmeans): string {
   return lines.join('\n');
 }
 
+/** The ordinal model as JSON, with field names as ordinal::clmm's summary uses them. */
+function clmmToJson(fit: ReturnType<typeof fitClmmFormula>) {
+  const cuts = fit.categories.slice(0, -1).map((c, j) => `${c}|${fit.categories[j + 1]}`);
+  return {
+    model: 'clmm',
+    formula: fit.formula,
+    link: fit.link,
+    method: 'Laplace',
+    nobs: fit.nobs,
+    logLik: fit.logLik,
+    AIC: fit.aic,
+    thresholds: Object.fromEntries(cuts.map((k, j) => [k, fit.thresholds[j]])),
+    threshold_se: Object.fromEntries(cuts.map((k, j) => [k, fit.thresholdSe[j]])),
+    coefficients: fit.names.map((name, k) => ({ term: name, Estimate: fit.beta[k], 'Std. Error': fit.se[k], 'z value': fit.z[k], 'Pr(>|z|)': fit.p[k] })),
+    random_sd: fit.randomSd,
+    converged: fit.converged,
+    'cond.H': fit.conditionHessian,
+  };
+}
+
+function clmmSummary(fit: ReturnType<typeof fitClmmFormula>): string {
+  const j = clmmToJson(fit);
+  const lines = [`Cumulative link mixed model (${fit.link} link, Laplace approximation)`, `Formula: ${fit.formula}`, `nobs ${fit.nobs}, logLik ${fit.logLik.toFixed(2)}, AIC ${fit.aic.toFixed(2)}${fit.converged ? '' : ' (the optimiser did not converge)'}`, ''];
+  lines.push('Random effects:', table(['group', 'Std.Dev.'], Object.entries(fit.randomSd).map(([g, v]) => [g, Number(v.toFixed(4))])), '');
+  lines.push('Coefficients:', table(['term', 'Estimate', 'Std. Error', 'z value', 'Pr(>|z|)'], j.coefficients.map((c) => [c.term, Number(c.Estimate.toFixed(4)), Number(c['Std. Error'].toFixed(4)), Number(c['z value'].toFixed(2)), Number(c['Pr(>|z|)'].toPrecision(3))])), '');
+  lines.push('Thresholds:', table(['', 'Estimate', 'Std. Error'], Object.keys(j.thresholds).map((k, i) => [k, Number((fit.thresholds[i] as number).toFixed(4)), Number((fit.thresholdSe[i] as number).toFixed(4))])));
+  return lines.join('\n');
+}
+
 export function registerFit(program: Command, output: Output): void {
   program
     .command('fit')
@@ -108,12 +140,15 @@ export function registerFit(program: Command, output: Output): void {
     .option('--contrasts <factor>', 'marginal means and pairwise contrasts of this factor')
     .option('--adjust <method>', `p adjustment for the contrasts: ${ADJUSTMENTS.join(', ')}`, 'holm')
     .option('--json', 'print one JSON object (field names as in lme4/lmerTest/emmeans)')
+    .option('--ordinal', 'a cumulative link mixed model (as ordinal::clmm, Laplace) instead; also when the response is written ordered(y)')
+    .option('--link <link>', 'the ordinal model\'s link: logit or probit', 'logit')
     .addHelpText(
       'after',
       `
 Examples:
   $ empathy-lab fit --data ratings.csv --formula "rating ~ source + (1 | post:rater) + (1 | post) + (1 | rater)" --ref source=human --contrasts source
-  $ empathy-lab fit --data sleepstudy.csv --formula "Reaction ~ Days + (Days | Subject)" --ml --json`,
+  $ empathy-lab fit --data sleepstudy.csv --formula "Reaction ~ Days + (Days | Subject)" --ml --json
+  $ empathy-lab fit --data ratings.csv --formula "ordered(rating) ~ source + (1 | rater) + (1 | post)" --ref source=human`,
     )
     .action(async (o: FitOptions) => {
       if (!(ADJUSTMENTS as readonly string[]).includes(o.adjust)) throw new UserError(`unknown adjustment "${o.adjust}"`, '--adjust', `use one of ${ADJUSTMENTS.join(', ')}`);
@@ -124,6 +159,14 @@ Examples:
         reference[r.slice(0, eq)] = r.slice(eq + 1);
       }
       const data = await readDataFrame(o.data);
+      if (o.ordinal || /^\s*ordered\s*\(/.test(o.formula)) {
+        if (o.link !== 'logit' && o.link !== 'probit') throw new UserError(`unknown link "${o.link}"`, '--link', 'use --link logit or --link probit');
+        if (o.contrasts) throw new UserError('contrasts of the ordinal model are not available yet', '--contrasts', 'leave --contrasts out; the coefficients are the contrasts with the reference level');
+        if (o.ml) throw new UserError('the ordinal model is always fitted by maximum likelihood (Laplace)', '--ml', 'leave --ml out');
+        const fit = fitClmmFormula(o.formula, data, { link: o.link, reference });
+        output.out(o.json ? json(clmmToJson(fit)) : clmmSummary(fit));
+        return;
+      }
       const fit = fitLmm(o.formula, data, { reml: !o.ml, reference });
       const contrasts = o.contrasts ? emmeans(fit, o.contrasts, { adjust: o.adjust as Adjustment }) : undefined;
       output.out(o.json ? json(fitToJson(fit, contrasts)) : fitSummary(fit, contrasts));

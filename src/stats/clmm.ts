@@ -17,7 +17,9 @@
  */
 import { cholesky, dense, inverseFromCholesky, logDetFromCholesky, solveLower, solveLowerTransposed, symmetricEigen } from './dense.js';
 import { normalUpperTail } from './distributions.js';
-import { StatsInputError } from './errors.js';
+import { buildFrame, frameVariablesUsedAsFactors, groupingFactor, modelMatrix, type DataFrame } from './design.js';
+import { StatsInputError, lookup } from './errors.js';
+import { formulaVariables, parseFormula } from './formula.js';
 import { lbfgs } from './lbfgs.js';
 
 export type ClmmLink = 'logit' | 'probit';
@@ -326,3 +328,33 @@ function probitQ(u: number): number {
   return (lo + hi) / 2;
 }
 
+
+/**
+ * A CLMM from an lme4-style formula on a data frame: `ordered(rating) ~ source + (1 | rater) + (1 |
+ * post)` (the `ordered(...)` around the response is optional). The response's distinct values, in
+ * numeric order, are the categories (as R's `ordered()` makes them); fixed effects are treatment
+ * coded with the intercept absorbed into the thresholds; random terms must be intercepts, one or two.
+ */
+export function fitClmmFormula(formulaText: string, data: DataFrame, options: { link?: ClmmLink; reference?: Readonly<Record<string, string>> } = {}): ClmmFit & { readonly formula: string; readonly categories: readonly number[] } {
+  const text = formulaText.replace(/^\s*ordered\s*\(\s*([A-Za-z_.][\w.]*)\s*\)/, '$1');
+  const formula = parseFormula(text);
+  if (formula.random.length < 1 || formula.random.length > 2) throw new StatsInputError(`the ordinal model takes one or two random intercepts, the formula has ${formula.random.length}`, formulaText, 'write them as (1 | rater) + (1 | post)');
+  for (const r of formula.random)
+    if (!r.intercept || r.terms.length > 0) throw new StatsInputError(`random slopes are not supported in the ordinal model (${r.group.join(':')})`, formulaText, 'use random intercepts: (1 | rater) + (1 | post)');
+  const frame = buildFrame(data, formulaVariables(formula), frameVariablesUsedAsFactors(formula), options.reference ?? {});
+  const response = frame.columns.get(formula.response);
+  if (!response || response.kind !== 'numeric') throw new StatsInputError(`the response ${formula.response} is not numeric`, formula.response, 'use a rating column of whole numbers');
+  const categories = [...new Set(response.values)].sort((a, b) => a - b);
+  const category = new Map(categories.map((v, i) => [v, i + 1]));
+  const full = modelMatrix(frame, true, formula.fixed);
+  const keep = full.names.map((_, j) => j).filter((j) => full.names[j] !== '(Intercept)');
+  const p = keep.length;
+  const x = new Float64Array(frame.n * p);
+  for (let i = 0; i < frame.n; i++) keep.forEach((j, k) => (x[i * p + k] = full.values[i * full.names.length + j]));
+  const groups = formula.random.map((r) => {
+    const g = groupingFactor(frame, r.group);
+    return { name: g.name, codes: g.codes, levels: g.levels.length };
+  });
+  const fit = fitClmm({ y: Array.from(response.values, (v) => lookup(category, v, 'category')), x: { names: keep.map((j) => full.names[j]), values: x }, groups, ...(options.link ? { link: options.link } : {}) });
+  return { ...fit, formula: `ordered(${formula.response}) ~ ${formulaText.slice(formulaText.indexOf('~') + 1).trim()}`, categories };
+}

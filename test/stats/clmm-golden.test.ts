@@ -17,6 +17,7 @@ import { describe, expect, it } from 'vitest';
 import { parseTable } from '../../src/corpus/table.js';
 import { fitClmm } from '../../src/stats/clmm.js';
 import { factorColumn } from '../../src/stats/design.js';
+import { cli } from '../helpers/cli.js';
 import { REFERENCE_DIR } from '../helpers/reference.js';
 
 const ref = JSON.parse(readFileSync(path.join(REFERENCE_DIR, 'ratings-within.clmm.json'), 'utf8')) as {
@@ -100,6 +101,21 @@ describe('CLMM against ordinal::clmm', () => {
     });
     expect(fit.converged).toBe(true);
     expectAgrees(fit, ref as Reference);
+  }, 60_000);
+
+  it('fit --data ... --formula "ordered(rating) ~ ..." prints the same model as JSON; random slopes are refused in one line', async () => {
+    const data = path.join(REFERENCE_DIR, 'ratings-within.csv');
+    const r = await cli('fit', '--data', data, '--formula', ref.formula, '--ref', 'source=human', '--json');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j).toMatchObject({ model: 'clmm', link: 'logit', method: 'Laplace', nobs: 4966 });
+    expect(Object.keys(j.thresholds)).toEqual(['1|2', '2|3', '3|4', '4|5']);
+    expect(Math.abs(j.logLik - ref.logLik)).toBeLessThan(1e-4);
+    expect(j.AIC).toBeCloseTo(-2 * ref.logLik + 2 * 9, 3);
+    for (const c of j.coefficients) expect(rel(c.Estimate, ref.beta[c.term] as number), c.term).toBeLessThan(1e-3);
+    const slopes = await cli('fit', '--data', data, '--formula', 'ordered(rating) ~ source + (source | rater)');
+    expect(slopes.code).toBe(1);
+    expect(slopes.stderr).toBe('empathy-lab: ordered(rating) ~ source + (source | rater): random slopes are not supported in the ordinal model (rater); use random intercepts: (1 | rater) + (1 | post)');
   }, 60_000);
 
   for (const r of more.fits)
