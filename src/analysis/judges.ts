@@ -19,10 +19,10 @@
  *   human mean's own unreliability); k raters reach it when k rho / (1 + (k - 1) rho) = r^2 / R_m.
  *   Null (with `beyond: true`) when no number of raters does, 0 when r <= 0.
  */
+import { countWords } from '../language/words.js';
 import { emmeans, meansAcrossUnits, type Adjustment } from '../stats/emmeans.js';
-import { tQuantile } from '../stats/distributions.js';
+import { normalQuantile, tQuantile } from '../stats/distributions.js';
 import { fitLmm } from '../stats/lmm.js';
-import { normalQuantile } from '../stats/distributions.js';
 import { icc, iccAgreementInterval, kendallTauB, krippendorffAlphaOfRows, pearson, pearsonWithInterval } from '../stats/reliability.js';
 import type { JudgeCalibrationJson } from './schema.js';
 import type { RatingRow, ReplyRow } from './study-analysis.js';
@@ -50,7 +50,7 @@ function spearmanWithInterval(x: readonly number[], y: readonly number[]): { rho
   if (x.length < 4) return null;
   const rho = pearson(ranks(x), ranks(y));
   if (rho === null) return null;
-  const half = (normalQuantile(0.975) * Math.sqrt((1 + (rho * rho) / 2) / (x.length - 3)));
+  const half = normalQuantile(0.975) * Math.sqrt((1 + (rho * rho) / 2) / (x.length - 3));
   return { rho, lower: Math.tanh(Math.atanh(rho) - half), upper: Math.tanh(Math.atanh(rho) + half) };
 }
 
@@ -77,7 +77,7 @@ export function judgeCalibration(
   o: { scales: readonly string[]; reference: string; adjust: Adjustment; humanContrasts: ReadonlyMap<string, ReadonlyArray<{ contrast: string; estimate: number; p: number }>> },
 ): JudgeCalibrationJson[] {
   const byId = new Map(replies.map((r) => [r.id, r]));
-  const words = new Map(replies.map((r) => [r.id, (r.text.match(/[\p{L}\p{N}]+(?:[’'\-‐][\p{L}\p{N}]+)*/gu) ?? []).length]));
+  const words = new Map(replies.map((r) => [r.id, countWords(r.text)]));
   const judges = [...new Set(scores.map((s) => s.judge))].sort();
   const out: JudgeCalibrationJson[] = [];
   for (const judge of judges)

@@ -12,7 +12,8 @@ import { fitLmm } from '../stats/lmm.js';
 import { likelihoodRatioTest } from '../stats/lrt.js';
 import { icc, iccAgreementInterval, kendallTauB, krippendorffAlphaOfRows, pearsonWithInterval } from '../stats/reliability.js';
 import type { PanelsJson } from './schema.js';
-import { contrastsJson, type RatingRow } from './study-analysis.js';
+import { contrastsJson } from './contrasts.js';
+import type { RatingRow } from './study-analysis.js';
 import { splitFormula } from './style-arms.js';
 
 type Data = Record<string, Array<string | number>>;

@@ -12,17 +12,18 @@ import { buildVocabulary, vectorize } from '../language/bag-of-words.js';
 import { extractFeatures } from '../language/features.js';
 import { classify } from '../stats/classification.js';
 import { compareGroups, type GroupComparison } from '../stats/compare-groups.js';
-import { bonferroni, emmeans, holm, meansAcrossUnits, totalSd, westfallKennyJuddD, type Adjustment, type Emmeans, type UnitMeans } from '../stats/emmeans.js';
-import { fitLmm, type LmmFit } from '../stats/lmm.js';
+import { bonferroni, emmeans, holm, meansAcrossUnits, type Adjustment, type UnitMeans } from '../stats/emmeans.js';
+import { fitLmm } from '../stats/lmm.js';
 import { likelihoodRatioTest } from '../stats/lrt.js';
 import { ratingRegression } from '../stats/regression.js';
 import { krippendorffAlpha, pearson } from '../stats/reliability.js';
 import { lookup } from '../stats/errors.js';
 import type { Study } from '../study/schema.js';
+import { contrastsJson } from './contrasts.js';
 import { modelToJson } from './model-json.js';
 import { judgeCalibration, type JudgeSampleRow } from './judges.js';
 import { panelsAnalysis } from './panels.js';
-import { styleArms, type ArmSpec } from './style-arms.js';
+import { splitFormula, styleArms, type ArmSpec } from './style-arms.js';
 import { ANALYSIS_SCHEMA, type ClassifierJson, type ExclusionReport, type ModelJson, type RegressionResult, type ScaleResult, type SourceByDomain, type StudyAnalysis } from './schema.js';
 
 export { ANALYSIS_SCHEMA, type StudyAnalysis } from './schema.js';
@@ -154,20 +155,6 @@ export function exclusionsOf(input: Pick<AnalysisInput, 'ratings' | 'raters' | '
   });
 }
 
-export function contrastsJson(e: Emmeans, fit: LmmFit) {
-  return {
-    emmeans: e.emmeans.map((m) => ({ source: m.level, emmean: m.emmean, SE: m.se, df: m.df, 'lower.CL': m.lower, 'upper.CL': m.upper })),
-    pairs: e.pairs.map((c) => {
-      const d = westfallKennyJuddD(fit, c);
-      return { contrast: c.contrast, estimate: c.estimate, SE: c.se, df: c.df, 't.ratio': c.t, 'p.value': c.p, 'lower.CL': c.lower, 'upper.CL': c.upper, d: d.d, 'd.lower.CL': d.lower, 'd.upper.CL': d.upper };
-    }),
-    adjust: e.adjust,
-    ciAdjust: e.ciAdjust,
-    level: e.level,
-    /** The denominator of d: the square root of the sum of every variance component (Westfall, Kenny & Judd 2014). */
-    dDenominator: totalSd(fit),
-  };
-}
 
 function reliability(rows: readonly RatingRow[]): { krippendorffAlphaInterval: number | null; raters: number; responses: number } {
   const raters = [...new Set(rows.map((r) => r.rater))].sort();
@@ -183,12 +170,6 @@ function reliability(rows: readonly RatingRow[]): { krippendorffAlphaInterval: n
   return { krippendorffAlphaInterval: pairable ? krippendorffAlpha(data, 'interval') : null, raters: raters.length, responses: responses.length };
 }
 
-
-/** The random-effect terms of a formula, e.g. `(1 | post:rater) + (1 | post) + (1 | rater)`. */
-function randomPart(formula: string): string {
-  return (formula.match(/\([^()]*\|[^()]*\)/g) ?? []).join(' + ');
-}
-
 type Data = Record<string, Array<string | number>>;
 
 /**
@@ -196,8 +177,8 @@ type Data = Record<string, Array<string | number>>;
  * random effects (REML, Satterthwaite tests), and the likelihood-ratio test (ML) of the interaction.
  */
 function sourceByDomain(formula: string, data: Data, reference: Record<string, string>, reml: boolean): SourceByDomain {
-  const random = randomPart(formula);
-  const tail = random ? ` + ${random}` : '';
+  const random = splitFormula(formula).terms.filter((t) => t.startsWith('('));
+  const tail = random.length ? ` + ${random.join(' + ')}` : '';
   try {
     const fit = fitLmm(`value ~ source * domain${tail}`, data, { reml, reference });
     const lrt = likelihoodRatioTest([`value ~ source + domain${tail}`, `value ~ source * domain${tail}`], data, { reference });

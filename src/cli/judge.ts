@@ -52,8 +52,8 @@ export function registerJudge(program: Command, output: Output): void {
         const only = o.judge?.split(',').map((x) => x.trim());
         for (const id of only ?? []) if (!study.judges.some((j) => j.id === id)) throw new UserError(`"${id}" is not a judge of this study`, '--judge', `use one of ${study.judges.map((j) => j.id).join(', ')}`);
         const judges = study.judges.filter((j) => !only || only.includes(j.id));
+        const replies = (await listResponsesWithPosts(opened.store.db, opened.row.id)).length;
         if (o.dryRun) {
-          const replies = (await listResponsesWithPosts(opened.store.db, opened.row.id)).length;
           const rows = judges.map((j) => ({ judge: j.id, provider: j.provider, model: j.model ?? null, replies, calls: j.provider === 'lexicon' ? 0 : replies * j.samples, atMost: j.provider === 'lexicon' ? 0 : replies * j.samples * 3 }));
           output.out(o.json ? json(rows) : table(['judge', 'provider', 'model', 'replies', 'calls', 'at most (answers asked again)'], rows.map((r) => [r.judge, r.provider, r.model ?? '', r.replies, r.calls, r.atMost])));
           return;
@@ -69,7 +69,6 @@ export function registerJudge(program: Command, output: Output): void {
         for (const j of judges) {
           const where = `judges[${study.judges.indexOf(j)}]`;
           const provider = j.provider === 'lexicon' ? null : httpProvider({ ...j, provider: j.provider }, where, opened.store.db, o.cache, 'judge');
-          const replies = (await listResponsesWithPosts(opened.store.db, opened.row.id)).length;
           const progress = provider && replies * j.samples > 0 ? new Progress(output, `judging (${j.id})`, replies * j.samples) : undefined;
           const t = await runJudge(storedStudy(opened), j, provider, { onUnit: () => progress?.tick(), claims, ...(budget !== undefined ? { budgetUsd: budget - spent } : {}) });
           spent += t.costUsd ?? 0;

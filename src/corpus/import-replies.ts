@@ -170,11 +170,12 @@ export async function importReplies(ctx: ImportContext, table: Table, spec: Repl
   // the same post, already in the study or in this import. Without one they could not be kept from
   // the rater who sees the parent.
   const arms = new Map(ctx.study.sources.flatMap((x) => (x.kind === 'variant' ? [[x.id, x.of] as const] : [])));
+  const added = arms.size ? new Map(rows.map((x) => [responseKey(x.post_id, x.source), x.id])) : new Map<string, string>();
   for (const r of rows) {
     const of = arms.get(r.source);
     if (of === undefined) continue;
     const key = responseKey(r.post_id, of);
-    const parent = existing.get(key)?.id ?? rows.find((x) => x.post_id === r.post_id && x.source === of)?.id;
+    const parent = existing.get(key)?.id ?? added.get(key);
     const where = whereOf.get(r.id) ?? table.file;
     if (!parent) throw new UserError(`the ${r.source} reply to post "${postExtOf.get(r.post_id) ?? r.post_id}" has no ${of} reply to derive from`, where, `import ${of}'s replies first (or in the same file); ${r.source} is a variant of ${of}`);
     r.parent_id = parent;

@@ -138,7 +138,7 @@ export async function makeArmReplies(s: StoredStudy, providers: ReadonlyMap<stri
           if (!arm.allow_failed_checks) stored = FAILED_CONTENT_CHECK;
         }
       }
-      if (stored === '' || !rewriter) tally.made++;
+      if (stored === '') tally.made++;
       rows.push({
         id: newId(),
         study_id: s.studyId,

@@ -14,7 +14,7 @@ import { endCall, startCall } from '../store/attempts.repository.js';
 import { claimUnit, releaseAllClaims, releaseUnit, renewClaims } from '../store/claims.repository.js';
 import { RateLimiter, realClock, type Clock } from '../generate/rate-limit.js';
 import { newId, nowIso } from '../store/ids.js';
-import { judgeSampleStored, judgeSamplesDone, judgeSamplesOk, replaceJudgeScores, storeJudgeSample } from '../store/judges.repository.js';
+import { judgeSampleStored, judgeSamplesDone, judgeSamplesOk, replaceJudgeSamples, replaceJudgeScores, storeJudgeSample } from '../store/judges.repository.js';
 import { listPosts } from '../store/posts.repository.js';
 import { listResponsesWithPosts } from '../store/responses.repository.js';
 import { canonicalJson, sha256 } from '../study/hash.js';
@@ -101,11 +101,12 @@ export async function runJudge(s: StoredStudy, judge: Judge, provider: Provider 
     if (replies.every((r) => done.get(`${r.id}\u00000`) === 'ok')) tally.already = replies.length;
     else {
       const scores = lexiconScores(replies.map((r) => r.text), rubric);
-      await s.db.transaction().execute(async (trx) => {
-        await trx.deleteFrom('judge_samples').where('study_id', '=', s.studyId).where('judge', '=', judge.id).execute();
-        for (const [i, r] of replies.entries())
-          await trx.insertInto('judge_samples').values({ ...base, id: newId(), response_id: r.id, sample_index: 0, status: 'ok', scores_json: canonicalJson(scores[i]), rationale: 'warmth composite of the style battery (offline baseline)', provider: 'lexicon', model: null, params_json: '{}', prompt_hash: null, attempts: 1 }).execute();
-      });
+      await replaceJudgeSamples(
+        s.db,
+        s.studyId,
+        judge.id,
+        replies.map((r, i) => ({ ...base, id: newId(), response_id: r.id, sample_index: 0, status: 'ok', scores_json: canonicalJson(scores[i]), rationale: 'warmth composite of the style battery (offline baseline)', provider: 'lexicon', model: null, params_json: '{}', prompt_hash: null, attempts: 1 })),
+      );
       tally.done = replies.length;
     }
     await reduceScores(s, judge);

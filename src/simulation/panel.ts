@@ -111,6 +111,8 @@ export async function simulatePanelForStudy({ db, study, studyId, contentHash }:
   const panelRecords: Array<{ id: string; raters: number; shifts: Record<string, number> }> = [];
   let inattentiveTotal = 0;
   let failedTotal = 0;
+  // With panels, the posts' effects are shared by them (one stream); raters and noise are each panel's own.
+  const postSeed = o.panels?.length ? { postSeed: seed * 1000 + 999 } : {};
   groups.forEach((group, g) => {
     const target = study.recruitment.panels.find((p) => p.id === group.id)?.target_ratings_per_response ?? study.design.target_ratings_per_response;
     const raters = o.raters ?? Math.ceil((target * versions * posts.length) / perRater);
@@ -129,8 +131,6 @@ export async function simulatePanelForStudy({ db, study, studyId, contentHash }:
     let inattentive: boolean[] = [];
     const before = ratingRows.length;
     study.instrument.scales.forEach((scale, s) => {
-      // With panels, the posts' effects are shared by them (one stream); raters and noise are each panel's own.
-      const postSeed = o.panels?.length ? { postSeed: seed * 1000 + 999 } : {};
       const panel = simulatePanel(responses, assignments, { ...DEFAULT_PANEL, effects: panelEffects, points: scale.points, seed: panelSeed * 1000 + s, traitSeed: panelSeed * 1000, ...postSeed });
       // Raters' and posts' traits (leniency, scale use, attention) are shared by the scales (traitSeed).
       if (s === 0) inattentive = panel.inattentive;

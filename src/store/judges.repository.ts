@@ -28,6 +28,14 @@ export async function storeJudgeSample(db: Db, row: NewJudgeSample): Promise<voi
   });
 }
 
+/** Replaces every sample of a judge in one transaction (the lexicon baseline, scored in full each time). */
+export async function replaceJudgeSamples(db: Db, studyId: string, judge: string, rows: readonly NewJudgeSample[]): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('judge_samples').where('study_id', '=', studyId).where('judge', '=', judge).execute();
+    for (let i = 0; i < rows.length; i += 50) await trx.insertInto('judge_samples').values(rows.slice(i, i + 50)).execute();
+  });
+}
+
 /** A judge's usable samples: each reply's scores per sample. */
 export async function judgeSamplesOk(db: Db, studyId: string, judge?: string) {
   let q = db.selectFrom('judge_samples').select(['judge', 'response_id as response', 'sample_index as sample', 'scores_json']).where('study_id', '=', studyId).where('status', '=', 'ok');
@@ -35,12 +43,6 @@ export async function judgeSamplesOk(db: Db, studyId: string, judge?: string) {
   return q.orderBy('judge').orderBy('response_id').orderBy('sample_index').execute();
 }
 
-/** Counts of a judge's samples by status. */
-export async function judgeSampleCounts(db: Db, studyId: string, judge: string): Promise<{ ok: number; failed: number }> {
-  const rows = await db.selectFrom('judge_samples').select(['status', db.fn.countAll<string | number>().as('n')]).where('study_id', '=', studyId).where('judge', '=', judge).groupBy('status').execute();
-  const n = (s: string) => Number(rows.find((r) => r.status === s)?.n ?? 0);
-  return { ok: n('ok'), failed: n('failed') };
-}
 
 /** Replaces a judge's reduced scores (one per reply and item) in one transaction. */
 export async function replaceJudgeScores(db: Db, studyId: string, judge: string, scores: ReadonlyArray<{ response: string; scale: string; value: number }>): Promise<void> {

@@ -161,5 +161,5 @@ export async function existingVariants(db: Db, studyId: string): Promise<Set<str
 
 /** A variant arm's derived replies (rated or flagged), by parent. */
 export function armReplies(db: Db, studyId: string, arm: string) {
-  return db.selectFrom('responses').select(['id', 'parent_id', 'variant', 'checks_json']).where('study_id', '=', studyId).where('source', '=', arm).where('parent_id', 'is not', null).execute();
+  return db.selectFrom('responses').select(['id', 'parent_id']).where('study_id', '=', studyId).where('source', '=', arm).where('parent_id', 'is not', null).execute();
 }
