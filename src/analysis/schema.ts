@@ -78,6 +78,55 @@ const sourceByDomainSchema = z.union([
   failure,
 ]);
 
+/**
+ * The ordinal model beside the linear one (`analysis.models: [lmm, clmm]`): ordinal::clmm's fit,
+ * the sources' marginal means on the latent scale and as category probabilities, the pairwise
+ * contrasts (Wald z, adjusted as the linear model's), and per contrast whether the two models agree.
+ */
+export const clmmSchema = z.strictObject({
+  formula: z.string(),
+  link: z.enum(['logit', 'probit']),
+  threshold_type: z.enum(['flexible', 'equidistant']),
+  categories: z.array(z.number()),
+  thresholds: z.array(z.number()),
+  threshold_se: z.array(z.number()),
+  beta: byTerm,
+  se: byTerm,
+  z: byTerm,
+  p: byTerm,
+  random_sd: z.record(z.string(), z.number()),
+  logLik: z.number(),
+  AIC: z.number(),
+  nobs: z.number().int(),
+  converged: z.boolean(),
+  condition_hessian: z.number(),
+  /**
+   * Per source: the latent mean as emmeans' `mode = "latent"` gives it (x'beta minus the mean
+   * threshold), and each category's probability at the random effects' mean (`prob`, emmeans'
+   * `mode = "prob"`) and averaged over the random effects' distribution by Gauss-Hermite
+   * quadrature (`prob_marginal`), with the expected rating under each.
+   */
+  emmeans: z.array(
+    z.strictObject({
+      source: z.string(),
+      latent: z.number(),
+      SE: z.number(),
+      'lower.CL': z.number(),
+      'upper.CL': z.number(),
+      prob: z.array(z.number()),
+      prob_marginal: z.array(z.number()),
+      mean_rating: z.number(),
+      mean_rating_marginal: z.number(),
+    }),
+  ),
+  pairs: z.array(z.strictObject({ contrast: z.string(), estimate: z.number(), SE: z.number(), 'z.ratio': z.number(), 'p.value': z.number(), 'lower.CL': z.number(), 'upper.CL': z.number() })),
+  adjust: z.enum(['holm', 'tukey', 'bonferroni', 'none']),
+  /** Per pair: both models' estimate and adjusted p, and whether they agree (same sign and both significant, or both not). */
+  agreement: z.array(
+    z.strictObject({ contrast: z.string(), lmm_estimate: z.number(), lmm_p: z.number(), clmm_estimate: z.number(), clmm_p: z.number(), agree: z.boolean() }),
+  ),
+});
+
 const ratedScale = z.strictObject({
   scale: z.string(),
   ratings: z.number().int(),
@@ -88,6 +137,8 @@ const ratedScale = z.strictObject({
   sourceByDomain: sourceByDomainSchema.nullable(),
   reliability: z.strictObject({ krippendorffAlphaInterval: maybe, raters: z.number().int(), responses: z.number().int() }),
   judges: z.array(z.strictObject({ judge: z.string(), responses: z.number().int(), pearsonR: maybe, meanAbsoluteError: maybe })),
+  /** The ordinal model, when `analysis.models` has clmm. */
+  clmm: z.union([clmmSchema, failure]).optional(),
 });
 
 const unratedScale = z.strictObject({ scale: z.string(), ratings: z.literal(0) });
@@ -251,6 +302,7 @@ export const analysisSchema = z.strictObject({
 
 export type StudyAnalysis = z.infer<typeof analysisSchema>;
 export type ModelJson = z.infer<typeof modelSchema>;
+export type ClmmJson = z.infer<typeof clmmSchema>;
 export type ScaleResult = StudyAnalysis['scales'][number];
 export type RatedScale = z.infer<typeof ratedScale>;
 export type RegressionResult = z.infer<typeof regressionSchema>;

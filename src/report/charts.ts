@@ -16,7 +16,7 @@ export interface Figure {
 }
 
 const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif';
-const CONFIG: Config = {
+export const CONFIG: Config = {
   font: FONT,
   axis: { labelFontSize: 12, titleFontSize: 12, titleFontWeight: 'normal', gridColor: '#e5e7eb', domainColor: '#6b7280', tickColor: '#6b7280' },
   header: { labelFontSize: 13, labelFontWeight: 'bold', titleFontSize: 13 },
@@ -34,7 +34,7 @@ export function sourceOrder(a: StudyAnalysis, reference: string): string[] {
 }
 
 // Okabe-Ito: distinguishable with the common colour-vision deficiencies, and in greyscale print.
-const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#F0E442'];
+export const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#F0E442'];
 const colour = (sources: readonly string[]) => ({ field: 'source', type: 'nominal' as const, title: 'source', scale: { domain: [...sources], range: PALETTE.slice(0, Math.max(1, sources.length)) } });
 
 /** A rule from `lower` to `upper` and a point at `mean`, along `axis`, on a scale of 1..points. */

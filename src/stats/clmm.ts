@@ -43,6 +43,10 @@ export interface ClmmFit {
   readonly se: Float64Array;
   readonly z: Float64Array;
   readonly p: Float64Array;
+  /** Covariance of beta (p x p, row-major), from the inverse Hessian. */
+  readonly vcovBeta: Float64Array;
+  /** Covariance of (thresholds, beta) ((J - 1 + p) square, row-major). */
+  readonly vcovThresholdsBeta: Float64Array;
   readonly randomSd: Readonly<Record<string, number>>;
   readonly logLik: number;
   readonly aic: number;
@@ -306,6 +310,8 @@ export function fitClmm(input: ClmmInput): ClmmFit {
     se,
     z: zs,
     p: Float64Array.from(zs, (v) => Math.min(1, 2 * normalUpperTail(Math.abs(v)))),
+    vcovBeta: Float64Array.from({ length: p * p }, (_, k) => cov.data[(J - 1 + Math.floor(k / p)) * m + J - 1 + (k % p)]),
+    vcovThresholdsBeta: Float64Array.from({ length: (J - 1 + p) ** 2 }, (_, k) => cov.data[Math.floor(k / (J - 1 + p)) * m + (k % (J - 1 + p))]),
     randomSd: Object.fromEntries(input.groups.map((g, k) => [g.name, Math.exp(phi[J - 1 + p + k])])),
     logLik,
     aic: -2 * logLik + 2 * m,

@@ -26,6 +26,12 @@ export interface FitOptions {
    * for checking this implementation against another's estimates, or profiling.
    */
   readonly theta?: ArrayLike<number>;
+  /**
+   * Where the optimiser starts (covariance parameters in lme4's order), instead of lme4's start of
+   * ones: a power simulation starts at the parameters it simulated from, near the optimum, which
+   * saves most of the evaluations and finds the same optimum.
+   */
+  readonly start?: ArrayLike<number> | Readonly<Record<string, number>>;
 }
 
 export interface VarCorrRow {
@@ -173,6 +179,26 @@ function checkDegenerate(formula: Formula, frame: Frame): void {
   // A grouping factor with a level per observation is refused where the random blocks are built.
 }
 
+/**
+ * The optimiser's start: given in lme4's order, or as each intercept-only term's SD relative to the
+ * residual SD by grouping factor (`{ 'post:rater': 0.3, post: 0.24, rater: 0.67 }`).
+ */
+function startTheta(start: ArrayLike<number> | Readonly<Record<string, number>>, blocks: readonly RandomBlock[], k: number): Float64Array {
+  if (typeof (start as ArrayLike<number>).length === 'number') {
+    const s = start as ArrayLike<number>;
+    if (s.length !== k) throw new StatsInputError(`the start has ${s.length} covariance parameters, the model ${k}`, 'start', 'give one value per covariance parameter');
+    return Float64Array.from(s);
+  }
+  const byGroup = start as Readonly<Record<string, number>>;
+  const out = new Float64Array(k);
+  for (const b of blocks) {
+    if (b.r !== 1) throw new StatsInputError(`a start by group is for intercept-only terms, and ${b.group} has ${b.r}`, 'start', 'give the start in lme4\'s order');
+    // Start a hair inside the bound: Newton steps only move interior parameters.
+    out[b.thetaOffset] = Math.max(1e-3, byGroup[b.group] ?? 1);
+  }
+  return out;
+}
+
 export function fitLmm(formulaText: string, data: DataFrame, options: FitOptions = {}): LmmFit {
   const reml = options.reml ?? true;
   const formula = parseFormula(formulaText);
@@ -202,10 +228,10 @@ export function fitLmm(formulaText: string, data: DataFrame, options: FitOptions
   const problem = new LmmProblem({ y: response.values, x, p, blocks });
   const k = thetaLength(blocks);
   const lower = thetaLowerBounds(blocks);
-  const start = Float64Array.from(lower, (lo) => (lo === 0 ? 1 : 0));
+  const start = options.start ? startTheta(options.start, blocks, k) : Float64Array.from(lower, (lo) => (lo === 0 ? 1 : 0));
   const result = options.theta
     ? { x: Float64Array.from(options.theta), value: problem.deviance(options.theta, reml, true), evaluations: 1, converged: true }
-    : minimize((th) => problem.deviance(th, reml), start, { lower });
+    : minimize((th) => problem.deviance(th, reml), start, { lower, nearOptimum: options.start !== undefined });
   if (result.x.length !== k) throw new StatsInputError(`theta has ${result.x.length} values, the model ${k}`, 'theta', 'give one value per covariance parameter');
   const theta = result.x;
   const e = problem.evaluate(theta);

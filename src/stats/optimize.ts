@@ -14,6 +14,12 @@ export interface MinimizeOptions {
   /** ... and its vertices to this (absolute, per coordinate). */
   readonly xtol?: number;
   readonly maxEvaluations?: number;
+  /**
+   * The start is near the optimum (a power simulation starts at the parameters it simulated from):
+   * Newton steps from it first, and Nelder-Mead only where they stall on a non-convex stretch or a
+   * bound.
+   */
+  readonly nearOptimum?: boolean;
 }
 
 export interface MinimizeResult {
@@ -33,7 +39,7 @@ function project(x: Float64Array, lower: ArrayLike<number>, upper?: ArrayLike<nu
   return x;
 }
 
-function nelderMead(f: (x: Float64Array) => number, x0: Float64Array, o: Required<Omit<MinimizeOptions, 'upper'>> & { upper?: ArrayLike<number> }, budget: number) {
+function nelderMead(f: (x: Float64Array) => number, x0: Float64Array, o: Required<Omit<MinimizeOptions, 'upper' | 'nearOptimum'>> & { upper?: ArrayLike<number> }, budget: number) {
   const n = x0.length;
   const simplex: Float64Array[] = [project(Float64Array.from(x0), o.lower, o.upper)];
   for (let i = 0; i < n; i++) {
@@ -112,14 +118,15 @@ function nelderMead(f: (x: Float64Array) => number, x0: Float64Array, o: Require
  * Hessian, each step accepted only if f decreases (halved up to 8 times otherwise). Nelder-Mead
  * finds the basin cheaply but crawls over the last digits; Newton converges quadratically there.
  */
-function polish(f: (x: Float64Array) => number, x0: Float64Array, f0: number, lower: ArrayLike<number>, upper?: ArrayLike<number>) {
+function polish(f: (x: Float64Array) => number, x0: Float64Array, f0: number, lower: ArrayLike<number>, upper?: ArrayLike<number>, iterations = 6, interiorOnly = false) {
   let x = x0;
   let fx = f0;
   let evaluations = 0;
-  for (let iter = 0; iter < 6; iter++) {
+  for (let iter = 0; iter < iterations; iter++) {
     const free = Array.from(x, (v, i) => i).filter((i) => x[i] - lower[i] > 1e-6 && (upper?.[i] === undefined || upper[i] - x[i] > 1e-6));
     const m = free.length;
-    if (m === 0) break;
+    // From a start near the optimum, a parameter on its bound is left to Nelder-Mead.
+    if (m === 0 || (interiorOnly && m < x.length)) break;
     const h = free.map((i) => 1e-4 * Math.max(1, Math.abs(x[i])));
     const at = (moves: Array<[number, number]>) => {
       const y = Float64Array.from(x);
@@ -184,13 +191,15 @@ function polish(f: (x: Float64Array) => number, x0: Float64Array, f0: number, lo
         x = y;
         fx = fy;
         accepted = true;
-        if (gain <= 1e-14 * (Math.abs(fx) + 1)) return { x, value: fx, evaluations };
+        if (gain <= 1e-14 * (Math.abs(fx) + 1)) return { x, value: fx, evaluations, converged: true };
+        // Newton converges quadratically: after a step this small the next would move x by ~1e-10.
+        if (interiorOnly && t === 1 && Math.max(...Array.from(d, Math.abs)) < 1e-5) return { x, value: fx, evaluations, converged: true };
         break;
       }
     }
     if (!accepted) break;
   }
-  return { x, value: fx, evaluations };
+  return { x, value: fx, evaluations, converged: false };
 }
 
 export function minimize(f: (x: Float64Array) => number, x0: ArrayLike<number>, options: MinimizeOptions): MinimizeResult {
@@ -202,7 +211,41 @@ export function minimize(f: (x: Float64Array) => number, x0: ArrayLike<number>, 
     xtol: options.xtol ?? 1e-7,
     maxEvaluations: options.maxEvaluations ?? 20_000,
   };
+  if (options.nearOptimum) {
+    const start = project(Float64Array.from(x0), o.lower, o.upper);
+    const newton = polish(f, start, f(start), o.lower, o.upper, 12, true);
+    // A Newton optimum in the interior is taken only if no parameter is as well off on its bound:
+    // where the criterion is flat towards a bound, the optimum is the bound (a singular fit), and
+    // Nelder-Mead from the start finds it as the cold start does.
+    let probes = 0;
+    const flatToBound = newton.converged
+      ? Array.from(newton.x).some((v, i) => {
+          const lo = o.lower[i];
+          if (!Number.isFinite(lo)) return false;
+          const y = Float64Array.from(newton.x);
+          y[i] = lo;
+          probes++;
+          return f(y) - newton.value < 1e-6;
+        })
+      : true;
+    if (!flatToBound) return { x: newton.x, value: newton.value, evaluations: newton.evaluations + probes + 1, converged: true };
+  }
   const nm = nelderMead(f, Float64Array.from(x0), o, o.maxEvaluations);
-  const polished = polish(f, nm.x, nm.value, o.lower, o.upper);
-  return { x: polished.x, value: polished.value, evaluations: nm.evaluations + polished.evaluations, converged: nm.converged };
+  let best = polish(f, nm.x, nm.value, o.lower, o.upper);
+  let evaluations = nm.evaluations + best.evaluations;
+  let converged = nm.converged;
+  // A simplex projected onto a bound loses that dimension and can stall there while the optimum is
+  // inside (lme4's bobyqa would not): restart from the point found, with a fresh simplex that steps
+  // off the bound, for as long as that improves on it.
+  for (let restart = 0; restart < 4; restart++) {
+    const onBound = Array.from(best.x).some((v, i) => v - o.lower[i] <= 1e-6 || (o.upper?.[i] !== undefined && o.upper[i] - v <= 1e-6));
+    if (!onBound) break;
+    const again = nelderMead(f, Float64Array.from(best.x), o, o.maxEvaluations);
+    const polishedAgain = polish(f, again.x, again.value, o.lower, o.upper);
+    evaluations += again.evaluations + polishedAgain.evaluations;
+    if (!(polishedAgain.value < best.value - 1e-10 * (Math.abs(best.value) + 1))) break;
+    best = polishedAgain;
+    converged = again.converged;
+  }
+  return { x: best.x, value: best.value, evaluations, converged };
 }

@@ -21,3 +21,19 @@ export function shuffled<T>(items: readonly T[], rng: Rng): T[] {
   }
   return out;
 }
+
+/**
+ * A seed for the index-th unit of work of a run seeded with `seed` (a splitmix32 mix of both), so
+ * that unit's draws do not depend on which worker runs it or in what order.
+ */
+export function streamSeed(seed: number, index: number): number {
+  let z = (Math.imul(seed >>> 0, 0x9e3779b1) + Math.imul(index + 1, 0x85ebca6b)) >>> 0;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+  return (z ^ (z >>> 16)) >>> 0;
+}
+
+/** A standard normal draw (Box-Muller, one of the pair). */
+export function normalDraw(u: Rng): number {
+  return Math.sqrt(-2 * Math.log(u() || 1e-300)) * Math.cos(2 * Math.PI * u());
+}

@@ -410,6 +410,27 @@ const analysis = z.strictObject({
   reference_source: id.optional(),
   adjust: z.enum(ADJUSTMENTS).default('holm'),
   reml: z.boolean().default(true),
+  /** The models fitted per scale: the linear mixed model, and the ordinal one beside it. */
+  models: z
+    .array(z.enum(['lmm', 'clmm'], { error: 'expected lmm or clmm' }))
+    .min(1)
+    .default(['lmm'])
+    .refine((m) => m.includes('lmm'), { error: 'the linear model (lmm) is always fitted: write [lmm] or [lmm, clmm]' }),
+  /** The ordinal model's link and thresholds (with clmm in models). */
+  clmm: z.strictObject({ link: z.enum(['logit', 'probit']).default('logit'), thresholds: z.enum(['flexible', 'equidistant']).default('flexible') }).default({ link: 'logit', thresholds: 'flexible' }),
+  /** What `plan` searches the raters for: the smallest difference worth detecting, in scale points. */
+  power: z
+    .strictObject({
+      smallest_effect: z.number().positive({ error: 'expected a difference in scale points above 0, e.g. 0.2' }),
+      target: numberIn(0, 1).default(0.8),
+      alpha: numberIn(0, 1).default(0.05),
+      simulations: positiveInt('simulations').default(200),
+      /** Variance components (SDs) when the study has no pilot ratings to take them from. */
+      components: z.strictObject({ sd_post: z.number().min(0), sd_rater: z.number().min(0), sd_post_rater: z.number().min(0).default(0), sd_residual: z.number().positive() }).optional(),
+      /** The mean rating the planted difference starts from, without pilot ratings. */
+      mean: z.number().optional(),
+    })
+    .optional(),
 });
 
 const lint = z.strictObject({
@@ -453,6 +474,8 @@ export const studySchema = z
       formula: 'value ~ source + (1 | post:rater) + (1 | post) + (1 | rater)',
       adjust: 'holm',
       reml: true,
+      models: ['lmm'],
+      clmm: { link: 'logit', thresholds: 'flexible' },
     }),
     lint: lint.default({ min_words: 50, max_words: 400, near_duplicate: 0.8, question_max_words: 25, max_chars: 20_000 }),
   })
