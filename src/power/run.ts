@@ -21,10 +21,14 @@ export interface PowerRunOptions {
 
 export const defaultWorkers = (): number => Math.max(1, os.availableParallelism());
 
-/** The worker's file: the built one beside this module, or the TypeScript source under tsx (tests). */
-function workerFile(): { url: URL; execArgv: string[] } {
+/**
+ * The worker's file: the built one beside this module. When this module runs from its TypeScript
+ * source (the tests), the built copy in dist/ (`npm test` builds first: worker threads do not
+ * inherit the tests' TypeScript loader).
+ */
+function workerFile(): URL {
   const self = import.meta.url;
-  return self.endsWith('.ts') ? { url: new URL('./worker.ts', self), execArgv: ['--import', 'tsx'] } : { url: new URL('./worker.js', self), execArgv: [] };
+  return self.endsWith('.ts') ? new URL('../../dist/power/worker.js', self) : new URL('./worker.js', self);
 }
 
 export async function runPower(o: PowerRunOptions): Promise<SimulationResult[]> {
@@ -43,8 +47,8 @@ export async function runPower(o: PowerRunOptions): Promise<SimulationResult[]> 
   const batch = Math.max(1, Math.min(8, Math.floor(o.simulations / (workers * 8))));
   let next = 0;
   let done = 0;
-  const { url, execArgv } = workerFile();
-  const pool = Array.from({ length: workers }, () => new Worker(url, { workerData: { design: o.design, model: o.model, test: o.test, seed: o.seed }, execArgv }));
+  const url = workerFile();
+  const pool = Array.from({ length: workers }, () => new Worker(url, { workerData: { design: o.design, model: o.model, test: o.test, seed: o.seed } }));
   try {
     await Promise.all(
       pool.map(
