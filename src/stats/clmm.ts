@@ -17,9 +17,9 @@
  */
 import { cholesky, dense, inverseFromCholesky, logDetFromCholesky, solveLower, solveLowerTransposed, symmetricEigen } from './dense.js';
 import { normalUpperTail } from './distributions.js';
-import { buildFrame, frameVariablesUsedAsFactors, groupingFactor, modelMatrix, type DataFrame } from './design.js';
+import { buildFrame, frameVariablesUsedAsFactors, groupingFactor, modelMatrix, type DataFrame, type Frame } from './design.js';
 import { StatsInputError, lookup } from './errors.js';
-import { formulaVariables, parseFormula } from './formula.js';
+import { formulaVariables, parseFormula, type Formula } from './formula.js';
 import { lbfgs } from './lbfgs.js';
 
 export type ClmmLink = 'logit' | 'probit';
@@ -32,10 +32,17 @@ export interface ClmmInput {
   /** Crossed random intercepts: one or two grouping factors. */
   readonly groups: ReadonlyArray<{ readonly name: string; readonly codes: Int32Array; readonly levels: number }>;
   readonly link?: ClmmLink;
+  /** `flexible` (default): J - 1 free thresholds; `equidistant`: the first and one spacing (ordinal's `threshold = "equidistant"`). */
+  readonly thresholds?: ClmmThresholds;
 }
+
+export type ClmmThresholds = 'flexible' | 'equidistant';
 
 export interface ClmmFit {
   readonly link: ClmmLink;
+  readonly thresholdType: ClmmThresholds;
+  /** Parameters: threshold parameters + fixed effects + random-effect SDs (for AIC and likelihood-ratio tests). */
+  readonly npar: number;
   readonly thresholds: Float64Array;
   readonly thresholdSe: Float64Array;
   readonly names: readonly string[];
@@ -57,9 +64,9 @@ export interface ClmmFit {
   readonly iterations: number;
 }
 
-const logistic = { F: (x: number) => 1 / (1 + Math.exp(-x)), f: (x: number) => { const e = Math.exp(-Math.abs(x)); return e / ((1 + e) * (1 + e)); }, df: (x: number) => { const F = 1 / (1 + Math.exp(-x)); const e = Math.exp(-Math.abs(x)); return (e / ((1 + e) * (1 + e))) * (1 - 2 * F); } };
+export const logistic = { F: (x: number) => 1 / (1 + Math.exp(-x)), f: (x: number) => { const e = Math.exp(-Math.abs(x)); return e / ((1 + e) * (1 + e)); }, df: (x: number) => { const F = 1 / (1 + Math.exp(-x)); const e = Math.exp(-Math.abs(x)); return (e / ((1 + e) * (1 + e))) * (1 - 2 * F); } };
 const SQRT2PI = Math.sqrt(2 * Math.PI);
-const normal = { F: (x: number) => 1 - normalUpperTail(x), f: (x: number) => Math.exp(-0.5 * x * x) / SQRT2PI, df: (x: number) => (-x * Math.exp(-0.5 * x * x)) / SQRT2PI };
+export const normal = { F: (x: number) => 1 - normalUpperTail(x), f: (x: number) => Math.exp(-0.5 * x * x) / SQRT2PI, df: (x: number) => (-x * Math.exp(-0.5 * x * x)) / SQRT2PI };
 
 interface Problem {
   readonly n: number;
@@ -69,13 +76,16 @@ interface Problem {
   readonly x: Float64Array;
   readonly groups: ClmmInput['groups'];
   readonly link: typeof logistic;
+  /** Threshold parameters: J - 1 (flexible) or 2 (equidistant). */
+  readonly nt: number;
+  readonly equidistant: boolean;
 }
 
-/** Thresholds from the unconstrained parameters: theta_1, then log increments. */
-function thresholdsOf(phi: Float64Array, J: number): Float64Array {
+/** Thresholds from the unconstrained parameters: theta_1, then log increments (or one log spacing). */
+function thresholdsOf(phi: Float64Array, J: number, equidistant: boolean): Float64Array {
   const t = new Float64Array(J - 1);
   t[0] = phi[0];
-  for (let j = 1; j < J - 1; j++) t[j] = t[j - 1] + Math.exp(phi[j]);
+  for (let j = 1; j < J - 1; j++) t[j] = t[j - 1] + Math.exp(equidistant ? phi[1] : phi[j]);
   return t;
 }
 
@@ -84,10 +94,10 @@ function thresholdsOf(phi: Float64Array, J: number): Float64Array {
  * receives the conditional modes.
  */
 function laplace(pr: Problem, phi: Float64Array, z: Float64Array): number {
-  const { n, p, J, y, x, groups, link } = pr;
-  const theta = thresholdsOf(phi, J);
-  const beta = phi.subarray(J - 1, J - 1 + p);
-  const sigma = groups.map((_, g) => Math.exp(phi[J - 1 + p + g]));
+  const { n, p, J, y, x, groups, link, nt } = pr;
+  const theta = thresholdsOf(phi, J, pr.equidistant);
+  const beta = phi.subarray(nt, nt + p);
+  const sigma = groups.map((_, g) => Math.exp(phi[nt + p + g]));
   const offsets = groups.map((_, g) => groups.slice(0, g).reduce((s, x2) => s + x2.levels, 0));
   const q = groups.reduce((s, g) => s + g.levels, 0);
   const fixed = new Float64Array(n);
@@ -230,11 +240,13 @@ export function fitClmm(input: ClmmInput): ClmmFit {
     counts[v]++;
   }
   for (let j = 1; j <= J; j++) if (counts[j] === 0) throw new StatsInputError(`category ${j} has no ratings`, 'y', 'merge or drop empty categories');
-  const pr: Problem = { n, p, J, y: Int32Array.from(input.y), x: input.x.values, groups: input.groups, link: link === 'logit' ? logistic : normal };
+  const equidistant = input.thresholds === 'equidistant' && J >= 3;
+  const nt = equidistant ? 2 : J - 1;
+  const pr: Problem = { n, p, J, y: Int32Array.from(input.y), x: input.x.values, groups: input.groups, link: link === 'logit' ? logistic : normal, nt, equidistant };
   const q = input.groups.reduce((s, g) => s + g.levels, 0);
   // Start: thresholds from the cumulative proportions, no effects, SDs of 0.5.
   const Finv = (u: number) => (link === 'logit' ? Math.log(u / (1 - u)) : probitQ(u));
-  const phi0 = new Float64Array(J - 1 + p + input.groups.length);
+  const phi0 = new Float64Array(nt + p + input.groups.length);
   let cum = 0;
   const start: number[] = [];
   for (let j = 1; j < J; j++) {
@@ -242,8 +254,9 @@ export function fitClmm(input: ClmmInput): ClmmFit {
     start.push(Finv(cum / n));
   }
   phi0[0] = start[0] as number;
-  for (let j = 1; j < J - 1; j++) phi0[j] = Math.log(Math.max(1e-3, (start[j] as number) - (start[j - 1] as number)));
-  for (let g = 0; g < input.groups.length; g++) phi0[J - 1 + p + g] = Math.log(0.5);
+  if (equidistant) phi0[1] = Math.log(Math.max(1e-3, ((start[J - 2] as number) - (start[0] as number)) / (J - 2)));
+  else for (let j = 1; j < J - 1; j++) phi0[j] = Math.log(Math.max(1e-3, (start[j] as number) - (start[j - 1] as number)));
+  for (let g = 0; g < input.groups.length; g++) phi0[nt + p + g] = Math.log(0.5);
   const z = new Float64Array(q);
   const f = (phi: Float64Array) => -laplace(pr, phi, z);
   const h = 1e-5;
@@ -265,14 +278,15 @@ export function fitClmm(input: ClmmInput): ClmmFit {
   const phi = result.x;
   const logLik = -f(phi);
   // Standard errors: the Hessian of -log L in (thresholds, beta, log sigma), by central differences.
-  const theta = thresholdsOf(phi, J);
-  // In the thresholds themselves, beta and the log SDs of the random effects, with ordinal's
-  // central-difference stencil (step 1e-4). Standard errors from a numerical Hessian carry its
-  // truncation error: they agree with ordinal's to a few parts in a thousand, not more.
-  const natural = Float64Array.from([...theta, ...phi.subarray(J - 1)]);
+  const theta = thresholdsOf(phi, J, equidistant);
+  // In the thresholds themselves (or the first and the spacing), beta and the log SDs of the random
+  // effects, with ordinal's central-difference stencil (step 1e-4). Standard errors from a numerical
+  // Hessian carry its truncation error: they agree with ordinal's to a few parts in a thousand.
+  const natural = equidistant ? Float64Array.from([phi[0], Math.exp(phi[1]), ...phi.subarray(2)]) : Float64Array.from([...theta, ...phi.subarray(J - 1)]);
   const toPhi = (v: Float64Array) => {
     const out = Float64Array.from(v);
-    for (let j = 1; j < J - 1; j++) out[j] = Math.log(v[j] - v[j - 1]);
+    if (equidistant) out[1] = Math.log(v[1]);
+    else for (let j = 1; j < J - 1; j++) out[j] = Math.log(v[j] - v[j - 1]);
     return out;
   };
   const fn = (v: Float64Array) => f(toPhi(v));
@@ -295,14 +309,37 @@ export function fitClmm(input: ClmmInput): ClmmFit {
   const l = cholesky(hess);
   if (!l) throw new StatsInputError('the Hessian of the ordinal model is not positive definite at the optimum', 'clmm', 'the model may be over-parameterised (an empty level, a constant column)');
   const cov = inverseFromCholesky(l);
-  const sd = (k: number) => Math.sqrt(cov.data[k * m + k]);
-  const beta = Float64Array.from(phi.subarray(J - 1, J - 1 + p));
+  // Covariance of (every threshold, beta): M cov M', M the (linear) map from the natural parameters.
+  const r = J - 1 + p;
+  const map = new Float64Array(r * m);
+  for (let j = 0; j < J - 1; j++) {
+    if (equidistant) {
+      map[j * m] = 1;
+      map[j * m + 1] = j;
+    } else map[j * m + j] = 1;
+  }
+  for (let k = 0; k < p; k++) map[(J - 1 + k) * m + nt + k] = 1;
+  const covTB = new Float64Array(r * r);
+  for (let a = 0; a < r; a++)
+    for (let b = 0; b < r; b++) {
+      let sum = 0;
+      for (let i = 0; i < m; i++) {
+        const ai = map[a * m + i];
+        if (ai === 0) continue;
+        for (let k = 0; k < m; k++) sum += ai * cov.data[i * m + k] * map[b * m + k];
+      }
+      covTB[a * r + b] = sum;
+    }
+  const sd = (k: number) => Math.sqrt(covTB[k * r + k]);
+  const beta = Float64Array.from(phi.subarray(nt, nt + p));
   const se = Float64Array.from({ length: p }, (_, k) => sd(J - 1 + k));
   const zs = Float64Array.from({ length: p }, (_, k) => beta[k] / se[k]);
   const eigen = symmetricEigen(hess).values;
   const conditionHessian = Math.max(...eigen) / Math.min(...eigen);
   return {
     link,
+    thresholdType: equidistant ? 'equidistant' : 'flexible',
+    npar: m,
     thresholds: theta,
     thresholdSe: Float64Array.from({ length: J - 1 }, (_, j) => sd(j)),
     names: input.x.names,
@@ -310,9 +347,9 @@ export function fitClmm(input: ClmmInput): ClmmFit {
     se,
     z: zs,
     p: Float64Array.from(zs, (v) => Math.min(1, 2 * normalUpperTail(Math.abs(v)))),
-    vcovBeta: Float64Array.from({ length: p * p }, (_, k) => cov.data[(J - 1 + Math.floor(k / p)) * m + J - 1 + (k % p)]),
-    vcovThresholdsBeta: Float64Array.from({ length: (J - 1 + p) ** 2 }, (_, k) => cov.data[Math.floor(k / (J - 1 + p)) * m + (k % (J - 1 + p))]),
-    randomSd: Object.fromEntries(input.groups.map((g, k) => [g.name, Math.exp(phi[J - 1 + p + k])])),
+    vcovBeta: Float64Array.from({ length: p * p }, (_, k) => covTB[(J - 1 + Math.floor(k / p)) * r + J - 1 + (k % p)]),
+    vcovThresholdsBeta: covTB,
+    randomSd: Object.fromEntries(input.groups.map((g, k) => [g.name, Math.exp(phi[nt + p + k])])),
     logLik,
     aic: -2 * logLik + 2 * m,
     nobs: n,
@@ -341,7 +378,15 @@ function probitQ(u: number): number {
  * numeric order, are the categories (as R's `ordered()` makes them); fixed effects are treatment
  * coded with the intercept absorbed into the thresholds; random terms must be intercepts, one or two.
  */
-export function fitClmmFormula(formulaText: string, data: DataFrame, options: { link?: ClmmLink; reference?: Readonly<Record<string, string>> } = {}): ClmmFit & { readonly formula: string; readonly categories: readonly number[] } {
+export interface ClmmFormulaFit extends ClmmFit {
+  readonly formula: string;
+  /** The response's values, in order: category j is categories[j - 1]. */
+  readonly categories: readonly number[];
+  /** The design, for reference grids (the intercept, absorbed into the thresholds, is dropped). */
+  readonly design: { readonly frame: Frame; readonly formula: Formula; readonly droppedColumns: readonly string[] };
+}
+
+export function fitClmmFormula(formulaText: string, data: DataFrame, options: { link?: ClmmLink; thresholds?: ClmmThresholds; reference?: Readonly<Record<string, string>> } = {}): ClmmFormulaFit {
   const text = formulaText.replace(/^\s*ordered\s*\(\s*([A-Za-z_.][\w.]*)\s*\)/, '$1');
   const formula = parseFormula(text);
   if (formula.random.length < 1 || formula.random.length > 2) throw new StatsInputError(`the ordinal model takes one or two random intercepts, the formula has ${formula.random.length}`, formulaText, 'write them as (1 | rater) + (1 | post)');
@@ -361,6 +406,6 @@ export function fitClmmFormula(formulaText: string, data: DataFrame, options: { 
     const g = groupingFactor(frame, r.group);
     return { name: g.name, codes: g.codes, levels: g.levels.length };
   });
-  const fit = fitClmm({ y: Array.from(response.values, (v) => lookup(category, v, 'category')), x: { names: keep.map((j) => full.names[j]), values: x }, groups, ...(options.link ? { link: options.link } : {}) });
-  return { ...fit, formula: `ordered(${formula.response}) ~ ${formulaText.slice(formulaText.indexOf('~') + 1).trim()}`, categories };
+  const fit = fitClmm({ y: Array.from(response.values, (v) => lookup(category, v, 'category')), x: { names: keep.map((j) => full.names[j]), values: x }, groups, ...(options.link ? { link: options.link } : {}), ...(options.thresholds ? { thresholds: options.thresholds } : {}) });
+  return { ...fit, formula: `ordered(${formula.response}) ~ ${formulaText.slice(formulaText.indexOf('~') + 1).trim()}`, categories, design: { frame, formula, droppedColumns: ['(Intercept)'] } };
 }

@@ -69,8 +69,11 @@ export function bonferroni(p: readonly number[]): number[] {
   return p.map((x) => Math.min(1, x * p.length));
 }
 
-/** The reference grid's rows of the fixed-effects model matrix, with each row's factor levels. */
-function referenceGrid(fit: LmmFit): { rows: Float64Array[]; levels: Array<Map<string, string>> } {
+/**
+ * The reference grid's rows of the fixed-effects model matrix (less `droppedColumns`), with each
+ * row's factor levels. Used by the CLMM's means too, with the intercept among the dropped columns.
+ */
+export function referenceGrid(fit: { readonly design: Pick<LmmFit['design'], 'frame' | 'formula' | 'droppedColumns'> }): { rows: Float64Array[]; levels: Array<Map<string, string>> } {
   const { frame, formula, droppedColumns } = fit.design;
   const variables = [...new Set(formula.fixed.flat())];
   const factors = variables.filter((v) => frame.columns.get(v)?.kind === 'factor');
