@@ -85,6 +85,8 @@ const sourceByDomainSchema = z.union([
  */
 export const clmmSchema = z.strictObject({
   formula: z.string(),
+  /** What the ordinal model leaves out of the linear model's formula, and why. */
+  note: z.string().optional(),
   link: z.enum(['logit', 'probit']),
   threshold_type: z.enum(['flexible', 'equidistant']),
   categories: z.array(z.number()),

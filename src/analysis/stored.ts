@@ -24,6 +24,8 @@ export async function analyzeStoredStudy({ db, study, studyId }: StoredStudy, di
     reference: study.analysis.reference_source,
     adjust: study.analysis.adjust,
     reml: study.analysis.reml,
+    models: study.analysis.models,
+    clmm: study.analysis.clmm,
     exclusions: exclusionSettings(study.exclusions),
     replies: replies.map((r) => ({ id: r.id, source: label(r), post: r.post, text: r.text })),
     judgeScores: await judgeScoresForAnalysis(db, studyId),

@@ -20,6 +20,8 @@ import { krippendorffAlpha, pearson } from '../stats/reliability.js';
 import { lookup } from '../stats/errors.js';
 import type { Study } from '../study/schema.js';
 import { contrastsJson } from './contrasts.js';
+import { ordinalJson } from './ordinal.js';
+import type { ClmmLink, ClmmThresholds } from '../stats/clmm.js';
 import { modelToJson } from './model-json.js';
 import { judgeCalibration, type JudgeSampleRow } from './judges.js';
 import { panelsAnalysis } from './panels.js';
@@ -76,6 +78,9 @@ export interface AnalysisInput {
   readonly arms?: readonly ArmSpec[];
   /** Every usable sample of every judge (for its test-retest reliability). */
   readonly judgeSamples?: readonly JudgeSampleRow[];
+  /** The models per scale (default: the linear one); with clmm, the ordinal model beside it. */
+  readonly models?: readonly ('lmm' | 'clmm')[];
+  readonly clmm?: { readonly link: ClmmLink; readonly thresholds: ClmmThresholds };
 }
 
 export interface ReplyRow {
@@ -318,6 +323,17 @@ export function analyzeStudy(input: AnalysisInput): StudyAnalysis {
       sourceByDomain: sources.size >= 2 && domainSet.size >= 2 ? sourceByDomain(input.formula, data, reference, input.reml) : null,
       reliability: reliability(rows),
       judges: judgeAgreement(scale, rows, input.judgeScores ?? []),
+      ...(input.models?.includes('clmm')
+        ? {
+            clmm: ordinalJson(input.formula, data, {
+              link: input.clmm?.link ?? 'logit',
+              thresholds: input.clmm?.thresholds ?? 'flexible',
+              reference,
+              adjust: input.adjust,
+              lmmPairs: contrasts ? contrasts.pairs.map((c) => ({ contrast: c.contrast, estimate: c.estimate, p: c['p.value'] })) : null,
+            }),
+          }
+        : {}),
     };
   });
   const correlations: Array<{ a: string; b: string; r: number | null; n: number }> = [];

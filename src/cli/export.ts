@@ -14,6 +14,7 @@ import { ratersForAnalysis, ratingsForAnalysis } from '../store/ratings.reposito
 import type { Output } from './output.js';
 import { withStudy, type StudyOptions } from './study-context.js';
 import { armLabel } from '../study/arm.js';
+import { ordinalFormula } from '../analysis/ordinal.js';
 import { CODEBOOK_COLUMNS, codebook, codebookMarkdown, datasetDescription } from '../study/codebook.js';
 
 /** An R script that reads the exported ratings and refits the manifest's model per scale with lme4 + lmerTest. */
@@ -21,7 +22,7 @@ export function refitScript(study: Study): string {
   const formula = study.analysis.formula;
   return `# Refits the models of the empathy-lab study "${study.name}" with lme4 + lmerTest (Satterthwaite df),
 # from the tidy files written beside this script. Run: Rscript refit.R
-# Needs: install.packages(c("lme4", "lmerTest")) (or Debian: r-cran-lme4 r-cran-lmertest).
+# Needs: install.packages(c("lme4", "lmerTest"${study.analysis.models.includes('clmm') ? ', "ordinal"' : ''})) (or Debian: r-cran-lme4 r-cran-lmertest${study.analysis.models.includes('clmm') ? ' r-cran-ordinal' : ''}).
 suppressMessages(library(lmerTest))
 here <- dirname(sub("--file=", "", grep("--file=", commandArgs(trailingOnly = FALSE), value = TRUE)))
 if (length(here) == 0 || here == "") here <- "."
@@ -40,9 +41,24 @@ for (s in unique(ratings$scale)) {
     paste(sprintf('"%s": %.12g', rownames(co), co[, "Estimate"]), collapse = ", "),
     paste(sprintf('"%s": %.12g', rownames(co), co[, "Std. Error"]), collapse = ", "),
     paste(sprintf('"%s": %.12g', rownames(co), co[, "df"]), collapse = ", "),
-    ${study.analysis.reml ? 'REMLcrit(m)' : 'deviance(m)'}))
+    ${study.analysis.reml ? 'REMLcrit(m)' : 'deviance(m)'}))${ordinalRefit(study)}
 }
 `;
+}
+
+/** With clmm among the analysis models: the same loop refits the ordinal model with ordinal::clmm. */
+function ordinalRefit(study: Study): string {
+  if (!study.analysis.models.includes('clmm')) return '';
+  const f = ordinalFormula(study.analysis.formula);
+  if ('error' in f) return `\n  # The ordinal model is not refitted: ${f.error}.`;
+  const { link, thresholds } = study.analysis.clmm;
+  return `
+  # The ordinal model beside it (analysis.models has clmm)${f.note ? `; ${f.note}` : ''}.
+  m2 <- ordinal::clmm(${f.formula}, data = d, link = "${link}", threshold = "${thresholds}")
+  cat(sprintf('{"scale": "%s", "model": "clmm", "beta": {%s}, "se": {%s}, "logLik": %.10g}\\n', s,
+    paste(sprintf('"%s": %.12g', names(m2$beta), m2$beta), collapse = ", "),
+    paste(sprintf('"%s": %.12g', names(m2$beta), summary(m2)$coefficients[names(m2$beta), "Std. Error"]), collapse = ", "),
+    as.numeric(logLik(m2))))`;
 }
 
 export function registerExport(program: Command, output: Output): void {

@@ -9,6 +9,7 @@ export const RESULT_SECTIONS: ReadonlyArray<{ readonly id: string; readonly titl
   { id: 'replies', title: 'The replies', figures: [], tables: ['replies', 'panel'] },
   { id: 'ratings', title: 'Ratings by source', figures: ['figure-means'], tables: ['means', 'emmeans', 'contrasts'] },
   { id: 'models', title: 'Mixed models', figures: [], tables: ['fixed-effects', 'random-effects'] },
+  { id: 'ordinal', title: 'Does the ordinal model agree?', figures: [], tables: ['ordinal-agreement', 'ordinal-model', 'ordinal-probabilities'] },
   { id: 'domains', title: 'Domains', figures: ['figure-domains'], tables: ['source-by-domain', 'domain-means'] },
   { id: 'reliability', title: 'Raters: exclusions, reliability and scales', figures: [], tables: ['exclusions', 'reliability', 'correlations'] },
   { id: 'language', title: 'Language of the replies', figures: ['figure-language'], tables: ['language'] },

@@ -3,6 +3,7 @@
  * section reports them: M, t(df), p) and the methods paragraph. Nothing here is typed by hand per
  * study; every figure comes from the analysis or the context.
  */
+import type { StudyAnalysis } from '../analysis/schema.js';
 import type { PanelRecord } from '../stats/simulate.js';
 import type { ReportInput, ReportSource } from './context.js';
 import { CHECK_NAMES, plantedEffects, ratedSourceIds, type SourceRecord } from './record.js';
@@ -207,9 +208,32 @@ export function judgeSentences({ analysis }: ReportInput): string[] {
   return out;
 }
 
+/** "Does the ordinal model agree?": per scale, on how many contrasts the two models agree, and where not. */
+export function ordinalSentences({ analysis }: ReportInput): string[] {
+  const out: string[] = [];
+  for (const s of analysis.scales) {
+    if (!('clmm' in s) || !s.clmm) continue;
+    if ('error' in s.clmm) {
+      out.push(`On ${s.scale}, the ordinal model could not be fitted (${s.clmm.error}).`);
+      continue;
+    }
+    const a = s.clmm.agreement;
+    const disagree = a.filter((x) => !x.agree);
+    const what = `The ratings are ordered categories, so the ${s.clmm.link} cumulative link mixed model ${s.clmm.formula} was fitted beside the linear model`;
+    if (a.length === 0) out.push(`On ${s.scale}: ${what}; there were no contrasts between sources to compare.`);
+    else if (disagree.length === 0) out.push(`On ${s.scale}: ${what}, and the two agree on all ${plural(a.length, 'contrast')} between sources (the same significant direction at .05, or no difference in both).`);
+    else
+      out.push(
+        `On ${s.scale}: ${what}, and the two disagree on ${disagree.length} of the ${plural(a.length, 'contrast')}: ${listOf(disagree.map((x) => `${x.contrast} (linear ${fixed(x.lmm_estimate, 3)} points, ${pClause(x.lmm_p)}; ordinal ${fixed(x.clmm_estimate, 3)}, ${pClause(x.clmm_p)})`))}.`,
+      );
+    if (s.clmm.note) out.push(`In the ordinal model ${s.clmm.note}.`);
+  }
+  return out;
+}
+
 /** The sentences that open result sections, by section id. */
 export function sectionLeads(input: ReportInput): Record<string, string[]> {
-  return { style: styleSentences(input), panels: panelSentences(input), judges: judgeSentences(input) };
+  return { ordinal: ordinalSentences(input), style: styleSentences(input), panels: panelSentences(input), judges: judgeSentences(input) };
 }
 
 function label(feature: string): string {
@@ -366,9 +390,18 @@ export function methodsParagraph({ analysis, context }: ReportInput): string[] {
       ciAdjust
         ? `Each contrast is given with its 95% confidence interval${ciAdjust === 'none' ? '' : ` (${ciAdjust === 'tukey' ? 'Tukey' : 'Bonferroni'}-adjusted)`} and a standardised effect size ${stat('d')}, the difference over the square root of the sum of all the model's variance components (Westfall, Kenny & Judd, 2014). `
         : ''
-    }Means per source are shown with 95% confidence intervals across posts. Reliability is Krippendorff's α (interval). The language of the replies was described with ${plural(c.features.length, 'feature')} and compared between sources with a random intercept per post${languageAdjust(analysis)}; a multinomial logistic regression on a bag of words (200 unigrams and bigrams and 20 emojis, L2 penalty, stratified 90:10 split and 5-fold cross-validation) classified the source of each reply.${regression} All computations were done with empathy-lab ${c.software.find((x) => x.name === 'empathy-lab')?.version ?? ''}.`,
+    }${ordinalMethods(analysis)}Means per source are shown with 95% confidence intervals across posts. Reliability is Krippendorff's α (interval). The language of the replies was described with ${plural(c.features.length, 'feature')} and compared between sources with a random intercept per post${languageAdjust(analysis)}; a multinomial logistic regression on a bag of words (200 unigrams and bigrams and 20 emojis, L2 penalty, stratified 90:10 split and 5-fold cross-validation) classified the source of each reply.${regression} All computations were done with empathy-lab ${c.software.find((x) => x.name === 'empathy-lab')?.version ?? ''}.`,
   ];
   return paragraphs;
+}
+
+/** The methods sentence of the ordinal model, from the fits the analysis holds (empty when none). */
+function ordinalMethods(analysis: StudyAnalysis): string {
+  const fits = analysis.scales.flatMap((s) => ('clmm' in s && s.clmm && !('error' in s.clmm) ? [s.clmm] : []));
+  const first = fits[0];
+  if (!first) return '';
+  const formulas = [...new Set(fits.map((f) => f.formula))];
+  return `Because the ratings are ordered categories, each scale was also modelled with a cumulative link mixed model (${first.link} link, ${first.threshold_type} thresholds, Laplace approximation, as R's ordinal::clmm), ${listOf(formulas)}${first.note ? `; ${first.note}` : ''}; its pairwise contrasts of the sources' latent means were tested with Wald ${stat('z')} tests with the same adjustment, and the probability of each rating was averaged over the random effects by Gauss-Hermite quadrature. `;
 }
 
 /** The first line of a report whose ratings include simulated ones. */

@@ -333,6 +333,30 @@ export function buildTables({ analysis, context }: ReportInput): ReportTable[] {
       ),
     });
   }
+  const ordinal = ratedScales(analysis).flatMap((s) => (s.clmm && !('error' in s.clmm) ? [{ scale: s.scale, fit: s.clmm }] : []));
+  if (ordinal.length > 0) {
+    tables.push({
+      id: 'ordinal-agreement',
+      title: 'The linear and the ordinal model on every contrast between sources',
+      note: `Linear model: difference in scale points (Satterthwaite ${stat('t')} test); ordinal model: difference on the latent logit or probit scale (Wald ${stat('z')} test); both ${context.analysis.adjust}-adjusted over the pairs. They agree when both find the same significant direction at .05, or neither finds a difference.`,
+      columns: [col('scale'), col('contrast'), col('linear: points', 'd3'), col(`linear ${stat('p')}`, 'p'), col('ordinal: latent', 'd3'), col(`ordinal ${stat('p')}`, 'p'), col('agree')],
+      rows: ordinal.flatMap((o) => o.fit.agreement.map((a) => [o.scale, a.contrast, a.lmm_estimate, a.lmm_p, a.clmm_estimate, a.clmm_p, a.agree ? 'yes' : 'no'])),
+    });
+    tables.push({
+      id: 'ordinal-model',
+      title: 'The ordinal model: cumulative link mixed model, fitted by the Laplace approximation',
+      note: listOf(ordinal.map((o) => `${o.scale}: ${o.fit.formula}, ${o.fit.link} link, ${o.fit.threshold_type} thresholds ${o.fit.thresholds.map((t) => fixed(t, 2)).join(', ')}; random-effect SDs ${Object.entries(o.fit.random_sd).map(([g, sd]) => `${g} ${fixed(sd, 3)}`).join(', ')}; log-likelihood ${fixed(o.fit.logLik, 2)}${o.fit.note ? ` (${o.fit.note})` : ''}`)),
+      columns: [col('scale'), col('term'), col('estimate', 'd3'), col(stat('SE'), 'd3'), col(stat('z'), 'd2'), col(stat('p'), 'p')],
+      rows: ordinal.flatMap((o) => Object.keys(o.fit.beta).map((t) => [o.scale, t, o.fit.beta[t] ?? null, o.fit.se[t] ?? null, o.fit.z[t] ?? null, o.fit.p[t] ?? null])),
+    });
+    tables.push({
+      id: 'ordinal-probabilities',
+      title: 'Probability of each rating per source, averaged over raters and posts',
+      note: `From the ordinal model: each category's probability averaged over the random effects' normal distribution (Gauss-Hermite quadrature, 60 nodes), not at their mean, so these are the shares a new rater and post would give; the expected rating is their weighted mean.`,
+      columns: [col('scale'), col('source'), ...(ordinal[0]?.fit.categories ?? []).map((c) => col(`P(${c})`, 'd3')), col('expected rating', 'd2')],
+      rows: ordinal.flatMap((o) => o.fit.emmeans.map((m) => [o.scale, m.source, ...m.prob_marginal, m.mean_rating_marginal])),
+    });
+  }
   const arms = analysis.styleArms ?? [];
   if (arms.length > 0) {
     const formulas = [...new Set(arms.flatMap((a) => a.scales.flatMap((s) => ('formula' in s.effect ? [s.effect.formula] : []))))];

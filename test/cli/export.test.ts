@@ -8,6 +8,7 @@ import { expectClose } from '../helpers/reference.js';
 import { tempFolder } from '../helpers/study.js';
 
 const rAvailable = spawnSync('Rscript', ['-e', 'stopifnot(requireNamespace("lmerTest", quietly = TRUE))'], { stdio: 'ignore' }).status === 0;
+const rOrdinal = spawnSync('Rscript', ['-e', 'stopifnot(requireNamespace("ordinal", quietly = TRUE))'], { stdio: 'ignore' }).status === 0;
 if (!rAvailable) console.warn('skipping the R refit test: Rscript with lme4 and lmerTest is not installed (apt-get install r-base-core r-cran-lme4 r-cran-lmertest)');
 
 describe('empathy-lab export', () => {
@@ -53,6 +54,7 @@ describe('empathy-lab export', () => {
     const lines = execFileSync('Rscript', [path.join(dir, 'export/refit.R')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n');
     const problems: string[] = [];
     for (const line of lines) {
+      if (JSON.parse(line).model === 'clmm') continue;
       const r = JSON.parse(line) as { scale: string; fixef: Record<string, number>; se: Record<string, number>; df: Record<string, number>; criterion: number };
       const s = ours.scales.find((x: { scale: string }) => x.scale === r.scale);
       for (const name of Object.keys(r.fixef)) {
@@ -68,7 +70,28 @@ describe('empathy-lab export', () => {
       const c = expectClose(s.model.deviance_or_reml_criterion, r.criterion);
       if (c) problems.push(`${r.scale} criterion: ${c}`);
     }
-    expect(lines).toHaveLength(2);
+    expect(lines.filter((l) => JSON.parse(l).model !== 'clmm')).toHaveLength(2);
     expect(problems).toEqual([]);
   });
+
+  it.runIf(rAvailable && rOrdinal)('with analysis.models [lmm, clmm], the R script refits the ordinal model with ordinal::clmm too', async () => {
+    const root = await tempFolder({});
+    const dir = path.join(root, 'demo');
+    await cli('demo', '--out', dir);
+    const ours = JSON.parse((await cli('analyze', dir, '--json')).stdout);
+    await cli('export', dir);
+    const script = await readFile(path.join(dir, 'export/refit.R'), 'utf8');
+    expect(script).toContain('ordinal::clmm(ordered(value) ~ source + (1 | post) + (1 | rater), data = d, link = "logit", threshold = "flexible")');
+    const lines = execFileSync('Rscript', [path.join(dir, 'export/refit.R')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n');
+    const clmm = lines.map((l) => JSON.parse(l) as { scale: string; model?: string; beta: Record<string, number>; se: Record<string, number>; logLik: number }).filter((r) => r.model === 'clmm');
+    expect(clmm.map((r) => r.scale).sort()).toEqual(['appropriateness', 'empathy']);
+    for (const r of clmm) {
+      const s = ours.scales.find((x: { scale: string }) => x.scale === r.scale).clmm;
+      expect(Math.abs(s.logLik - r.logLik), r.scale).toBeLessThan(1e-3);
+      for (const name of Object.keys(r.beta)) {
+        expect(Math.abs(s.beta[name] - (r.beta[name] as number)), `${r.scale} ${name}`).toBeLessThan(1e-3 * Math.max(1, Math.abs(r.beta[name] as number)));
+        expect(Math.abs(s.se[name] / (r.se[name] as number) - 1), `${r.scale} se ${name}`).toBeLessThan(1e-2);
+      }
+    }
+  }, 180_000);
 });

@@ -31,14 +31,18 @@ export interface StudyApp {
 /** The demo study (36 posts, human and eliza replies), its manifest edited by `edit`. */
 /** The demo's manifest without its variant arm (human-plain) and its panels: two sources, human and eliza, one pool of raters. */
 export const withoutArm = (yaml: string): string => {
-  const out = yaml.replace(/^ {2}- id: human-plain\n(?: {4}.*\n)+/m, '').replace(/^ {2}# Two panels[\s\S]*?^ {2}panels:\n(?: {4}.*\n)+/m, '');
-  if (out === yaml || out.includes('human-plain') || out.includes('panels:')) throw new Error('the demo manifest has no human-plain arm or panels to remove');
+  const out = yaml
+    .replace(/^ {2}- id: human-plain\n(?: {4}.*\n)+/m, '')
+    .replace(/^ {2}# Two panels[\s\S]*?^ {2}panels:\n(?: {4}.*\n)+/m, '')
+    .replace(/^ {2}models: \[lmm, clmm\].*\n/m, '');
+  if (out === yaml || out.includes('human-plain') || out.includes('panels:') || out.includes('clmm')) throw new Error('the demo manifest has no human-plain arm, panels or ordinal model to remove');
   return out;
 };
 
 /**
  * The demo study, imported and generated (demo --no-panel). Without `arms`, the manifest's variant
- * arm is removed first, so a study has the two sources most tests are written for.
+ * arm, panels and ordinal model are removed first, so a study has the two sources and the one model
+ * most tests are written for.
  */
 export async function demoStudy(options: { edit?: (yaml: string) => string; prepare?: (dir: string) => Promise<void>; db?: string; arms?: boolean; at?: string } = {}): Promise<string> {
   const dir = options.at ?? path.join(await tempFolder({}), 'study');
