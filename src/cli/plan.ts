@@ -6,10 +6,14 @@ import { loadContent } from '../server/content.js';
 import { sessionLength, WORDS_PER_MINUTE } from '../server/duration.js';
 import { json, table, type Output } from './output.js';
 import { withStudy, type StudyOptions } from './study-context.js';
+import { describePowerSearch, powerSearch } from './power-search.js';
+import { parseCount } from './power-options.js';
 
 interface PlanOptions extends StudyOptions {
   raters?: string;
   json?: boolean;
+  power?: boolean;
+  workers?: string;
 }
 
 export function registerPlan(program: Command, output: Output): void {
@@ -27,9 +31,12 @@ export function registerPlan(program: Command, output: Output): void {
     .option('--db <url>', 'database: a SQLite file or postgres:// URL')
     .option('--raters <n>', 'arrivals to simulate (default: the raters needed)')
     .option('--json', 'print the plan as JSON')
-    .addHelpText('after', '\nExamples:\n  $ empathy-lab plan my-study\n  $ empathy-lab plan my-study --raters 200 --json')
+    .option('--no-power', 'skip the power search that analysis.power asks for')
+    .option('--workers <n>', 'worker threads for the power search (default: every core)')
+    .addHelpText('after', '\nExamples:\n  $ empathy-lab plan my-study\n  $ empathy-lab plan my-study --raters 200 --json\n\nWith analysis.power in the manifest (smallest_effect, target), plan also searches by simulation for the raters\nthat reach the target power for that difference between two sources (see empathy-lab power).')
     .action(async (dir: string, o: PlanOptions) => {
-      await withStudy(dir, o, async ({ loaded, store, row }) => {
+      await withStudy(dir, o, async (opened) => {
+        const { loaded, store, row } = opened;
         const d = loaded.study.design;
         const content = await loadContent(store.db, row.id);
         if (content.responses.size === 0) throw new UserError('the study has no replies to rate', dir, 'import or generate replies first');
@@ -42,7 +49,10 @@ export function registerPlan(program: Command, output: Output): void {
           const target = p.target_ratings_per_response ?? d.target_ratings_per_response;
           return { panel: p.id, entry: p.entry, target, ratersNeeded: ratersNeeded(d.type, content.plan, d.posts_per_rater, target) };
         });
-        const plan = { design: d.type, postsPerRater: d.posts_per_rater, target: d.target_ratings_per_response, posts: content.plan.filter((p) => p.responses.length > 0).length, responses: content.responses.size, ratersNeeded: needed, session, balance, ...(panels.length ? { panels } : {}) };
+        const posts = content.plan.filter((p) => p.responses.length > 0).length;
+        const wanted = loaded.study.analysis.power && o.power !== false ? loaded.study.analysis.power : null;
+        const power = wanted ? await powerSearch({ opened, dir, content, posts, needed, output, quiet: o.json === true, ...(o.workers !== undefined ? { workers: parseCount(o.workers, '--workers') } : {}) }) : null;
+        const plan = { design: d.type, postsPerRater: d.posts_per_rater, target: d.target_ratings_per_response, posts, responses: content.responses.size, ratersNeeded: needed, session, balance, ...(panels.length ? { panels } : {}), ...(power ? { power } : {}) };
         if (o.json) return output.out(json(plan));
         output.out(`${d.type}: ${d.posts_per_rater} posts per rater${d.type === 'within-post' ? ', every reply to each' : ', one reply to each'}; target ${d.target_ratings_per_response} raters per reply`);
         output.out(`${plan.posts} posts, ${plan.responses} replies: ${needed} raters reach the target`);
@@ -55,6 +65,7 @@ export function registerPlan(program: Command, output: Output): void {
         output.out(table(['source', 'replies', 'ratings per scale', 'per reply'], balance.perSource.map((s) => [s.source, s.responses, s.ratings, Number((s.ratings / s.responses).toFixed(2))])));
         output.out('');
         output.out(table(['domain', 'posts', 'ratings per scale'], balance.perDomain.map((x) => [x.domain, x.posts, x.ratings])));
+        if (power) output.out(`\n${describePowerSearch(power)}`);
       });
     });
 }

@@ -171,16 +171,21 @@ async function buildPlan(o: PowerOptions, study: StudyContext | null): Promise<P
   if (!ADJUSTMENTS.includes(adjust)) throw new UserError(`unknown adjustment "${o.adjust}"`, '--adjust', `use one of ${ADJUSTMENTS.join(', ')}`);
   if (o.model === 'clmm' && adjust === 'tukey') throw new UserError('the ordinal model\'s Wald tests are adjusted by holm, bonferroni or none', '--adjust', 'use --adjust holm');
   const target = o.target !== undefined ? parseNumber(o.target, '--target', 0, 1) : (power?.target ?? 0.8);
-  const sd = (flag: string, value: string | undefined, fromPilot: number | undefined, what: string) => {
+  // Without a pilot, the manifest's analysis.power may give the components, the mean and the difference.
+  const declared = power?.components;
+  const sd = (flag: string, value: string | undefined, fromPilot: number | undefined, what: string, fromManifest?: number) => {
     if (value !== undefined) return parseNumber(value, flag, 0, Infinity);
-    if (fromPilot === undefined) throw missing(what, flag);
-    return fromPilot;
+    const v = fromPilot ?? fromManifest;
+    if (v === undefined) throw missing(what, flag);
+    return v;
   };
+  const difference = o.difference ?? (o.means === undefined && !pilot && power ? String(power.smallest_effect) : undefined);
   const given = o.means !== undefined ? parseSourceValues(o.means, '--means', sources) : null;
   const base = (pilotMeans: Readonly<Record<string, number>> | undefined) => {
-    if (o.difference !== undefined) {
-      const d = parseNumber(o.difference, '--difference', -Infinity, Infinity);
-      const first = given?.[sources[0]] ?? pilotMeans?.[sources[0]] ?? 0;
+    if (difference !== undefined) {
+      const d = parseNumber(difference, '--difference', -Infinity, Infinity);
+      const first = given?.[sources[0]] ?? pilotMeans?.[sources[0]] ?? (o.model === 'lmm' ? power?.mean : 0);
+      if (first === undefined) throw new UserError('no mean rating to plant the difference on', '--means', `give the first source's mean (e.g. --means ${sources[0]}=3.5) or analysis.power.mean`);
       return Object.fromEntries(sources.map((s, i) => [s, i === 1 ? first + d : first]));
     }
     if (given) {
@@ -196,10 +201,10 @@ async function buildPlan(o: PowerOptions, study: StudyContext | null): Promise<P
     model = {
       kind: 'lmm',
       means: base(pilot?.means),
-      sdPost: sd('--sd-post', o.sdPost, pilot?.sdPost, 'post SD'),
-      sdRater: sd('--sd-rater', o.sdRater, pilot?.sdRater, 'rater SD'),
-      sdPostRater: design === 'within-post' ? sd('--sd-post-rater', o.sdPostRater, pilot?.sdPostRater, 'post x rater SD') : 0,
-      sdResidual: sd('--sd-residual', o.sdResidual, pilot?.sdResidual, 'residual SD'),
+      sdPost: sd('--sd-post', o.sdPost, pilot?.sdPost, 'post SD', declared?.sd_post),
+      sdRater: sd('--sd-rater', o.sdRater, pilot?.sdRater, 'rater SD', declared?.sd_rater),
+      sdPostRater: design === 'within-post' ? sd('--sd-post-rater', o.sdPostRater, pilot?.sdPostRater, 'post x rater SD', declared?.sd_post_rater) : 0,
+      sdResidual: sd('--sd-residual', o.sdResidual, pilot?.sdResidual, 'residual SD', declared?.sd_residual),
     };
   } else {
     const ord = pilot?.ordinal;
@@ -231,7 +236,7 @@ async function buildPlan(o: PowerOptions, study: StudyContext | null): Promise<P
   const nullSimulations = o.nullSimulations !== undefined ? parseCount(o.nullSimulations, '--null-simulations', true) : simulations;
   const seed = o.seed !== undefined ? parseCount(o.seed, '--seed', true) : (manifest?.design.seed ?? 1);
   const workers = o.workers !== undefined ? parseCount(o.workers, '--workers') : undefined;
-  const from = o.pilot !== undefined ? `pilot ${path.basename(o.pilot)}${pilot ? ` (scale ${pilot.scale}, ${pilot.nobs} ratings)` : ''}` : pilot ? `the study's own ratings (scale ${pilot.scale}, ${pilot.nobs} ratings)` : 'flags';
+  const from = o.pilot !== undefined ? `pilot ${path.basename(o.pilot)}${pilot ? ` (scale ${pilot.scale}, ${pilot.nobs} ratings)` : ''}` : pilot ? `the study's own ratings (scale ${pilot.scale}, ${pilot.nobs} ratings)` : declared ? 'the manifest (analysis.power)' : 'flags';
   return { type: design, sources, reference, postsPerRater, posts, raters, model, alpha, adjust, simulations, nullSimulations, seed, ...(workers ? { workers } : {}), from, target };
 }
 

@@ -422,6 +422,8 @@ const analysis = z.strictObject({
   power: z
     .strictObject({
       smallest_effect: z.number().positive({ error: 'expected a difference in scale points above 0, e.g. 0.2' }),
+      /** The scale whose pilot ratings give the components (default: the instrument's first). */
+      scale: id.optional(),
       target: numberIn(0, 1).default(0.8),
       alpha: numberIn(0, 1).default(0.05),
       simulations: positiveInt('simulations').default(200),
@@ -545,6 +547,9 @@ export const studySchema = z
     const reference = study.analysis.reference_source;
     if (reference !== undefined && !ids.has(reference))
       ctx.addIssue({ code: 'custom', path: ['analysis', 'reference_source'], message: `"${reference}" is not a source of this study; use one of ${[...ids].join(', ')}` });
+    const powerScale = study.analysis.power?.scale;
+    if (powerScale !== undefined && !study.instrument.scales.some((x) => x.id === powerScale))
+      ctx.addIssue({ code: 'custom', path: ['analysis', 'power', 'scale'], message: `"${powerScale}" is not a scale of the instrument; use one of ${study.instrument.scales.map((x) => x.id).join(', ')}` });
     const formulaIssue = checkFormula(study.analysis.formula);
     if (formulaIssue) ctx.addIssue({ code: 'custom', path: ['analysis', 'formula'], message: formulaIssue });
   })
