@@ -6,6 +6,8 @@ import { UserError } from '../errors.js';
 import type { DataFrame } from '../stats/design.js';
 import { ADJUSTMENTS, emmeans, westfallKennyJuddD, type Adjustment, type Emmeans } from '../stats/emmeans.js';
 import { fitClmmFormula } from '../stats/clmm.js';
+import { likelihoodRatioTest } from '../stats/lrt.js';
+import { clmmLrt, clmmMeans, type ClmmLrtRow, type ClmmMeans } from '../stats/clmm-means.js';
 import { fitLmm, type LmmFit } from '../stats/lmm.js';
 import { json, table, type Output } from './output.js';
 import { modelToJson } from '../analysis/model-json.js';
@@ -19,6 +21,8 @@ interface FitOptions {
   adjust: string;
   json?: boolean;
   ordinal?: boolean;
+  thresholds: string;
+  compare: string[];
   link: string;
 }
 
@@ -104,6 +108,7 @@ function clmmToJson(fit: ReturnType<typeof fitClmmFormula>) {
     formula: fit.formula,
     link: fit.link,
     method: 'Laplace',
+    threshold: fit.thresholdType,
     nobs: fit.nobs,
     logLik: fit.logLik,
     AIC: fit.aic,
@@ -116,9 +121,35 @@ function clmmToJson(fit: ReturnType<typeof fitClmmFormula>) {
   };
 }
 
+function clmmMeansJson(m: ClmmMeans) {
+  return {
+    factor: m.factor,
+    emmeans: m.means.map((x) => ({ [m.factor]: x.level, latent: x.latent, SE: x.se, 'asymp.LCL': x.lower, 'asymp.UCL': x.upper, prob: x.prob, prob_marginal: x.probMarginal, mean_class: x.meanRating, mean_class_marginal: x.meanRatingMarginal })),
+    pairs: m.pairs.map((c) => ({ contrast: c.contrast, estimate: c.estimate, SE: c.se, 'z.ratio': c.z, 'p.value': c.p, 'asymp.LCL': c.lower, 'asymp.UCL': c.upper })),
+    adjust: m.adjust,
+    ci_adjust: m.ciAdjust,
+    quadrature_nodes: m.quadratureNodes,
+  };
+}
+
+function clmmMeansSummary(m: ClmmMeans): string {
+  const k = m.means[0]?.prob.length ?? 0;
+  return [
+    `Marginal means of ${m.factor} on the latent scale (emmeans mode "latent"), with 95% asymptotic intervals, and the probability of each category at the random effects' mean (u = 0) and averaged over them (marginal, Gauss-Hermite, ${m.quadratureNodes} nodes):`,
+    table([m.factor, 'latent', 'SE', 'asymp.LCL', 'asymp.UCL', ...Array.from({ length: k }, (_, j) => `P(${j + 1})`), ...Array.from({ length: k }, (_, j) => `marginal P(${j + 1})`)], m.means.map((x) => [x.level, Number(x.latent.toFixed(4)), Number(x.se.toFixed(4)), Number(x.lower.toFixed(4)), Number(x.upper.toFixed(4)), ...x.prob.map((q) => Number(q.toFixed(4))), ...x.probMarginal.map((q) => Number(q.toFixed(4)))])),
+    '',
+    `Pairwise contrasts (Wald z, p ${m.adjust === 'none' ? 'unadjusted' : `${m.adjust}-adjusted`}, intervals ${m.ciAdjust === 'none' ? 'unadjusted' : `${m.ciAdjust}-adjusted`}):`,
+    table(['contrast', 'estimate', 'SE', 'z.ratio', 'p.value', 'asymp.LCL', 'asymp.UCL'], m.pairs.map((c) => [c.contrast, Number(c.estimate.toFixed(4)), Number(c.se.toFixed(4)), Number(c.z.toFixed(3)), Number(c.p.toPrecision(3)), Number(c.lower.toFixed(4)), Number(c.upper.toFixed(4))])),
+  ].join('\n');
+}
+
+function lrtSummary(rows: readonly ClmmLrtRow[], linear = false): string {
+  return [linear ? 'Likelihood-ratio tests of the nested models (refitted by ML, as anova() does):' : 'Likelihood-ratio tests of the nested ordinal models:', table(['formula', 'npar', 'logLik', 'AIC', 'LR.stat', 'df', 'Pr(>Chisq)'], rows.map((r) => [r.formula, r.npar, Number(r.logLik.toFixed(3)), Number(r.AIC.toFixed(2)), r.chisq === null ? '' : Number(r.chisq.toFixed(3)), r.df === null ? '' : r.df, r.p === null ? '' : Number(r.p.toPrecision(3))]))].join('\n');
+}
+
 function clmmSummary(fit: ReturnType<typeof fitClmmFormula>): string {
   const j = clmmToJson(fit);
-  const lines = [`Cumulative link mixed model (${fit.link} link, Laplace approximation)`, `Formula: ${fit.formula}`, `nobs ${fit.nobs}, logLik ${fit.logLik.toFixed(2)}, AIC ${fit.aic.toFixed(2)}${fit.converged ? '' : ' (the optimiser did not converge)'}`, ''];
+  const lines = [`Cumulative link mixed model (${fit.link} link, ${fit.thresholdType} thresholds, Laplace approximation)`, `Formula: ${fit.formula}`, `nobs ${fit.nobs}, logLik ${fit.logLik.toFixed(2)}, AIC ${fit.aic.toFixed(2)}${fit.converged ? '' : ' (the optimiser did not converge)'}`, ''];
   lines.push('Random effects:', table(['group', 'Std.Dev.'], Object.entries(fit.randomSd).map(([g, v]) => [g, Number(v.toFixed(4))])), '');
   lines.push('Coefficients:', table(['term', 'Estimate', 'Std. Error', 'z value', 'Pr(>|z|)'], j.coefficients.map((c) => [c.term, Number(c.Estimate.toFixed(4)), Number(c['Std. Error'].toFixed(4)), Number(c['z value'].toFixed(2)), Number(c['Pr(>|z|)'].toPrecision(3))])), '');
   lines.push('Thresholds:', table(['', 'Estimate', 'Std. Error'], Object.keys(j.thresholds).map((k, i) => [k, Number((fit.thresholds[i] as number).toFixed(4)), Number((fit.thresholdSe[i] as number).toFixed(4))])));
@@ -142,13 +173,16 @@ export function registerFit(program: Command, output: Output): void {
     .option('--json', 'print one JSON object (field names as in lme4/lmerTest/emmeans)')
     .option('--ordinal', 'a cumulative link mixed model (as ordinal::clmm, Laplace) instead; also when the response is written ordered(y)')
     .option('--link <link>', 'the ordinal model\'s link: logit or probit', 'logit')
+    .option('--thresholds <type>', 'the ordinal model\'s thresholds: flexible or equidistant', 'flexible')
+    .option('--compare <formula>', 'a nested model to test against by likelihood ratio (repeatable; linear models are refitted by ML)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .addHelpText(
       'after',
       `
 Examples:
   $ empathy-lab fit --data ratings.csv --formula "rating ~ source + (1 | post:rater) + (1 | post) + (1 | rater)" --ref source=human --contrasts source
   $ empathy-lab fit --data sleepstudy.csv --formula "Reaction ~ Days + (Days | Subject)" --ml --json
-  $ empathy-lab fit --data ratings.csv --formula "ordered(rating) ~ source + (1 | rater) + (1 | post)" --ref source=human`,
+  $ empathy-lab fit --data ratings.csv --formula "ordered(rating) ~ source + (1 | rater) + (1 | post)" --ref source=human --contrasts source
+  $ empathy-lab fit --data ratings.csv --formula "ordered(rating) ~ source + (1 | rater) + (1 | post)" --compare "ordered(rating) ~ 1 + (1 | rater) + (1 | post)"`,
     )
     .action(async (o: FitOptions) => {
       if (!(ADJUSTMENTS as readonly string[]).includes(o.adjust)) throw new UserError(`unknown adjustment "${o.adjust}"`, '--adjust', `use one of ${ADJUSTMENTS.join(', ')}`);
@@ -161,14 +195,19 @@ Examples:
       const data = await readDataFrame(o.data);
       if (o.ordinal || /^\s*ordered\s*\(/.test(o.formula)) {
         if (o.link !== 'logit' && o.link !== 'probit') throw new UserError(`unknown link "${o.link}"`, '--link', 'use --link logit or --link probit');
-        if (o.contrasts) throw new UserError('contrasts of the ordinal model are not available yet', '--contrasts', 'leave --contrasts out; the coefficients are the contrasts with the reference level');
+        if (o.thresholds !== 'flexible' && o.thresholds !== 'equidistant') throw new UserError(`unknown thresholds "${o.thresholds}"`, '--thresholds', 'use --thresholds flexible or --thresholds equidistant');
         if (o.ml) throw new UserError('the ordinal model is always fitted by maximum likelihood (Laplace)', '--ml', 'leave --ml out');
-        const fit = fitClmmFormula(o.formula, data, { link: o.link, reference });
-        output.out(o.json ? json(clmmToJson(fit)) : clmmSummary(fit));
+        const options = { link: o.link, thresholds: o.thresholds, reference } as const;
+        const fit = fitClmmFormula(o.formula, data, options);
+        const means = o.contrasts ? clmmMeans(fit, o.contrasts, { adjust: o.adjust as Adjustment }) : undefined;
+        const lrt = o.compare.length ? clmmLrt([fit, ...o.compare.map((f) => fitClmmFormula(f, data, options))]) : undefined;
+        output.out(o.json ? json({ ...clmmToJson(fit), ...(means ? { contrasts: clmmMeansJson(means) } : {}), ...(lrt ? { lrt } : {}) }) : [clmmSummary(fit), ...(means ? [clmmMeansSummary(means)] : []), ...(lrt ? [lrtSummary(lrt)] : [])].join('\n\n'));
         return;
       }
       const fit = fitLmm(o.formula, data, { reml: !o.ml, reference });
       const contrasts = o.contrasts ? emmeans(fit, o.contrasts, { adjust: o.adjust as Adjustment }) : undefined;
-      output.out(o.json ? json(fitToJson(fit, contrasts)) : fitSummary(fit, contrasts));
+      // Nested linear models are compared by ML, as lme4's anova() refits them.
+      const lrt = o.compare.length ? likelihoodRatioTest([o.formula, ...o.compare], data, { reference }).map((r) => ({ formula: r.formula, npar: r.npar, logLik: r.logLik, AIC: r.aic, chisq: r.chisq, df: r.df, p: r.p })) : undefined;
+      output.out(o.json ? json({ ...fitToJson(fit, contrasts), ...(lrt ? { lrt } : {}) }) : [fitSummary(fit, contrasts), ...(lrt ? [lrtSummary(lrt, true)] : [])].join('\n\n'));
     });
 }

@@ -110,3 +110,20 @@ describe('equidistant thresholds (threshold = "equidistant")', () => {
     for (const [g, sd] of Object.entries(ref.equidistant.random_sd)) expect(rel(fit.randomSd[g] as number, sd)).toBeLessThan(1e-3);
   }, 60_000);
 });
+
+describe('empathy-lab fit --ordinal --contrasts --compare', () => {
+  it('prints the contrasts and the likelihood-ratio test as R does', async () => {
+    const { cli } = await import('../helpers/cli.js');
+    const r = await cli('fit', '--data', path.join(REFERENCE_DIR, 'ratings-within.csv'), '--formula', 'ordered(rating) ~ source + (1 | rater) + (1 | post)', '--ref', 'source=human', '--contrasts', 'source', '--compare', 'ordered(rating) ~ 1 + (1 | rater) + (1 | post)', '--json');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    const pair = out.contrasts.pairs.find((c: { contrast: string }) => c.contrast === 'gpt4 - mistral');
+    const refPair = ref.pairs.find((c) => c.contrast === 'gpt4 - mistral');
+    expect(rel(pair.estimate, refPair?.estimate ?? NaN)).toBeLessThan(1e-3);
+    expect(out.lrt[1].df).toBe(3);
+    expect(Math.abs(out.lrt[1].chisq - ref.lrt_source.chisq)).toBeLessThan(5e-4);
+    const bad = await cli('fit', '--data', path.join(REFERENCE_DIR, 'ratings-within.csv'), '--formula', 'ordered(rating) ~ source + (1 | rater)', '--thresholds', 'symmetric');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/--thresholds.*unknown thresholds "symmetric"/);
+  }, 120_000);
+});
