@@ -7,6 +7,7 @@
  * peak memory is its own.
  *
  *   npx tsx bench/lmm/run.ts [--sizes 10000,100000,1000000] [--satterthwaite]
+ *   npx tsx bench/lmm/run.ts --clmm [--sizes 10000,100000]   the ordinal model against ordinal::clmm
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -14,7 +15,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { seededRng } from '../../src/stats/random.js';
 
-const FORMULA = 'rating ~ source + (1 | post:rater) + (1 | post) + (1 | rater)';
+const CLMM = process.argv.includes('--clmm');
+const FORMULA = CLMM ? 'ordered(rating) ~ source + (1 | rater) + (1 | post)' : 'rating ~ source + (1 | post:rater) + (1 | post) + (1 | rater)';
 const SOURCES = ['human', 'gpt4', 'llama2', 'mistral'];
 const EFFECTS = [0, 0.58, 0.5, 0.26];
 const args = process.argv.slice(2);
@@ -50,7 +52,7 @@ function generate(ratings: number, file: string): { posts: number; raters: numbe
 
 function hasR(): boolean {
   try {
-    execFileSync('Rscript', ['-e', 'stopifnot(requireNamespace("lme4", quietly = TRUE))'], { stdio: 'ignore' });
+    execFileSync('Rscript', ['-e', `stopifnot(requireNamespace("${CLMM ? 'ordinal' : 'lme4'}", quietly = TRUE))`], { stdio: 'ignore' });
     return true;
   } catch {
     return false; // no R, or no lme4: the run reports ours alone
@@ -71,8 +73,9 @@ function run(cmd: string, argv: string[]): Record<string, unknown> & { peakMB?: 
 const dir = path.join(os.tmpdir(), 'empathy-lab-bench-lmm');
 mkdirSync(dir, { recursive: true });
 const withR = hasR();
-console.log(`bench/lmm: ${FORMULA}${satterthwaite ? ' with Satterthwaite df' : ''}; ${os.cpus().length} cores; R/lme4 ${withR ? 'installed' : 'not installed (ours only)'}`);
-console.log('ratings    posts  raters  ours fit s  ours peak MB  lme4 fit s  lme4 peak MB  ours/lme4  max |fixef diff|');
+const R_NAME = CLMM ? 'clmm' : 'lme4';
+console.log(`bench/lmm: ${FORMULA}${satterthwaite ? ' with Satterthwaite df' : ''}; ${os.cpus().length} cores; R/${R_NAME} ${withR ? 'installed' : 'not installed (ours only)'}`);
+console.log(`ratings    posts  raters  ours fit s  ours peak MB  ${R_NAME} fit s  ${R_NAME} peak MB  ours/${R_NAME}  max |fixef diff|${CLMM ? '  |logLik diff|' : ''}`);
 for (const n of sizes) {
   const file = path.join(dir, `ratings-${n}.csv`);
   const { posts, raters } = generate(n, file);
@@ -82,6 +85,7 @@ for (const n of sizes) {
     const r = run('Rscript', [path.resolve('bench/lmm/fit.R'), file, FORMULA, satterthwaite ? 'yes' : 'no']);
     const diff = Math.max(...Object.entries(r.fixef as Record<string, number>).map(([k, v]) => Math.abs(v - ((ours.fixef as Record<string, number>)[k] as number))));
     line += `  ${(r.fitSeconds as number).toFixed(2).padStart(10)}  ${(r.peakMB ?? NaN).toFixed(0).padStart(12)}  ${((ours.fitSeconds as number) / (r.fitSeconds as number)).toFixed(2).padStart(9)}  ${diff.toExponential(1).padStart(16)}`;
+    if (CLMM) line += `  ${Math.abs((r.logLik as number) - (ours.logLik as number)).toExponential(1).padStart(13)}`;
   }
   console.log(line);
 }

@@ -242,11 +242,14 @@ export function fitClmm(input: ClmmInput): ClmmFit {
   for (let j = 1; j <= J; j++) if (counts[j] === 0) throw new StatsInputError(`category ${j} has no ratings`, 'y', 'merge or drop empty categories');
   const equidistant = input.thresholds === 'equidistant' && J >= 3;
   const nt = equidistant ? 2 : J - 1;
-  const pr: Problem = { n, p, J, y: Int32Array.from(input.y), x: input.x.values, groups: input.groups, link: link === 'logit' ? logistic : normal, nt, equidistant };
-  const q = input.groups.reduce((s, g) => s + g.levels, 0);
+  // The factor with more levels is the diagonal block; the other's block (the Schur complement) is dense.
+  const [g0, g1] = input.groups;
+  const groups = g0 && g1 && g1.levels > g0.levels ? [g1, g0] : input.groups;
+  const pr: Problem = { n, p, J, y: Int32Array.from(input.y), x: input.x.values, groups, link: link === 'logit' ? logistic : normal, nt, equidistant };
+  const q = groups.reduce((s, g) => s + g.levels, 0);
   // Start: thresholds from the cumulative proportions, no effects, SDs of 0.5.
   const Finv = (u: number) => (link === 'logit' ? Math.log(u / (1 - u)) : probitQ(u));
-  const phi0 = new Float64Array(nt + p + input.groups.length);
+  const phi0 = new Float64Array(nt + p + groups.length);
   let cum = 0;
   const start: number[] = [];
   for (let j = 1; j < J; j++) {
@@ -256,7 +259,7 @@ export function fitClmm(input: ClmmInput): ClmmFit {
   phi0[0] = start[0] as number;
   if (equidistant) phi0[1] = Math.log(Math.max(1e-3, ((start[J - 2] as number) - (start[0] as number)) / (J - 2)));
   else for (let j = 1; j < J - 1; j++) phi0[j] = Math.log(Math.max(1e-3, (start[j] as number) - (start[j - 1] as number)));
-  for (let g = 0; g < input.groups.length; g++) phi0[nt + p + g] = Math.log(0.5);
+  for (let g = 0; g < groups.length; g++) phi0[nt + p + g] = Math.log(0.5);
   const z = new Float64Array(q);
   const f = (phi: Float64Array) => -laplace(pr, phi, z);
   const h = 1e-5;
@@ -349,7 +352,7 @@ export function fitClmm(input: ClmmInput): ClmmFit {
     p: Float64Array.from(zs, (v) => Math.min(1, 2 * normalUpperTail(Math.abs(v)))),
     vcovBeta: Float64Array.from({ length: p * p }, (_, k) => covTB[(J - 1 + Math.floor(k / p)) * r + J - 1 + (k % p)]),
     vcovThresholdsBeta: covTB,
-    randomSd: Object.fromEntries(input.groups.map((g, k) => [g.name, Math.exp(phi[nt + p + k])])),
+    randomSd: Object.fromEntries(input.groups.map((g) => [g.name, Math.exp(phi[nt + p + groups.indexOf(g)])])),
     logLik,
     aic: -2 * logLik + 2 * m,
     nobs: n,

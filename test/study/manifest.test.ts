@@ -42,6 +42,8 @@ describe('study manifest', () => {
       reference_source: 'human',
       adjust: 'holm',
       reml: true,
+      models: ['lmm'],
+      clmm: { link: 'logit', thresholds: 'flexible' },
     });
     expect(study.design.type).toBe('within-post');
     expect(study.lint).toMatchObject({ min_words: 50, max_words: 400 });
