@@ -68,6 +68,26 @@ export const logistic = { F: (x: number) => 1 / (1 + Math.exp(-x)), f: (x: numbe
 const SQRT2PI = Math.sqrt(2 * Math.PI);
 export const normal = { F: (x: number) => 1 - normalUpperTail(x), f: (x: number) => Math.exp(-0.5 * x * x) / SQRT2PI, df: (x: number) => (-x * Math.exp(-0.5 * x * x)) / SQRT2PI };
 
+/**
+ * A link's distribution function F, density f and the density's derivative f' at x, written into
+ * out[0..2] with one exponential (the evaluation of every rating's likelihood is the hot loop).
+ */
+type LinkEval = (x: number, out: Float64Array) => void;
+const logisticEval: LinkEval = (x, out) => {
+  const e = Math.exp(-Math.abs(x));
+  const F = x >= 0 ? 1 / (1 + e) : e / (1 + e);
+  const f = e / ((1 + e) * (1 + e));
+  out[0] = F;
+  out[1] = f;
+  out[2] = f * (1 - 2 * F);
+};
+const normalEval: LinkEval = (x, out) => {
+  const f = Math.exp(-0.5 * x * x) / SQRT2PI;
+  out[0] = x >= 0 ? 1 - normalUpperTail(x) : normalUpperTail(-x);
+  out[1] = f;
+  out[2] = -x * f;
+};
+
 interface Problem {
   readonly n: number;
   readonly p: number;
@@ -75,10 +95,32 @@ interface Problem {
   readonly y: Int32Array;
   readonly x: Float64Array;
   readonly groups: ClmmInput['groups'];
-  readonly link: typeof logistic;
+  readonly link: LinkEval;
   /** Threshold parameters: J - 1 (flexible) or 2 (equidistant). */
   readonly nt: number;
   readonly equidistant: boolean;
+  /** Two factors: the distinct (first level, second level) pairs, per first level (CSR), and each row's pair. */
+  readonly pairs?: { readonly start: Int32Array; readonly second: Int32Array; readonly ofRow: Int32Array };
+}
+
+/** The sparsity of Z1'WZ2 for two crossed factors, computed once per problem. */
+function pairStructure(groups: ClmmInput['groups'], n: number): Problem['pairs'] {
+  const [g1, g2] = groups;
+  if (!g1 || !g2) return undefined;
+  const byFirst = Array.from({ length: g1.levels }, () => new Map<number, number>());
+  for (let i = 0; i < n; i++) byFirst[g1.codes[i]]?.set(g2.codes[i], 0);
+  const start = new Int32Array(g1.levels + 1);
+  const second: number[] = [];
+  const index = byFirst.map((m, r) => {
+    start[r] = second.length;
+    const keys = [...m.keys()].sort((a, b) => a - b);
+    for (const k of keys) m.set(k, second.push(k) - 1);
+    return m;
+  });
+  start[g1.levels] = second.length;
+  const ofRow = new Int32Array(n);
+  for (let i = 0; i < n; i++) ofRow[i] = index[g1.codes[i]]?.get(g2.codes[i]) ?? 0;
+  return { start, second: Int32Array.from(second), ofRow };
 }
 
 /** Thresholds from the unconstrained parameters: theta_1, then log increments (or one log spacing). */
@@ -93,7 +135,7 @@ function thresholdsOf(phi: Float64Array, J: number, equidistant: boolean): Float
  * The Laplace log-likelihood at phi; `z` is the starting point of the inner Newton iterations and
  * receives the conditional modes.
  */
-function laplace(pr: Problem, phi: Float64Array, z: Float64Array): number {
+function laplace(pr: Problem, phi: Float64Array, z: Float64Array, exact = false): number {
   const { n, p, J, y, x, groups, link, nt } = pr;
   const theta = thresholdsOf(phi, J, pr.equidistant);
   const beta = phi.subarray(nt, nt + p);
@@ -106,78 +148,101 @@ function laplace(pr: Problem, phi: Float64Array, z: Float64Array): number {
     for (let k = 0; k < p; k++) s += x[i * p + k] * beta[k];
     fixed[i] = s;
   }
-  const eta = new Float64Array(n);
   const grad = new Float64Array(n);
   const w = new Float64Array(n);
-  /** log p(y | eta) and, when asked, its first and (negative) second derivatives in eta. */
-  const evaluate = (withDerivs: boolean): number => {
+  const ea = new Float64Array(3);
+  const eb = new Float64Array(3);
+  const c0 = groups[0]?.codes as Int32Array;
+  const c1 = groups[1]?.codes;
+  const s0 = sigma[0] as number;
+  const s1 = sigma[1] ?? 0;
+  const o1 = offsets[1] ?? 0;
+  /** log p(y | z) - z'z/2, with the first and (negative) second derivatives of log p in eta. */
+  const evaluate = (zz: Float64Array): number => {
     let ll = 0;
     for (let i = 0; i < n; i++) {
-      let e = fixed[i];
-      for (let g = 0; g < groups.length; g++) e += sigma[g] * z[offsets[g] + groups[g].codes[i]];
-      eta[i] = e;
+      const e = fixed[i] + s0 * zz[c0[i]] + (c1 ? s1 * zz[o1 + c1[i]] : 0);
       const c = y[i];
-      const a = c < J ? theta[c - 1] - e : Infinity;
-      const b = c > 1 ? theta[c - 2] - e : -Infinity;
-      const Fa = a === Infinity ? 1 : link.F(a);
-      const Fb = b === -Infinity ? 0 : link.F(b);
+      let Fa = 1;
+      let fa = 0;
+      let dfa = 0;
+      let Fb = 0;
+      let fb = 0;
+      let dfb = 0;
+      if (c < J) {
+        link(theta[c - 1] - e, ea);
+        Fa = ea[0];
+        fa = ea[1];
+        dfa = ea[2];
+      }
+      if (c > 1) {
+        link(theta[c - 2] - e, eb);
+        Fb = eb[0];
+        fb = eb[1];
+        dfb = eb[2];
+      }
       const P = Fa - Fb;
       if (!(P > 0)) return -Infinity;
       ll += Math.log(P);
-      if (withDerivs) {
-        const fa = a === Infinity ? 0 : link.f(a);
-        const fb = b === -Infinity ? 0 : link.f(b);
-        const dfa = a === Infinity ? 0 : link.df(a);
-        const dfb = b === -Infinity ? 0 : link.df(b);
-        const d1 = -(fa - fb);
-        const d2 = dfa - dfb;
-        grad[i] = d1 / P;
-        w[i] = -(d2 / P - (d1 / P) ** 2);
-      }
+      const g1 = -(fa - fb) / P;
+      grad[i] = g1;
+      w[i] = -((dfa - dfb) / P - g1 * g1);
     }
+    for (let k = 0; k < q; k++) ll -= 0.5 * zz[k] * zz[k];
     return ll;
   };
-  const objective = () => {
-    const ll = evaluate(false);
-    let zz = 0;
-    for (let k = 0; k < q; k++) zz += z[k] * z[k];
-    return ll - 0.5 * zz;
-  };
-  // Newton's method for the conditional modes.
-  let logDet = 0;
-  let current = objective();
+  // Newton's method for the conditional modes; each trial point is evaluated with its derivatives,
+  // so an accepted point's are ready for the next step.
+  let current = evaluate(z);
+  const trial = new Float64Array(q);
+  const gz = new Float64Array(q);
   for (let it = 0; it < 50; it++) {
-    evaluate(true);
-    const gz = new Float64Array(q);
     for (let k = 0; k < q; k++) gz[k] = -z[k];
-    for (let i = 0; i < n; i++) for (let g = 0; g < groups.length; g++) gz[offsets[g] + groups[g].codes[i]] += sigma[g] * grad[i];
-    const solved = solveH(pr, sigma, w, gz);
-    logDet = solved.logDet;
-    const step = solved.x;
+    for (let i = 0; i < n; i++) {
+      gz[c0[i]] += s0 * grad[i];
+      if (c1) gz[o1 + c1[i]] += s1 * grad[i];
+    }
+    const step = solveH(pr, sigma, w, gz).x;
     let size = 0;
     for (let k = 0; k < q; k++) size = Math.max(size, Math.abs(step[k]));
-    const before = Float64Array.from(z);
+    if (!exact && size < 1e-10) break;
+    // For the standard errors: close enough for Newton's quadratic convergence, take this last step
+    // without a line search, so the modes are exact to rounding. The log-determinant depends on them
+    // to first order, and the numerical Hessian divides that noise by its step squared (1e-8).
+    if (exact && size < 1e-8) {
+      for (let k = 0; k < q; k++) z[k] += step[k];
+      current = evaluate(z);
+      break;
+    }
     let t = 1;
-    let next = -Infinity;
+    let accepted = false;
     for (let h = 0; h < 30; h++) {
-      for (let k = 0; k < q; k++) z[k] = before[k] + t * step[k];
-      next = objective();
-      if (next >= current - 1e-12) break;
+      for (let k = 0; k < q; k++) trial[k] = z[k] + t * step[k];
+      const next = evaluate(trial);
+      if (next >= current - 1e-12) {
+        z.set(trial);
+        current = next;
+        accepted = true;
+        break;
+      }
       t /= 2;
     }
-    current = next;
-    if (size * t < 1e-10) break;
+    if (!accepted) {
+      evaluate(z); // the derivatives at the current point again
+      break;
+    }
+    if (!exact && size * t < 1e-10) break;
   }
-  evaluate(true);
-  logDet = solveH(pr, sigma, w, new Float64Array(q)).logDet;
+  // The log-determinant at the final modes (the loop's last solve was at the point before the step).
+  const logDet = solveH(pr, sigma, w, new Float64Array(q), true).logDet;
   return current - 0.5 * logDet;
 }
 
-/** Solves (I + Lambda Z'WZ Lambda) x = b and returns log det of that matrix. */
-function solveH(pr: Problem, sigma: readonly number[], w: Float64Array, b: Float64Array): { x: Float64Array; logDet: number } {
+/** Solves (I + Lambda Z'WZ Lambda) x = b (unless `logDetOnly`) and returns log det of that matrix. */
+function solveH(pr: Problem, sigma: readonly number[], w: Float64Array, b: Float64Array, logDetOnly = false): { x: Float64Array; logDet: number } {
   const { n, groups } = pr;
   if (groups.length === 1) {
-    const g = groups[0];
+    const g = groups[0] as ClmmInput['groups'][number];
     const d = new Float64Array(g.levels).fill(1);
     for (let i = 0; i < n; i++) d[g.codes[i]] += sigma[0] * sigma[0] * w[i];
     let logDet = 0;
@@ -189,40 +254,49 @@ function solveH(pr: Problem, sigma: readonly number[], w: Float64Array, b: Float
     return { x, logDet };
   }
   const [g1, g2] = groups as [ClmmInput['groups'][number], ClmmInput['groups'][number]];
+  const pairs = pr.pairs as NonNullable<Problem['pairs']>;
   const q1 = g1.levels;
   const q2 = g2.levels;
   const a = new Float64Array(q1).fill(1);
   const bb = dense(q2, q2);
   for (let k = 0; k < q2; k++) bb.data[k * q2 + k] = 1;
-  // C (q1 x q2) is sparse: keep it as a map per first-factor level.
-  const c = Array.from({ length: q1 }, () => new Map<number, number>());
+  // C (q1 x q2) is sparse: one value per distinct (first, second) pair.
+  const c = new Float64Array(pairs.second.length);
   const s12 = sigma[0] * sigma[1];
+  const s11 = sigma[0] * sigma[0];
+  const s22 = sigma[1] * sigma[1];
   for (let i = 0; i < n; i++) {
-    const r = g1.codes[i];
+    const wi = w[i];
+    a[g1.codes[i]] += s11 * wi;
     const s = g2.codes[i];
-    a[r] += sigma[0] * sigma[0] * w[i];
-    bb.data[s * q2 + s] += sigma[1] * sigma[1] * w[i];
-    const row = c[r] as Map<number, number>;
-    row.set(s, (row.get(s) ?? 0) + s12 * w[i]);
+    bb.data[s * q2 + s] += s22 * wi;
+    c[pairs.ofRow[i]] += s12 * wi;
   }
   // Schur complement S = B - C' A^-1 C.
   for (let r = 0; r < q1; r++) {
-    const entries = [...(c[r] as Map<number, number>)];
-    for (const [s, v] of entries) for (const [t, u] of entries) bb.data[s * q2 + t] -= (v * u) / a[r];
+    const from = pairs.start[r];
+    const to = pairs.start[r + 1];
+    const ar = a[r];
+    for (let u = from; u < to; u++) {
+      const su = pairs.second[u] * q2;
+      const cu = c[u] / ar;
+      for (let v = from; v < to; v++) bb.data[su + pairs.second[v]] -= cu * c[v];
+    }
   }
   const l = cholesky(bb);
   if (!l) throw new StatsInputError('the random-effects system is not positive definite', 'clmm', 'check that every grouping level has ratings');
   let logDet = logDetFromCholesky(l);
   for (let r = 0; r < q1; r++) logDet += Math.log(a[r]);
+  if (logDetOnly) return { x: new Float64Array(0), logDet };
   // Solve: x2 = S^-1 (b2 - C' A^-1 b1); x1 = A^-1 (b1 - C x2).
   const rhs = Float64Array.from(b.subarray(q1, q1 + q2));
-  for (let r = 0; r < q1; r++) for (const [s, v] of c[r] as Map<number, number>) rhs[s] -= (v * b[r]) / a[r];
+  for (let r = 0; r < q1; r++) for (let u = pairs.start[r]; u < pairs.start[r + 1]; u++) rhs[pairs.second[u]] -= (c[u] * b[r]) / a[r];
   const x2 = solveLowerTransposed(l, solveLower(l, rhs));
   const x = new Float64Array(q1 + q2);
   for (let r = 0; r < q1; r++) {
-    let s = b[r];
-    for (const [t, v] of c[r] as Map<number, number>) s -= v * x2[t];
-    x[r] = s / a[r];
+    let sum = b[r];
+    for (let u = pairs.start[r]; u < pairs.start[r + 1]; u++) sum -= c[u] * x2[pairs.second[u]];
+    x[r] = sum / a[r];
   }
   x.set(x2, q1);
   return { x, logDet };
@@ -245,7 +319,8 @@ export function fitClmm(input: ClmmInput): ClmmFit {
   // The factor with more levels is the diagonal block; the other's block (the Schur complement) is dense.
   const [g0, g1] = input.groups;
   const groups = g0 && g1 && g1.levels > g0.levels ? [g1, g0] : input.groups;
-  const pr: Problem = { n, p, J, y: Int32Array.from(input.y), x: input.x.values, groups, link: link === 'logit' ? logistic : normal, nt, equidistant };
+  const pairs = pairStructure(groups, n);
+  const pr: Problem = { n, p, J, y: Int32Array.from(input.y), x: input.x.values, groups, link: link === 'logit' ? logisticEval : normalEval, nt, equidistant, ...(pairs ? { pairs } : {}) };
   const q = groups.reduce((s, g) => s + g.levels, 0);
   // Start: thresholds from the cumulative proportions, no effects, SDs of 0.5.
   const Finv = (u: number) => (link === 'logit' ? Math.log(u / (1 - u)) : probitQ(u));
@@ -279,7 +354,8 @@ export function fitClmm(input: ClmmInput): ClmmFit {
     { gtol: 1e-6, maxIterations: 500 },
   );
   const phi = result.x;
-  const logLik = -f(phi);
+  const exactF = (v: Float64Array) => -laplace(pr, v, z, true);
+  const logLik = -exactF(phi);
   // Standard errors: the Hessian of -log L in (thresholds, beta, log sigma), by central differences.
   const theta = thresholdsOf(phi, J, equidistant);
   // In the thresholds themselves (or the first and the spacing), beta and the log SDs of the random
@@ -292,7 +368,7 @@ export function fitClmm(input: ClmmInput): ClmmFit {
     else for (let j = 1; j < J - 1; j++) out[j] = Math.log(v[j] - v[j - 1]);
     return out;
   };
-  const fn = (v: Float64Array) => f(toPhi(v));
+  const fn = (v: Float64Array) => exactF(toPhi(v));
   const m = natural.length;
   const hess = dense(m, m);
   const e = 1e-4;
