@@ -117,6 +117,7 @@ function clmmToJson(fit: ReturnType<typeof fitClmmFormula>) {
     coefficients: fit.names.map((name, k) => ({ term: name, Estimate: fit.beta[k], 'Std. Error': fit.se[k], 'z value': fit.z[k], 'Pr(>|z|)': fit.p[k] })),
     random_sd: fit.randomSd,
     converged: fit.converged,
+    'max.grad': fit.maxGradient,
     'cond.H': fit.conditionHessian,
   };
 }

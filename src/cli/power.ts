@@ -128,8 +128,12 @@ type Plan = PowerPlan & { readonly from: string; readonly target: number };
 
 const hasAllComponents = (o: PowerOptions) => o.sdPost !== undefined && o.sdRater !== undefined && (o.model === 'clmm' || o.sdResidual !== undefined) && (o.means !== undefined || o.difference !== undefined);
 
-const testName = (plan: PowerPlan) =>
-  `${plan.model.kind === 'lmm' ? "Satterthwaite t tests (lmerTest's)" : 'Wald z tests'} of every pair of sources, ${plan.adjust === 'none' ? 'unadjusted' : `${plan.adjust}-adjusted over the ${contrastLabels(plan.sources).length} pairs`}, alpha ${plan.alpha}`;
+const testName = (plan: PowerPlan) => {
+  const pairs = contrastLabels(plan.sources).length;
+  const kind = plan.model.kind === 'lmm' ? "Satterthwaite t test (lmerTest's)" : 'Wald z test';
+  if (pairs === 1) return `${kind} of the one pair of sources, alpha ${plan.alpha}`;
+  return `${kind}s of every pair of sources, ${plan.adjust === 'none' ? 'unadjusted' : `${plan.adjust}-adjusted over the ${pairs} pairs`}, alpha ${plan.alpha}`;
+};
 
 function readPilot(o: PowerOptions, study: StudyContext | null): Pilot | null {
   if (o.pilot !== undefined) {

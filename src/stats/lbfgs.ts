@@ -13,7 +13,13 @@ export interface LbfgsResult {
 export function lbfgs(
   f: (x: Float64Array, grad: Float64Array) => number,
   x0: Float64Array,
-  options: { memory?: number; gtol?: number; maxIterations?: number } = {},
+  options: {
+    memory?: number;
+    gtol?: number;
+    maxIterations?: number;
+    /** The value alone, where it is much cheaper than value and gradient (a numerical gradient): the line search's trial points use it, and the gradient is computed only at the point accepted. */
+    value?: (x: Float64Array) => number;
+  } = {},
 ): LbfgsResult {
   const m = options.memory ?? 10;
   const gtol = options.gtol ?? 1e-9;
@@ -60,8 +66,11 @@ export function lbfgs(
     let fNew = Infinity;
     for (let ls = 0; ls < 60; ls++) {
       for (let i = 0; i < n; i++) xNew[i] = x[i] + step * d[i];
-      fNew = f(xNew, gNew);
-      if (fNew <= fx + 1e-4 * step * slope) break;
+      fNew = options.value ? options.value(xNew) : f(xNew, gNew);
+      if (fNew <= fx + 1e-4 * step * slope) {
+        if (options.value) fNew = f(xNew, gNew);
+        break;
+      }
       step /= 2;
     }
     if (!(fNew <= fx)) return { x, value: fx, iterations: it, converged: maxAbs(g) < gtol * 100 };

@@ -28,6 +28,12 @@ describe('plan with analysis.power', () => {
     // And the text says it.
     const text = await cli('plan', dir, '--workers', '2');
     expect(text.stdout).toContain(`80% power needs about ${p.raters} raters on 36 posts`);
+    // power on the study folder takes the same pilot, and says the type I error was not checked when asked not to.
+    const power = await cli('power', dir, '--scale', 'empathy', '--raters', '20', '--simulations', '6', '--null-simulations', '0', '--workers', '2');
+    expect(power.code).toBe(0);
+    expect(power.stdout).toMatch(/components from the study's own ratings \(scale empathy, \d+ ratings\)/);
+    expect(power.stdout).toContain('type I error not checked (--null-simulations 0)');
+    expect(power.stdout).toMatch(/36 +20 +\d+ +(eliza - human|human - eliza) /);
   }, 240_000);
 
   it('takes the components from the manifest without pilot ratings, and --no-power skips the search', async () => {

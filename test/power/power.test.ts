@@ -139,6 +139,22 @@ describe('empathy-lab power', () => {
     expect(JSON.parse(b.stdout).points).toEqual(result.points);
   }, 120_000);
 
+  it('runs an ordinal power analysis (--model clmm) from thresholds and latent locations', async () => {
+    const r = await cli('power', '--model', 'clmm', '--sources', 'a,b', '--means', 'a=0,b=1', '--thresholds', '-2,-0.7,0.7,2', '--sd-post', '0.3', '--sd-rater', '0.8', '--posts', '20', '--raters', '20', '--posts-per-rater', '5', '--simulations', '8', '--null-simulations', '4', '--workers', '2', '--json');
+    expect(r.stderr).not.toMatch(/Error/);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.model).toMatchObject({ kind: 'clmm', link: 'logit', thresholds: [-2, -0.7, 0.7, 2] });
+    expect(out.test).toBe('Wald z test of the one pair of sources, alpha 0.05');
+    const row = out.points[0].power.rows[0];
+    expect(row).toMatchObject({ contrast: 'a - b', planted: -1, simulations: 8 });
+    // 200 ratings, a latent difference of one logit: the fits find it.
+    expect(row.meanEstimate).toBeLessThan(-0.5);
+    expect(row.meanEstimate).toBeGreaterThan(-1.6);
+    const missing = await cli('power', '--model', 'clmm', '--sources', 'a,b', '--means', 'a=0,b=1', '--sd-post', '0.3', '--sd-rater', '0.8', '--posts', '20', '--raters', '20');
+    expect(missing.stderr).toMatch(/--thresholds.*no thresholds/);
+  }, 120_000);
+
   it('refuses a bad grid, an unknown source and missing components in one line each', async () => {
     const bad = await cli('power', ...flags, '--raters', '50:10:5');
     expect(bad.code).toBe(1);
