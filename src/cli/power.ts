@@ -96,6 +96,7 @@ export function registerPower(program: Command, output: Output): void {
       const useStudy = o.study !== undefined || dir !== undefined || (o.pilot === undefined && existsSync('study.yaml'));
       const run = async (study: StudyContext | null) => {
         const plan = await buildPlan(o, study);
+        if (o.plot && !existsSync(path.dirname(path.resolve(o.plot)))) throw new UserError('the folder of the power curve does not exist', o.plot, 'give a path in a folder that exists, e.g. --plot power.svg');
         const total = (plan.simulations + plan.nullSimulations) * plan.posts.length * plan.raters.length;
         const progress = new Progress(output, 'power', total);
         let last = 0;
@@ -103,7 +104,14 @@ export function registerPower(program: Command, output: Output): void {
           progress.tick(done - last);
           last = done;
         });
-        if (o.plot) writeFileSync(o.plot, await renderSvg(powerCurveSpec(points, plan.target)));
+        if (o.plot) {
+          const svg = await renderSvg(powerCurveSpec(points, plan.target));
+          try {
+            writeFileSync(o.plot, svg);
+          } catch (err) {
+            throw new UserError(`cannot write the power curve: ${(err as Error).message}`, o.plot, 'give a path in a folder that exists, e.g. --plot power.svg');
+          }
+        }
         const result = { model: plan.model, design: { type: plan.type, postsPerRater: plan.postsPerRater, sources: plan.sources, reference: plan.reference }, from: plan.from, alpha: plan.alpha, adjust: plan.adjust, test: testName(plan), simulations: plan.simulations, nullSimulations: plan.nullSimulations, seed: plan.seed, target: plan.target, points };
         if (o.json) return output.out(json(result));
         output.out(describe(plan, points));
@@ -130,9 +138,9 @@ const hasAllComponents = (o: PowerOptions) => o.sdPost !== undefined && o.sdRate
 
 const testName = (plan: PowerPlan) => {
   const pairs = contrastLabels(plan.sources).length;
-  const kind = plan.model.kind === 'lmm' ? "Satterthwaite t test (lmerTest's)" : 'Wald z test';
-  if (pairs === 1) return `${kind} of the one pair of sources, alpha ${plan.alpha}`;
-  return `${kind}s of every pair of sources, ${plan.adjust === 'none' ? 'unadjusted' : `${plan.adjust}-adjusted over the ${pairs} pairs`}, alpha ${plan.alpha}`;
+  const kind = (plural: string) => (plan.model.kind === 'lmm' ? `Satterthwaite t test${plural} (lmerTest's)` : `Wald z test${plural}`);
+  if (pairs === 1) return `${kind('')} of the one pair of sources, alpha ${plan.alpha}`;
+  return `${kind('s')} of every pair of sources, ${plan.adjust === 'none' ? 'unadjusted' : `${plan.adjust}-adjusted over the ${pairs} pairs`}, alpha ${plan.alpha}`;
 };
 
 function readPilot(o: PowerOptions, study: StudyContext | null): Pilot | null {

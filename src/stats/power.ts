@@ -95,7 +95,7 @@ export function simulateResponses(design: PowerDesign, model: PowerModel, rng: R
   const b = Float64Array.from({ length: design.raters }, () => model.sdRater * normalDraw(rng));
   const y = new Float64Array(n);
   if (model.kind === 'lmm') {
-    const means = design.sources.map((s) => model.means[s] ?? 0);
+    const means = design.sources.map((s) => valueOf(model.means, s, 'mean'));
     const c = new Map<number, number>();
     const pr = design.type === 'within-post' ? model.sdPostRater : 0;
     for (let i = 0; i < n; i++) {
@@ -106,7 +106,7 @@ export function simulateResponses(design: PowerDesign, model: PowerModel, rng: R
     }
     return y;
   }
-  const loc = design.sources.map((s) => model.locations[s] ?? 0);
+  const loc = design.sources.map((s) => valueOf(model.locations, s, 'latent location'));
   for (let i = 0; i < n; i++) {
     const noise = model.link === 'logit' ? logisticDraw(rng) : normalDraw(rng);
     const latent = loc[design.source[i]] + a[design.post[i]] + b[design.rater[i]] + noise;
@@ -115,6 +115,12 @@ export function simulateResponses(design: PowerDesign, model: PowerModel, rng: R
     y[i] = k + 1;
   }
   return y;
+}
+
+function valueOf(values: Readonly<Record<string, number>>, source: string, what: string): number {
+  const v = values[source];
+  if (v === undefined) throw new StatsInputError(`no ${what} for the source ${source}`, source, 'give every source of the design a value');
+  return v;
 }
 
 function logisticDraw(u: Rng): number {
