@@ -109,6 +109,21 @@ describe('each simulated data set, refitted by lme4 + lmerTest (paired.R)', () =
   }, 120_000);
 });
 
+describe('one-per-post designs', () => {
+  it('give each rater one reply per post, sources balanced within the rater, and fit without post x rater', async () => {
+    const design = powerDesign({ type: 'one-per-post', sources: params.sources, posts: 30, raters: 18, postsPerRater: 6, seed: 2 });
+    expect(design.post.length).toBe(18 * 6);
+    for (let r = 0; r < 18; r++) {
+      const rows = Array.from(design.rater.keys()).filter((i) => design.rater[i] === r);
+      expect(new Set(rows.map((i) => design.post[i])).size).toBe(6);
+      const perSource = params.sources.map((_, k) => rows.filter((i) => design.source[i] === k).length);
+      expect(perSource).toEqual([2, 2, 2]);
+    }
+    const results = await runPower({ design, model, test, simulations: 6, seed: 4, workers: 1 });
+    expect(results.every((x) => x.p !== null)).toBe(true);
+  }, 60_000);
+});
+
 describe('workers', () => {
   it('gives identical results for one worker and two', async () => {
     const design = powerDesign({ type: 'within-post', sources: params.sources, posts: 30, raters: 24, postsPerRater: 5, seed: 3 });
