@@ -208,25 +208,30 @@ export function judgeSentences({ analysis }: ReportInput): string[] {
   return out;
 }
 
-/** "Does the ordinal model agree?": per scale, on how many contrasts the two models agree, and where not. */
+/** "Does the ordinal model agree?": what was fitted, then per scale on how many contrasts the two models agree, and where not. */
 export function ordinalSentences({ analysis }: ReportInput): string[] {
+  const fits = analysis.scales.flatMap((s) => ('clmm' in s && s.clmm ? [{ scale: s.scale, clmm: s.clmm }] : []));
+  const fitted = fits.flatMap((f) => (!('error' in f.clmm) ? [f.clmm] : []));
   const out: string[] = [];
-  for (const s of analysis.scales) {
-    if (!('clmm' in s) || !s.clmm) continue;
-    if ('error' in s.clmm) {
-      out.push(`On ${s.scale}, the ordinal model could not be fitted (${s.clmm.error}).`);
+  const first = fitted[0];
+  if (first) {
+    const formulas = [...new Set(fitted.map((f) => f.formula))];
+    const notes = [...new Set(fitted.flatMap((f) => (f.note ? [f.note] : [])))];
+    out.push(`The ratings are ordered categories, so each scale was also fitted with the ${first.link} cumulative link mixed model ${listOf(formulas)}${notes.length ? `; ${notes.join('; ')}` : ''}.`);
+  }
+  for (const { scale, clmm } of fits) {
+    if ('error' in clmm) {
+      out.push(`On ${scale}, the ordinal model could not be fitted (${clmm.error}).`);
       continue;
     }
-    const a = s.clmm.agreement;
+    const a = clmm.agreement;
     const disagree = a.filter((x) => !x.agree);
-    const what = `The ratings are ordered categories, so the ${s.clmm.link} cumulative link mixed model ${s.clmm.formula} was fitted beside the linear model`;
-    if (a.length === 0) out.push(`On ${s.scale}: ${what}; there were no contrasts between sources to compare.`);
-    else if (disagree.length === 0) out.push(`On ${s.scale}: ${what}, and the two agree on all ${plural(a.length, 'contrast')} between sources (the same significant direction at .05, or no difference in both).`);
+    if (a.length === 0) out.push(`On ${scale}, there were no contrasts between sources to compare.`);
+    else if (disagree.length === 0) out.push(`On ${scale}, the two models agree on ${a.length === 1 ? 'the one contrast' : `all ${plural(a.length, 'contrast')}`} between sources (the same significant direction at .05, or no difference in both).`);
     else
       out.push(
-        `On ${s.scale}: ${what}, and the two disagree on ${disagree.length} of the ${plural(a.length, 'contrast')}: ${listOf(disagree.map((x) => `${x.contrast} (linear ${fixed(x.lmm_estimate, 3)} points, ${pClause(x.lmm_p)}; ordinal ${fixed(x.clmm_estimate, 3)}, ${pClause(x.clmm_p)})`))}.`,
+        `On ${scale}, the two models disagree on ${disagree.length} of the ${plural(a.length, 'contrast')} between sources: ${listOf(disagree.map((x) => `${x.contrast} (linear ${fixed(x.lmm_estimate, 3)} points, ${pClause(x.lmm_p)}; ordinal ${fixed(x.clmm_estimate, 3)}, ${pClause(x.clmm_p)})`))}.`,
       );
-    if (s.clmm.note) out.push(`In the ordinal model ${s.clmm.note}.`);
   }
   return out;
 }

@@ -345,7 +345,7 @@ export function buildTables({ analysis, context }: ReportInput): ReportTable[] {
     tables.push({
       id: 'ordinal-model',
       title: 'The ordinal model: cumulative link mixed model, fitted by the Laplace approximation',
-      note: listOf(ordinal.map((o) => `${o.scale}: ${o.fit.formula}, ${o.fit.link} link, ${o.fit.threshold_type} thresholds ${o.fit.thresholds.map((t) => fixed(t, 2)).join(', ')}; random-effect SDs ${Object.entries(o.fit.random_sd).map(([g, sd]) => `${g} ${fixed(sd, 3)}`).join(', ')}; log-likelihood ${fixed(o.fit.logLik, 2)}${o.fit.note ? ` (${o.fit.note})` : ''}`)),
+      note: listOf(ordinal.map((o) => `${o.scale}: ${o.fit.formula}, ${o.fit.link} link, ${o.fit.threshold_type} thresholds ${o.fit.thresholds.map((t) => fixed(t, 2)).join(', ')}; random-effect SDs ${Object.entries(o.fit.random_sd).map(([g, sd]) => `${g} ${fixed(sd, 3)}`).join(', ')}; log-likelihood ${fixed(o.fit.logLik, 2)}`)),
       columns: [col('scale'), col('term'), col('estimate', 'd3'), col(stat('SE'), 'd3'), col(stat('z'), 'd2'), col(stat('p'), 'p')],
       rows: ordinal.flatMap((o) => Object.keys(o.fit.beta).map((t) => [o.scale, t, o.fit.beta[t] ?? null, o.fit.se[t] ?? null, o.fit.z[t] ?? null, o.fit.p[t] ?? null])),
     });
