@@ -42,22 +42,23 @@ export async function powerSearch(o: { opened: OpenStudy; dir: string; content: 
   const other = sources.find((s) => s !== reference);
   if (!reference || !other) throw new UserError('a power search compares two sources, and the study has replies from one', o.opened.loaded.manifestPath, 'generate or import replies from a second source');
   const ordered = [reference, ...sources.filter((s) => s !== reference)];
+  // The study's own ratings (a pilot) first; before there are any, the manifest's components.
   let components: PowerSearch['components'];
   let componentsFrom: string;
   let mean = power.mean;
-  if (power.components) {
+  const analysis = await analyzeStoredStudy(storedStudy(o.opened), o.dir).catch((err: unknown) => err as Error);
+  const pilot = analysis instanceof Error ? null : pilotFromAnalysis(analysis, power.scale);
+  if (pilot && typeof pilot !== 'string') {
+    components = { sdPost: pilot.sdPost, sdRater: pilot.sdRater, sdPostRater: pilot.sdPostRater, sdResidual: pilot.sdResidual };
+    componentsFrom = `the study's ratings (scale ${pilot.scale}, ${pilot.nobs} ratings)`;
+    mean ??= pilot.means[reference];
+  } else if (power.components) {
     const c = power.components;
     components = { sdPost: c.sd_post, sdRater: c.sd_rater, sdPostRater: c.sd_post_rater, sdResidual: c.sd_residual };
     componentsFrom = 'analysis.power.components';
   } else {
-    const analysis = await analyzeStoredStudy(storedStudy(o.opened), o.dir).catch((err: unknown) => err as Error);
-    if (analysis instanceof Error)
-      throw new UserError(`analysis.power needs variance components, and the study has no pilot ratings to take them from (${analysis.message})`, `${o.opened.loaded.manifestPath} analysis.power.components`, 'give them, e.g. components: { sd_post: 0.18, sd_rater: 0.5, sd_post_rater: 0.23, sd_residual: 0.75 }');
-    const pilot = pilotFromAnalysis(analysis, power.scale);
-    if (typeof pilot === 'string') throw new UserError(pilot, `${o.opened.loaded.manifestPath} analysis.power.components`, 'give the components in the manifest');
-    components = { sdPost: pilot.sdPost, sdRater: pilot.sdRater, sdPostRater: pilot.sdPostRater, sdResidual: pilot.sdResidual };
-    componentsFrom = `the study's ratings (scale ${pilot.scale}, ${pilot.nobs} ratings)`;
-    mean ??= pilot.means[reference];
+    const why = analysis instanceof Error ? `the study has no pilot ratings to take them from (${analysis.message})` : `the pilot ratings give none (${pilot})`;
+    throw new UserError(`analysis.power needs variance components, and ${why}`, `${o.opened.loaded.manifestPath} analysis.power.components`, 'give them, e.g. components: { sd_post: 0.18, sd_rater: 0.5, sd_post_rater: 0.23, sd_residual: 0.75 }');
   }
   if (mean === undefined) throw new UserError('no mean rating to start the difference from', `${o.opened.loaded.manifestPath} analysis.power.mean`, 'give analysis.power.mean (e.g. mean: 3.5)');
   const means = Object.fromEntries(ordered.map((s) => [s, s === other ? mean + power.smallest_effect : mean]));

@@ -401,9 +401,18 @@ export function fitClmm(input: ClmmInput): ClmmFit {
       hess.data[a * m + b] = value;
       hess.data[b * m + a] = value;
     }
-  const l = cholesky(hess);
+  // A random-effect SD estimated at zero (a singular fit) leaves its row of the Hessian flat: the
+  // standard errors are then those with that SD held at zero, from the Hessian without its row and
+  // column (the rest of the model is unaffected by it at the optimum).
+  const boundary = new Set(groups.flatMap((_, g) => (Math.exp(phi[nt + p + g]) < 1e-3 ? [nt + p + g] : [])));
+  const keep = Array.from({ length: m }, (_, k) => k).filter((k) => !boundary.has(k));
+  const reduced = dense(keep.length, keep.length);
+  keep.forEach((a, i) => keep.forEach((b, j) => (reduced.data[i * keep.length + j] = hess.data[a * m + b])));
+  const l = cholesky(reduced);
   if (!l) throw new StatsInputError('the Hessian of the ordinal model is not positive definite at the optimum', 'clmm', 'the model may be over-parameterised (an empty level, a constant column)');
-  const cov = inverseFromCholesky(l);
+  const covKept = inverseFromCholesky(l);
+  const cov = dense(m, m);
+  keep.forEach((a, i) => keep.forEach((b, j) => (cov.data[a * m + b] = covKept.data[i * keep.length + j])));
   // Covariance of (every threshold, beta): M cov M', M the (linear) map from the natural parameters.
   const r = J - 1 + p;
   const map = new Float64Array(r * m);
@@ -429,7 +438,7 @@ export function fitClmm(input: ClmmInput): ClmmFit {
   const beta = Float64Array.from(phi.subarray(nt, nt + p));
   const se = Float64Array.from({ length: p }, (_, k) => sd(J - 1 + k));
   const zs = Float64Array.from({ length: p }, (_, k) => beta[k] / se[k]);
-  const eigen = symmetricEigen(hess).values;
+  const eigen = symmetricEigen(reduced).values;
   const conditionHessian = Math.max(...eigen) / Math.min(...eigen);
   return {
     link,
