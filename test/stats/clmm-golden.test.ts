@@ -123,3 +123,25 @@ describe('CLMM against ordinal::clmm', () => {
       expectAgrees(fitAs(r), r);
     }, 120_000);
 });
+
+describe('a random-effect SD estimated at zero', () => {
+  it('still gives finite standard errors (from the Hessian without that SD), and a fit that converged', async () => {
+    const { powerDesign } = await import('../../src/power/design.js');
+    const { simulateResponses } = await import('../../src/stats/power.js');
+    const { seededRng } = await import('../../src/stats/random.js');
+    const { fitClmmFormula } = await import('../../src/stats/clmm.js');
+    const design = powerDesign({ type: 'within-post', sources: ['a', 'b'], posts: 30, raters: 40, postsPerRater: 6, seed: 1 });
+    // No post effect at all, and a draw (seed 5) whose post SD's optimum is on its bound; the
+    // Hessian with the flat log-SD row was not positive definite and the fit failed.
+    const y = simulateResponses(design, { kind: 'clmm', link: 'logit', locations: { a: 0, b: 0.8 }, thresholds: [-2, -0.5, 0.8, 2.2], sdPost: 0, sdRater: 1 }, seededRng(5));
+    const data = { value: Array.from(y), post: Array.from(design.post, (p) => `p${p}`), rater: Array.from(design.rater, (r) => `r${r}`), source: Array.from(design.source, (s) => (s === 0 ? 'a' : 'b')) };
+    const fit = fitClmmFormula('ordered(value) ~ source + (1 | rater) + (1 | post)', data);
+    expect(fit.randomSd.post).toBeLessThan(1e-3);
+    expect(fit.converged).toBe(true);
+    expect(fit.randomSd.rater).toBeGreaterThan(0.5);
+    expect(Number.isFinite(fit.se[0])).toBe(true);
+    expect(fit.se[0]).toBeGreaterThan(0.05);
+    expect(fit.se[0]).toBeLessThan(0.3);
+    expect(fit.beta[0]).toBeGreaterThan(0.3);
+  }, 60_000);
+});
