@@ -17,10 +17,10 @@
 import { fitClmmFormula, type ClmmLink } from './clmm.js';
 import type { DataFrame } from './design.js';
 import { incompleteBeta } from './distributions.js';
-import { bonferroni, emmeans, holm, type Adjustment } from './emmeans.js';
+import { emmeans, type Adjustment } from './emmeans.js';
+import { clmmMeans } from './clmm-means.js';
 import { StatsInputError } from './errors.js';
 import { fitLmm } from './lmm.js';
-import { normalUpperTail } from './distributions.js';
 import { normalDraw, seededRng, streamSeed, type Rng } from './random.js';
 
 /** Who rates what: one row per rating, as codes into `sources` and 0..posts-1, 0..raters-1. */
@@ -141,6 +141,25 @@ function frameOf(design: PowerDesign, y: Float64Array): DataFrame {
   return { value: Array.from(y), post, rater, source };
 }
 
+/**
+ * The model's pairwise contrasts (labelled by the factor's levels, reference first) in the order of
+ * `contrastLabels(sources)`, a contrast given the other way round negated.
+ */
+function inOurOrder(sources: readonly string[], pairs: ReadonlyArray<{ readonly contrast: string; readonly estimate: number; readonly p: number }>): { estimates: number[]; p: number[] } {
+  const byLabel = new Map(pairs.map((r) => [r.contrast, r]));
+  const estimates: number[] = [];
+  const p: number[] = [];
+  for (const label of contrastLabels(sources)) {
+    const [x, z] = label.split(' - ') as [string, string];
+    const direct = byLabel.get(label);
+    const row = direct ?? byLabel.get(`${z} - ${x}`);
+    if (!row) throw new StatsInputError(`no contrast ${label} in the fit`, 'source', 'every source must be rated');
+    estimates.push(direct ? row.estimate : -row.estimate);
+    p.push(row.p);
+  }
+  return { estimates, p };
+}
+
 /** Simulation `index` of a run seeded with `seed`: simulate, refit, test every pair of sources. */
 export function runSimulation(design: PowerDesign, model: PowerModel, test: PowerTest, seed: number, index: number): SimulationResult {
   const rng = seededRng(streamSeed(seed, index));
@@ -152,42 +171,11 @@ export function runSimulation(design: PowerDesign, model: PowerModel, test: Powe
       // Start at the simulated components, near the optimum (the optimum is the same; it takes a third of the evaluations).
       const start = { 'post:rater': model.sdPostRater / model.sdResidual, post: model.sdPost / model.sdResidual, rater: model.sdRater / model.sdResidual };
       const fit = fitLmm(formula, data, { reference: { source: test.reference }, satterthwaite: false, start });
-      const em = emmeans(fit, 'source', { adjust: test.adjust });
-      // emmeans orders the pairs by the factor's levels (reference first); map them to ours.
-      const byLabel = new Map(em.pairs.map((r) => [r.contrast, r]));
-      const estimates: number[] = [];
-      const p: number[] = [];
-      for (const label of contrastLabels(design.sources)) {
-        const [x, z] = label.split(' - ') as [string, string];
-        const direct = byLabel.get(label);
-        const flipped = byLabel.get(`${z} - ${x}`);
-        const row = direct ?? flipped;
-        if (!row) throw new StatsInputError(`no contrast ${label} in the fit`, 'source', 'every source must be rated');
-        estimates.push(direct ? row.estimate : -row.estimate);
-        p.push(row.p);
-      }
-      return { index, estimates, p, converged: fit.converged, singular: fit.singular };
+      return { index, ...inOurOrder(design.sources, emmeans(fit, 'source', { adjust: test.adjust }).pairs), converged: fit.converged, singular: fit.singular };
     }
     const fit = fitClmmFormula(formula, data, { link: model.link, reference: { source: test.reference } });
-    const names = fit.names;
-    const coef = (s: string) => (s === test.reference ? -1 : names.indexOf(`source${s}`));
-    const estimates: number[] = [];
-    const raw: number[] = [];
-    for (const label of contrastLabels(design.sources)) {
-      const [x, z] = label.split(' - ') as [string, string];
-      const i = coef(x);
-      const j = coef(z);
-      const bi = i < 0 ? 0 : fit.beta[i];
-      const bj = j < 0 ? 0 : fit.beta[j];
-      const v = (i < 0 ? 0 : fit.vcovBeta[i * names.length + i]) + (j < 0 ? 0 : fit.vcovBeta[j * names.length + j]) - 2 * (i < 0 || j < 0 ? 0 : fit.vcovBeta[i * names.length + j]);
-      const est = bi - bj;
-      estimates.push(est);
-      raw.push(Math.min(1, 2 * normalUpperTail(Math.abs(est / Math.sqrt(v)))));
-    }
-    const p = test.adjust === 'holm' ? holm(raw) : test.adjust === 'bonferroni' ? bonferroni(raw) : test.adjust === 'none' ? raw : null;
-    if (!p) throw new StatsInputError('the ordinal power analysis adjusts by holm, bonferroni or none', '--adjust', 'use --adjust holm');
-    const singular = Object.values(fit.randomSd).some((sd) => sd < 1e-3);
-    return { index, estimates, p, converged: fit.converged, singular };
+    const pairs = clmmMeans(fit, 'source', { adjust: test.adjust }).pairs;
+    return { index, ...inOurOrder(design.sources, pairs), converged: fit.converged, singular: Object.values(fit.randomSd).some((sd) => sd < 1e-3) };
   } catch (error) {
     if (!(error instanceof StatsInputError)) throw error;
     return { index, estimates: null, p: null, converged: false, singular: false, error: error.message };
