@@ -5,6 +5,7 @@
  */
 import { UserError } from '../errors.js';
 import { closest } from '../study/load.js';
+import { itemScaleId, rangeOf, ratedScales, splitScaleId, storedScaleIds } from '../study/formats.js';
 import type { Study } from '../study/schema.js';
 import type { Db } from '../store/tables.js';
 import { cellWhere, parseNumber, type Table, type TableRecord } from './table.js';
@@ -87,12 +88,21 @@ export function labelsFor(study: Study, aliases: Readonly<Record<string, string>
       if (ids.includes(v)) return v;
       return oneOf('source', raw, ids, where, `map it with \`aliases: { ${yamlKey(raw)}: ${closest(v, ids) ?? ids[0]} }\` on this corpus entry (--alias ${raw}=SOURCE on the command line), or declare the source under \`sources\``);
     },
-    scale(raw: string, where: string): { id: string; points: number; anchors?: readonly string[] } {
+    scale(raw: string, where: string): ImportScale {
       const v = alias(raw);
-      const scale = study.instrument.scales.find((s) => s.id === v);
-      const ids = study.instrument.scales.map((s) => s.id);
-      if (!scale) return oneOf('scale', raw, ids, where, `map it with \`aliases: { ${yamlKey(raw)}: ${closest(v, ids) ?? ids[0]} }\` (--alias ${raw}=SCALE), or add the scale to \`instrument.scales\``);
-      return { id: scale.id, points: scale.points, ...(scale.anchors ? { anchors: scale.anchors } : {}) };
+      const rated = ratedScales(study);
+      const ids = rated.flatMap(storedScaleIds);
+      const { scale: scaleId, item } = splitScaleId(v);
+      const scale = rated.find((s) => s.id === scaleId);
+      if (study.instrument.scales.some((s) => s.id === v && s.type === 'pairwise'))
+        throw new UserError(`"${raw}" is the pairwise scale: choices between two replies are not ratings of one reply`, where, 'import ratings of single replies here; pairwise choices are collected by the rating app or simulated');
+      if (!scale || !ids.includes(v)) {
+        const fix = scale?.type === 'multi-item' ? `a multi-item scale is imported one item per column or row: ${storedScaleIds(scale).join(', ')}` : `map it with \`aliases: { ${yamlKey(raw)}: ${closest(v, ids) ?? ids[0]} }\` (--alias ${raw}=SCALE), or add the scale to \`instrument.scales\``;
+        return oneOf('scale', raw, ids, where, fix);
+      }
+      const { min, max } = rangeOf(scale);
+      const anchors = scale.type === 'slider' ? undefined : scale.anchors;
+      return { id: item === null ? scale.id : itemScaleId(scale.id, item), min, max, ...(anchors ? { anchors } : {}) };
     },
     alias,
   };
@@ -106,9 +116,17 @@ const norm = (s: string) => s.trim().replace(/\s+/g, ' ').toLowerCase();
  * A rating: a whole number from 1 to the scale's points, or an anchor's text as survey tools export
  * choice answers ("Quite empathic"; case and spacing ignored).
  */
-export function checkValue(raw: string, scale: { id: string; points: number; anchors?: readonly string[] }, where: string, decimalComma = false): number {
+/** A rated scale as an import sees it: its stored id (`SCALE.ITEM` for an item) and its values. */
+export interface ImportScale {
+  readonly id: string;
+  readonly min: number;
+  readonly max: number;
+  readonly anchors?: readonly string[];
+}
+
+export function checkValue(raw: string, scale: ImportScale, where: string, decimalComma = false): number {
   const value = parseNumber(raw, decimalComma);
-  if (Number.isInteger(value) && value >= 1 && value <= scale.points) return value;
+  if (Number.isInteger(value) && value >= scale.min && value <= scale.max) return value;
   if (scale.anchors && Number.isNaN(value)) {
     const k = scale.anchors.findIndex((a) => norm(a) === norm(raw));
     if (k >= 0) return k + 1;
@@ -119,9 +137,9 @@ export function checkValue(raw: string, scale: { id: string; points: number; anc
     );
   }
   throw new UserError(
-    `${JSON.stringify(raw)} is not a value of the ${scale.id} scale (a whole number from 1 to ${scale.points}${scale.anchors ? ', or an anchor' : ''})`,
+    `${JSON.stringify(raw)} is not a value of the ${scale.id} scale (a whole number from ${scale.min} to ${scale.max}${scale.anchors ? ', or an anchor' : ''})`,
     where,
-    "fix the value, leave the cell empty if it is missing, or change the scale's points in study.yaml",
+    scale.min === 0 ? 'fix the value (a slider records whole numbers from 0 to 100), or leave the cell empty if it is missing' : "fix the value, leave the cell empty if it is missing, or change the scale's points in study.yaml",
   );
 }
 

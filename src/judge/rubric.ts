@@ -8,6 +8,7 @@
  * - a YAML file in the study folder: `instructions:` (optional) and `items: [{ id, question, min, max, anchors? }]`.
  * The judge never sees which source wrote the reply.
  */
+import { itemScaleId, rangeOf, type RatedScale } from '../study/formats.js';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { UserError } from '../errors.js';
@@ -30,8 +31,16 @@ export interface Rubric {
 const INSTRUCTIONS =
   'You rate replies written to people who asked an online community for support. Read the post, then the reply, and rate the reply on every item below. Rate the reply as written; do not guess who wrote it.';
 
-export function scalesRubric(scales: ReadonlyArray<{ id: string; question: string; points: number; anchors?: readonly string[] | undefined }>): Rubric {
-  return { name: 'scales', instructions: INSTRUCTIONS, items: scales.map((s) => ({ id: s.id, question: s.question, min: 1, max: s.points, ...(s.anchors ? { anchors: s.anchors } : {}) })) };
+export function scalesRubric(scales: readonly RatedScale[]): Rubric {
+  return {
+    name: 'scales',
+    instructions: INSTRUCTIONS,
+    items: scales.flatMap((s) => {
+      if (s.type === 'multi-item') return s.items.map((item) => ({ id: itemScaleId(s, item.id), question: item.text, min: 1, max: s.points, ...(s.anchors ? { anchors: s.anchors } : {}) }));
+      const { min, max } = rangeOf(s);
+      return [{ id: s.id, question: s.question, min, max, ...(s.type === 'likert' && s.anchors ? { anchors: s.anchors } : {}) }];
+    }),
+  };
 }
 
 /** EPITOME's three mechanisms, each 0 (none), 1 (weak), 2 (strong); definitions written here. */

@@ -5,6 +5,7 @@
  * with a whole number in range for every item is asked again (twice at most, each a new call), then
  * recorded as failed, never as a score. A rerun adds only the missing and failed samples.
  */
+import { ratedScales } from '../study/formats.js';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../errors.js';
@@ -58,7 +59,7 @@ export interface JudgeRunOptions {
 }
 
 export async function rubricOf(s: StoredStudy, judge: Judge): Promise<Rubric> {
-  if (judge.rubric === 'scales') return scalesRubric(s.study.instrument.scales);
+  if (judge.rubric === 'scales') return scalesRubric(ratedScales(s.study));
   if (judge.rubric === 'epitome') return EPITOME;
   const file = path.join(s.dir, judge.rubric);
   const text = await readFile(file, 'utf8').catch((err: unknown) => {

@@ -37,9 +37,9 @@ export function sourceOrder(a: StudyAnalysis, reference: string): string[] {
 export const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#F0E442'];
 const colour = (sources: readonly string[]) => ({ field: 'source', type: 'nominal' as const, title: 'source', scale: { domain: [...sources], range: PALETTE.slice(0, Math.max(1, sources.length)) } });
 
-/** A rule from `lower` to `upper` and a point at `mean`, along `axis`, on a scale of 1..points. */
-function intervalLayers(axis: 'x' | 'y', points: number, o: { title: string; size: number; clamp?: boolean }) {
-  const from = { field: 'lower', type: 'quantitative' as const, scale: { domain: [1, points], ...(o.clamp ? { clamp: true } : {}) }, axis: { tickMinStep: 1, format: 'd' }, title: o.title };
+/** A rule from `lower` to `upper` and a point at `mean`, along `axis`, on a scale of min..max. */
+function intervalLayers(axis: 'x' | 'y', range: { min: number; max: number }, o: { title: string; size: number; clamp?: boolean }) {
+  const from = { field: 'lower', type: 'quantitative' as const, scale: { domain: [range.min, range.max], ...(o.clamp ? { clamp: true } : {}) }, axis: { tickMinStep: 1, format: 'd' }, title: o.title };
   const to = { field: 'upper' };
   const at = { field: 'mean', type: 'quantitative' as const };
   return [
@@ -48,10 +48,16 @@ function intervalLayers(axis: 'x' | 'y', points: number, o: { title: string; siz
   ];
 }
 
+/** Each scale's range of values (1..points, 0..100 for a slider), from the report's instrument. */
+function rangesOf(input: ReportInput): (scale: string) => { min: number; max: number } {
+  const byId = new Map(input.context.instrument.map((s) => [s.id, { min: s.min, max: s.max }]));
+  return (scale) => byId.get(scale) ?? { min: 1, max: 5 };
+}
+
 function meansFigure(input: ReportInput, sources: string[]): Figure | null {
   const scales = ratedScales(input.analysis);
   if (scales.length === 0) return null;
-  const points = new Map(input.context.instrument.map((s) => [s.id, s.points]));
+  const ranges = rangesOf(input);
   return {
     id: 'figure-means',
     title: 'Mean rating per source',
@@ -68,7 +74,7 @@ function meansFigure(input: ReportInput, sources: string[]): Figure | null {
           y: { field: 'source', type: 'nominal' as const, sort: sources, title: null },
           color: { ...colour(sources), legend: null },
         },
-        layer: intervalLayers('x', points.get(s.scale) ?? 5, { title: `mean rating (1–${points.get(s.scale) ?? 5})`, size: 80 }),
+        layer: intervalLayers('x', ranges(s.scale), { title: `mean rating (${ranges(s.scale).min}–${ranges(s.scale).max})`, size: 80 }),
       })),
     },
   };
@@ -77,7 +83,7 @@ function meansFigure(input: ReportInput, sources: string[]): Figure | null {
 function domainFigure(input: ReportInput, sources: string[]): Figure | null {
   const scales = ratedScales(input.analysis).filter((s) => s.byDomain.length >= 2);
   if (scales.length === 0) return null;
-  const points = new Map(input.context.instrument.map((s) => [s.id, s.points]));
+  const ranges = rangesOf(input);
   return {
     id: 'figure-domains',
     title: 'Mean rating per source in each domain',
@@ -95,7 +101,7 @@ function domainFigure(input: ReportInput, sources: string[]): Figure | null {
           xOffset: { field: 'source', sort: sources },
           color: colour(sources),
         },
-        layer: intervalLayers('y', points.get(s.scale) ?? 5, { title: 'mean rating', size: 60, clamp: true }),
+        layer: intervalLayers('y', ranges(s.scale), { title: 'mean rating', size: 60, clamp: true }),
       })),
     },
   };

@@ -30,7 +30,17 @@ export interface ReportContext {
   readonly posts: { readonly total: number; readonly byDomain: ReadonlyArray<{ readonly domain: string; readonly label?: string; readonly posts: number }> };
   readonly sources: readonly ReportSource[];
   readonly design: { readonly type: string; readonly postsPerRater: number; readonly targetRatingsPerResponse: number };
-  readonly instrument: ReadonlyArray<{ readonly id: string; readonly question: string; readonly points: number; readonly anchors?: readonly string[] }>;
+  /** The scales as participants saw them: format, question, range (1..points; a slider 0..100), anchors, items. */
+  readonly instrument: ReadonlyArray<{
+    readonly id: string;
+    readonly type: 'likert' | 'slider' | 'multi-item' | 'pairwise';
+    readonly question: string;
+    readonly min: number;
+    readonly max: number;
+    readonly anchors?: readonly string[];
+    readonly items?: ReadonlyArray<{ readonly id: string; readonly text: string; readonly reverse: boolean }>;
+    readonly strength?: boolean;
+  }>;
   readonly attentionChecks: number;
   /** Ratings per rated response and scale: the fewest, the median and the most. */
   readonly ratingsPerResponse: { readonly min: number; readonly median: number; readonly max: number };

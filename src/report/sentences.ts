@@ -369,7 +369,14 @@ export function methodsParagraph({ analysis, context }: ReportInput): string[] {
   const c = context;
   const domains = c.posts.byDomain.map((d) => `${d.label ?? d.domain} (${d.posts})`);
   const sources = c.sources.map(sourceMethods);
-  const scales = c.instrument.map((s) => `${s.id} ("${s.question}", ${s.points} points${s.anchors ? ` from "${s.anchors[0]}" to "${s.anchors[s.anchors.length - 1]}"` : ''})`);
+  const scales = c.instrument.map((s) => {
+    const ends = s.anchors ? ` from "${s.anchors[0]}" to "${s.anchors[s.anchors.length - 1]}"` : '';
+    if (s.type === 'slider') return `${s.id} ("${s.question}", a slider from 0 to 100${ends}, with no marker until the rater set it)`;
+    if (s.type === 'multi-item')
+      return `${s.id} ("${s.question}", ${s.items?.length ?? 0} items of ${s.max} points${ends}: ${(s.items ?? []).map((i) => `"${i.text}"${i.reverse ? ' (reverse-keyed)' : ''}`).join(', ')}; the mean of the items${s.items?.some((i) => i.reverse) ? ', reverse-keyed items scored as points + 1 - answer' : ''})`;
+    if (s.type === 'pairwise') return `${s.id} ("${s.question}", two replies to one post side by side, ${s.strength ? 'choosing one and how much: slightly or clearly' : 'choosing one'}; every pair of a post's replies after its replies were rated, each pair's two orders shown equally often)`;
+    return `${s.id} ("${s.question}", ${s.max} points${ends})`;
+  });
   const design =
     c.design.type === 'within-post'
       ? `Each rater read ${plural(c.design.postsPerRater, 'post')} and rated every reply to each, one reply per page in random order (within-post design)`

@@ -1,4 +1,5 @@
 /** Writing a stored study's report: the analysis, the record of how it was run, tables and figures. */
+import { rangeOf } from '../study/formats.js';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { attentionRule, modelFailures } from '../analysis/study-analysis.js';
@@ -56,7 +57,11 @@ export async function reportContext({ db, study, dir, studyId, manifestHash, con
     posts: { total: posts.reduce((s, p) => s + p.posts, 0), byDomain: posts.map((p) => ({ ...p, ...(study.domain_labels[p.domain] ? { label: study.domain_labels[p.domain] } : {}) })) },
     sources,
     design: { type: study.design.type, postsPerRater: study.design.posts_per_rater, targetRatingsPerResponse: study.design.target_ratings_per_response },
-    instrument: study.instrument.scales.map((s) => ({ id: s.id, question: s.question, points: s.points, ...(s.anchors ? { anchors: s.anchors } : {}) })),
+    instrument: study.instrument.scales.map((s) => {
+      if (s.type === 'pairwise') return { id: s.id, type: s.type, question: s.question, min: -1, max: 1, strength: s.strength };
+      const { min, max } = rangeOf(s);
+      return { id: s.id, type: s.type, question: s.question, min, max, ...(s.anchors ? { anchors: s.anchors } : {}), ...(s.type === 'multi-item' ? { items: s.items } : {}) };
+    }),
     attentionChecks: study.instrument.attention_checks.length,
     ratingsPerResponse: { min: counts[0] ?? 0, median: counts[Math.floor((counts.length - 1) / 2)] ?? 0, max: counts[counts.length - 1] ?? 0 },
     analysis: { formula: study.analysis.formula, reference: study.analysis.reference_source, adjust: study.analysis.adjust, reml: study.analysis.reml },

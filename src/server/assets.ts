@@ -32,6 +32,23 @@ export const APP_JS = `(() => {
     group.addEventListener('change', sync);
     sync();
   }
+  // Sliders: the number box is the answer; the range input sets it, its marker hidden until first set.
+  for (const box of document.querySelectorAll('fieldset[data-slider]')) {
+    const number = box.querySelector('input[type="number"]');
+    const range = box.querySelector('input[type="range"]');
+    const track = box.querySelector('.slider-track');
+    const set = () => { range.classList.remove('untouched'); number.value = range.value; range.setAttribute('aria-valuetext', range.value); };
+    if (number.value !== '') { range.value = number.value; set(); }
+    track.hidden = false;
+    box.querySelector('.slider-box').hidden = true;
+    range.addEventListener('input', set);
+    range.addEventListener('change', set);
+    range.addEventListener('pointerup', set);
+    range.addEventListener('keydown', (event) => { if (range.classList.contains('untouched') && /^(Arrow|Home|End|Page)/.test(event.key)) { set(); } });
+    form.addEventListener('submit', (event) => {
+      if (number.value === '') { event.preventDefault(); form.dataset.sent = ''; range.focus(); const hint = box.querySelector('.hint[id]'); if (hint) hint.classList.add('error'); }
+    });
+  }
   document.addEventListener('keydown', (event) => {
     if (!keys) return;
     if (event.altKey || event.ctrlKey || event.metaKey) return;
@@ -42,7 +59,7 @@ export const APP_JS = `(() => {
     const focused = groups.find((g) => g.contains(document.activeElement));
     const group = focused && !focused.querySelector('input:checked') ? focused : groups.find((g) => !g.querySelector('input:checked')) || focused;
     if (!group) return;
-    const option = group.querySelector('input[value="' + event.key + '"]');
+    const option = group.querySelectorAll('input[type="radio"]')[Number(event.key) - 1];
     if (!option) return;
     option.checked = true;
     option.focus();
@@ -114,9 +131,23 @@ table.admin td.num, table.admin th.num { text-align: right; font-variant-numeric
 .tile span { color: var(--muted); font-size: .82rem; }
 main.wide { max-width: 64rem; }
 .histogram { max-width: 100%; height: auto; }
+fieldset.items > fieldset { border: 0; border-top: 1px solid #e5e7eb; border-radius: 0; padding: .6rem 0 .2rem; margin: 0; }
+fieldset.items > fieldset legend { font-weight: 500; padding: 0; }
+.slider-track { padding: .6rem .2rem .2rem; }
+.slider-track input[type=range] { width: 100%; height: 2.2rem; margin: 0; accent-color: var(--accent); cursor: pointer; }
+.slider-track input[type=range].untouched::-webkit-slider-thumb { opacity: 0; }
+.slider-track input[type=range].untouched::-moz-range-thumb { opacity: 0; }
+.slider-track .ends { display: flex; justify-content: space-between; gap: 1rem; font-size: .85rem; color: var(--muted); }
+.slider-track .ends span:last-child { text-align: right; }
+.slider-box { display: flex; flex-direction: column; gap: .3rem; }
+.slider-box input { max-width: 8rem; }
+.pair { display: grid; grid-template-columns: 1fr 1fr; gap: .8rem; }
+.pair .card { margin-bottom: .8rem; }
+main.pairs { max-width: 60rem; }
 @media (max-width: 34rem) {
   body { font-size: 16px; }
   .scale, .scale[class] { grid-template-columns: 1fr; }
   .scale label { flex-direction: row; justify-content: flex-start; text-align: left; min-height: 0; font-size: .95rem; padding: .6rem .7rem; }
+  .pair { grid-template-columns: 1fr; gap: 0; }
 }
 `;

@@ -7,15 +7,18 @@
  * and every rating is committed before the next page is served.
  */
 import { randomBytes } from 'node:crypto';
-import type { Panel, Study } from '../study/schema.js';
+import { pairwiseScale, preferenceValues, rangeOf, ratedScales, storedScaleIds } from '../study/formats.js';
+import type { PairwiseScale, Panel, Study } from '../study/schema.js';
 import type { Text } from '../study/participant-text.js';
 import {
+  addPairs,
   addSlots,
   advanceStep,
   assignmentOf,
   attributesOf,
   createSession,
   endParticipant,
+  pairCounts,
   expireAssignments,
   pageViewWithKey,
   participantByExternalId,
@@ -206,6 +209,16 @@ function scaleValue(values: Values, scale: string): number {
   return v;
 }
 
+/** The form field of a stored scale id (a likert or slider scale, or one item of a multi-item scale). */
+export const fieldOf = (stored: string) => `scale_${stored}`;
+
+/** The preference a pair page's field names, or an error message. */
+function pairChoice(scale: PairwiseScale, raw: string | undefined, t: Text): { value: number } | { error: string } {
+  if (raw === undefined || raw === '') return { error: t('scale.required') };
+  const v = Number(raw);
+  return preferenceValues(scale).includes(v) ? { value: v } : { error: t('scale.required') };
+}
+
 /** Checks a page's answers; returns the values to store or the messages to show. */
 export function validate(study: Study, t: Text, step: Step, f: Readonly<Record<string, string>>, panel = ''): { errors: Record<string, string>; values: Values } {
   const errors: Record<string, string> = {};
@@ -219,19 +232,28 @@ export function validate(study: Study, t: Text, step: Step, f: Readonly<Record<s
     if (!c || !c.options.includes(f.answer ?? '')) errors.answer = t('choice.required');
     else values.answer = f.answer;
   } else if (step.kind === 'response') {
-    for (const s of instrument.scales) {
-      const raw = f[`scale_${s.id}`];
-      const v = Number(raw);
-      if (raw === undefined || raw === '') errors[`scale_${s.id}`] = t('scale.required');
-      else if (!Number.isInteger(v) || v < 1 || v > s.points) errors[`scale_${s.id}`] = t('scale.range', { points: s.points });
-      else values[`scale_${s.id}`] = v;
-    }
+    for (const s of ratedScales(study))
+      for (const stored of storedScaleIds(s)) {
+        const field = fieldOf(stored);
+        const raw = f[field];
+        const v = Number(raw);
+        const { min, max } = rangeOf(s);
+        if (raw === undefined || raw.trim() === '') errors[field] = s.type === 'slider' ? t('slider.required') : t('scale.required');
+        else if (!Number.isInteger(v) || v < min || v > max) errors[field] = s.type === 'slider' ? t('slider.range') : t('scale.range', { points: max });
+        else values[field] = v;
+      }
     const comment = (f.comment ?? '').trim();
     if (instrument.free_text && comment.length > MAX_TEXT) errors.comment = t('reply.comment_too_long', { max: MAX_TEXT });
     else if (instrument.free_text && comment) values.comment = comment;
+  } else if (step.kind === 'pair') {
+    const scale = pairwiseScale(study);
+    const choice = scale ? pairChoice(scale, f.choice, t) : { error: t('scale.required') };
+    if ('error' in choice) errors.choice = choice.error;
+    else values.choice = choice.value;
   } else if (step.kind === 'attention') {
     const check = instrument.attention_checks.find((c) => c.id === step.check);
-    if (!check || !check.options.includes(f.answer ?? '')) errors.answer = t('choice.required');
+    const options = check?.pair ? ['left', 'right'] : (check?.options ?? []);
+    if (!check || !options.includes(f.answer ?? '')) errors.answer = t('choice.required');
     else values.answer = f.answer;
   } else if (step.kind === 'demographics') {
     for (const d of demographicsOf(study, t, panel)) {
@@ -286,7 +308,7 @@ export async function submit(deps: FlowDeps, t: Text, session: Session, s: Submi
   if (Object.keys(errors).length > 0) return { kind: 'invalid', errors };
   const now = deps.now();
   const serverMs = assignment.step_started_at ? Math.max(0, now.getTime() - Date.parse(assignment.step_started_at)) : null;
-  const view = { participantId: participant.id, step: s.step, page: step.kind, responseId: step.kind === 'response' ? step.response : null, clientMs: s.clientMs, serverMs, key: s.key, now: now.toISOString() };
+  const view = { participantId: participant.id, step: s.step, page: step.kind, responseId: step.kind === 'response' ? step.response : step.kind === 'pair' ? step.left : null, clientMs: s.clientMs, serverMs, key: s.key, now: now.toISOString() };
   const turn: Turn = { deps, session, step, submission: s, values, view, attributes: attributesOf(participant.attributes_json), now, serverMs, duplicate };
   if (step.kind === 'consent') return values.consent === 'no' ? decline(turn) : takePlaces(deps, session, view, turn.attributes);
   if (step.kind === 'comprehension' && values.answer !== deps.study.instrument.comprehension?.answer) return wrongComprehension(turn, t);
@@ -330,8 +352,11 @@ async function advance({ deps, session, step, submission: s, values, view, attri
     await recordAnswers(trx, view, {
       ratings:
         step.kind === 'response'
-          ? deps.study.instrument.scales.map((sc) => ({ scale: sc.id, value: scaleValue(values, sc.id), rtMs: s.clientMs ?? serverMs, key: `${s.key}:${sc.id}` }))
+          ? ratedScales(deps.study)
+              .flatMap(storedScaleIds)
+              .map((id) => ({ scale: id, value: scaleValue(values, id), rtMs: s.clientMs ?? serverMs, key: `${s.key}:${id}` }))
           : [],
+      choice: step.kind === 'pair' ? pairRecord(deps.study, step, values, s.clientMs ?? serverMs, s.key) : null,
       studyId: deps.studyId,
       contentHash: deps.contentHash,
       comment: step.kind === 'response' && typeof values.comment === 'string' ? values.comment : null,
@@ -345,6 +370,13 @@ async function advance({ deps, session, step, submission: s, values, view, attri
     return true;
   });
   return advanced ? { kind: 'advanced' } : duplicate();
+}
+
+/** The choice a pair page records. */
+function pairRecord(study: Study, step: Extract<Step, { kind: 'pair' }>, values: Values, rtMs: number | null, key: string) {
+  const scale = pairwiseScale(study);
+  if (!scale || typeof values.choice !== 'number') throw new Error('internal: a pair step without a pairwise scale or a choice');
+  return { post: step.post, scale: scale.id, left: step.left, right: step.right, value: values.choice, rtMs, key: `${key}:${scale.id}` };
 }
 
 /**
@@ -366,10 +398,12 @@ async function takePlaces(deps: FlowDeps, session: Session, view: Parameters<typ
       await endParticipant(trx, participant.id, { status: 'returned', code: null, attributes: { ...attributes, consented_at: view.now, ended: 'full' } });
       return { kind: 'full' };
     }
-    const steps = buildSteps(chosen, { comprehension: Boolean(deps.study.instrument.comprehension), attention: deps.study.instrument.attention_checks }, rng);
+    const pairs = pairwiseScale(deps.study) ? await pairCounts(trx, deps.studyId, panel) : undefined;
+    const steps = buildSteps(chosen, { comprehension: Boolean(deps.study.instrument.comprehension), attention: deps.study.instrument.attention_checks, pairs }, rng);
     const expiresAt = new Date(now.getTime() + design.expiry_minutes * 60_000).toISOString();
     if (!(await startAssignment(trx, assignment.id, JSON.stringify(steps), expiresAt, deadlineAfter(deps, now, expiresAt), view.now))) return null;
     await addSlots(trx, deps.studyId, panel, chosen.flatMap((c) => c.responses.map((r) => r.id)), 1);
+    await addPairs(trx, deps.studyId, panel, steps.flatMap((x) => (x.kind === 'pair' ? [{ left: x.left, right: x.right }] : [])), 1);
     await recordAnswers(trx, view, { ratings: [], studyId: deps.studyId, contentHash: deps.contentHash, comment: null, attention: null, attributes: { ...attributes, consented_at: view.now } });
     return { kind: 'advanced' };
   });

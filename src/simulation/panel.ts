@@ -6,16 +6,25 @@
  */
 import { effectsFromStyle } from '../analysis/style-effects.js';
 import { UserError } from '../errors.js';
-import { DEFAULT_PANEL, simulatePanel, simulateSessions, type PanelRecord } from '../stats/simulate.js';
+import { DEFAULT_PANEL, latentPanel, simulateItems, simulatePairs, simulatePanel, simulateSessions, simulateSlider, type PanelRecord } from '../stats/simulate.js';
+import { seededRng } from '../stats/random.js';
+import { orientedPairs, pairKey } from '../server/steps.js';
+import { itemScaleId, pairwiseScale, ratedScales } from '../study/formats.js';
 import { lookup } from '../stats/errors.js';
 import { newId, nowIso } from '../store/ids.js';
 import { hasSimulatedPanel, recordSimulatedPanel } from '../store/panels.repository.js';
 import { insertAttentionResults, insertParticipants } from '../store/participants.repository.js';
-import { insertRatings } from '../store/ratings.repository.js';
+import { insertChoices, insertRatings } from '../store/ratings.repository.js';
 import { listResponsesWithPosts } from '../store/responses.repository.js';
 import type { Db } from '../store/tables.js';
 import type { Study } from '../study/schema.js';
 import { z } from 'zod';
+
+/**
+ * The simulated raters' preference for the reply shown first, on the logistic scale of a pairwise
+ * choice (log-odds 0.2: the left reply chosen 55% of the time between equals).
+ */
+export const PAIR_POSITION_BIAS = 0.2;
 
 /** The settings a panel is kept with (`simulated_panels.settings_json`), checked when read back. */
 const panelRecordSchema: z.ZodType<PanelRecord> = z.object({
@@ -33,7 +42,8 @@ const panelRecordSchema: z.ZodType<PanelRecord> = z.object({
   reference: z.string(),
   raters: z.number().int(),
   postsPerRater: z.number().int(),
-  scales: z.array(z.object({ id: z.string(), points: z.number().int() })),
+  scales: z.array(z.object({ id: z.string(), type: z.enum(['likert', 'slider', 'multi-item', 'pairwise']).optional(), points: z.number().int() })),
+  positionBias: z.number().optional(),
   seed: z.number(),
   panels: z.array(z.object({ id: z.string(), raters: z.number().int(), shifts: z.record(z.string(), z.number()) })).optional(),
 });
@@ -108,6 +118,12 @@ export async function simulatePanelForStudy({ db, study, studyId, contentHash }:
   const participantRows: Parameters<typeof insertParticipants>[1][number][] = [];
   const ratingRows: Parameters<typeof insertRatings>[1][number][] = [];
   const attentionRows: Parameters<typeof insertAttentionResults>[1][number][] = [];
+  const choiceRows: Parameters<typeof insertChoices>[1][number][] = [];
+  // Pairs shown so far, over every panel's raters (each order of a pair equally often).
+  const pairShown = new Map<string, number>();
+  const pairRng = seededRng((o.seed ?? study.design.seed) * 7 + 3);
+  const postIdOf = (j: number) => (replies[j] as { post_id: string }).post_id;
+  const optionsOf = (c: (typeof checks)[number]) => c.options ?? ['left', 'right'];
   const panelRecords: Array<{ id: string; raters: number; shifts: Record<string, number> }> = [];
   let inattentiveTotal = 0;
   let failedTotal = 0;
@@ -130,30 +146,71 @@ export async function simulatePanelForStudy({ db, study, studyId, contentHash }:
     const participantIds = Array.from({ length: raters }, () => newId());
     let inattentive: boolean[] = [];
     const before = ratingRows.length;
+    // One latent per rater and reply behind every format (the traits Likert scales share, traitSeed).
+    const traits = { ...DEFAULT_PANEL, effects: panelEffects, traitSeed: panelSeed * 1000, ...postSeed };
+    // The latent is on the points of the first Likert or multi-item scale (5 when every rated scale is a slider).
+    const latentPoints = ratedScales(study).flatMap((x) => (x.type === 'slider' ? [] : [x.points]))[0] ?? 5;
+    const latent = latentPanel(responses, assignments, { ...traits, points: latentPoints, seed: panelSeed * 1000 });
+    inattentive = [...latent.inattentive];
+    const rating = (rater: number, response: number, scale: string, value: number) =>
+      ratingRows.push({
+        id: newId(),
+        study_id: studyId,
+        participant_id: participantIds[rater] as string,
+        response_id: (replies[response] as { id: string }).id,
+        scale,
+        value,
+        rt_ms: null,
+        idempotency_key: null,
+        origin: 'simulated',
+        content_hash: contentHash,
+        import_id: null,
+        created_at: now,
+      });
     study.instrument.scales.forEach((scale, s) => {
-      const panel = simulatePanel(responses, assignments, { ...DEFAULT_PANEL, effects: panelEffects, points: scale.points, seed: panelSeed * 1000 + s, traitSeed: panelSeed * 1000, ...postSeed });
-      // Raters' and posts' traits (leniency, scale use, attention) are shared by the scales (traitSeed).
-      if (s === 0) inattentive = panel.inattentive;
-      for (const r of panel.ratings) {
-        ratingRows.push({
-          id: newId(),
-          study_id: studyId,
-          participant_id: participantIds[r.rater],
-          response_id: (replies[r.response] as { id: string }).id,
-          scale: scale.id,
-          value: r.value,
-          rt_ms: null,
-          idempotency_key: null,
-          origin: 'simulated',
-          content_hash: contentHash,
-          import_id: null,
-          created_at: now,
+      const seedOf = panelSeed * 1000 + s;
+      if (scale.type === 'likert') {
+        const panel = simulatePanel(responses, assignments, { ...traits, points: scale.points, seed: seedOf });
+        for (const r of panel.ratings) rating(r.rater, r.response, scale.id, r.value);
+      } else if (scale.type === 'slider') {
+        for (const r of simulateSlider(latent, { sdResidual: DEFAULT_PANEL.sdResidual, seed: seedOf, points: latentPoints })) rating(r.rater, r.response, scale.id, r.value);
+      } else if (scale.type === 'multi-item') {
+        for (const r of simulateItems(latent, scale.items, { sdResidual: DEFAULT_PANEL.sdResidual, seed: seedOf, points: scale.points })) rating(r.rater, r.response, itemScaleId(scale, (scale.items[r.item] as { id: string }).id), r.value);
+      } else {
+        // Every pair of the replies a rater read for a post, each pair's two orders balanced as the app balances them.
+        const pairs = assignments.map((list) => {
+          const byPost = new Map<number, number[]>();
+          for (const j of list) (byPost.get(responses[j]?.post ?? -1) ?? byPost.set(responses[j]?.post ?? -1, []).get(responses[j]?.post ?? -1))?.push(j);
+          return [...byPost.values()].flatMap((js) => {
+            const oriented = orientedPairs(js.map(String), pairShown, pairRng);
+            for (const x of oriented) pairShown.set(pairKey(x.left, x.right), (pairShown.get(pairKey(x.left, x.right)) ?? 0) + 1);
+            return oriented.map((x) => ({ left: Number(x.left), right: Number(x.right) }));
+          });
         });
+        for (const c of simulatePairs(latent, pairs, { sdResidual: DEFAULT_PANEL.sdResidual, seed: seedOf, positionBias: PAIR_POSITION_BIAS, strength: scale.strength })) {
+          const left = replies[c.left] as { id: string };
+          choiceRows.push({
+            id: newId(),
+            study_id: studyId,
+            participant_id: participantIds[c.rater] as string,
+            post_id: postIdOf(c.left),
+            scale: scale.id,
+            left_id: left.id,
+            right_id: (replies[c.right] as { id: string }).id,
+            value: c.value,
+            rt_ms: null,
+            idempotency_key: null,
+            origin: 'simulated',
+            content_hash: contentHash,
+            import_id: null,
+            created_at: now,
+          });
+        }
       }
     });
     // Sessions: about 40 s per response (reading it and answering every scale) for attentive raters.
-    const responsesPerRater = (ratingRows.length - before) / raters / study.instrument.scales.length;
-    const sessions = simulateSessions(inattentive, checks.map((c) => c.options.length), { seed: panelSeed, medianMinutes: Math.max(1, (responsesPerRater * 40) / 60) });
+    const responsesPerRater = assignments.reduce((n, a) => n + a.length, 0) / raters;
+    const sessions = simulateSessions(inattentive, checks.map((c) => optionsOf(c).length), { seed: panelSeed, medianMinutes: Math.max(1, (responsesPerRater * 40) / 60) });
     participantIds.forEach((id, r) => {
       participantRows.push({
         id,
@@ -174,7 +231,7 @@ export async function simulatePanelForStudy({ db, study, studyId, contentHash }:
       });
       checks.forEach((c, k) => {
         const passed = sessions[r]?.passed[k] ?? true;
-        const wrong = c.options.find((x) => x !== c.answer) as string;
+        const wrong = optionsOf(c).find((x) => x !== c.answer) as string;
         attentionRows.push({ id: newId(), participant_id: id, check_id: c.id, expected: c.answer, answer: passed ? c.answer : wrong, passed: passed ? 1 : 0, created_at: now });
       });
     });
@@ -186,6 +243,7 @@ export async function simulatePanelForStudy({ db, study, studyId, contentHash }:
   await db.transaction().execute(async (trx) => {
     await insertParticipants(trx, participantRows);
     await insertRatings(trx, ratingRows);
+    await insertChoices(trx, choiceRows);
     await insertAttentionResults(trx, attentionRows);
     const record: PanelRecord = {
       model: { ...DEFAULT_PANEL, effects },
@@ -193,7 +251,8 @@ export async function simulatePanelForStudy({ db, study, studyId, contentHash }:
       reference: study.analysis.reference_source,
       raters,
       postsPerRater: perRater,
-      scales: study.instrument.scales.map((sc) => ({ id: sc.id, points: sc.points })),
+      scales: study.instrument.scales.map((sc) => ({ id: sc.id, type: sc.type, points: sc.type === 'slider' ? 101 : sc.type === 'pairwise' ? (sc.strength ? 4 : 2) : sc.points })),
+      ...(pairwiseScale(study) ? { positionBias: PAIR_POSITION_BIAS } : {}),
       seed,
       ...(o.panels?.length ? { panels: panelRecords } : {}),
     };

@@ -128,8 +128,135 @@ export interface PanelRecord {
   readonly reference: string;
   readonly raters: number;
   readonly postsPerRater: number;
-  readonly scales: ReadonlyArray<{ readonly id: string; readonly points: number }>;
+  /** Each scale's format and points (a slider 101, a pairwise scale its number of answers). */
+  readonly scales: ReadonlyArray<{ readonly id: string; readonly type?: 'likert' | 'slider' | 'multi-item' | 'pairwise'; readonly points: number }>;
+  /** With a pairwise scale: the planted preference for the left reply (log-odds). */
+  readonly positionBias?: number;
   readonly seed: number;
   /** Several panels of raters: each one's raters and shift per source (added to the effects). */
   readonly panels?: ReadonlyArray<{ readonly id: string; readonly raters: number; readonly shifts: Readonly<Record<string, number>> }>;
+}
+
+/**
+ * The latent perceived empathy behind every format: for rater r and response j (post p, source s),
+ * eta = mean + effect[s] + a_p + b_r + c_pr, drawn exactly as `simulatePanel` draws them with the
+ * same `traitSeed` (so a Likert scale simulated by `simulatePanel` and any other format share one
+ * latent per rater and reply), with each rater's scale use and attention.
+ */
+export interface LatentPanel {
+  /** eta per rater, by response index. */
+  readonly eta: ReadonlyArray<ReadonlyMap<number, number>>;
+  readonly use: readonly number[];
+  readonly inattentive: readonly boolean[];
+}
+
+export function latentPanel(responses: ReadonlyArray<{ post: number; source: string }>, assignments: ReadonlyArray<readonly number[]>, model: PanelModel & { readonly traitSeed: number }): LatentPanel {
+  const u = seededRng(model.traitSeed);
+  const posts = Math.max(0, ...responses.map((r) => r.post)) + 1;
+  const postRng = model.postSeed === undefined ? u : seededRng(model.postSeed);
+  const a = Array.from({ length: posts }, () => model.sdPost * normal(postRng));
+  const eta: Array<Map<number, number>> = [];
+  const use: number[] = [];
+  const inattentive: boolean[] = [];
+  for (const list of assignments) {
+    const b = model.sdRater * normal(u);
+    use.push(Math.exp(model.sdScaleUse * normal(u)));
+    inattentive.push(u() < model.inattentiveShare);
+    const c = new Map<number, number>();
+    const mine = new Map<number, number>();
+    for (const j of list) {
+      const resp = responses[j];
+      let postRater = c.get(resp.post);
+      if (postRater === undefined) {
+        postRater = model.sdPostRater * normal(u);
+        c.set(resp.post, postRater);
+      }
+      mine.set(j, model.mean + (model.effects[resp.source] ?? 0) + a[resp.post] + b + postRater);
+    }
+    eta.push(mine);
+  }
+  return { eta, use, inattentive };
+}
+
+/**
+ * A slider's response process: the latent on the Likert range 1..points stretched onto 0..100, plus
+ * the rating's noise, then each rater's own stretch (log-normal, median `stretch`: many raters push
+ * the marker towards the ends) and clamped, so values pile up at 0 and 100 as real sliders do.
+ * Inattentive raters set it anywhere.
+ */
+export function simulateSlider(latent: LatentPanel, model: Pick<PanelModel, 'sdResidual' | 'seed'> & { readonly points: number; readonly stretch?: number }): PanelRating[] {
+  const rng = seededRng(model.seed);
+  const out: PanelRating[] = [];
+  latent.eta.forEach((byResponse, r) => {
+    const stretch = (model.stretch ?? 1.4) * Math.exp(0.3 * normal(rng));
+    for (const [j, eta] of byResponse) {
+      let value: number;
+      if (latent.inattentive[r]) value = Math.floor(rng() * 101);
+      else {
+        const y = eta + model.sdResidual * (latent.use[r] ?? 1) * normal(rng);
+        const x = (100 * (y - 1)) / (model.points - 1);
+        value = Math.round(Math.min(100, Math.max(0, 50 + stretch * (x - 50))));
+      }
+      out.push({ rater: r, response: j, value });
+    }
+  });
+  return out;
+}
+
+/**
+ * A multi-item scale's response process: each item is the latent plus its own noise (items agree
+ * through the latent, so they form one construct), rounded and clamped to 1..points; a reverse-keyed
+ * item is answered as points + 1 - that. Inattentive raters answer at random.
+ */
+export function simulateItems(latent: LatentPanel, items: ReadonlyArray<{ readonly reverse: boolean }>, model: Pick<PanelModel, 'sdResidual' | 'seed' | 'points'>): Array<PanelRating & { readonly item: number }> {
+  const rng = seededRng(model.seed);
+  const out: Array<PanelRating & { item: number }> = [];
+  latent.eta.forEach((byResponse, r) => {
+    for (const [j, eta] of byResponse) {
+      // What the rater perceives of this reply beyond the latent, shared by the items.
+      const shared = 0.6 * model.sdResidual * (latent.use[r] ?? 1) * normal(rng);
+      items.forEach((item, k) => {
+        let value: number;
+        if (latent.inattentive[r]) value = 1 + Math.floor(rng() * model.points);
+        else {
+          const y = Math.min(model.points, Math.max(1, Math.round(eta + shared + 0.6 * model.sdResidual * normal(rng))));
+          value = item.reverse ? model.points + 1 - y : y;
+        }
+        out.push({ rater: r, response: j, item: k, value });
+      });
+    }
+  });
+  return out;
+}
+
+/**
+ * A pairwise choice's response process (Bradley-Terry with position bias): the left reply is chosen
+ * with probability logistic((eta_left - eta_right) / s + positionBias), where s puts the latent's
+ * rating noise on the logistic scale (sdResidual * sqrt(2) * sqrt(3) / pi). With strength, a
+ * choice whose utility difference exceeds `clearly` (on the logistic scale) is "clearly", else
+ * "slightly". Values as stored: -1/1 (left/right), or -2..2 with strength. Inattentive raters choose
+ * at random.
+ */
+export function simulatePairs(
+  latent: LatentPanel,
+  pairs: ReadonlyArray<ReadonlyArray<{ readonly left: number; readonly right: number }>>,
+  model: Pick<PanelModel, 'sdResidual' | 'seed'> & { readonly positionBias: number; readonly strength: boolean; readonly clearly?: number },
+): Array<{ rater: number; left: number; right: number; value: number }> {
+  const rng = seededRng(model.seed);
+  const s = (model.sdResidual * Math.SQRT2 * Math.sqrt(3)) / Math.PI;
+  const out: Array<{ rater: number; left: number; right: number; value: number }> = [];
+  pairs.forEach((list, r) => {
+    for (const { left, right } of list) {
+      const etaL = latent.eta[r]?.get(left);
+      const etaR = latent.eta[r]?.get(right);
+      if (etaL === undefined || etaR === undefined) throw new Error(`internal: rater ${r} compares a reply they were not given`);
+      const p = rng();
+      // A logistic draw: utility of left over right.
+      const utility = latent.inattentive[r] ? Math.log(p / (1 - p)) : (etaL - etaR) / s + model.positionBias + Math.log(p / (1 - p));
+      const side = utility > 0 ? -1 : 1;
+      const clear = Math.abs(utility) > (model.clearly ?? 1.5);
+      out.push({ rater: r, left, right, value: model.strength ? side * (clear ? 2 : 1) : side });
+    }
+  });
+  return out;
 }

@@ -14,6 +14,7 @@ import * as generationCalls from './migrations/2026_11_26_007_generation_calls.j
 import * as prompts from './migrations/2026_11_26_008_prompts.js';
 import * as panels from './migrations/2026_11_26_009_panels.js';
 import * as judgeSamples from './migrations/2026_11_26_010_judge_samples.js';
+import * as ratingFormats from './migrations/2026_11_27_011_rating_formats.js';
 
 /** Every migration, by dated name; add new files here in date order. */
 const migrations: Record<string, Migration> = {
@@ -27,6 +28,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_26_008_prompts': prompts,
   '2026_11_26_009_panels': panels,
   '2026_11_26_010_judge_samples': judgeSamples,
+  '2026_11_27_011_rating_formats': ratingFormats,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

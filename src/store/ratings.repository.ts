@@ -1,11 +1,15 @@
 import { chunks, newId } from './ids.js';
-import type { Db, NewRating } from './tables.js';
+import type { Db, NewChoice, NewRating } from './tables.js';
 
 export const ratingKey = (participantId: string, responseId: string, scale: string): string =>
   `${participantId}\u0000${responseId}\u0000${scale}`;
 
 export async function insertRatings(db: Db, rows: readonly NewRating[]): Promise<void> {
   for (const batch of chunks(rows, 12)) await db.insertInto('ratings').values(batch).execute();
+}
+
+export async function insertChoices(db: Db, rows: readonly NewChoice[]): Promise<void> {
+  for (const batch of chunks(rows, 12)) await db.insertInto('choices').values(batch).execute();
 }
 
 /** Every rating of a study by its natural key, with its value (for idempotent re-imports). */
@@ -80,6 +84,35 @@ export function ratingsForAnalysis(db: Db, studyId: string) {
     .orderBy('u.external_id')
     .orderBy('s.id')
     .orderBy('r.scale')
+    .execute();
+}
+
+/** Every pairwise choice of a study, with the sources of the two replies in the order shown. */
+export function choicesForAnalysis(db: Db, studyId: string) {
+  return db
+    .selectFrom('choices as c')
+    .innerJoin('participants as u', 'u.id', 'c.participant_id')
+    .innerJoin('posts as p', 'p.id', 'c.post_id')
+    .innerJoin('responses as l', 'l.id', 'c.left_id')
+    .innerJoin('responses as r', 'r.id', 'c.right_id')
+    .select([
+      'u.external_id as rater',
+      'u.panel as panel',
+      'p.external_id as post',
+      'p.domain as domain',
+      'c.scale as scale',
+      'l.id as left',
+      'l.source as leftSource',
+      'l.condition as leftCondition',
+      'r.id as right',
+      'r.source as rightSource',
+      'r.condition as rightCondition',
+      'c.value as value',
+    ])
+    .where('c.study_id', '=', studyId)
+    .orderBy('u.external_id')
+    .orderBy('c.left_id')
+    .orderBy('c.right_id')
     .execute();
 }
 

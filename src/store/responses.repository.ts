@@ -38,7 +38,7 @@ export function listResponsesWithPosts(db: Db, studyId: string) {
   return db
     .selectFrom('responses as r')
     .innerJoin('posts as p', 'p.id', 'r.post_id')
-    .select(['r.id as id', 'p.external_id as post', 'p.domain as domain', 'r.source as source', 'r.condition as condition', 'r.sample_index as sample', 'r.text as text', 'r.parent_id as parent'])
+    .select(['r.id as id', 'p.external_id as post', 'p.id as post_id', 'p.domain as domain', 'r.source as source', 'r.condition as condition', 'r.sample_index as sample', 'r.text as text', 'r.parent_id as parent'])
     .where('r.study_id', '=', studyId)
     .where('r.variant', '=', '')
     .where('r.text', '!=', '')

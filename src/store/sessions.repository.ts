@@ -20,13 +20,55 @@ export function assignmentOf(db: Db, participantId: string) {
  * The one decoder of `assignments.slots_json`: a session's ordered steps, as the planner wrote them
  * (the server's `Step`; here only what the store reads: each step's kind and its response).
  */
-export function slotsOf<T extends { readonly kind: string; readonly response?: string | undefined } = { kind: string; response?: string }>(slotsJson: string): T[] {
+export function slotsOf<T extends { readonly kind: string; readonly response?: string | undefined } = StoredStep>(slotsJson: string): T[] {
   return JSON.parse(slotsJson) as T[];
+}
+
+interface StoredStep {
+  readonly kind: string;
+  readonly response?: string;
+  readonly left?: string;
+  readonly right?: string;
 }
 
 /** Responses a session still promises: those at or after its position. */
 function promised(slotsJson: string, position: number): string[] {
   return slotsOf(slotsJson).slice(position).flatMap((s) => (s.kind === 'response' && s.response ? [s.response] : []));
+}
+
+/** Ordered pairs a session still promises. */
+function promisedPairs(slotsJson: string, position: number): Array<{ left: string; right: string }> {
+  return slotsOf(slotsJson).slice(position).flatMap((s) => (s.kind === 'pair' && s.left && s.right ? [{ left: s.left, right: s.right }] : []));
+}
+
+/** Gives back the places (responses and pairs) that ended sessions still promised. */
+async function givePlacesBack(db: Db, studyId: string, ended: ReadonlyArray<{ slots_json: string; position: number; panel: string }>): Promise<void> {
+  for (const panel of new Set(ended.map((e) => e.panel))) {
+    const mine = ended.filter((e) => e.panel === panel);
+    await addSlots(db, studyId, panel, mine.flatMap((e) => promised(e.slots_json, e.position)), -1);
+    await addPairs(db, studyId, panel, mine.flatMap((e) => promisedPairs(e.slots_json, e.position)), -1);
+  }
+}
+
+/** How often each ordered pair (`left>right`) has been shown in a panel, done or promised (migration 011). */
+export async function pairCounts(db: Db, studyId: string, panel = ''): Promise<Map<string, number>> {
+  const rows = await db.selectFrom('pair_slot_counts').select(['left_id', 'right_id', 'assigned']).where('study_id', '=', studyId).where('panel', '=', panel).execute();
+  return new Map(rows.map((r) => [`${r.left_id}>${r.right_id}`, Number(r.assigned)]));
+}
+
+export async function addPairs(db: Db, studyId: string, panel: string, pairs: ReadonlyArray<{ left: string; right: string }>, delta: 1 | -1): Promise<void> {
+  if (pairs.length === 0) return;
+  const counts = new Map<string, { left: string; right: string; n: number }>();
+  for (const p of pairs) {
+    const key = `${p.left}>${p.right}`;
+    const c = counts.get(key) ?? counts.set(key, { ...p, n: 0 }).get(key);
+    if (c) c.n += delta;
+  }
+  await db
+    .insertInto('pair_slot_counts')
+    .values([...counts.values()].map((c) => ({ study_id: studyId, panel, left_id: c.left, right_id: c.right, assigned: c.n })))
+    .onConflict((oc) => oc.columns(['study_id', 'panel', 'left_id', 'right_id']).doUpdateSet({ assigned: (eb) => eb('pair_slot_counts.assigned', '+', eb.ref('excluded.assigned')) }))
+    .execute();
 }
 
 /** How full each response is in a panel (see migrations 005 and 009): its sessions that rated it or still may. */
@@ -61,8 +103,7 @@ export async function expireAssignments(db: Db, studyId: string, now: string): P
     .returning(['participant_id', 'slots_json', 'position', 'panel'])
     .execute();
   if (expired.length === 0) return 0;
-  for (const panel of new Set(expired.map((e) => e.panel)))
-    await addSlots(db, studyId, panel, expired.filter((e) => e.panel === panel).flatMap((e) => promised(e.slots_json, e.position)), -1);
+  await givePlacesBack(db, studyId, expired);
   await db
     .updateTable('participants')
     .set({ status: 'timed_out' })
@@ -81,7 +122,7 @@ export async function releaseAssignment(db: Db, studyId: string, assignmentId: s
   if (atStep !== undefined) q = q.where('position', '=', atStep);
   const released = await q.returning(['slots_json', 'position', 'panel']).executeTakeFirst();
   if (!released) return false;
-  await addSlots(db, studyId, released.panel, promised(released.slots_json, released.position), -1);
+  await givePlacesBack(db, studyId, [released]);
   return true;
 }
 
@@ -225,6 +266,8 @@ export async function recordAnswers(
     studyId: string;
     contentHash: string;
     ratings: ReadonlyArray<{ scale: string; value: number; rtMs: number | null; key: string }>;
+    /** A pairwise choice (a pair step). */
+    choice?: { post: string; scale: string; left: string; right: string; value: number; rtMs: number | null; key: string } | null;
     comment: string | null;
     attention: { checkId: string; expected: string; answer: string } | null;
     attributes: Record<string, unknown> | null;
@@ -253,6 +296,26 @@ export async function recordAnswers(
           created_at: view.now,
         })),
       )
+      .execute();
+  if (a.choice)
+    await db
+      .insertInto('choices')
+      .values({
+        id: newId(),
+        study_id: a.studyId,
+        participant_id: view.participantId,
+        post_id: a.choice.post,
+        scale: a.choice.scale,
+        left_id: a.choice.left,
+        right_id: a.choice.right,
+        value: a.choice.value,
+        rt_ms: a.choice.rtMs,
+        idempotency_key: a.choice.key,
+        origin: 'web',
+        content_hash: a.contentHash,
+        import_id: null,
+        created_at: view.now,
+      })
       .execute();
   if (a.comment !== null) await db.insertInto('comments').values({ id: newId(), participant_id: view.participantId, response_id: view.responseId as string, text: a.comment, created_at: view.now }).execute();
   if (a.attention)

@@ -195,6 +195,33 @@ export interface RatingsTable {
   created_at: string;
 }
 
+/** A pairwise choice: which of two replies to one post, shown `left_id` first, the rater preferred (migration 011). */
+export interface ChoicesTable {
+  id: string;
+  study_id: string;
+  participant_id: string;
+  post_id: string;
+  scale: string;
+  left_id: string;
+  right_id: string;
+  /** -1 left, 1 right; with strength -2 clearly left, -1 slightly left, 1 slightly right, 2 clearly right. */
+  value: number;
+  rt_ms: number | null;
+  idempotency_key: string | null;
+  origin: 'web' | 'imported' | 'simulated';
+  content_hash: string;
+  import_id: string | null;
+  created_at: string;
+}
+
+export interface PairSlotCountsTable {
+  study_id: string;
+  panel: string;
+  left_id: string;
+  right_id: string;
+  assigned: number;
+}
+
 export interface AttentionResultsTable {
   id: string;
   participant_id: string;
@@ -281,6 +308,8 @@ export interface Database {
   participants: ParticipantsTable;
   assignments: AssignmentsTable;
   ratings: RatingsTable;
+  choices: ChoicesTable;
+  pair_slot_counts: PairSlotCountsTable;
   attention_results: AttentionResultsTable;
   judge_scores: JudgeScoresTable;
   judge_samples: JudgeSamplesTable;
@@ -305,3 +334,4 @@ export type ParticipantRow = Selectable<ParticipantsTable>;
 export type NewParticipant = Insertable<ParticipantsTable>;
 export type RatingRow = Selectable<RatingsTable>;
 export type NewRating = Insertable<RatingsTable>;
+export type NewChoice = Insertable<ChoicesTable>;

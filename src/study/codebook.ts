@@ -4,6 +4,7 @@
  * `dataset_description.json` (schema.org Dataset with `variableMeasured`), so that the export can go
  * to OSF as it is. A pure function of the manifest.
  */
+import { itemScaleId } from './formats.js';
 import type { Study } from './schema.js';
 
 export interface CodebookEntry {
@@ -24,7 +25,12 @@ export function codebook(study: Study): CodebookEntry[] {
     .map((s) => `${s.id} (${s.kind === 'corpus' ? (s.model ? `replies by ${s.model}, written elsewhere` : 'replies written by people') : s.kind === 'variant' ? `${s.of}'s replies, ${s.transforms.join(' then ')}` : `${s.model} via ${s.provider}`})`)
     .join('; ');
   const scales = study.instrument.scales
-    .map((s) => `${s.id}: ${s.anchors ? s.anchors.map((a, i) => `${i + 1} = ${a}`).join(', ') : `1 to ${s.points}`}`)
+    .map((s) => {
+      if (s.type === 'pairwise') return `${s.id}: in choices.csv`;
+      if (s.type === 'slider') return `${s.id}: 0 = ${s.anchors[0]} to 100 = ${s.anchors[1]}`;
+      const values = s.anchors ? s.anchors.map((a, i) => `${i + 1} = ${a}`).join(', ') : `1 to ${s.points}`;
+      return s.type === 'multi-item' ? `${s.items.map((i) => `${itemScaleId(s, i.id)}${i.reverse ? ' (reverse-keyed)' : ''}`).join(', ')}: ${values}` : `${s.id}: ${values}`;
+    })
     .join('; ');
   return [
     e('posts.csv', 'post', 'string', "the post's id in the data"),

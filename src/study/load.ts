@@ -77,11 +77,15 @@ function allowedKeys(schema: z.ZodType, data: unknown, parts: readonly PathPart[
     }
     if (def.type === 'union') {
       const options = def.options as ZodInternals[];
-      const kind = (d as { kind?: unknown } | undefined)?.kind;
+      // Sources are told apart by `kind`, scales by `type` (absent: the option whose `type` has a default).
+      const key = typeof def.discriminator === 'string' ? def.discriminator : 'kind';
+      const value = (d as Record<string, unknown> | undefined)?.[key];
       const match = options.find((o) => {
-        const shape = o.def.shape as Record<string, ZodInternals> | undefined;
-        const lit = shape?.kind?.def.values as unknown[] | undefined;
-        return lit?.includes(kind);
+        const field = (o.def.shape as Record<string, ZodInternals> | undefined)?.[key];
+        if (!field) return false;
+        if (value === undefined) return field.def.type === 'default';
+        const inner = field.def.type === 'default' ? ((field.def as unknown as { innerType: ZodInternals }).innerType) : field;
+        return (inner.def.values as unknown[] | undefined)?.includes(value) ?? false;
       });
       if (!match) return [];
       s = match;

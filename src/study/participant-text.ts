@@ -8,6 +8,7 @@ export const PARTICIPANT_TEXT = {
   lang: 'en',
   // The frame of every page.
   'layout.progress': '{done} of {total} replies rated',
+  'layout.progress_pairs': '{done} of {total} replies and pairs rated',
   'layout.progress_label': 'Progress',
   'layout.leave': 'Leave the study',
   // Entry.
@@ -68,6 +69,25 @@ export const PARTICIPANT_TEXT = {
   'scale.highest': 'highest',
   'scale.required': 'Please choose one option.',
   'scale.range': 'Choose a value from 1 to {points}.',
+  'slider.hint': 'Click or tap the line, or focus it and use the arrow keys. The marker appears where you set it.',
+  'slider.required': 'Please set the slider (click or tap the line).',
+  'slider.range': 'Choose a whole number from 0 to 100.',
+  'slider.value': 'Your answer (0 to 100)',
+  'instructions.slider': '{question} (a slider from 0 to 100)',
+  'instructions.items': '{question} ({n} statements, 1 to {points} each)',
+  'instructions.pairs': 'After the replies to a post, you will see pairs of them side by side: {question}',
+  // Pairs of replies.
+  'pair.title': 'Pair {n} of {of}',
+  'pair.heading': 'Two replies to this post ({n} of {of})',
+  'pair.left': 'Reply A',
+  'pair.right': 'Reply B',
+  'pair.choose_left': 'Reply A',
+  'pair.choose_right': 'Reply B',
+  'pair.clearly_left': 'Reply A, clearly',
+  'pair.slightly_left': 'Reply A, slightly',
+  'pair.slightly_right': 'Reply B, slightly',
+  'pair.clearly_right': 'Reply B, clearly',
+  'pair.next': 'Next',
   // Attention checks and demographics.
   'attention.title': 'A question',
   'attention.next': 'Next',

@@ -272,9 +272,11 @@ const generation = z.strictObject({
 
 // ---------------------------------------------------------------- instrument
 
-const scale = z
+/** A Likert item: one radio button per point (the reference study's two 5-point scales). */
+const likertScale = z
   .strictObject({
     id,
+    type: z.literal('likert').default('likert'),
     question: z.string().min(1),
     points: numberIn(2, 101, true).default(5),
     /** One label per point, lowest first. */
@@ -285,12 +287,68 @@ const scale = z
     path: ['anchors'],
   });
 
+/** A 0-100 visual analogue slider with no default position: the thumb appears at the first touch or key. */
+const sliderScale = z.strictObject({
+  id,
+  type: z.literal('slider'),
+  question: z.string().min(1),
+  /** The labels at the two ends, lowest first, e.g. [not empathic at all, extremely empathic]. */
+  anchors: z.tuple([z.string().min(1), z.string().min(1)], { error: 'a slider takes two anchors: the label at 0 and the label at 100' }),
+});
+
+/** Several Likert items that form one construct; the composite is their mean (reverse-keyed items flipped). */
+const multiItemScale = z.strictObject({
+  id,
+  type: z.literal('multi-item'),
+  /** The stem shown above the items, e.g. "How much do you agree with each statement about this reply?" */
+  question: z.string().min(1),
+  points: numberIn(2, 11, true).default(5),
+  /** One label per point, lowest first, shared by every item. */
+  anchors: z.array(z.string()).optional(),
+  items: z
+    .array(
+      z.strictObject({
+        id,
+        text: z.string().min(1),
+        /** A reverse-keyed item ("The reply felt cold"): scored points + 1 - answer in the composite. */
+        reverse: z.boolean().default(false),
+      }),
+    )
+    .min(2, { error: 'a multi-item scale needs at least two items' }),
+});
+
+/** Two replies to the same post side by side: which is more empathic (optionally how much). */
+const pairwiseScale = z.strictObject({
+  id,
+  type: z.literal('pairwise'),
+  question: z.string().min(1).default('Which reply is more empathic?'),
+  /** Also ask how much: slightly or clearly (a 4-point preference instead of a choice of two). */
+  strength: z.boolean().default(false),
+});
+
+const scale = z
+  .discriminatedUnion('type', [likertScale, sliderScale, multiItemScale, pairwiseScale], { error: 'expected a scale type: likert, slider, multi-item or pairwise' })
+  .superRefine((s, ctx) => {
+    if (s.type === 'multi-item') {
+      if (s.anchors && s.anchors.length !== s.points) ctx.addIssue({ code: 'custom', path: ['anchors'], message: 'anchors must have one label per point' });
+      const ids = new Set<string>();
+      s.items.forEach((item, i) => {
+        if (ids.has(item.id)) ctx.addIssue({ code: 'custom', path: ['items', i, 'id'], message: `duplicate item id "${item.id}"` });
+        ids.add(item.id);
+      });
+    }
+  });
+
 const attentionCheck = z.strictObject({
   id,
   /** The instructed-response item, e.g. "To show you are reading, choose 'Slightly agree'." */
   text: z.string().min(1),
-  options: z.array(z.string()).min(2),
+  /** The options to choose from; a pairwise check offers its two replies instead. */
+  options: z.array(z.string()).min(2).optional(),
+  /** The right option; for a pairwise check, `left` or `right`. */
   answer: z.string(),
+  /** A pairwise check: two replies side by side, one of them plainly the answer (e.g. one says "choose this reply"). */
+  pair: z.strictObject({ left: z.string().min(1), right: z.string().min(1) }).optional(),
   /** Shown after this many rated responses. */
   after: z.number().int().min(0),
 });
@@ -529,9 +587,16 @@ export const studySchema = z
       scales.add(s.id);
     });
     study.instrument.attention_checks.forEach((c, i) => {
-      if (!c.options.includes(c.answer))
-        ctx.addIssue({ code: 'custom', path: ['instrument', 'attention_checks', i, 'answer'], message: `the answer "${c.answer}" is not one of the options` });
+      const at = ['instrument', 'attention_checks', i];
+      if (c.pair && c.options) ctx.addIssue({ code: 'custom', path: [...at, 'options'], message: 'a pairwise check offers its two replies: give either pair or options, not both' });
+      else if (c.pair && c.answer !== 'left' && c.answer !== 'right') ctx.addIssue({ code: 'custom', path: [...at, 'answer'], message: 'a pairwise check\'s answer is left or right' });
+      else if (!c.pair && !c.options) ctx.addIssue({ code: 'custom', path: [...at, 'options'], message: 'give the options to choose from (or a pair of replies)' });
+      else if (c.options && !c.options.includes(c.answer)) ctx.addIssue({ code: 'custom', path: [...at, 'answer'], message: `the answer "${c.answer}" is not one of the options` });
     });
+    if (study.instrument.scales.every((s) => s.type === 'pairwise'))
+      ctx.addIssue({ code: 'custom', path: ['instrument', 'scales'], message: 'add a scale that rates each reply (likert, slider or multi-item) beside the pairwise one: the analysis models rate replies one by one' });
+    if (study.instrument.scales.filter((s) => s.type === 'pairwise').length > 1)
+      ctx.addIssue({ code: 'custom', path: ['instrument', 'scales'], message: 'one pairwise scale per study: each pair of replies is shown once, with one question' });
     const comp = study.instrument.comprehension;
     if (comp && !comp.options.includes(comp.answer))
       ctx.addIssue({ code: 'custom', path: ['instrument', 'comprehension', 'answer'], message: `the answer "${comp.answer}" is not one of the options` });
@@ -548,8 +613,8 @@ export const studySchema = z
     if (reference !== undefined && !ids.has(reference))
       ctx.addIssue({ code: 'custom', path: ['analysis', 'reference_source'], message: `"${reference}" is not a source of this study; use one of ${[...ids].join(', ')}` });
     const powerScale = study.analysis.power?.scale;
-    if (powerScale !== undefined && !study.instrument.scales.some((x) => x.id === powerScale))
-      ctx.addIssue({ code: 'custom', path: ['analysis', 'power', 'scale'], message: `"${powerScale}" is not a scale of the instrument; use one of ${study.instrument.scales.map((x) => x.id).join(', ')}` });
+    if (powerScale !== undefined && !study.instrument.scales.some((x) => x.id === powerScale && x.type !== 'pairwise'))
+      ctx.addIssue({ code: 'custom', path: ['analysis', 'power', 'scale'], message: `"${powerScale}" is not a rated scale of the instrument; use one of ${study.instrument.scales.filter((x) => x.type !== 'pairwise').map((x) => x.id).join(', ')}` });
     const formulaIssue = checkFormula(study.analysis.formula);
     if (formulaIssue) ctx.addIssue({ code: 'custom', path: ['analysis', 'formula'], message: formulaIssue });
   })
@@ -583,6 +648,11 @@ export type VariantSource = Extract<Source, { kind: 'variant' }>;
 export type Panel = Study['recruitment']['panels'][number];
 export type Judge = Study['judges'][number];
 export type Scale = Study['instrument']['scales'][number];
+export type LikertScale = Extract<Scale, { type: 'likert' }>;
+export type SliderScale = Extract<Scale, { type: 'slider' }>;
+export type MultiItemScale = Extract<Scale, { type: 'multi-item' }>;
+export type PairwiseScale = Extract<Scale, { type: 'pairwise' }>;
+export type AttentionCheck = Study['instrument']['attention_checks'][number];
 export type PostsFileSpec = NonNullable<Study['corpus']['posts']>;
 export type RepliesFileSpec = Study['corpus']['replies'][number];
 export type RatingsFileSpec = Study['corpus']['ratings'][number];

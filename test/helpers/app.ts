@@ -142,6 +142,8 @@ export class Participant {
     for (const m of form.matchAll(/<input type="radio" name="([^"]+)" value="([^"]*)"/g)) (radios.get(m[1] as string) ?? radios.set(m[1] as string, []).get(m[1] as string))?.push(unescape(m[2] as string));
     for (const [name, options] of radios) fields[name] = choose(name, options);
     for (const m of form.matchAll(/<input id="([^"]+)" name="([^"]+)" type="number"/g)) fields[m[2] as string] = '34';
+    // A slider's answer box (what the page's script fills from the slider).
+    for (const m of form.matchAll(/<input type="number" name="([^"]+)" min="0" max="100"/g)) fields[m[1] as string] = choose(m[1] as string, SLIDER_OPTIONS);
     return fields;
   }
 
@@ -151,6 +153,9 @@ export class Participant {
     return this.request('POST', '/study', { ...fields, ...override });
   }
 }
+
+/** What `choose` is offered for a slider: a few of its values (its answer is any whole number 0..100). */
+export const SLIDER_OPTIONS = ['0', '25', '50', '75', '100'];
 
 function unescape(s: string): string {
   return s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');

@@ -21,11 +21,11 @@ describe('rubrics', () => {
       ['interpretations', 0, 2],
       ['explorations', 0, 2],
     ]);
-    expect(scalesRubric([{ id: 'empathy', question: 'How empathic?', points: 7 }]).items).toEqual([{ id: 'empathy', question: 'How empathic?', min: 1, max: 7 }]);
+    expect(scalesRubric([{ id: 'empathy', type: 'likert', question: 'How empathic?', points: 7 }]).items).toEqual([{ id: 'empathy', question: 'How empathic?', min: 1, max: 7 }]);
   });
 
   it('an answer is a score only when every item has a whole number in range', () => {
-    const r = scalesRubric([{ id: 'empathy', question: 'Q', points: 5 }]);
+    const r = scalesRubric([{ id: 'empathy', type: 'likert', question: 'Q', points: 5 }]);
     expect(parseJudgeAnswer('{"scores": {"empathy": 4}, "rationale": "warm"}', r)).toEqual({ ok: true, scores: { empathy: 4 }, rationale: 'warm' });
     expect(parseJudgeAnswer('{"scores": {"empathy": 4.5}}', r)).toEqual({ ok: false, error: 'no whole-number score for empathy' });
     expect(parseJudgeAnswer('{"scores": {"empathy": 0}}', r)).toEqual({ ok: false, error: 'empathy = 0 is outside 1 to 5' });
@@ -35,7 +35,7 @@ describe('rubrics', () => {
 
   it('lexicon: warmer replies score higher, the average reply the middle of the range', () => {
     const texts = ['ok.', "I'm so sorry, that sounds really painful and it makes sense to feel hurt.", 'Fine, whatever you think.'];
-    const [cold, warm, neutral] = lexiconScores(texts, scalesRubric([{ id: 'empathy', question: 'Q', points: 5 }])).map((s) => s.empathy as number);
+    const [cold, warm, neutral] = lexiconScores(texts, scalesRubric([{ id: 'empathy', type: 'likert', question: 'Q', points: 5 }])).map((s) => s.empathy as number);
     expect(warm).toBeGreaterThan(cold as number);
     expect(warm).toBeGreaterThan(neutral as number);
     for (const v of [cold, warm, neutral]) expect(v).toBeGreaterThanOrEqual(1);

@@ -53,7 +53,7 @@ describe('study manifest', () => {
   it('accepts the bundled demo and the init template', async () => {
     const demo = await loadStudy(path.resolve('examples/demo'));
     expect(demo.study.domains).toEqual(['anger', 'anxiety', 'covid', 'parenting', 'relationships', 'workplace']);
-    expect(demo.study.instrument.scales.map((s) => [s.id, s.points, s.anchors?.length])).toEqual([
+    expect(demo.study.instrument.scales.map((s) => [s.id, 'points' in s ? s.points : s.type, 'anchors' in s ? s.anchors?.length : undefined])).toEqual([
       ['appropriateness', 5, 5],
       ['empathy', 5, 5],
     ]);

@@ -7,7 +7,7 @@ const ENGLISH = participantText();
 export interface LayoutProps {
   readonly title: string;
   readonly studyName: string;
-  readonly progress?: { readonly done: number; readonly total: number } | undefined;
+  readonly progress?: { readonly done: number; readonly total: number; readonly pairs?: boolean } | undefined;
   /** Shows the "leave the study" link (to a page that asks for confirmation). */
   readonly leave?: boolean | undefined;
   /** A meta refresh (the completion redirect to Prolific). */
@@ -43,7 +43,7 @@ export function Layout(p: LayoutProps) {
             <span class="name">{p.studyName}</span>
             {p.progress ? (
               <span class="progress" aria-live="polite">
-                {t('layout.progress', { done: p.progress.done, total: p.progress.total })}
+                {t(p.progress.pairs ? 'layout.progress_pairs' : 'layout.progress', { done: p.progress.done, total: p.progress.total })}
               </span>
             ) : null}
           </div>

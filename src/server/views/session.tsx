@@ -11,7 +11,8 @@ import { studyNameOf } from '../deps.js';
 import { demographicsOf, type Arrival } from '../flow.js';
 import type { Step } from '../steps.js';
 import { Layout } from './layout.js';
-import { ChoiceField, Demographic, PostCard, ScaleField, StepForm } from './pages.js';
+import { pairwiseScale, ratedScales } from '../../study/formats.js';
+import { ChoiceField, Demographic, PairField, PostCard, ScaleField, StepForm } from './pages.js';
 
 export function Message(p: { app: App; title: string; heading?: string; children?: Child; refresh?: { seconds: number; url: string } | undefined }) {
   return (
@@ -139,9 +140,9 @@ export interface StepView {
   readonly panel?: string;
 }
 
-function progressOf(steps: readonly Step[], position: number): { done: number; total: number } {
-  const responses = steps.map((x, i) => ({ x, i })).filter(({ x }) => x.kind === 'response');
-  return { done: responses.filter(({ i }) => i < position).length, total: responses.length };
+function progressOf(steps: readonly Step[], position: number): { done: number; total: number; pairs: boolean } {
+  const responses = steps.map((x, i) => ({ x, i })).filter(({ x }) => x.kind === 'response' || x.kind === 'pair');
+  return { done: responses.filter(({ i }) => i < position).length, total: responses.length, pairs: steps.some((x) => x.kind === 'pair') };
 }
 
 /** The page of one step. */
@@ -149,6 +150,9 @@ export function StepPage(p: { app: App; view: StepView }) {
   const { app, view } = p;
   const { t } = app;
   const instrument = app.study.instrument;
+  const rated = ratedScales(app.study);
+  const pairwise = pairwiseScale(app.study);
+  const keysMax = Math.max(...rated.map((x) => (x.type === 'slider' ? 0 : x.points)), pairwise ? (pairwise.strength ? 4 : 2) : 0);
   const step = view.step;
   const errors = view.errors ?? {};
   const form = (submitLabel: string, children: Child) => (
@@ -180,13 +184,20 @@ export function StepPage(p: { app: App; view: StepView }) {
           <h1>{t('instructions.heading')}</h1>
           {notice}
           <div class="markdown">{raw(app.instructionsHtml)}</div>
-          <p>{instrument.scales.length === 1 ? t('instructions.questions_one') : t('instructions.questions_many', { n: instrument.scales.length })}</p>
+          <p>{rated.length === 1 ? t('instructions.questions_one') : t('instructions.questions_many', { n: rated.length })}</p>
           <ul>
-            {instrument.scales.map((sc) => (
-              <li>{t('instructions.scale', { question: sc.question, points: sc.points })}</li>
+            {rated.map((sc) => (
+              <li>
+                {sc.type === 'slider'
+                  ? t('instructions.slider', { question: sc.question })
+                  : sc.type === 'multi-item'
+                    ? t('instructions.items', { question: sc.question, n: sc.items.length, points: sc.points })
+                    : t('instructions.scale', { question: sc.question, points: sc.points })}
+              </li>
             ))}
           </ul>
-          <p class="hint">{t('instructions.keys', { max: Math.max(...instrument.scales.map((x) => x.points)) })}</p>
+          {pairwise ? <p>{t('instructions.pairs', { question: pairwise.question })}</p> : null}
+          <p class="hint">{t('instructions.keys', { max: keysMax })}</p>
           {form(t('instructions.start'), null)}
         </Layout>
       );
@@ -228,8 +239,8 @@ export function StepPage(p: { app: App; view: StepView }) {
           {form(
             t('reply.next'),
             <>
-              {instrument.scales.map((sc) => (
-                <ScaleField scale={sc} t={t} error={errors[`scale_${sc.id}`]} />
+              {rated.map((sc) => (
+                <ScaleField scale={sc} t={t} errors={errors} />
               ))}
               {instrument.free_text ? (
                 <fieldset>
@@ -245,13 +256,42 @@ export function StepPage(p: { app: App; view: StepView }) {
         </Layout>
       );
     }
+    case 'pair': {
+      const post = app.content.posts.get(step.post);
+      const title = t('pair.title', { n: step.n, of: step.of });
+      return (
+        <Layout title={title} {...rating} wide>
+          <h1>{t('pair.heading', { n: step.n, of: step.of })}</h1>
+          {notice}
+          <PostCard title={post?.title ?? null} text={post?.text ?? ''} label={t('post.label')} />
+          {form(
+            t('pair.next'),
+            <PairField
+              left={app.content.responses.get(step.left)?.text ?? ''}
+              right={app.content.responses.get(step.right)?.text ?? ''}
+              question={pairwise?.question ?? ''}
+              strength={pairwise?.strength ?? false}
+              t={t}
+              error={errors.choice}
+            />,
+          )}
+        </Layout>
+      );
+    }
     case 'attention': {
       const check = instrument.attention_checks.find((x) => x.id === step.check);
       return (
-        <Layout title={t('attention.title')} {...rating}>
+        <Layout title={t('attention.title')} {...rating} wide={Boolean(check?.pair)}>
           <h1>{t('attention.title')}</h1>
           {notice}
-          {form(t('attention.next'), <ChoiceField name="answer" legend={check?.text ?? ''} options={check?.options ?? []} error={errors.answer} />)}
+          {form(
+            t('attention.next'),
+            check?.pair ? (
+              <PairField left={check.pair.left} right={check.pair.right} question={check.text} strength={false} t={t} error={errors.answer} name="answer" values={['left', 'right']} />
+            ) : (
+              <ChoiceField name="answer" legend={check?.text ?? ''} options={check?.options ?? []} error={errors.answer} />
+            ),
+          )}
         </Layout>
       );
     }
