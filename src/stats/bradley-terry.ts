@@ -1,0 +1,201 @@
+/**
+ * The Bradley-Terry model of pairwise choices with a position effect (Bradley & Terry 1952; the
+ * "home advantage" form of Agresti 2002, 10.6): for a pair shown with source i on the left and j on
+ * the right,
+ *
+ *   logit P(left chosen) = position + lambda_i - lambda_j,   lambda_reference = 0,
+ *
+ * fitted by maximum likelihood (Newton-Raphson, which for this logistic model is R's glm on the
+ * paired design: a column per non-reference source, +1 for the left reply's source and -1 for the
+ * right's, and an intercept for the position). Choices by the same rater, and about the same post,
+ * are not independent, so besides the model's information-matrix SEs the fit gives cluster-robust
+ * (sandwich) covariances: clustered by rater, and two-way by rater and post (Cameron, Gelbach &
+ * Miller 2011: V_rater + V_post - V_rater-and-post), each with the G / (G - 1) small-sample factor,
+ * as R's sandwich::vcovCL(type = "HC0", cadjust = TRUE) computes them.
+ */
+import { cholesky, dense, inverseFromCholesky, type Dense } from './dense.js';
+import { StatsInputError } from './errors.js';
+
+export interface PairChoice {
+  readonly left: string;
+  readonly right: string;
+  /** 1 when the left reply was chosen, 0 when the right one was. */
+  readonly leftChosen: 0 | 1;
+  /** Cluster labels: who chose, and about which post. */
+  readonly rater: string;
+  readonly post: string;
+}
+
+export interface BradleyTerryFit {
+  /** Sources in the order of the abilities: the reference first. */
+  readonly sources: readonly string[];
+  readonly reference: string;
+  /** Log-ability of each source (the reference 0), and the position effect (log-odds of choosing the left reply between equals). */
+  readonly ability: readonly number[];
+  readonly position: number;
+  /** Covariances of (position, abilities of the non-reference sources), in that order. */
+  readonly vcov: { readonly model: Dense; readonly rater: Dense; readonly raterPost: Dense };
+  readonly logLik: number;
+  readonly n: number;
+  readonly iterations: number;
+}
+
+const logistic = (x: number) => 1 / (1 + Math.exp(-x));
+
+/** The design row of one choice: intercept, then +1 / -1 in the left / right source's column. */
+function rowOf(c: PairChoice, column: ReadonlyMap<string, number>, p: number): Float64Array {
+  const x = new Float64Array(p);
+  x[0] = 1;
+  const l = column.get(c.left);
+  const r = column.get(c.right);
+  if (l !== undefined) x[l] += 1;
+  if (r !== undefined) x[r] -= 1;
+  return x;
+}
+
+/**
+ * Fits the model. Throws a StatsInputError when a source is never compared, when the choices cannot
+ * separate the sources (a source that wins or loses every comparison has no finite ability), or
+ * with fewer choices than parameters.
+ */
+export function fitBradleyTerry(choices: readonly PairChoice[], reference: string, options: { maxIterations?: number; tolerance?: number } = {}): BradleyTerryFit {
+  const seen = [...new Set(choices.flatMap((c) => [c.left, c.right]))].sort();
+  if (!seen.includes(reference)) throw new StatsInputError(`the reference source "${reference}" is in no pair`, { fix: 'choose a reference source that was compared' });
+  const sources = [reference, ...seen.filter((s) => s !== reference)];
+  const p = sources.length; // intercept + (sources - 1)
+  if (sources.length < 2) throw new StatsInputError('pairwise choices need at least two sources', { fix: 'compare replies from two or more sources' });
+  if (choices.length <= p) throw new StatsInputError(`${choices.length} choices cannot estimate ${p} parameters`, { fix: 'collect more pairwise choices' });
+  const column = new Map(sources.slice(1).map((s, i) => [s, i + 1]));
+  const X = choices.map((c) => rowOf(c, column, p));
+  const y = choices.map((c) => c.leftChosen);
+  const beta = new Float64Array(p);
+  let iterations = 0;
+  let info: Dense | null = null;
+  let logLik = -Infinity;
+  for (; iterations < (options.maxIterations ?? 50); iterations++) {
+    const g = new Float64Array(p);
+    const h = dense(p, p);
+    let ll = 0;
+    X.forEach((x, i) => {
+      let eta = 0;
+      for (let a = 0; a < p; a++) eta += (x[a] as number) * (beta[a] as number);
+      const mu = logistic(eta);
+      ll += (y[i] as number) === 1 ? Math.log(mu) : Math.log(1 - mu);
+      const w = mu * (1 - mu);
+      for (let a = 0; a < p; a++) {
+        g[a] += (x[a] as number) * ((y[i] as number) - mu);
+        for (let b = 0; b < p; b++) h.data[a * p + b] += w * (x[a] as number) * (x[b] as number);
+      }
+    });
+    logLik = ll;
+    const chol = cholesky(h);
+    if (!chol) throw new StatsInputError('the pairs do not connect every source (a source is compared only with itself, or no pair links two groups of sources)', { fix: 'show pairs that link every source to the others' });
+    info = h;
+    const step = solveWith(chol, g);
+    let size = 0;
+    for (let a = 0; a < p; a++) {
+      beta[a] += step[a] as number;
+      size = Math.max(size, Math.abs(step[a] as number));
+    }
+    if (Math.max(...beta.map(Math.abs)) > 30) throw new StatsInputError('a source won or lost every comparison it was in, so its ability is not finite', { fix: 'collect more choices, or leave the pairwise analysis out for this study' });
+    if (size < (options.tolerance ?? 1e-10)) {
+      iterations++;
+      break;
+    }
+  }
+  if (!info) throw new StatsInputError('no choices to fit', { fix: 'collect pairwise choices first' });
+  const bread = inverseFromCholesky(cholesky(info) as Dense);
+  const scores = X.map((x, i) => {
+    let eta = 0;
+    for (let a = 0; a < p; a++) eta += (x[a] as number) * (beta[a] as number);
+    const r = (y[i] as number) - logistic(eta);
+    return x.map((v) => v * r);
+  });
+  const meat = (key: (c: PairChoice) => string) => clusterMeat(scores, choices.map(key), p);
+  const sandwich = (m: Dense) => multiply(multiply(bread, m), bread);
+  const rater = sandwich(meat((c) => c.rater));
+  const post = sandwich(meat((c) => c.post));
+  const both = sandwich(meat((c) => `${c.rater}\u0000${c.post}`));
+  const raterPost = dense(p, p, rater.data.map((v, i) => v + (post.data[i] as number) - (both.data[i] as number)));
+  return { sources, reference, ability: [0, ...Array.from(beta.slice(1))], position: beta[0] as number, vcov: { model: bread, rater, raterPost }, logLik, n: choices.length, iterations };
+}
+
+function solveWith(l: Dense, b: Float64Array): Float64Array {
+  const n = l.rows;
+  const z = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = b[i] as number;
+    for (let k = 0; k < i; k++) s -= (l.data[i * n + k] as number) * (z[k] as number);
+    z[i] = s / (l.data[i * n + i] as number);
+  }
+  const x = new Float64Array(n);
+  for (let i = n - 1; i >= 0; i--) {
+    let s = z[i] as number;
+    for (let k = i + 1; k < n; k++) s -= (l.data[k * n + i] as number) * (x[k] as number);
+    x[i] = s / (l.data[i * n + i] as number);
+  }
+  return x;
+}
+
+/** Sum over clusters of (sum of scores in the cluster)(...)', times G / (G - 1). */
+function clusterMeat(scores: readonly Float64Array[], labels: readonly string[], p: number): Dense {
+  const sums = new Map<string, Float64Array>();
+  scores.forEach((s, i) => {
+    const key = labels[i] as string;
+    const acc = sums.get(key) ?? sums.set(key, new Float64Array(p)).get(key) ?? new Float64Array(p);
+    for (let a = 0; a < p; a++) acc[a] += s[a] as number;
+  });
+  const g = sums.size;
+  const m = dense(p, p);
+  for (const u of sums.values()) for (let a = 0; a < p; a++) for (let b = 0; b < p; b++) m.data[a * p + b] += (u[a] as number) * (u[b] as number);
+  const adjust = g > 1 ? g / (g - 1) : 1;
+  return dense(p, p, m.data.map((v) => v * adjust));
+}
+
+function multiply(a: Dense, b: Dense): Dense {
+  const out = dense(a.rows, b.cols);
+  for (let i = 0; i < a.rows; i++)
+    for (let k = 0; k < a.cols; k++) {
+      const v = a.data[i * a.cols + k] as number;
+      for (let j = 0; j < b.cols; j++) out.data[i * b.cols + j] += v * (b.data[k * b.cols + j] as number);
+    }
+  return out;
+}
+
+/** The variance of a contrast c'beta (c over position and the non-reference abilities). */
+export function contrastVariance(v: Dense, c: readonly number[]): number {
+  let s = 0;
+  for (let a = 0; a < v.rows; a++) for (let b = 0; b < v.cols; b++) s += (c[a] as number) * (v.data[a * v.cols + b] as number) * (c[b] as number);
+  return s;
+}
+
+/** The contrast vector of lambda_i - lambda_j in the fit's parameter order. */
+export function abilityContrast(fit: BradleyTerryFit, i: string, j: string): number[] {
+  const c = new Array<number>(fit.sources.length).fill(0);
+  const a = fit.sources.indexOf(i);
+  const b = fit.sources.indexOf(j);
+  if (a > 0) c[a] += 1;
+  if (b > 0) c[b] -= 1;
+  return c;
+}
+
+/**
+ * Worths: each source's share exp(lambda_i) / sum exp(lambda), the probability it is preferred
+ * over an average opponent drawn in proportion to worth (Hunter 2004's normalisation).
+ */
+export function worths(fit: BradleyTerryFit): number[] {
+  const e = fit.ability.map(Math.exp);
+  const total = e.reduce((s, v) => s + v, 0);
+  return e.map((v) => v / total);
+}
+
+/**
+ * A Wald interval for a worth, by the delta method on the log scale's gradient: d pi_i / d lambda_k
+ * = pi_i (1[i = k] - pi_k), over the non-reference abilities (the reference is fixed at 0).
+ */
+export function worthInterval(fit: BradleyTerryFit, v: Dense, i: number, z: number): { se: number; lower: number; upper: number } {
+  const pi = worths(fit);
+  const grad = [0, ...fit.sources.slice(1).map((_, k) => (pi[i] as number) * ((i === k + 1 ? 1 : 0) - (pi[k + 1] as number)))];
+  const se = Math.sqrt(Math.max(0, contrastVariance(v, grad)));
+  return { se, lower: Math.max(0, (pi[i] as number) - z * se), upper: Math.min(1, (pi[i] as number) + z * se) };
+}
