@@ -14,7 +14,9 @@
  * as R's sandwich::vcovCL(type = "HC0", cadjust = TRUE) computes them.
  */
 import { cholesky, dense, inverseFromCholesky, type Dense } from './dense.js';
+import { hessian } from './derivatives.js';
 import { StatsInputError } from './errors.js';
+import { lbfgs } from './lbfgs.js';
 
 export interface PairChoice {
   readonly left: string;
@@ -60,11 +62,11 @@ function rowOf(c: PairChoice, column: ReadonlyMap<string, number>, p: number): F
  */
 export function fitBradleyTerry(choices: readonly PairChoice[], reference: string, options: { maxIterations?: number; tolerance?: number } = {}): BradleyTerryFit {
   const seen = [...new Set(choices.flatMap((c) => [c.left, c.right]))].sort();
-  if (!seen.includes(reference)) throw new StatsInputError(`the reference source "${reference}" is in no pair`, { fix: 'choose a reference source that was compared' });
+  if (!seen.includes(reference)) throw new StatsInputError(`the reference source "${reference}" is in no pair`, undefined, 'choose a reference source that was compared');
   const sources = [reference, ...seen.filter((s) => s !== reference)];
   const p = sources.length; // intercept + (sources - 1)
-  if (sources.length < 2) throw new StatsInputError('pairwise choices need at least two sources', { fix: 'compare replies from two or more sources' });
-  if (choices.length <= p) throw new StatsInputError(`${choices.length} choices cannot estimate ${p} parameters`, { fix: 'collect more pairwise choices' });
+  if (sources.length < 2) throw new StatsInputError('pairwise choices need at least two sources', undefined, 'compare replies from two or more sources');
+  if (choices.length <= p) throw new StatsInputError(`${choices.length} choices cannot estimate ${p} parameters`, undefined, 'collect more pairwise choices');
   const column = new Map(sources.slice(1).map((s, i) => [s, i + 1]));
   const X = choices.map((c) => rowOf(c, column, p));
   const y = choices.map((c) => c.leftChosen);
@@ -89,7 +91,7 @@ export function fitBradleyTerry(choices: readonly PairChoice[], reference: strin
     });
     logLik = ll;
     const chol = cholesky(h);
-    if (!chol) throw new StatsInputError('the pairs do not connect every source (a source is compared only with itself, or no pair links two groups of sources)', { fix: 'show pairs that link every source to the others' });
+    if (!chol) throw new StatsInputError('the pairs do not connect every source (a source is compared only with itself, or no pair links two groups of sources)', undefined, 'show pairs that link every source to the others');
     info = h;
     const step = solveWith(chol, g);
     let size = 0;
@@ -97,13 +99,13 @@ export function fitBradleyTerry(choices: readonly PairChoice[], reference: strin
       beta[a] += step[a] as number;
       size = Math.max(size, Math.abs(step[a] as number));
     }
-    if (Math.max(...beta.map(Math.abs)) > 30) throw new StatsInputError('a source won or lost every comparison it was in, so its ability is not finite', { fix: 'collect more choices, or leave the pairwise analysis out for this study' });
+    if (Math.max(...beta.map(Math.abs)) > 30) throw new StatsInputError('a source won or lost every comparison it was in, so its ability is not finite', undefined, 'collect more choices, or leave the pairwise analysis out for this study');
     if (size < (options.tolerance ?? 1e-10)) {
       iterations++;
       break;
     }
   }
-  if (!info) throw new StatsInputError('no choices to fit', { fix: 'collect pairwise choices first' });
+  if (!info) throw new StatsInputError('no choices to fit', undefined, 'collect pairwise choices first');
   const bread = inverseFromCholesky(cholesky(info) as Dense);
   const scores = X.map((x, i) => {
     let eta = 0;
@@ -198,4 +200,107 @@ export function worthInterval(fit: BradleyTerryFit, v: Dense, i: number, z: numb
   const grad = [0, ...fit.sources.slice(1).map((_, k) => (pi[i] as number) * ((i === k + 1 ? 1 : 0) - (pi[k + 1] as number)))];
   const se = Math.sqrt(Math.max(0, contrastVariance(v, grad)));
   return { se, lower: Math.max(0, (pi[i] as number) - z * se), upper: Math.min(1, (pi[i] as number) + z * se) };
+}
+
+/**
+ * The ordinal extension for choices with a strength: a cumulative logit model of the four answers
+ * ordered from "right, clearly" to "left, clearly" (k = 0..3), with the Bradley-Terry predictor and
+ * symmetric thresholds c - d, c, c + d (R's ordinal::clm(threshold = "symmetric")):
+ *
+ *   P(k <= j) = logistic(theta_j - (lambda_left - lambda_right)),
+ *
+ * so the central threshold's negative is the position effect (log-odds of the left reply between
+ * equals) and d says how far apart "slightly" and "clearly" lie. Fitted by L-BFGS with the analytic
+ * gradient; SEs from the observed information (a numerical Hessian).
+ */
+export interface OrdinalPairChoice extends Omit<PairChoice, 'leftChosen'> {
+  /** 0 right clearly, 1 right slightly, 2 left slightly, 3 left clearly. */
+  readonly category: 0 | 1 | 2 | 3;
+}
+
+export interface OrdinalPairFit {
+  readonly sources: readonly string[];
+  readonly ability: readonly number[];
+  readonly abilitySe: readonly number[];
+  readonly position: number;
+  readonly positionSe: number;
+  /** Half the distance between the "slightly" and "clearly" thresholds, on the logit scale. */
+  readonly spacing: number;
+  /** Covariance of (position, non-reference abilities). */
+  readonly vcov: Dense;
+  readonly logLik: number;
+  readonly n: number;
+  readonly converged: boolean;
+}
+
+export function fitOrdinalPairs(choices: readonly OrdinalPairChoice[], reference: string): OrdinalPairFit {
+  const seen = [...new Set(choices.flatMap((c) => [c.left, c.right]))].sort();
+  if (!seen.includes(reference)) throw new StatsInputError(`the reference source "${reference}" is in no pair`, undefined, 'choose a reference source that was compared');
+  const sources = [reference, ...seen.filter((s) => s !== reference)];
+  const q = sources.length - 1;
+  if (choices.length <= q + 2) throw new StatsInputError(`${choices.length} choices cannot estimate ${q + 2} parameters`, undefined, 'collect more pairwise choices');
+  for (const k of [0, 1, 2, 3]) if (!choices.some((c) => c.category === k)) throw new StatsInputError(`no choice has strength category ${k}, so the ordinal model's thresholds are not defined`, undefined, 'use the choice-only Bradley-Terry model');
+  const column = new Map(sources.slice(1).map((s, i) => [s, i]));
+  const X = choices.map((c) => {
+    const x = new Float64Array(q);
+    const l = column.get(c.left);
+    const r = column.get(c.right);
+    if (l !== undefined) x[l] += 1;
+    if (r !== undefined) x[r] -= 1;
+    return x;
+  });
+  // theta = [c, log d, beta...]
+  const negLogLik = (theta: Float64Array, grad?: Float64Array): number => {
+    const c = theta[0] as number;
+    const d = Math.exp(theta[1] as number);
+    const cuts = [c - d, c, c + d];
+    let nll = 0;
+    grad?.fill(0);
+    choices.forEach((ch, i) => {
+      const x = X[i] as Float64Array;
+      let eta = 0;
+      for (let a = 0; a < q; a++) eta += (x[a] as number) * (theta[a + 2] as number);
+      const k = ch.category;
+      const upper = k < 3 ? logistic((cuts[k] as number) - eta) : 1;
+      const lower = k > 0 ? logistic((cuts[k - 1] as number) - eta) : 0;
+      const p = Math.max(upper - lower, 1e-300);
+      nll -= Math.log(p);
+      if (!grad) return;
+      const du = k < 3 ? upper * (1 - upper) : 0;
+      const dl = k > 0 ? lower * (1 - lower) : 0;
+      // d p / d cut_k = du, d p / d cut_{k-1} = -dl; d p / d eta = -(du - dl).
+      const dCut = [0, 0, 0];
+      if (k < 3) dCut[k] += du;
+      if (k > 0) dCut[k - 1] -= dl;
+      grad[0] -= ((dCut[0] as number) + (dCut[1] as number) + (dCut[2] as number)) / p;
+      grad[1] -= (d * (-(dCut[0] as number) + (dCut[2] as number))) / p;
+      for (let a = 0; a < q; a++) grad[a + 2] -= (-(du - dl) * (x[a] as number)) / p;
+    });
+    return nll;
+  };
+  const start = new Float64Array(q + 2);
+  start[1] = Math.log(1.5);
+  const result = lbfgs((t, g) => negLogLik(t, g), start, { gtol: 1e-10, maxIterations: 2000 });
+  const h = hessian((t) => negLogLik(t), result.x);
+  const n = q + 2;
+  const info = dense(n, n, Float64Array.from(h));
+  const chol = cholesky(info);
+  if (!chol) throw new StatsInputError('the ordinal pairwise model has no finite SEs (the choices do not separate the sources)', undefined, 'use the choice-only Bradley-Terry model');
+  const inv = inverseFromCholesky(chol);
+  // (position, abilities) = (-c, beta): the covariance of -c with beta flips sign.
+  const idx = [0, ...Array.from({ length: q }, (_, a) => a + 2)];
+  const vcov = dense(q + 1, q + 1);
+  idx.forEach((i, a) => idx.forEach((j, b) => (vcov.data[a * (q + 1) + b] = (a === 0) !== (b === 0) ? -(inv.data[i * n + j] as number) : (inv.data[i * n + j] as number))));
+  return {
+    sources,
+    ability: [0, ...Array.from(result.x.slice(2))],
+    abilitySe: [0, ...Array.from({ length: q }, (_, a) => Math.sqrt(inv.data[(a + 2) * n + a + 2] as number))],
+    position: -(result.x[0] as number),
+    positionSe: Math.sqrt(inv.data[0] as number),
+    spacing: Math.exp(result.x[1] as number),
+    vcov,
+    logLik: -result.value,
+    n: choices.length,
+    converged: result.converged,
+  };
 }

@@ -33,9 +33,9 @@ function pearson(x: readonly number[], y: readonly number[]): number {
 
 function check(rows: ReadonlyArray<readonly number[]>): number {
   const k = rows[0]?.length ?? 0;
-  if (k < 2) throw new StatsInputError('a multi-item scale needs at least two items', { fix: 'add items to the scale' });
-  if (rows.length < 3) throw new StatsInputError(`${rows.length} answer sets are too few for a reliability`, { fix: 'collect more ratings' });
-  if (rows.some((r) => r.length !== k)) throw new StatsInputError('every answer set needs every item', { fix: 'leave out incomplete answer sets' });
+  if (k < 2) throw new StatsInputError('a multi-item scale needs at least two items', undefined, 'add items to the scale');
+  if (rows.length < 3) throw new StatsInputError(`${rows.length} answer sets are too few for a reliability`, undefined, 'collect more ratings');
+  if (rows.some((r) => r.length !== k)) throw new StatsInputError('every answer set needs every item', undefined, 'leave out incomplete answer sets');
   return k;
 }
 
@@ -46,7 +46,7 @@ export function cronbachAlpha(rows: ReadonlyArray<readonly number[]>, level = 0.
   const k = check(rows);
   const itemVar = Array.from({ length: k }, (_, j) => variance(column(rows, j))).reduce((s, v) => s + v, 0);
   const totalVar = variance(rows.map((r) => r.reduce((s, v) => s + v, 0)));
-  if (!(totalVar > 0)) throw new StatsInputError('every answer set has the same total, so alpha is not defined', { fix: 'check the answers' });
+  if (!(totalVar > 0)) throw new StatsInputError('every answer set has the same total, so alpha is not defined', undefined, 'check the answers');
   const alpha = (k / (k - 1)) * (1 - itemVar / totalVar);
   const n = rows.length;
   const d1 = n - 1;
@@ -101,7 +101,7 @@ export function oneFactorLoadings(r: readonly (readonly number[])[], options: { 
  */
 export function omegaTotal(rows: ReadonlyArray<readonly number[]>): { omega: number; loadings: number[] } {
   const r = correlationMatrix(rows);
-  if (r.some((row) => row.some((v) => !Number.isFinite(v)))) throw new StatsInputError('an item has the same answer in every answer set, so omega is not defined', { fix: 'check the items' });
+  if (r.some((row) => row.some((v) => !Number.isFinite(v)))) throw new StatsInputError('an item has the same answer in every answer set, so omega is not defined', undefined, 'check the items');
   const loadings = oneFactorLoadings(r);
   const total = r.reduce((s, row) => s + row.reduce((t, v) => t + v, 0), 0);
   const uniqueness = loadings.reduce((s, l) => s + (1 - l * l), 0);

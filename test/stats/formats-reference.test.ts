@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { abilityContrast, contrastVariance, fitBradleyTerry, worths, type PairChoice } from '../../src/stats/bradley-terry.js';
+import { abilityContrast, contrastVariance, fitBradleyTerry, fitOrdinalPairs, worths, type PairChoice } from '../../src/stats/bradley-terry.js';
 import { cronbachAlpha, itemRestCorrelations, omegaTotal } from '../../src/stats/scale-reliability.js';
 
 /** R's values for the committed sets (test/reference/formats/formats.R; its README says how they were made). */
 const dir = path.resolve(import.meta.dirname, '../reference/formats');
 const ref = JSON.parse(readFileSync(path.join(dir, 'formats.r.json'), 'utf8')) as {
+  ordinal: { coef: number[]; se: number[]; loglik: number };
   bt: { coef: number[]; se_model: number[]; se_rater: number[]; se_rater_post: number[]; loglik: number; btm_coef: number[]; btm_se: number[] };
   items: { alpha: number; feldt_lower: number; feldt_upper: number; r_drop: number[]; omega_tot: number; n: number };
 };
@@ -42,6 +43,24 @@ describe('Bradley-Terry against glm, BradleyTerry2 and sandwich', () => {
     expect(w.reduce((s, v) => s + v, 0)).toBeCloseTo(1, 12);
     expect(w[1]).toBeGreaterThan(w[0] as number); // gpt4 over human
     expect(Math.sqrt(contrastVariance(fit.vcov.model, abilityContrast(fit, 'gpt4', 'human')))).toBeCloseTo(ref.bt.se_model[1] as number, 6);
+  });
+
+  it('fits the ordinal extension for strengths as ordinal::clm with symmetric thresholds', () => {
+    const strengths = rows('choices.csv').map(([rater, post, left, right, choice, strength]) => ({
+      rater: rater as string,
+      post: post as string,
+      left: left as string,
+      right: right as string,
+      category: ((choice === 'left' ? 2 : 0) + (choice === 'left' ? (strength === 'clearly' ? 1 : 0) : strength === 'clearly' ? 0 : 1)) as 0 | 1 | 2 | 3,
+    }));
+    const o = fitOrdinalPairs(strengths, 'human');
+    expect(o.converged).toBe(true);
+    expect(o.position).toBeCloseTo(-(ref.ordinal.coef[0] as number), 5);
+    expect(o.spacing).toBeCloseTo(ref.ordinal.coef[1] as number, 5);
+    o.ability.slice(1).forEach((v, i) => expect(v).toBeCloseTo(ref.ordinal.coef[i + 2] as number, 5));
+    expect(o.positionSe).toBeCloseTo(ref.ordinal.se[0] as number, 4);
+    o.abilitySe.slice(1).forEach((v, i) => expect(v).toBeCloseTo(ref.ordinal.se[i + 2] as number, 4));
+    expect(o.logLik).toBeCloseTo(ref.ordinal.loglik, 5);
   });
 
   it('says why when a source wins every comparison', () => {

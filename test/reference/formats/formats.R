@@ -4,8 +4,9 @@
 # +1 for the left reply's source, -1 for the right's; the intercept is the position effect), the same
 # model by BradleyTerry2::BTm (the left reply "at home"), and sandwich::vcovCL clustered by rater and
 # by rater and post (type HC0, G/(G-1) per clustering). Alpha, Feldt's interval and the corrected
-# item-total correlations by psych::alpha; omega total by psych::omega(nfactors = 1).
-suppressPackageStartupMessages({ library(BradleyTerry2); library(sandwich); library(psych); library(jsonlite) })
+# item-total correlations by psych::alpha; omega total by psych::omega(nfactors = 1). The ordinal
+# extension for choices with a strength by ordinal::clm(threshold = "symmetric").
+suppressPackageStartupMessages({ library(BradleyTerry2); library(sandwich); library(psych); library(ordinal); library(jsonlite) })
 dir <- commandArgs(trailingOnly = TRUE)[1]
 
 d <- read.csv(file.path(dir, "choices.csv"), stringsAsFactors = FALSE)
@@ -19,6 +20,11 @@ v_two <- vcovCL(f, cluster = ~ PROLIFIC_PID + post_id, type = "HC0", cadjust = T
 left <- data.frame(source = factor(d$left_source, levels = sources), at.home = 1)
 right <- data.frame(source = factor(d$right_source, levels = sources), at.home = 0)
 bt <- BTm(cbind(d$y, 1 - d$y), left, right, formula = ~ source + at.home, id = "source")
+
+# The ordinal extension: the four answers ordered right clearly < right slightly < left slightly <
+# left clearly, the Bradley-Terry predictor, symmetric thresholds.
+d$k <- factor(ifelse(d$choice == "left", ifelse(d$strength == "clearly", 3, 2), ifelse(d$strength == "clearly", 0, 1)), levels = 0:3, ordered = TRUE)
+o <- clm(k ~ gpt4 + llama2 + mistral, data = d, threshold = "symmetric", link = "logit")
 
 items <- read.csv(file.path(dir, "items.csv"), stringsAsFactors = FALSE)
 x <- data.frame(warm = items$warm, understood = items$understood, helpful = items$helpful, cold = 6 - items$cold)
@@ -37,6 +43,12 @@ out <- list(
     btm_coef = unname(coef(bt)),
     btm_names = names(coef(bt)),
     btm_se = unname(sqrt(diag(vcov(bt))))
+  ),
+  ordinal = list(
+    names = names(coef(o)),
+    coef = unname(coef(o)),
+    se = unname(sqrt(diag(vcov(o)))),
+    loglik = as.numeric(logLik(o))
   ),
   items = list(
     alpha = a$total$raw_alpha,
