@@ -284,6 +284,86 @@ export const judgeCalibrationSchema = z.strictObject({
 });
 export type JudgeCalibrationJson = z.infer<typeof judgeCalibrationSchema>;
 
+const estimateCi = z.strictObject({ estimate: z.number(), lower: maybe, upper: maybe });
+const failed = z.strictObject({ error: z.string() });
+
+/** A slider's distribution: 10-point bins, and the share of answers at an end (0-2 or 98-100). */
+const sliderSchema = z.strictObject({
+  scale: z.string(),
+  n: z.number().int(),
+  mean: z.number(),
+  sd: maybe,
+  bins: z.array(z.strictObject({ from: z.number(), to: z.number(), count: z.number().int() })),
+  /** Share of answers within 2 points of 0 or 100, with a 95% CI clustered by rater. */
+  atEnds: z.strictObject({ share: z.number(), lower: z.number(), upper: z.number() }),
+});
+
+/** A multi-item scale's reliability (answer sets: one rater's answers about one reply). */
+const itemsSchema = z.union([
+  z.strictObject({
+    scale: z.string(),
+    answerSets: z.number().int(),
+    alpha: z.strictObject({ estimate: z.number(), lower: z.number(), upper: z.number(), method: z.literal('Feldt') }),
+    omega: z.strictObject({ estimate: z.number(), lower: maybe, upper: maybe, method: z.literal('bootstrap over raters'), replicates: z.number().int() }),
+    items: z.array(z.strictObject({ item: z.string(), reverse: z.boolean(), mean: z.number(), itemRest: maybe, loading: z.number() })),
+  }),
+  z.strictObject({ scale: z.string(), answerSets: z.number().int(), error: z.string() }),
+]);
+
+/** The Bradley-Terry model of a pairwise scale. */
+const pairwiseSchema = z.union([
+  z.strictObject({
+    scale: z.string(),
+    choices: z.number().int(),
+    raters: z.number().int(),
+    posts: z.number().int(),
+    reference: z.string(),
+    /** How the SEs are computed: cluster-robust, two-way by rater and post. */
+    se: z.literal('cluster-robust (rater and post)'),
+    sources: z.array(z.strictObject({ source: z.string(), ability: z.number(), SE: z.number(), lower: z.number(), upper: z.number(), worth: z.number(), worthLower: z.number(), worthUpper: z.number() })),
+    /** P(a chosen over b) with the sides' effect removed, with 95% CIs. */
+    preferences: z.array(z.strictObject({ a: z.string(), b: z.string(), probability: z.number(), lower: z.number(), upper: z.number(), chosen: z.number().int(), shown: z.number().int() })),
+    position: z.strictObject({ leftShare: z.number(), lower: z.number(), upper: z.number(), effect: z.number(), SE: z.number(), p: z.number() }),
+    /** With strength: the share answered "clearly", and the ordinal extension's abilities (model SEs). */
+    strength: z
+      .union([
+        z.strictObject({ clearly: z.number(), spacing: z.number(), position: z.number(), positionSE: z.number(), sources: z.array(z.strictObject({ source: z.string(), ability: z.number(), SE: z.number() })) }),
+        z.strictObject({ clearly: z.number(), error: z.string() }),
+      ])
+      .optional(),
+  }),
+  z.strictObject({ scale: z.string(), choices: z.number().int(), error: z.string() }),
+]);
+
+/** How the formats compare: reliability, separation of the sources, and agreement on their order. */
+const comparisonSchema = z.strictObject({
+  /** Bootstrap replicates over posts behind every interval. */
+  replicates: z.number().int(),
+  seed: z.number().int(),
+  rows: z.array(
+    z.strictObject({
+      scale: z.string(),
+      format: z.enum(['likert', 'slider', 'multi-item', 'pairwise']),
+      observations: z.number().int(),
+      splitHalf: z.union([estimateCi, failed]),
+      icc2k: z.union([estimateCi.extend({ k: z.number() }), failed]),
+      separation: z.union([estimateCi.extend({ contrast: z.string() }), failed]),
+      /** Sources from the highest score to the lowest. */
+      order: z.array(z.string()),
+    }),
+  ),
+  agreement: z.array(z.strictObject({ a: z.string(), b: z.string(), tau: maybe, lower: maybe, upper: maybe })),
+});
+
+export const formatsSchema = z.strictObject({
+  sliders: z.array(sliderSchema),
+  items: z.array(itemsSchema),
+  pairwise: pairwiseSchema.optional(),
+  /** Present when the study has two or more scales to compare. */
+  comparison: comparisonSchema.optional(),
+});
+export type FormatsJson = z.infer<typeof formatsSchema>;
+
 export const analysisSchema = z.strictObject({
   schema: z.literal(ANALYSIS_SCHEMA),
   raters: z.strictObject({ total: z.number().int(), excluded: z.number().int(), kept: z.number().int() }),
@@ -300,6 +380,8 @@ export const analysisSchema = z.strictObject({
   judgeCalibration: z.array(judgeCalibrationSchema).optional(),
   /** Panels of raters: absent when every rater is in one pool. */
   panels: panelsSchema.optional(),
+  /** Rating formats other than Likert, and how the formats compare: absent when every scale is Likert. */
+  formats: formatsSchema.optional(),
 });
 
 export type StudyAnalysis = z.infer<typeof analysisSchema>;

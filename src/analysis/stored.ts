@@ -1,5 +1,7 @@
 import { UserError } from '../errors.js';
-import { judgeScoresForAnalysis, ratersForAnalysis, ratingsForAnalysis, recordExclusions } from '../store/ratings.repository.js';
+import { choicesForAnalysis, judgeScoresForAnalysis, ratersForAnalysis, ratingsForAnalysis, recordExclusions } from '../store/ratings.repository.js';
+import { composite, ratedScales, splitScaleId } from '../study/formats.js';
+import type { MultiItemScale, Study } from '../study/schema.js';
 import { judgeSamplesOk } from '../store/judges.repository.js';
 import { listResponsesWithPosts } from '../store/responses.repository.js';
 import { armLabel } from '../study/arm.js';
@@ -12,14 +14,24 @@ import { analyzeStudy, exclusionSettings } from './study-analysis.js';
  * Records the exclusions it applied in the `exclusions` table.
  */
 export async function analyzeStoredStudy({ db, study, studyId }: StoredStudy, dir: string): Promise<StudyAnalysis> {
-  const rows = await ratingsForAnalysis(db, studyId);
-  if (rows.length === 0) throw new UserError('the study has no ratings to analyse', dir, 'import ratings, collect them with serve, or simulate a panel');
+  const stored = await ratingsForAnalysis(db, studyId);
+  if (stored.length === 0) throw new UserError('the study has no ratings to analyse', dir, 'import ratings, collect them with serve, or simulate a panel');
   const replies = await listResponsesWithPosts(db, studyId);
   const label = (r: { source: string; condition: string }) => armLabel(r.source, r.condition);
+  const labelled = stored.map((r) => ({ ...r, source: label(r) }));
+  const { ratings, items } = withComposites(study, labelled);
+  const choices = (await choicesForAnalysis(db, studyId)).map((c) => ({ ...c, leftSource: label({ source: c.leftSource, condition: c.leftCondition }), rightSource: label({ source: c.rightSource, condition: c.rightCondition }) }));
   const doc = analyzeStudy({
-    ratings: rows.map((r) => ({ ...r, source: label(r) })),
+    ratings,
     raters: await ratersForAnalysis(db, studyId),
-    scales: study.instrument.scales.map((s) => s.id),
+    scales: ratedScales(study).map((s) => s.id),
+    sliders: ratedScales(study).flatMap((s) => (s.type === 'slider' ? [s.id] : [])),
+    ordinalScales: ratedScales(study).flatMap((s) => (s.type === 'likert' ? [s.id] : [])),
+    formats: {
+      specs: study.instrument.scales.map((s) => ({ scale: s.id, type: s.type, ...(s.type === 'multi-item' ? { items: s.items, points: s.points } : {}), ...(s.type === 'pairwise' ? { strength: s.strength } : {}) })),
+      items,
+      choices,
+    },
     formula: study.analysis.formula,
     reference: study.analysis.reference_source,
     adjust: study.analysis.adjust,
@@ -40,4 +52,34 @@ export async function analyzeStoredStudy({ db, study, studyId }: StoredStudy, di
   // Nothing is deleted: who is left out, and why, is recorded (replacing the previous analysis's record).
   await recordExclusions(db, studyId, doc.exclusions, new Date().toISOString());
   return doc;
+}
+
+type StoredRating = Awaited<ReturnType<typeof ratingsForAnalysis>>[number];
+
+/**
+ * A multi-item scale's answers become one rating per rater and reply, the composite (the mean of
+ * its items, reverse-keyed items recoded), under the scale's id; the items are kept for their
+ * reliability. A rater and reply missing an item get no composite.
+ */
+export function withComposites(study: Study, rows: readonly StoredRating[]): { ratings: StoredRating[]; items: Array<StoredRating & { item: string }> } {
+  const multi = new Map(ratedScales(study).flatMap((s) => (s.type === 'multi-item' ? [[s.id, s] as const] : [])));
+  const ratings: StoredRating[] = [];
+  const items: Array<StoredRating & { item: string }> = [];
+  const answers = new Map<string, { first: StoredRating; byItem: Map<string, number> }>();
+  for (const r of rows) {
+    const { scale, item } = splitScaleId(r.scale);
+    if (item === null || !multi.has(scale)) {
+      if (item === null) ratings.push(r);
+      continue;
+    }
+    items.push({ ...r, scale, item });
+    const key = `${r.rater}\u0000${r.response}\u0000${scale}`;
+    const a = answers.get(key) ?? answers.set(key, { first: { ...r, scale }, byItem: new Map() }).get(key);
+    a?.byItem.set(item, r.value);
+  }
+  for (const { first, byItem } of answers.values()) {
+    const value = composite(multi.get(first.scale) as MultiItemScale, byItem);
+    if (value !== null) ratings.push({ ...first, value });
+  }
+  return { ratings, items };
 }

@@ -26,7 +26,8 @@ import { modelToJson } from './model-json.js';
 import { judgeCalibration, type JudgeSampleRow } from './judges.js';
 import { panelsAnalysis } from './panels.js';
 import { splitFormula, styleArms, type ArmSpec } from './style-arms.js';
-import { ANALYSIS_SCHEMA, type ClassifierJson, type ExclusionReport, type ModelJson, type RegressionResult, type ScaleResult, type SourceByDomain, type StudyAnalysis } from './schema.js';
+import { formatsAnalysis, type ChoiceRow, type FormatSpec, type ItemAnswer } from './formats.js';
+import { ANALYSIS_SCHEMA, type ClassifierJson, type FormatsJson, type ExclusionReport, type ModelJson, type RegressionResult, type ScaleResult, type SourceByDomain, type StudyAnalysis } from './schema.js';
 
 export { ANALYSIS_SCHEMA, type StudyAnalysis } from './schema.js';
 
@@ -81,7 +82,16 @@ export interface AnalysisInput {
   /** The models per scale (default: the linear one); with clmm, the ordinal model beside it. */
   readonly models?: readonly ('lmm' | 'clmm')[];
   readonly clmm?: { readonly link: ClmmLink; readonly thresholds: ClmmThresholds };
+  /** The scales the ordinal model is fitted to (default: every scale): Likert scales, whose answers are ordered categories. */
+  readonly ordinalScales?: readonly string[];
+  /** Slider scales: straight-lining on them is near-constant values (all within SLIDER_TOLERANCE points). */
+  readonly sliders?: readonly string[];
+  /** The formats of every scale, a multi-item scale's item answers and the pairwise choices (see formats.ts). */
+  readonly formats?: { readonly specs: readonly FormatSpec[]; readonly items: readonly ItemAnswer[]; readonly choices: readonly ChoiceRow[]; readonly replicates?: number };
 }
+
+/** A rater whose slider answers on a scale all lie within this many points of each other is straight-lining. */
+export const SLIDER_TOLERANCE = 5;
 
 export interface ReplyRow {
   readonly id: string;
@@ -103,19 +113,25 @@ export const BAG_OF_WORDS = { words: 200, emojis: 20, folds: 5 } as const;
 /** The straight-lining rule as analyses and reports name it, whether it excludes or only flags. */
 const STRAIGHT_LINING = 'the same value on every item of a scale (straight-lining)';
 
-/** Raters who gave one value to every item of a scale (at least 4 items), with that value and scale. */
-function straightLiners(ratings: readonly RatingRow[]): Map<string, string> {
-  const values = new Map<string, Set<number>>();
-  const counts = new Map<string, number>();
+/**
+ * Raters who gave one value to every item of a scale (at least 4 items), with that value and scale;
+ * on a slider, values all within SLIDER_TOLERANCE points of each other.
+ */
+function straightLiners(ratings: readonly RatingRow[], sliders: readonly string[] = []): Map<string, string> {
+  const values = new Map<string, number[]>();
   for (const r of ratings) {
     const key = `${r.rater}\u0000${r.scale}`;
-    (values.get(key) ?? values.set(key, new Set()).get(key))?.add(r.value);
-    counts.set(key, (counts.get(key) ?? 0) + 1);
+    (values.get(key) ?? values.set(key, []).get(key))?.push(r.value);
   }
   const out = new Map<string, string>();
-  for (const [key, set] of [...values].sort(([a], [b]) => (a < b ? -1 : 1))) {
+  for (const [key, list] of [...values].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const [rater, scale] = key.split('\u0000') as [string, string];
-    if (set.size === 1 && (counts.get(key) ?? 0) >= 4 && !out.has(rater)) out.set(rater, `${scale}: ${[...set][0]} on all ${counts.get(key)} items`);
+    if (list.length < 4 || out.has(rater)) continue;
+    const lo = Math.min(...list);
+    const hi = Math.max(...list);
+    if (sliders.includes(scale)) {
+      if (hi - lo <= SLIDER_TOLERANCE) out.set(rater, `${scale}: every one of ${list.length} slider answers between ${lo} and ${hi}`);
+    } else if (lo === hi) out.set(rater, `${scale}: ${lo} on all ${list.length} items`);
   }
   return out;
 }
@@ -136,7 +152,7 @@ export function attentionRule(maxFailures: number): string {
   return maxFailures === 0 ? 'a failed attention check' : `more than ${maxFailures} failed attention checks`;
 }
 
-export function exclusionsOf(input: Pick<AnalysisInput, 'ratings' | 'raters' | 'exclusions'>): ExclusionReport[] {
+export function exclusionsOf(input: Pick<AnalysisInput, 'ratings' | 'raters' | 'exclusions' | 'sliders'>): ExclusionReport[] {
   const e = input.exclusions;
   const minutes = (r: RaterInfo) => (r.totalSeconds === null ? 'no total time recorded' : `total time ${(r.totalSeconds / 60).toFixed(1)} minutes`);
   // `checkable`: whether the rater's record has what the rule looks at (timing, attention checks).
@@ -148,7 +164,7 @@ export function exclusionsOf(input: Pick<AnalysisInput, 'ratings' | 'raters' | '
   if (min !== undefined) rules.push({ rule: `total time under ${min} minutes`, hit: (r) => r.totalSeconds !== null && r.totalSeconds < min * 60, reason: minutes, checkable: timed });
   if (max !== undefined) rules.push({ rule: `total time over ${max} minutes`, hit: (r) => r.totalSeconds !== null && r.totalSeconds > max * 60, reason: minutes, checkable: timed });
   rules.push({ rule: attentionRule(e.maxAttentionFailures), hit: (r) => r.attentionFailures > e.maxAttentionFailures, reason: (r) => `${r.attentionFailures} failed attention ${r.attentionFailures === 1 ? 'check' : 'checks'}`, checkable: attended });
-  const straight = e.straightLining ? straightLiners(input.ratings) : new Map<string, string>();
+  const straight = e.straightLining ? straightLiners(input.ratings, input.sliders) : new Map<string, string>();
   if (e.straightLining) rules.push({ rule: STRAIGHT_LINING, hit: (r) => straight.has(r.rater), reason: (r) => straight.get(r.rater) as string });
   const count = new Map<string, number>();
   for (const r of input.ratings) count.set(r.rater, (count.get(r.rater) ?? 0) + 1);
@@ -274,9 +290,9 @@ function languageModels(replies: readonly ReplyRow[], kept: readonly RatingRow[]
 }
 
 /** Raters a rule the manifest does not apply would have excluded: reported, not excluded (straight-lining when off). */
-export function flagsOf(input: Pick<AnalysisInput, 'ratings' | 'exclusions'>): StudyAnalysis['flags'] {
+export function flagsOf(input: Pick<AnalysisInput, 'ratings' | 'exclusions' | 'sliders'>): StudyAnalysis['flags'] {
   if (input.exclusions.straightLining) return [];
-  const straight = straightLiners(input.ratings);
+  const straight = straightLiners(input.ratings, input.sliders);
   const raters = [...straight.keys()].sort();
   return [{ rule: STRAIGHT_LINING, raters, reasons: raters.map((r) => straight.get(r) as string) }];
 }
@@ -323,7 +339,7 @@ export function analyzeStudy(input: AnalysisInput): StudyAnalysis {
       sourceByDomain: sources.size >= 2 && domainSet.size >= 2 ? sourceByDomain(input.formula, data, reference, input.reml) : null,
       reliability: reliability(rows),
       judges: judgeAgreement(scale, rows, input.judgeScores ?? []),
-      ...(input.models?.includes('clmm')
+      ...(input.models?.includes('clmm') && (input.ordinalScales?.includes(scale) ?? true)
         ? {
             clmm: ordinalJson(input.formula, data, {
               link: input.clmm?.link ?? 'logit',
@@ -378,7 +394,24 @@ export function analyzeStudy(input: AnalysisInput): StudyAnalysis {
       : {}),
     ...(new Set(kept.map((r) => r.panel ?? '')).size >= 2 ? { panels: panelsAnalysis(kept, input.scales, { formula: input.formula, reml: input.reml, reference: input.reference, adjust: input.adjust }) } : {}),
     ...(input.arms?.length ? { styleArms: styleArms(input.arms, kept, replies, input.scales, { formula: input.formula, reml: input.reml }) } : {}),
+    ...formatsOf(input, kept, excluded),
   };
+}
+
+/** The formats section, from the kept raters' ratings, item answers and choices. */
+function formatsOf(input: AnalysisInput, kept: readonly RatingRow[], excluded: ReadonlySet<string>): { formats?: FormatsJson } {
+  const f = input.formats;
+  if (!f) return {};
+  const doc = formatsAnalysis({
+    specs: f.specs,
+    ratings: kept,
+    items: f.items.filter((a) => !excluded.has(a.rater)),
+    choices: f.choices.filter((c) => !excluded.has(c.rater)),
+    reference: input.reference,
+    seed: input.seed ?? 1,
+    ...(f.replicates !== undefined ? { replicates: f.replicates } : {}),
+  });
+  return doc ? { formats: doc } : {};
 }
 
 /** The models of an analysis that could not be fitted: "empathy: <why>", "empathy (source x domain): <why>". */

@@ -6,6 +6,7 @@
 import type { Config, TopLevelSpec } from 'vega-lite';
 import type { StudyAnalysis } from '../analysis/schema.js';
 import type { ReportInput } from './context.js';
+import { formatFigures } from './formats.js';
 import { LANGUAGE_GROUPS, ratedScales } from './tables.js';
 
 export interface Figure {
@@ -152,5 +153,5 @@ function languageFigure(input: ReportInput, sources: string[]): Figure | null {
 
 export function buildFigures(input: ReportInput): Figure[] {
   const sources = sourceOrder(input.analysis, input.context.analysis.reference);
-  return [meansFigure(input, sources), domainFigure(input, sources), languageFigure(input, sources)].filter((f): f is Figure => f !== null);
+  return [meansFigure(input, sources), domainFigure(input, sources), languageFigure(input, sources), ...formatFigures(input)].filter((f): f is Figure => f !== null);
 }

@@ -10,6 +10,8 @@ export const RESULT_SECTIONS: ReadonlyArray<{ readonly id: string; readonly titl
   { id: 'ratings', title: 'Ratings by source', figures: ['figure-means'], tables: ['means', 'emmeans', 'contrasts'] },
   { id: 'models', title: 'Mixed models', figures: [], tables: ['fixed-effects', 'random-effects'] },
   { id: 'ordinal', title: 'Does the ordinal model agree?', figures: [], tables: ['ordinal-agreement', 'ordinal-model', 'ordinal-probabilities'] },
+  { id: 'formats', title: 'Which format measures best?', figures: ['figure-formats'], tables: ['format-comparison'] },
+  { id: 'format-details', title: 'Rating formats: sliders, item scales and pairwise choices', figures: ['figure-sliders'], tables: ['format-items', 'format-pairwise', 'format-preferences'] },
   { id: 'domains', title: 'Domains', figures: ['figure-domains'], tables: ['source-by-domain', 'domain-means'] },
   { id: 'reliability', title: 'Raters: exclusions, reliability and scales', figures: [], tables: ['exclusions', 'reliability', 'correlations'] },
   { id: 'language', title: 'Language of the replies', figures: ['figure-language'], tables: ['language'] },

@@ -3,6 +3,7 @@
  * section reports them: M, t(df), p) and the methods paragraph. Nothing here is typed by hand per
  * study; every figure comes from the analysis or the context.
  */
+import { formatMethods, formatSentences } from './formats.js';
 import type { StudyAnalysis } from '../analysis/schema.js';
 import type { PanelRecord } from '../stats/simulate.js';
 import type { ReportInput, ReportSource } from './context.js';
@@ -238,7 +239,7 @@ export function ordinalSentences({ analysis }: ReportInput): string[] {
 
 /** The sentences that open result sections, by section id. */
 export function sectionLeads(input: ReportInput): Record<string, string[]> {
-  return { ordinal: ordinalSentences(input), style: styleSentences(input), panels: panelSentences(input), judges: judgeSentences(input) };
+  return { ordinal: ordinalSentences(input), formats: formatSentences(input), style: styleSentences(input), panels: panelSentences(input), judges: judgeSentences(input) };
 }
 
 function label(feature: string): string {
@@ -402,7 +403,7 @@ export function methodsParagraph({ analysis, context }: ReportInput): string[] {
       ciAdjust
         ? `Each contrast is given with its 95% confidence interval${ciAdjust === 'none' ? '' : ` (${ciAdjust === 'tukey' ? 'Tukey' : 'Bonferroni'}-adjusted)`} and a standardised effect size ${stat('d')}, the difference over the square root of the sum of all the model's variance components (Westfall, Kenny & Judd, 2014). `
         : ''
-    }${ordinalMethods(analysis)}Means per source are shown with 95% confidence intervals across posts. Reliability is Krippendorff's α (interval). The language of the replies was described with ${plural(c.features.length, 'feature')} and compared between sources with a random intercept per post${languageAdjust(analysis)}; a multinomial logistic regression on a bag of words (200 unigrams and bigrams and 20 emojis, L2 penalty, stratified 90:10 split and 5-fold cross-validation) classified the source of each reply.${regression} All computations were done with empathy-lab ${c.software.find((x) => x.name === 'empathy-lab')?.version ?? ''}.`,
+    }${ordinalMethods(analysis)}${formatMethods(analysis)}Means per source are shown with 95% confidence intervals across posts. Reliability is Krippendorff's α (interval). The language of the replies was described with ${plural(c.features.length, 'feature')} and compared between sources with a random intercept per post${languageAdjust(analysis)}; a multinomial logistic regression on a bag of words (200 unigrams and bigrams and 20 emojis, L2 penalty, stratified 90:10 split and 5-fold cross-validation) classified the source of each reply.${regression} All computations were done with empathy-lab ${c.software.find((x) => x.name === 'empathy-lab')?.version ?? ''}.`,
   ];
   return paragraphs;
 }

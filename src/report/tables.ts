@@ -6,6 +6,7 @@ import type { ModelJson, RatedScale, StudyAnalysis } from '../analysis/schema.js
 import { scaleWarnings } from '../analysis/study-analysis.js';
 import type { ReportInput } from './context.js';
 import { fixed, formatP, listOf, stat } from './format.js';
+import { formatTables } from './formats.js';
 import { plantedEffects, ratedSourceIds } from './record.js';
 
 export type Cell = string | number | null;
@@ -382,5 +383,6 @@ export function buildTables({ analysis, context }: ReportInput): ReportTable[] {
       ),
     });
   }
+  tables.push(...formatTables({ analysis, context }));
   return tables;
 }

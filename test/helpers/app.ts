@@ -29,13 +29,14 @@ export interface StudyApp {
 }
 
 /** The demo study (36 posts, human and eliza replies), its manifest edited by `edit`. */
-/** The demo's manifest without its variant arm (human-plain) and its panels: two sources, human and eliza, one pool of raters. */
+/** The demo's manifest without its variant arm (human-plain), its panels, its ordinal model and its pairwise scale: two sources, human and eliza, one pool of raters, two Likert scales. */
 export const withoutArm = (yaml: string): string => {
   const out = yaml
     .replace(/^ {2}- id: human-plain\n(?: {4}.*\n)+/m, '')
     .replace(/^ {2}# Two panels[\s\S]*?^ {2}panels:\n(?: {4}.*\n)+/m, '')
-    .replace(/^ {2}models: \[lmm, clmm\].*\n/m, '');
-  if (out === yaml || out.includes('human-plain') || out.includes('panels:') || out.includes('clmm')) throw new Error('the demo manifest has no human-plain arm, panels or ordinal model to remove');
+    .replace(/^ {2}models: \[lmm, clmm\].*\n/m, '')
+    .replace(/^ {4}# A second format[^\n]*\n {4}- id: which\n(?: {6}.*\n)+/m, '');
+  if (out === yaml || out.includes('human-plain') || out.includes('panels:') || out.includes('clmm') || out.includes('type: pairwise')) throw new Error('the demo manifest has no human-plain arm, panels, ordinal model or pairwise scale to remove');
   return out;
 };
 
