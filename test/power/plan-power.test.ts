@@ -57,7 +57,7 @@ describe('plan with analysis.power', () => {
     expect(zero.stderr).toMatch(/analysis\.power\.smallest_effect: expected a difference in scale points above 0/);
     await writeFile(file, (await readFile(file, 'utf8')).replace('smallest_effect: 0 }', 'smallest_effect: 0.2, scale: warmth }'));
     const scale = await cli('plan', dir);
-    expect(scale.stderr).toMatch(/analysis\.power\.scale: "warmth" is not a scale of the instrument; use one of/);
+    expect(scale.stderr).toMatch(/analysis\.power\.scale: "warmth" is not a rated scale of the instrument; use one of/);
     await writeFile(file, (await readFile(file, 'utf8')).replace(', scale: warmth }', ' }'));
     const none = await cli('plan', dir);
     expect(none.code).toBe(1);

@@ -72,9 +72,19 @@ describe('empathy-lab demo and report', async () => {
     expect(html).toContain('The arm human-plain holds human&#39;s 36 replies after removing emojis and turning exclamation marks into full stops');
     const calibration = tableRows(html, 'judge-calibration');
     expect(calibration.map((r) => [r[0], r[1], r[2]])).toEqual(analysis.judgeCalibration.map((c: any) => ['lexicon', c.scale, String(c.replies)]));
+    // The demo's two formats (Likert and pairwise) compared on the same replies, with the analysis's numbers.
+    expect(html).toContain('Which format measures best?');
+    const comparison = tableRows(html, 'format-comparison');
+    expect(comparison.map((r) => [r[0], r[1], r[3], r[4]])).toEqual(
+      analysis.formats.comparison.rows.map((r: any) => [r.scale, r.format, fixed(r.splitHalf.estimate), `[${fixed(r.splitHalf.lower)}, ${fixed(r.splitHalf.upper)}]`]),
+    );
+    expect(comparison.map((r) => r[1])).toEqual(['likert', 'likert', 'pairwise']);
+    const bt = tableRows(html, 'format-pairwise');
+    expect(bt.map((r) => [r[0], r[1]])).toEqual(analysis.formats.pairwise.sources.map((x: any) => [x.source, fixed(x.ability, 3)]));
+    expect(html).toContain(`was chosen ${fixed(100 * analysis.formats.pairwise.position.leftShare, 1)}% of the time`);
     // Self-contained: no scripts, nothing fetched.
     expect(html).not.toMatch(/<script|<link|src="http|href="http|@import|url\(/i);
-    expect((html.match(/<svg /g) ?? []).length).toBe(3);
+    expect((html.match(/<svg /g) ?? []).length).toBe(4);
     // Provenance: the hashes, the versions and every prompt.
     expect(html).toMatch(/manifest hash \(SHA-256\)<\/dt><dd>[0-9a-f]{64}/);
     expect(html).toContain('vega-lite');
@@ -113,7 +123,7 @@ describe('empathy-lab demo and report', async () => {
         await page.goto(`file://${path.resolve(demo, 'report.html')}`);
         expect(await page.locator('h1').textContent()).toContain('empathy-lab demo');
         const boxes = await page.locator('figure svg').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().width));
-        expect(boxes).toHaveLength(3);
+        expect(boxes).toHaveLength(4);
         for (const w of boxes) expect(w).toBeGreaterThan(200);
         // No sideways scroll of the page; every figure's text at 11 px or more as shown; every table's title in view.
         expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(viewport.width);

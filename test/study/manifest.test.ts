@@ -56,6 +56,7 @@ describe('study manifest', () => {
     expect(demo.study.instrument.scales.map((s) => [s.id, 'points' in s ? s.points : s.type, 'anchors' in s ? s.anchors?.length : undefined])).toEqual([
       ['appropriateness', 5, 5],
       ['empathy', 5, 5],
+      ['which', 'pairwise', undefined],
     ]);
     const template = (await readFile('templates/study/study.yaml', 'utf8')).replace('{{name}}', 'tpl');
     expect(parseStudy(template).name).toBe('tpl');
