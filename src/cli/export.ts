@@ -1,3 +1,4 @@
+import { withComposites } from '../analysis/stored.js';
 import { SUMMARIES } from './commands.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { prolificDecisions } from '../analysis/prolific.js';
@@ -10,7 +11,8 @@ import { UserError } from '../errors.js';
 import type { Study } from '../study/schema.js';
 import { exclusionSettings, exclusionsOf } from '../analysis/study-analysis.js';
 import { exportTables } from '../store/export.repository.js';
-import { ratersForAnalysis, ratingsForAnalysis } from '../store/ratings.repository.js';
+import { choicesForAnalysis, ratersForAnalysis, ratingsForAnalysis } from '../store/ratings.repository.js';
+import { itemScaleId, pairwiseScale, ratedScales } from '../study/formats.js';
 import type { Output } from './output.js';
 import { withStudy, type StudyOptions } from './study-context.js';
 import { armLabel } from '../study/arm.js';
@@ -31,8 +33,8 @@ ratings <- read.csv(file.path(here, "ratings.csv"), stringsAsFactors = FALSE)
 # (participants.csv says which rule and why). Set keep_excluded to TRUE to fit every rating.
 keep_excluded <- FALSE
 if (!keep_excluded) ratings <- ratings[!as.logical(ratings$excluded), ]
-out <- list()
-for (s in unique(ratings$scale)) {
+${compositesR(study)}out <- list()
+for (s in c(${ratedScales(study).map((x) => `"${x.id}"`).join(', ')})) {
   d <- ratings[ratings$scale == s, ]
   d$source <- relevel(factor(d$source), ref = "${study.analysis.reference_source}")
   m <- lmer(${formula}, data = d, REML = ${study.analysis.reml ? 'TRUE' : 'FALSE'})
@@ -43,6 +45,49 @@ for (s in unique(ratings$scale)) {
     paste(sprintf('"%s": %.12g', rownames(co), co[, "df"]), collapse = ", "),
     ${study.analysis.reml ? 'REMLcrit(m)' : 'deviance(m)'}))${ordinalRefit(study)}
 }
+${pairwiseR(study)}`;
+}
+
+/** A multi-item scale's composite per rater and reply (the mean of its items, reverse-keyed items recoded), added to the ratings. */
+function compositesR(study: Study): string {
+  const multi = ratedScales(study).filter((s) => s.type === 'multi-item');
+  if (multi.length === 0) return '';
+  return multi
+    .map((m) => {
+      const items = m.items.map((i) => `"${itemScaleId(m, i.id)}"`).join(', ');
+      const reverse = m.items.filter((i) => i.reverse).map((i) => `"${itemScaleId(m, i.id)}"`);
+      return `# ${m.id}: the mean of its items${reverse.length ? `, ${reverse.join(', ')} reverse-keyed (${m.points} + 1 - answer)` : ''}, per rater and reply.
+items <- ratings[ratings$scale %in% c(${items}), ]
+${reverse.length ? `items$value <- ifelse(items$scale %in% c(${reverse.join(', ')}), ${m.points + 1} - items$value, items$value)
+` : ''}complete <- aggregate(value ~ rater + response, data = items, FUN = length)
+complete <- complete[complete$value == ${m.items.length}, c("rater", "response")]
+composite <- aggregate(value ~ rater + post + domain + source + response + excluded, data = merge(items, complete), FUN = mean)
+composite$scale <- "${m.id}"
+ratings <- rbind(ratings, composite[, names(ratings)])
+`;
+    })
+    .join('');
+}
+
+/** With a pairwise scale: the Bradley-Terry model with a position effect, as glm on the paired design. */
+function pairwiseR(study: Study): string {
+  const pw = pairwiseScale(study);
+  if (!pw) return '';
+  const reference = study.analysis.reference_source;
+  return `
+# Pairwise choices (${pw.id}): Bradley-Terry with a position effect, glm on the paired design
+# (+1 for the left reply's source, -1 for the right's; the intercept is the position effect).
+# empathy-lab reports two-way cluster-robust SEs (rater and post): sandwich::vcovCL gives them.
+choices <- read.csv(file.path(here, "choices.csv"), stringsAsFactors = FALSE)
+if (!keep_excluded) choices <- choices[!as.logical(choices$excluded), ]
+choices$y <- as.integer(choices$value < 0)
+others <- setdiff(sort(unique(c(choices$left_source, choices$right_source))), "${reference}")
+for (x in others) choices[[make.names(x)]] <- (choices$left_source == x) - (choices$right_source == x)
+bt <- glm(reformulate(make.names(others), "y"), family = binomial, data = choices)
+v <- if (requireNamespace("sandwich", quietly = TRUE)) sandwich::vcovCL(bt, cluster = ~ rater + post, type = "HC0", cadjust = TRUE) else vcov(bt)
+cat(sprintf('{"scale": "${pw.id}", "model": "bradley-terry", "coef": {%s}, "se": {%s}}\n',
+  paste(sprintf('"%s": %.12g', names(coef(bt)), coef(bt)), collapse = ", "),
+  paste(sprintf('"%s": %.12g', names(coef(bt)), sqrt(diag(v))), collapse = ", ")))
 `;
 }
 
@@ -53,12 +98,14 @@ function ordinalRefit(study: Study): string {
   if ('error' in f) return `\n  # The ordinal model is not refitted: ${f.error}.`;
   const { link, thresholds } = study.analysis.clmm;
   return `
-  # The ordinal model beside it (analysis.models has clmm)${f.note ? `; ${f.note}` : ''}.
-  m2 <- ordinal::clmm(${f.formula}, data = d, link = "${link}", threshold = "${thresholds}")
-  cat(sprintf('{"scale": "%s", "model": "clmm", "beta": {%s}, "se": {%s}, "logLik": %.10g}\\n', s,
-    paste(sprintf('"%s": %.12g', names(m2$beta), m2$beta), collapse = ", "),
-    paste(sprintf('"%s": %.12g', names(m2$beta), summary(m2)$coefficients[names(m2$beta), "Std. Error"]), collapse = ", "),
-    as.numeric(logLik(m2))))`;
+  # The ordinal model beside it on the Likert scales (analysis.models has clmm)${f.note ? `; ${f.note}` : ''}.
+  if (s %in% c(${ratedScales(study).flatMap((x) => (x.type === 'likert' ? [`"${x.id}"`] : [])).join(', ')})) {
+    m2 <- ordinal::clmm(${f.formula}, data = d, link = "${link}", threshold = "${thresholds}")
+    cat(sprintf('{"scale": "%s", "model": "clmm", "beta": {%s}, "se": {%s}, "logLik": %.10g}\\n', s,
+      paste(sprintf('"%s": %.12g', names(m2$beta), m2$beta), collapse = ", "),
+      paste(sprintf('"%s": %.12g', names(m2$beta), summary(m2)$coefficients[names(m2$beta), "Std. Error"]), collapse = ", "),
+      as.numeric(logLik(m2))))
+  }`;
 }
 
 export function registerExport(program: Command, output: Output): void {
@@ -77,7 +124,13 @@ export function registerExport(program: Command, output: Output): void {
         const db = store.db;
         const { posts, responses, participants } = await exportTables(db, row.id);
         const ratings = await ratingsForAnalysis(db, row.id);
-        const exclusions = exclusionsOf({ ratings, raters: await ratersForAnalysis(db, row.id), exclusions: exclusionSettings(loaded.study.exclusions) });
+        // The exclusions analyze applies: on composites of multi-item scales, with the slider rule.
+        const exclusions = exclusionsOf({
+          ratings: withComposites(loaded.study, ratings).ratings,
+          raters: await ratersForAnalysis(db, row.id),
+          exclusions: exclusionSettings(loaded.study.exclusions),
+          sliders: ratedScales(loaded.study).flatMap((x) => (x.type === 'slider' ? [x.id] : [])),
+        });
         const why = new Map<string, string[]>();
         for (const e of exclusions) e.raters.forEach((r, i) => (why.get(r) ?? why.set(r, []).get(r))?.push(`${e.rule} (${e.reasons[i]})`));
         if (posts.length === 0) throw new UserError('the study is empty', dir, 'import a corpus first');
@@ -86,6 +139,27 @@ export function registerExport(program: Command, output: Output): void {
           ['responses', responses],
           ['participants', participants.map((p) => ({ ...p, excluded: why.has(p.rater) ? 'true' : 'false', exclusion_reasons: (why.get(p.rater) ?? []).join('; ') }))],
           ['ratings', ratings.map((r) => ({ rater: r.rater, post: r.post, domain: r.domain, source: armLabel(r.source, r.condition), response: r.response, scale: r.scale, value: r.value, excluded: why.has(r.rater) ? 'true' : 'false' }))],
+          ...(pairwiseScale(loaded.study)
+            ? [
+                [
+                  'choices',
+                  (await choicesForAnalysis(db, row.id)).map((c) => ({
+                    rater: c.rater,
+                    post: c.post,
+                    domain: c.domain,
+                    scale: c.scale,
+                    left: c.left,
+                    left_source: armLabel(c.leftSource, c.leftCondition),
+                    right: c.right,
+                    right_source: armLabel(c.rightSource, c.rightCondition),
+                    value: c.value,
+                    chosen: c.value < 0 ? 'left' : 'right',
+                    strength: Math.abs(c.value) === 2 ? 'clearly' : pairwiseScale(loaded.study)?.strength ? 'slightly' : '',
+                    excluded: why.has(c.rater) ? 'true' : 'false',
+                  })),
+                ] as [string, ReadonlyArray<Record<string, string | number | null>>],
+              ]
+            : []),
         ];
         for (const [name, rows] of tables) {
           const columns = rows.length > 0 ? Object.keys(rows[0] as object) : [];

@@ -4,7 +4,7 @@
  * `dataset_description.json` (schema.org Dataset with `variableMeasured`), so that the export can go
  * to OSF as it is. A pure function of the manifest.
  */
-import { itemScaleId } from './formats.js';
+import { itemScaleId, pairwiseScale, ratedScales } from './formats.js';
 import type { Study } from './schema.js';
 
 export interface CodebookEntry {
@@ -62,9 +62,38 @@ export function codebook(study: Study): CodebookEntry[] {
     e('ratings.csv', 'domain', 'categorical', "the post's domain", domains),
     e('ratings.csv', 'source', 'categorical', 'the source of the rated reply (source-condition for several prompt conditions)', sources),
     e('ratings.csv', 'response', 'string', 'the rated reply (responses.csv)'),
-    e('ratings.csv', 'scale', 'categorical', 'the question answered', study.instrument.scales.map((s) => `${s.id} ("${s.question}")`).join('; ')),
-    e('ratings.csv', 'value', 'integer', 'the answer, as a scale point', scales, 'scale points'),
+    e(
+      'ratings.csv',
+      'scale',
+      'categorical',
+      'the question answered (a multi-item scale: SCALE.ITEM, one row per item)',
+      ratedScales(study)
+        .flatMap((s) => (s.type === 'multi-item' ? s.items.map((i) => `${itemScaleId(s, i.id)} ("${i.text}")`) : [`${s.id} ("${s.question}")`]))
+        .join('; '),
+    ),
+    e('ratings.csv', 'value', 'integer', ratedScales(study).some((s) => s.type === 'slider') ? 'the answer, as a scale point (a slider: 0 to 100)' : 'the answer, as a scale point', scales, 'scale points'),
     e('ratings.csv', 'excluded', 'boolean', "whether the rater is left out of the analysis by the study's exclusion rules", 'true; false'),
+    ...choiceEntries(study, domains, sources),
+  ];
+}
+
+/** The columns of choices.csv, for a study with a pairwise scale. */
+function choiceEntries(study: Study, domains: string, sources: string): CodebookEntry[] {
+  const pw = pairwiseScale(study);
+  if (!pw) return [];
+  return [
+    e('choices.csv', 'rater', 'string', 'the rater (participants.csv)'),
+    e('choices.csv', 'post', 'string', 'the post both replies answer (posts.csv)'),
+    e('choices.csv', 'domain', 'categorical', "the post's domain", domains),
+    e('choices.csv', 'scale', 'categorical', 'the question answered', `${pw.id} ("${pw.question}")`),
+    e('choices.csv', 'left', 'string', 'the reply shown first: on the left, or on top on a phone (responses.csv)'),
+    e('choices.csv', 'left_source', 'categorical', 'the source of the reply shown first', sources),
+    e('choices.csv', 'right', 'string', 'the reply shown second (responses.csv)'),
+    e('choices.csv', 'right_source', 'categorical', 'the source of the reply shown second', sources),
+    e('choices.csv', 'value', 'integer', 'the preference: negative for the first reply, positive for the second', pw.strength ? '-2 = first, clearly; -1 = first, slightly; 1 = second, slightly; 2 = second, clearly' : '-1 = first; 1 = second'),
+    e('choices.csv', 'chosen', 'categorical', 'the reply chosen', 'left; right'),
+    e('choices.csv', 'strength', 'categorical', 'how much (empty without strength)', pw.strength ? 'slightly; clearly' : ''),
+    e('choices.csv', 'excluded', 'boolean', "whether the rater is left out of the analysis by the study's exclusion rules", 'true; false'),
   ];
 }
 

@@ -8,6 +8,7 @@ import { expectClose } from '../helpers/reference.js';
 import { tempFolder } from '../helpers/study.js';
 
 const rAvailable = spawnSync('Rscript', ['-e', 'stopifnot(requireNamespace("lmerTest", quietly = TRUE))'], { stdio: 'ignore' }).status === 0;
+if (rAvailable && spawnSync('Rscript', ['-e', 'stopifnot(requireNamespace("sandwich", quietly = TRUE))'], { stdio: 'ignore' }).status !== 0) throw new Error('the R refit test needs sandwich for the cluster-robust SEs: apt-get install r-cran-sandwich');
 const rOrdinal = spawnSync('Rscript', ['-e', 'stopifnot(requireNamespace("ordinal", quietly = TRUE))'], { stdio: 'ignore' }).status === 0;
 if (!rAvailable) console.warn('skipping the R refit test: Rscript with lme4 and lmerTest is not installed (apt-get install r-base-core r-cran-lme4 r-cran-lmertest)');
 
@@ -54,7 +55,7 @@ describe('empathy-lab export', () => {
     const lines = execFileSync('Rscript', [path.join(dir, 'export/refit.R')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n');
     const problems: string[] = [];
     for (const line of lines) {
-      if (JSON.parse(line).model === 'clmm') continue;
+      if (JSON.parse(line).model === 'clmm' || JSON.parse(line).model === 'bradley-terry') continue;
       const r = JSON.parse(line) as { scale: string; fixef: Record<string, number>; se: Record<string, number>; df: Record<string, number>; criterion: number };
       const s = ours.scales.find((x: { scale: string }) => x.scale === r.scale);
       for (const name of Object.keys(r.fixef)) {
@@ -70,8 +71,17 @@ describe('empathy-lab export', () => {
       const c = expectClose(s.model.deviance_or_reml_criterion, r.criterion);
       if (c) problems.push(`${r.scale} criterion: ${c}`);
     }
-    expect(lines.filter((l) => JSON.parse(l).model !== 'clmm')).toHaveLength(2);
+    expect(lines.filter((l) => JSON.parse(l).model === undefined)).toHaveLength(2);
     expect(problems).toEqual([]);
+    // The demo's pairwise scale: glm on the paired design gives the Bradley-Terry abilities and position
+    // effect, and sandwich::vcovCL the two-way cluster-robust SEs.
+    const bt = JSON.parse(lines.find((l) => JSON.parse(l).model === 'bradley-terry') as string) as { coef: Record<string, number>; se: Record<string, number> };
+    const pw = ours.formats.pairwise;
+    expect(bt.coef['(Intercept)']).toBeCloseTo(pw.position.effect, 6);
+    expect(bt.se['(Intercept)']).toBeCloseTo(pw.position.SE, 6);
+    const eliza = pw.sources.find((x: { source: string }) => x.source === 'eliza');
+    expect(bt.coef.eliza).toBeCloseTo(eliza.ability, 6);
+    expect(bt.se.eliza).toBeCloseTo(eliza.SE, 6);
   });
 
   it.runIf(rAvailable && rOrdinal)('with analysis.models [lmm, clmm], the R script refits the ordinal model with ordinal::clmm too', async () => {
