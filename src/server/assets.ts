@@ -37,23 +37,26 @@ export const APP_JS = `(() => {
     const number = box.querySelector('input[type="number"]');
     const range = box.querySelector('input[type="range"]');
     const track = box.querySelector('.slider-track');
-    const set = () => { range.classList.remove('untouched'); number.value = range.value; range.setAttribute('aria-valuetext', range.value); };
+    const hint = box.querySelector('.hint[id]');
+    const set = () => { range.classList.remove('untouched'); number.value = range.value; range.setAttribute('aria-valuetext', range.value); if (hint) hint.classList.remove('error'); };
     if (number.value !== '') { range.value = number.value; set(); }
     track.hidden = false;
     box.querySelector('.slider-box').hidden = true;
+    // The browser cannot point at a hidden box: the submit handler below checks it instead.
+    number.required = false;
     range.addEventListener('input', set);
     range.addEventListener('change', set);
     range.addEventListener('pointerup', set);
     range.addEventListener('keydown', (event) => { if (range.classList.contains('untouched') && /^(Arrow|Home|End|Page)/.test(event.key)) { set(); } });
     form.addEventListener('submit', (event) => {
-      if (number.value === '') { event.preventDefault(); form.dataset.sent = ''; range.focus(); const hint = box.querySelector('.hint[id]'); if (hint) hint.classList.add('error'); }
+      if (number.value === '') { event.preventDefault(); form.dataset.sent = ''; range.focus(); if (hint) hint.classList.add('error'); }
     });
   }
   document.addEventListener('keydown', (event) => {
     if (!keys) return;
     if (event.altKey || event.ctrlKey || event.metaKey) return;
     const target = event.target;
-    if (target && (target.tagName === 'TEXTAREA' || (target.tagName === 'INPUT' && target.type !== 'radio' && target.type !== 'checkbox'))) return;
+    if (target && (target.tagName === 'TEXTAREA' || (target.tagName === 'INPUT' && target.type !== 'radio' && target.type !== 'checkbox' && target.type !== 'range'))) return;
     if (!/^[1-9]$/.test(event.key)) return;
     const groups = Array.from(form.querySelectorAll('fieldset[data-scale]'));
     const focused = groups.find((g) => g.contains(document.activeElement));
@@ -141,6 +144,7 @@ fieldset.items > fieldset legend { font-weight: 500; padding: 0; }
 .slider-track .ends span:last-child { text-align: right; }
 .slider-box { display: flex; flex-direction: column; gap: .3rem; }
 .slider-box input { max-width: 8rem; }
+.slider-box[hidden], .slider-track[hidden] { display: none; }
 .pair { display: grid; grid-template-columns: 1fr 1fr; gap: .8rem; }
 .pair .card { margin-bottom: .8rem; }
 main.pairs { max-width: 60rem; }
