@@ -61,3 +61,23 @@ describe('straight-lining: flagged by default, excluded only when the manifest a
     expect(doc.raters).toEqual({ total: 3, excluded: 1, kept: 2 });
   });
 });
+
+describe('straight-lining on a slider: near-constant values', () => {
+  // On a 0-100 slider, rater "n" keeps every answer within 5 points; rater "w" spreads them.
+  const slider = (rater: string, values: number[]): RatingRow[] => values.map((value, i) => ({ rater, post: `p${1 + (i >> 1)}`, domain: 'anger', source: i % 2 ? 'gpt4' : 'human', response: `r${i + 1}`, scale: 'warmth', value }));
+  const rows = [...slider('n', [48, 50, 53, 51]), ...slider('w', [10, 60, 35, 90]), ...slider('x', [20, 70, 45, 80])];
+  const raters = ['n', 'w', 'x'].map((rater) => ({ rater, totalSeconds: 600, attentionFailures: 0 }));
+  const base = { ...input, ratings: rows, raters, scales: ['warmth'], judgeScores: [], exclusions: { maxAttentionFailures: 0, straightLining: true } };
+
+  it('excludes a rater whose slider answers all lie within 5 points, naming the range', () => {
+    const doc = analyzeStudy({ ...base, sliders: ['warmth'] });
+    const rule = doc.exclusions.find((e) => e.rule.includes('straight-lining'));
+    expect(rule?.raters).toEqual(['n']);
+    expect(rule?.reasons).toEqual(['warmth: every one of 4 slider answers between 48 and 53']);
+  });
+
+  it('without knowing the scale is a slider, the same answers are not one value, so nobody is excluded', () => {
+    const doc = analyzeStudy(base);
+    expect(doc.exclusions.find((e) => e.rule.includes('straight-lining'))?.raters).toEqual([]);
+  });
+});
