@@ -51,7 +51,7 @@ describe.runIf(run)('rating formats in Chromium', () => {
         // Submitting without the slider keeps the page and points at it.
         await page.locator('form[data-step] button[type=submit]').click();
         expect(await page.title()).toMatch(/^Reply 1 of 2/);
-        expect(await page.evaluate(() => document.activeElement?.getAttribute('type'))).toBe('range');
+        expect(await page.evaluate<string | null>("document.activeElement?.getAttribute('type') ?? null")).toBe('range');
         await slider.press('End');
         for (let i = 0; i < 3; i++) await slider.press('ArrowLeft');
         expect(await box.inputValue()).toBe('97');
