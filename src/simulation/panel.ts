@@ -124,6 +124,9 @@ export async function simulatePanelForStudy({ db, study, studyId, contentHash }:
   const pairRng = seededRng((o.seed ?? study.design.seed) * 7 + 3);
   const postIdOf = (j: number) => (replies[j] as { post_id: string }).post_id;
   const optionsOf = (c: (typeof checks)[number]) => c.options ?? ['left', 'right'];
+  const postOfResponse = new Map(responses.map((r, j) => [j, r.post]));
+  // What every simulated rating and choice records besides its answer.
+  const simulated = { study_id: studyId, rt_ms: null, idempotency_key: null, origin: 'simulated' as const, content_hash: contentHash, import_id: null, created_at: now };
   const panelRecords: Array<{ id: string; raters: number; shifts: Record<string, number> }> = [];
   let inattentiveTotal = 0;
   let failedTotal = 0;
@@ -153,20 +156,7 @@ export async function simulatePanelForStudy({ db, study, studyId, contentHash }:
     const latent = latentPanel(responses, assignments, { ...traits, points: latentPoints, seed: panelSeed * 1000 });
     inattentive = [...latent.inattentive];
     const rating = (rater: number, response: number, scale: string, value: number) =>
-      ratingRows.push({
-        id: newId(),
-        study_id: studyId,
-        participant_id: participantIds[rater] as string,
-        response_id: (replies[response] as { id: string }).id,
-        scale,
-        value,
-        rt_ms: null,
-        idempotency_key: null,
-        origin: 'simulated',
-        content_hash: contentHash,
-        import_id: null,
-        created_at: now,
-      });
+      ratingRows.push({ ...simulated, id: newId(), participant_id: participantIds[rater] as string, response_id: (replies[response] as { id: string }).id, scale, value });
     study.instrument.scales.forEach((scale, s) => {
       const seedOf = panelSeed * 1000 + s;
       if (scale.type === 'likert') {
@@ -180,7 +170,10 @@ export async function simulatePanelForStudy({ db, study, studyId, contentHash }:
         // Every pair of the replies a rater read for a post, each pair's two orders balanced as the app balances them.
         const pairs = assignments.map((list) => {
           const byPost = new Map<number, number[]>();
-          for (const j of list) (byPost.get(responses[j]?.post ?? -1) ?? byPost.set(responses[j]?.post ?? -1, []).get(responses[j]?.post ?? -1))?.push(j);
+          for (const j of list) {
+            const post = lookup(postOfResponse, j, 'post of a reply');
+            (byPost.get(post) ?? byPost.set(post, []).get(post))?.push(j);
+          }
           return [...byPost.values()].flatMap((js) => {
             const oriented = orientedPairs(js.map(String), pairShown, pairRng);
             for (const x of oriented) pairShown.set(pairKey(x.left, x.right), (pairShown.get(pairKey(x.left, x.right)) ?? 0) + 1);
@@ -188,22 +181,15 @@ export async function simulatePanelForStudy({ db, study, studyId, contentHash }:
           });
         });
         for (const c of simulatePairs(latent, pairs, { sdResidual: DEFAULT_PANEL.sdResidual, seed: seedOf, positionBias: PAIR_POSITION_BIAS, strength: scale.strength })) {
-          const left = replies[c.left] as { id: string };
           choiceRows.push({
+            ...simulated,
             id: newId(),
-            study_id: studyId,
             participant_id: participantIds[c.rater] as string,
             post_id: postIdOf(c.left),
             scale: scale.id,
-            left_id: left.id,
+            left_id: (replies[c.left] as { id: string }).id,
             right_id: (replies[c.right] as { id: string }).id,
             value: c.value,
-            rt_ms: null,
-            idempotency_key: null,
-            origin: 'simulated',
-            content_hash: contentHash,
-            import_id: null,
-            created_at: now,
           });
         }
       }

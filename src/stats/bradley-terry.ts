@@ -13,7 +13,7 @@
  * Miller 2011: V_rater + V_post - V_rater-and-post), each with the G / (G - 1) small-sample factor,
  * as R's sandwich::vcovCL(type = "HC0", cadjust = TRUE) computes them.
  */
-import { cholesky, dense, inverseFromCholesky, type Dense } from './dense.js';
+import { cholesky, dense, inverseFromCholesky, solveLower, solveLowerTransposed, type Dense } from './dense.js';
 import { hessian } from './derivatives.js';
 import { StatsInputError } from './errors.js';
 import { lbfgs } from './lbfgs.js';
@@ -93,7 +93,7 @@ export function fitBradleyTerry(choices: readonly PairChoice[], reference: strin
     const chol = cholesky(h);
     if (!chol) throw new StatsInputError('the pairs do not connect every source (a source is compared only with itself, or no pair links two groups of sources)', undefined, 'show pairs that link every source to the others');
     info = h;
-    const step = solveWith(chol, g);
+    const step = solveLowerTransposed(chol, solveLower(chol, g));
     let size = 0;
     for (let a = 0; a < p; a++) {
       beta[a] += step[a] as number;
@@ -120,23 +120,6 @@ export function fitBradleyTerry(choices: readonly PairChoice[], reference: strin
   const both = sandwich(meat((c) => `${c.rater}\u0000${c.post}`));
   const raterPost = dense(p, p, rater.data.map((v, i) => v + (post.data[i] as number) - (both.data[i] as number)));
   return { sources, reference, ability: [0, ...Array.from(beta.slice(1))], position: beta[0] as number, vcov: { model: bread, rater, raterPost }, logLik, n: choices.length, iterations };
-}
-
-function solveWith(l: Dense, b: Float64Array): Float64Array {
-  const n = l.rows;
-  const z = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let s = b[i] as number;
-    for (let k = 0; k < i; k++) s -= (l.data[i * n + k] as number) * (z[k] as number);
-    z[i] = s / (l.data[i * n + i] as number);
-  }
-  const x = new Float64Array(n);
-  for (let i = n - 1; i >= 0; i--) {
-    let s = z[i] as number;
-    for (let k = i + 1; k < n; k++) s -= (l.data[k * n + i] as number) * (x[k] as number);
-    x[i] = s / (l.data[i * n + i] as number);
-  }
-  return x;
 }
 
 /** Sum over clusters of (sum of scores in the cluster)(...)', times G / (G - 1). */
