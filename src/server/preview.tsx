@@ -13,6 +13,7 @@ import type { App } from './deps.js';
 import { validate } from './flow.js';
 import { cookieOptions } from './participant.js';
 import { csrfToken, formFields, randomToken, sameSecret } from './security.js';
+import { pairwiseScale } from '../study/formats.js';
 import { buildSteps, type Step } from './steps.js';
 import { EndPage, StepPage } from './views/session.js';
 
@@ -22,7 +23,7 @@ function stepsOf(app: App, seed: number): Step[] {
   const d = app.study.design;
   const rng = seededRng(seed);
   const chosen = chooseSlots(d.type, app.content.plan, new Map(), d.posts_per_rater, rng);
-  return buildSteps(chosen, { comprehension: Boolean(app.study.instrument.comprehension), attention: app.study.instrument.attention_checks }, rng);
+  return buildSteps(chosen, { comprehension: Boolean(app.study.instrument.comprehension), attention: app.study.instrument.attention_checks, pairs: pairwiseScale(app.study) ? new Map() : undefined }, rng);
 }
 
 export function previewRoutes(app: App): Hono {

@@ -595,6 +595,9 @@ export const studySchema = z
     });
     if (study.instrument.scales.every((s) => s.type === 'pairwise'))
       ctx.addIssue({ code: 'custom', path: ['instrument', 'scales'], message: 'add a scale that rates each reply (likert, slider or multi-item) beside the pairwise one: the analysis models rate replies one by one' });
+    const pairwiseAt = study.instrument.scales.findIndex((s) => s.type === 'pairwise');
+    if (pairwiseAt >= 0 && study.design.type !== 'within-post')
+      ctx.addIssue({ code: 'custom', path: ['instrument', 'scales', pairwiseAt, 'type'], message: 'a pairwise scale compares replies to the same post, so it needs design.type: within-post (one-per-post shows one reply per post)' });
     if (study.instrument.scales.filter((s) => s.type === 'pairwise').length > 1)
       ctx.addIssue({ code: 'custom', path: ['instrument', 'scales'], message: 'one pairwise scale per study: each pair of replies is shown once, with one question' });
     const comp = study.instrument.comprehension;

@@ -32,6 +32,30 @@ describe('study manifest', () => {
     expect(errorOf(SMALL_MANIFEST.replace('instrument:\n', 'instrument:\n  consent: I agree.\n  consent_file: consent.md\n'))).toContain('give either consent or consent_file, not both');
   });
 
+  it('takes every rating format, and refuses each misuse in one line naming the key', () => {
+    const scales = (extra: string) => SMALL_MANIFEST.replace('    - { id: empathy, question: How empathic is it?, points: 5 }\n', `    - { id: empathy, question: How empathic is it?, points: 5 }\n${extra}`);
+    const ok = parseStudy(
+      scales(
+        '    - { id: warmth, type: slider, question: How warm?, anchors: [Cold, Warm] }\n    - { id: mie, type: multi-item, question: Agree?, items: [{ id: a, text: A }, { id: b, text: B, reverse: true }] }\n    - { id: which, type: pairwise }\n',
+      ),
+    );
+    expect(ok.instrument.scales.map((x) => x.type)).toEqual(['likert', 'likert', 'slider', 'multi-item', 'pairwise']);
+    expect(ok.instrument.scales[4]).toEqual({ id: 'which', type: 'pairwise', question: 'Which reply is more empathic?', strength: false });
+    expect(errorOf(scales('    - { id: warmth, type: sliders, question: Q }\n'))).toMatch(/instrument\.scales\[2\]\.type: expected a scale type: likert, slider, multi-item or pairwise/);
+    expect(errorOf(scales('    - { id: warmth, type: slider, question: Q, anchors: [a, b, c] }\n'))).toContain('instrument.scales[2].anchors: a slider takes two anchors');
+    expect(errorOf(scales('    - { id: warmth, type: slider, question: Q, anchors: [a, b], points: 7 }\n'))).toContain('instrument.scales[2].points: unknown key "points"');
+    expect(errorOf(scales('    - { id: mie, type: multi-item, question: Q, items: [{ id: a, text: A }] }\n'))).toContain('instrument.scales[2].items: a multi-item scale needs at least two items');
+    expect(errorOf(scales('    - { id: mie, type: multi-item, question: Q, items: [{ id: a, text: A }, { id: a, text: B }] }\n'))).toContain('instrument.scales[2].items[1].id: duplicate item id "a"');
+    expect(errorOf(scales('    - { id: p1, type: pairwise }\n    - { id: p2, type: pairwise }\n'))).toContain('one pairwise scale per study');
+    expect(errorOf(`${scales('    - { id: which, type: pairwise }\n')}design: { type: one-per-post }\n`)).toContain('instrument.scales[2].type: a pairwise scale compares replies to the same post, so it needs design.type: within-post');
+    const onlyPairs = SMALL_MANIFEST.replace(/ {4}- \{ id: appropriateness.*\n {4}- \{ id: empathy.*\n/, '    - { id: which, type: pairwise }\n');
+    expect(errorOf(onlyPairs)).toContain('add a scale that rates each reply (likert, slider or multi-item) beside the pairwise one');
+    const check = (c: string) => `${SMALL_MANIFEST.replace('instrument:\n', `instrument:\n  attention_checks:\n    - ${c}\n`)}`;
+    expect(parseStudy(check('{ id: ac, text: Choose B., pair: { left: x, right: y }, answer: right, after: 2 }')).instrument.attention_checks[0]?.pair).toEqual({ left: 'x', right: 'y' });
+    expect(errorOf(check('{ id: ac, text: Choose B., pair: { left: x, right: y }, answer: B, after: 2 }'))).toContain("instrument.attention_checks[0].answer: a pairwise check's answer is left or right");
+    expect(errorOf(check('{ id: ac, text: Choose B., answer: B, after: 2 }'))).toContain('instrument.attention_checks[0].options: give the options to choose from (or a pair of replies)');
+  });
+
   it('fills in the reference study defaults', () => {
     const study = parseStudy(SMALL_MANIFEST);
     const gpt4 = study.sources[1];
