@@ -5,6 +5,7 @@
  * Signed in with the admin token (a form that gives a random session cookie per sign-in, or
  * `Authorization: Bearer` for scripts); failed sign-ins are throttled per address.
  */
+import { pairwiseScale } from '../study/formats.js';
 import type { Context, Next } from 'hono';
 import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
@@ -16,6 +17,7 @@ import {
   adminSessionValid,
   appStatusCounts,
   changeParticipant,
+  choicesForDownload,
   commentsForDownload,
   completedSeconds,
   createAdminSession,
@@ -196,6 +198,7 @@ export function adminRoutes(app: App): Hono {
         target={target}
         counts={counts}
         domains={domains}
+        pairwise={pairwiseScale(app.study) !== undefined}
         arms={arms.map((arm) => ({ arm, byDomain: domains.map((d) => cell(arm, d)) }))}
         exclusions={excl}
         decisions={{ approve: decided.filter((d) => d.decision === 'approve').length, reject: decided.filter((d) => d.decision === 'reject').length, return: decided.filter((d) => d.decision === 'return').length }}
@@ -229,6 +232,8 @@ export function adminRoutes(app: App): Hono {
   });
 
   admin.get('/comments.csv', async (c) => csv(c, 'comments', spreadsheetCsv(['rater', 'post', 'domain', 'response', 'source', 'condition', 'comment', 'created_at'], await commentsForDownload(app.db, app.studyId))));
+
+  admin.get('/choices.csv', async (c) => csv(c, 'choices', spreadsheetCsv(['rater', 'post', 'domain', 'scale', 'left', 'left_source', 'right', 'right_source', 'value', 'rt_ms', 'origin', 'chosen_at'], await choicesForDownload(app.db, app.studyId))));
 
   admin.get('/page-times.csv', async (c) => csv(c, 'page-times', spreadsheetCsv(['rater', 'step', 'page', 'response', 'client_ms', 'server_ms', 'submitted_at'], await pageTimesForDownload(app.db, app.studyId))));
 

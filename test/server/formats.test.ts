@@ -103,6 +103,11 @@ for (const backend of await backends()) {
         const raters = new Set(rated.filter((r) => r.response_id === c.left_id).map((r) => r.participant_id)).size;
         expect(choices.filter((x) => [x.left_id, x.right_id].sort().join('|') === [c.left_id, c.right_id].sort().join('|'))).toHaveLength(raters);
       }
+      // The researcher's download has every choice, the reply shown first as left.
+      const admin = { authorization: 'Bearer admin-token-for-tests' };
+      const download = (await (await s.app.request('/admin/choices.csv', { headers: admin })).text()).trim().split('\n');
+      expect(download[0]).toBe('rater,post,domain,scale,left,left_source,right,right_source,value,rt_ms,origin,chosen_at');
+      expect(download).toHaveLength(choices.length + 1);
       // The counters agree with what was shown.
       const counted = await db.selectFrom('pair_slot_counts').select(['left_id', 'right_id', 'assigned']).execute();
       for (const k of counted) expect(k.assigned).toBe(choices.filter((c) => c.left_id === k.left_id && c.right_id === k.right_id).length);

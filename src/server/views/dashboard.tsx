@@ -52,6 +52,8 @@ export interface DashboardProps {
   readonly arms: ReadonlyArray<{ readonly arm: string; readonly byDomain: readonly number[] }>;
   readonly exclusions: ReadonlyArray<{ readonly rule: string; readonly raters: readonly string[]; readonly ratingsRemoved: number }>;
   readonly decisions: { readonly approve: number; readonly reject: number; readonly return: number };
+  /** The study has a pairwise scale (its choices are a download of their own). */
+  readonly pairwise: boolean;
 }
 
 export function Dashboard(p: DashboardProps) {
@@ -156,6 +158,12 @@ export function Dashboard(p: DashboardProps) {
     <p>
       One row per rating, with the rater's attributes and timing: <a href="/admin/ratings.csv">ratings.csv</a> · <a href="/admin/ratings.jsonl">ratings.jsonl</a> · comments:{' '}
       <a href="/admin/comments.csv">comments.csv</a> · the time on every page: <a href="/admin/page-times.csv">page-times.csv</a>
+      {p.pairwise ? (
+        <>
+          {' '}
+          · pairwise choices, the reply shown first as <code>left</code>: <a href="/admin/choices.csv">choices.csv</a>
+        </>
+      ) : null}
     </p>
     <form method="post" action="/admin/logout">
       {hidden}
