@@ -110,14 +110,14 @@ export interface JudgeScoreRow {
 /** The bag of words of the classifier and the rating regression (the reference study's sizes). */
 export const BAG_OF_WORDS = { words: 200, emojis: 20, folds: 5 } as const;
 
-/** The straight-lining rule as analyses and reports name it, whether it excludes or only flags. */
+/** The straight-lining rule as analyses and reports name it, whether it excludes or only flags (a slider: answers within 5 points; pairs: always the same side). */
 const STRAIGHT_LINING = 'the same value on every item of a scale (straight-lining)';
 
 /**
  * Raters who gave one value to every item of a scale (at least 4 items), with that value and scale;
  * on a slider, values all within SLIDER_TOLERANCE points of each other.
  */
-function straightLiners(ratings: readonly RatingRow[], sliders: readonly string[] = []): Map<string, string> {
+function straightLiners(ratings: readonly RatingRow[], sliders: readonly string[] = [], choices: readonly ChoiceRow[] = []): Map<string, string> {
   const values = new Map<string, number[]>();
   for (const r of ratings) {
     const key = `${r.rater}\u0000${r.scale}`;
@@ -133,6 +133,16 @@ function straightLiners(ratings: readonly RatingRow[], sliders: readonly string[
       if (hi - lo <= SLIDER_TOLERANCE) out.set(rater, `${scale}: every one of ${list.length} slider answers between ${lo} and ${hi}`);
     } else if (lo === hi) out.set(rater, `${scale}: ${lo} on all ${list.length} items`);
   }
+  // Pairwise: the reply on the same side chosen every time (at least 4 pairs).
+  const sides = new Map<string, { scale: string; left: number; n: number }>();
+  for (const c of choices) {
+    const x = sides.get(c.rater) ?? sides.set(c.rater, { scale: c.scale, left: 0, n: 0 }).get(c.rater);
+    if (!x) continue;
+    x.n++;
+    if (c.value < 0) x.left++;
+  }
+  for (const [rater, x] of [...sides].sort(([a], [b]) => (a < b ? -1 : 1)))
+    if (!out.has(rater) && x.n >= 4 && (x.left === 0 || x.left === x.n)) out.set(rater, `${x.scale}: the ${x.left ? 'left' : 'right'} reply on all ${x.n} pairs`);
   return out;
 }
 
@@ -152,7 +162,7 @@ export function attentionRule(maxFailures: number): string {
   return maxFailures === 0 ? 'a failed attention check' : `more than ${maxFailures} failed attention checks`;
 }
 
-export function exclusionsOf(input: Pick<AnalysisInput, 'ratings' | 'raters' | 'exclusions' | 'sliders'>): ExclusionReport[] {
+export function exclusionsOf(input: Pick<AnalysisInput, 'ratings' | 'raters' | 'exclusions' | 'sliders' | 'formats'>): ExclusionReport[] {
   const e = input.exclusions;
   const minutes = (r: RaterInfo) => (r.totalSeconds === null ? 'no total time recorded' : `total time ${(r.totalSeconds / 60).toFixed(1)} minutes`);
   // `checkable`: whether the rater's record has what the rule looks at (timing, attention checks).
@@ -164,7 +174,7 @@ export function exclusionsOf(input: Pick<AnalysisInput, 'ratings' | 'raters' | '
   if (min !== undefined) rules.push({ rule: `total time under ${min} minutes`, hit: (r) => r.totalSeconds !== null && r.totalSeconds < min * 60, reason: minutes, checkable: timed });
   if (max !== undefined) rules.push({ rule: `total time over ${max} minutes`, hit: (r) => r.totalSeconds !== null && r.totalSeconds > max * 60, reason: minutes, checkable: timed });
   rules.push({ rule: attentionRule(e.maxAttentionFailures), hit: (r) => r.attentionFailures > e.maxAttentionFailures, reason: (r) => `${r.attentionFailures} failed attention ${r.attentionFailures === 1 ? 'check' : 'checks'}`, checkable: attended });
-  const straight = e.straightLining ? straightLiners(input.ratings, input.sliders) : new Map<string, string>();
+  const straight = e.straightLining ? straightLiners(input.ratings, input.sliders, input.formats?.choices) : new Map<string, string>();
   if (e.straightLining) rules.push({ rule: STRAIGHT_LINING, hit: (r) => straight.has(r.rater), reason: (r) => straight.get(r.rater) as string });
   const count = new Map<string, number>();
   for (const r of input.ratings) count.set(r.rater, (count.get(r.rater) ?? 0) + 1);
@@ -290,9 +300,9 @@ function languageModels(replies: readonly ReplyRow[], kept: readonly RatingRow[]
 }
 
 /** Raters a rule the manifest does not apply would have excluded: reported, not excluded (straight-lining when off). */
-export function flagsOf(input: Pick<AnalysisInput, 'ratings' | 'exclusions' | 'sliders'>): StudyAnalysis['flags'] {
+export function flagsOf(input: Pick<AnalysisInput, 'ratings' | 'exclusions' | 'sliders' | 'formats'>): StudyAnalysis['flags'] {
   if (input.exclusions.straightLining) return [];
-  const straight = straightLiners(input.ratings, input.sliders);
+  const straight = straightLiners(input.ratings, input.sliders, input.formats?.choices);
   const raters = [...straight.keys()].sort();
   return [{ rule: STRAIGHT_LINING, raters, reasons: raters.map((r) => straight.get(r) as string) }];
 }

@@ -124,12 +124,14 @@ export function registerExport(program: Command, output: Output): void {
         const db = store.db;
         const { posts, responses, participants } = await exportTables(db, row.id);
         const ratings = await ratingsForAnalysis(db, row.id);
-        // The exclusions analyze applies: on composites of multi-item scales, with the slider rule.
+        const choices = pairwiseScale(loaded.study) ? await choicesForAnalysis(db, row.id) : [];
+        // The exclusions analyze applies: on composites of multi-item scales, with the slider and pairwise rules.
         const exclusions = exclusionsOf({
           ratings: withComposites(loaded.study, ratings).ratings,
           raters: await ratersForAnalysis(db, row.id),
           exclusions: exclusionSettings(loaded.study.exclusions),
           sliders: ratedScales(loaded.study).flatMap((x) => (x.type === 'slider' ? [x.id] : [])),
+          formats: { specs: [], items: [], choices },
         });
         const why = new Map<string, string[]>();
         for (const e of exclusions) e.raters.forEach((r, i) => (why.get(r) ?? why.set(r, []).get(r))?.push(`${e.rule} (${e.reasons[i]})`));
@@ -143,7 +145,7 @@ export function registerExport(program: Command, output: Output): void {
             ? [
                 [
                   'choices',
-                  (await choicesForAnalysis(db, row.id)).map((c) => ({
+                  choices.map((c) => ({
                     rater: c.rater,
                     post: c.post,
                     domain: c.domain,

@@ -81,3 +81,12 @@ describe('straight-lining on a slider: near-constant values', () => {
     expect(doc.exclusions.find((e) => e.rule.includes('straight-lining'))?.raters).toEqual([]);
   });
 });
+
+describe('straight-lining on pairs: the same side every time', () => {
+  const pairs = (rater: string, values: number[]) => values.map((value, i) => ({ rater, post: `p${i}`, scale: 'which', left: `a${i}`, right: `b${i}`, leftSource: 'human', rightSource: 'gpt4', value }));
+  const choices = [...pairs('a', [-1, -2, -1, -1, -1]), ...pairs('b', [1, -1, 1, -1, 2]), ...pairs('c', [1, 1, 1])];
+  it('a rater who chose the left reply on every pair (4 or more) is straight-lining; three pairs are too few to tell', () => {
+    const doc = analyzeStudy({ ...input, judgeScores: [], raters: ['a', 'b', 'c'].map((rater) => ({ rater, totalSeconds: 600, attentionFailures: 0 })), formats: { specs: [], items: [], choices } });
+    expect(doc.flags).toEqual([{ rule: expect.stringContaining('straight-lining'), raters: ['a'], reasons: ['which: the left reply on all 5 pairs'] }]);
+  });
+});
