@@ -360,8 +360,20 @@ function panelMethods(panel: PanelRecord, sources: readonly string[]): string {
     `${Math.round(m.inattentiveShare * 100)}% of raters answered at random. Planted effects, in scale points over ${panel.reference}${panel.effectsFrom === 'style' ? ' (derived from the style of the replies)' : ' (given with --effect)'}: ${listOf(planted.map((p) => `${p.source} ${signed(p.difference)}`))}.` +
     (panel.panels?.length
       ? ` The raters were simulated in ${plural(panel.panels.length, 'panel')} sharing the posts' effects: ${listOf(panel.panels.map((x) => `${x.id} (${plural(x.raters, 'rater')}${Object.keys(x.shifts).length ? `; planted shifts ${Object.entries(x.shifts).map(([k, v]) => `${k} ${signed(v)}`).join(', ')}` : ''})`))}.`
-      : '')
+      : '') +
+    formatsSimulated(panel)
   );
+}
+
+/** How a simulated panel drew the formats other than Likert, from the same latent (as recorded with it). */
+function formatsSimulated(panel: PanelRecord): string {
+  const of = (type: string) => panel.scales.filter((x) => x.type === type).map((x) => x.id);
+  const parts: string[] = [];
+  if (of('slider').length) parts.push(`${listOf(of('slider'))} (a slider) stretched it onto 0 to 100 with the rating's noise and each rater's own pull towards the ends, clamped at 0 and 100`);
+  if (of('multi-item').length) parts.push(`each item of ${listOf(of('multi-item'))} added its own noise to it (reverse-keyed items answered the other way)`);
+  if (of('pairwise').length) parts.push(`${listOf(of('pairwise'))} chose between two replies by a Bradley-Terry choice on their latents, with a preference of ${fixed(panel.positionBias ?? 0, 2)} log-odds for the reply shown first`);
+  if (parts.length === 0) return '';
+  return ` The other formats came from the same latent rating of each rater and reply (the model above before its residual): ${listOf(parts)}.`;
 }
 
 const signed = (x: number) => (x > 0 ? `+${fixed(x)}` : fixed(x));
@@ -399,7 +411,7 @@ export function methodsParagraph({ analysis, context }: ReportInput): string[] {
       excluded.length > 0 ? `They excluded ${excluded[0]}` : 'No rater met one'
     }, leaving ${plural(analysis.raters.kept, 'rater')}.${notApplied(analysis)}${flagged(analysis)}`,
     ...(c.panel ? [panelMethods(c.panel, ratedSourceIds(c))] : []),
-    `Analysis. Each scale was modelled with a linear mixed model, ${c.analysis.formula}, fitted by ${c.analysis.reml ? 'REML' : 'maximum likelihood'} with ${c.analysis.reference} as the reference source; fixed effects were tested with Satterthwaite degrees of freedom, and all pairwise contrasts of estimated marginal means were ${ADJUST_NAMES[c.analysis.adjust] ?? c.analysis.adjust}. ${
+    `Analysis. Each ${c.instrument.some((x) => x.type === 'pairwise') ? 'scale that rates replies one by one' : 'scale'} was modelled with a linear mixed model, ${c.analysis.formula}, fitted by ${c.analysis.reml ? 'REML' : 'maximum likelihood'} with ${c.analysis.reference} as the reference source; fixed effects were tested with Satterthwaite degrees of freedom, and all pairwise contrasts of estimated marginal means were ${ADJUST_NAMES[c.analysis.adjust] ?? c.analysis.adjust}. ${
       ciAdjust
         ? `Each contrast is given with its 95% confidence interval${ciAdjust === 'none' ? '' : ` (${ciAdjust === 'tukey' ? 'Tukey' : 'Bonferroni'}-adjusted)`} and a standardised effect size ${stat('d')}, the difference over the square root of the sum of all the model's variance components (Westfall, Kenny & Judd, 2014). `
         : ''
@@ -414,7 +426,7 @@ function ordinalMethods(analysis: StudyAnalysis): string {
   const first = fits[0];
   if (!first) return '';
   const formulas = [...new Set(fits.map((f) => f.formula))];
-  return `Because the ratings are ordered categories, each scale was also modelled with a cumulative link mixed model (${first.link} link, ${first.threshold_type} thresholds, Laplace approximation, as R's ordinal::clmm), ${listOf(formulas)}${first.note ? `; ${first.note}` : ''}; its pairwise contrasts of the sources' latent means were tested with Wald ${stat('z')} tests with the same adjustment, and the probability of each rating was averaged over the random effects by Gauss-Hermite quadrature. `;
+  return `Because the ratings are ordered categories, each ${analysis.formats ? 'Likert ' : ''}scale was also modelled with a cumulative link mixed model (${first.link} link, ${first.threshold_type} thresholds, Laplace approximation, as R's ordinal::clmm), ${listOf(formulas)}${first.note ? `; ${first.note}` : ''}; its pairwise contrasts of the sources' latent means were tested with Wald ${stat('z')} tests with the same adjustment, and the probability of each rating was averaged over the random effects by Gauss-Hermite quadrature. `;
 }
 
 /** The first line of a report whose ratings include simulated ones. */
