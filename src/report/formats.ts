@@ -16,7 +16,7 @@ type Comparison = NonNullable<FormatsJson['comparison']>;
 type Row = Comparison['rows'][number];
 const ok = <T extends object>(x: T): x is Exclude<T, { error: string }> => !('error' in x);
 /** An interval as a table cell: [lower, upper]. */
-const bracket = (x: { lower: number | null; upper: number | null }) => (x.lower === null || x.upper === null ? null : `[${fixed(x.lower, 2)}, ${fixed(x.upper, 2)}]`);
+const bracket = (x: { lower: number | null; upper: number | null }, digits = 2) => (x.lower === null || x.upper === null ? null : `[${fixed(x.lower, digits)}, ${fixed(x.upper, digits)}]`);
 const ci = (x: { lower: number | null; upper: number | null }) => (x.lower === null || x.upper === null ? 'no interval' : `95% CI [${fixed(x.lower, 2)}, ${fixed(x.upper, 2)}]`);
 
 export function formatTables({ analysis }: ReportInput): ReportTable[] {
@@ -48,14 +48,22 @@ export function formatTables({ analysis }: ReportInput): ReportTable[] {
     });
   }
   const items = f.items.filter((s): s is Extract<FormatsJson['items'][number], { alpha: unknown }> => 'alpha' in s);
-  if (items.length > 0)
+  if (items.length > 0) {
     tables.push({
       id: 'format-items',
-      title: 'Multi-item scales: internal consistency and items',
-      note: "Alpha with Feldt's 95% interval (which treats answer sets as independent); omega total from a one-factor model (minimum residuals) with a 95% bootstrap interval over raters. Item-rest: each item's correlation with the sum of the others; loading: on the one factor. Reverse-keyed items are recoded first.",
-      columns: [col('scale'), col('answer sets', 'int'), col('alpha', 'd3'), col('alpha lower', 'd3'), col('alpha upper', 'd3'), col('omega', 'd3'), col('omega lower', 'd3'), col('omega upper', 'd3'), col('item'), col('reverse-keyed'), col('item mean', 'd2'), col('item-rest r', 'd3'), col('loading', 'd3')],
-      rows: items.flatMap((s) => s.items.map((i, k): Cell[] => [k === 0 ? s.scale : '', k === 0 ? s.answerSets : null, k === 0 ? s.alpha.estimate : null, k === 0 ? s.alpha.lower : null, k === 0 ? s.alpha.upper : null, k === 0 ? s.omega.estimate : null, k === 0 ? s.omega.lower : null, k === 0 ? s.omega.upper : null, i.item, i.reverse ? 'yes' : 'no', i.mean, i.itemRest, i.loading])),
+      title: 'Multi-item scales: internal consistency',
+      note: "Alpha with Feldt's 95% interval (which treats answer sets as independent); omega total from a one-factor model (minimum residuals) with a 95% bootstrap interval over raters. An answer set is one rater's answers about one reply; reverse-keyed items are recoded first.",
+      columns: [col('scale'), col('items', 'int'), col('answer sets', 'int'), col('alpha', 'd3'), col('95% CI'), col('omega', 'd3'), col('95% CI')],
+      rows: items.map((s) => [s.scale, s.items.length, s.answerSets, s.alpha.estimate, bracket(s.alpha, 3), s.omega.estimate, bracket(s.omega, 3)]),
     });
+    tables.push({
+      id: 'format-item-stats',
+      title: 'Multi-item scales: the items',
+      note: "Item-rest: each item's correlation with the sum of the other items; loading: on the one factor. Means after recoding.",
+      columns: [col('scale'), col('item'), col('reverse-keyed'), col('mean', 'd2'), col('item-rest r', 'd3'), col('loading', 'd3')],
+      rows: items.flatMap((s) => s.items.map((i): Cell[] => [s.scale, i.item, i.reverse ? 'yes' : 'no', i.mean, i.itemRest, i.loading])),
+    });
+  }
   const pw = f.pairwise;
   if (pw && ok(pw)) {
     tables.push({

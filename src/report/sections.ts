@@ -11,7 +11,7 @@ export const RESULT_SECTIONS: ReadonlyArray<{ readonly id: string; readonly titl
   { id: 'models', title: 'Mixed models', figures: [], tables: ['fixed-effects', 'random-effects'] },
   { id: 'ordinal', title: 'Does the ordinal model agree?', figures: [], tables: ['ordinal-agreement', 'ordinal-model', 'ordinal-probabilities'] },
   { id: 'formats', title: 'Which format measures best?', figures: ['figure-formats'], tables: ['format-comparison'] },
-  { id: 'format-details', title: 'Rating formats: sliders, item scales and pairwise choices', figures: ['figure-sliders'], tables: ['format-items', 'format-pairwise', 'format-preferences'] },
+  { id: 'format-details', title: 'Rating formats: sliders, item scales and pairwise choices', figures: ['figure-sliders'], tables: ['format-items', 'format-item-stats', 'format-pairwise', 'format-preferences'] },
   { id: 'domains', title: 'Domains', figures: ['figure-domains'], tables: ['source-by-domain', 'domain-means'] },
   { id: 'reliability', title: 'Raters: exclusions, reliability and scales', figures: [], tables: ['exclusions', 'reliability', 'correlations'] },
   { id: 'language', title: 'Language of the replies', figures: ['figure-language'], tables: ['language'] },
