@@ -1,8 +1,9 @@
 /**
  * How long a session takes, for the Prolific listing and the consent text: the words a rater reads
- * (each of their posts once, every reply they rate) at 200 to 250 words per minute, plus the time to
- * answer each scale, plus the fixed pages (consent, instructions, checks, questions about them).
+ * (each of their posts once, every reply they rate, and half of each pair they compare) at 200 to
+ * 250 words per minute, plus the time to answer each scale, item and pair, plus the fixed pages (consent, instructions, checks, questions about them).
  */
+import { pairwiseScale, ratedScales } from '../study/formats.js';
 import { repliesShown } from './assignment.js';
 import type { Study } from '../study/schema.js';
 import type { StudyContent } from './content.js';
@@ -39,8 +40,12 @@ export function sessionLength(study: Study, content: StudyContent): SessionLengt
   const repliesPerPost = study.design.type === 'one-per-post' ? 1 : median(content.plan.map(repliesShown));
   const posts = Math.min(study.design.posts_per_rater, content.plan.length);
   const replies = posts * repliesPerPost;
-  const wordsToRead = Math.round(posts * postWords + replies * replyWords);
-  const answering = (replies * study.instrument.scales.length * SECONDS_PER_ANSWER) / 60 + FIXED_MINUTES;
+  // A pair shows two replies the rater has read: skimming them again counts as half their words.
+  const pairs = pairwiseScale(study) ? posts * ((repliesPerPost * (repliesPerPost - 1)) / 2) : 0;
+  const wordsToRead = Math.round(posts * postWords + replies * replyWords + pairs * replyWords);
+  // One answer per Likert scale and slider, one per item of a multi-item scale, one per pair.
+  const answersPerReply = ratedScales(study).reduce((n, s) => n + (s.type === 'multi-item' ? s.items.length : 1), 0);
+  const answering = ((replies * answersPerReply + pairs) * SECONDS_PER_ANSWER) / 60 + FIXED_MINUTES;
   const at = (wpm: number) => Math.max(1, Math.round(wordsToRead / wpm + answering));
   return { minutes: at((WORDS_PER_MINUTE.slow + WORDS_PER_MINUTE.fast) / 2), fastMinutes: at(WORDS_PER_MINUTE.fast), slowMinutes: at(WORDS_PER_MINUTE.slow), wordsToRead, repliesToRate: replies };
 }

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { demoStudy } from '../helpers/app.js';
 import { cli } from '../helpers/cli.js';
 import { tempFolder } from '../helpers/study.js';
+import { withFormats } from '../helpers/formats.js';
 
 describe('empathy-lab plan and serve', async () => {
   const dir = await demoStudy();
@@ -44,6 +45,16 @@ describe('empathy-lab plan and serve', async () => {
     });
     const text = await cli('plan', dir);
     expect(text.stdout).toContain(`median session: about ${plan.session.minutes} minutes`);
+  });
+
+  it('plan counts every item and pair in the session length', async () => {
+    const formats = await demoStudy({ edit: withFormats });
+    const plan = JSON.parse((await cli('plan', formats, '--json', '--no-power')).stdout);
+    const base = JSON.parse((await cli('plan', dir, '--json')).stdout);
+    // Each reply: 2 Likert scales, a slider and 3 items (6 answers, was 2); each post one pair (a 7th answer and its 2 replies skimmed, half their words).
+    const replyWords = (plan.session.wordsToRead - base.session.wordsToRead) / 6;
+    expect(replyWords).toBeGreaterThan(20);
+    expect(plan.session.minutes).toBe(Math.max(1, Math.round(plan.session.wordsToRead / 225 + ((12 * 6 + 6) * 5) / 60 + 2)));
   });
 
   it('serve explains, in one line, a study without replies and a port in use', async () => {
