@@ -31,7 +31,7 @@ export function formatTables({ analysis }: ReportInput): ReportTable[] {
       id: 'format-comparison',
       title: 'Each scale on the same replies: reliability, separation of the sources, and their order',
       note: `Split-half: raters split at random into halves, each reply's score (mean rating; for pairs, the share of its comparisons won) correlated between halves, Spearman-Brown stepped up, mean of 100 splits. ICC(2,k): reliability of the reply means from value ~ 1 + (1 | response) + (1 | rater), k ratings per reply. d: the two sources furthest apart, their difference over the SD of all ratings (pairs: the Bradley-Terry ability difference × √3/π). ${stat('τ')}: Kendall's tau-b between the sources' scores on the scale and on ${first}. Intervals: 95% percentile intervals over ${cmp.replicates} bootstrap replicates that resample posts (each replicate's split-half the mean of 10 random splits).`,
-      columns: [col('scale'), col('format'), col('observations', 'int'), col('split-half', 'd2'), col('95% CI'), col('ICC(2,k)', 'd2'), col('95% CI'), col('largest contrast'), col('d', 'd2'), col('95% CI'), col(`${stat('τ')} with ${first}`, 'd2'), col('95% CI'), col('sources, highest first')],
+      columns: [col('scale'), col('format'), col('observations', 'int'), col('split-half', 'd2'), col('95% CI', 'interval'), col('ICC(2,k)', 'd2'), col('95% CI', 'interval'), col('largest contrast'), col('d', 'd2'), col('95% CI', 'interval'), col(`${stat('τ')} with ${first}`, 'd2'), col('95% CI', 'interval'), col('sources, highest first')],
       rows: cmp.rows.map((r): Cell[] => {
         const tau = r.scale === first ? undefined : tauWithFirst(r.scale);
         return [
@@ -53,7 +53,7 @@ export function formatTables({ analysis }: ReportInput): ReportTable[] {
       id: 'format-items',
       title: 'Multi-item scales: internal consistency',
       note: "Alpha with Feldt's 95% interval (which treats answer sets as independent); omega total from a one-factor model (minimum residuals) with a 95% bootstrap interval over raters. An answer set is one rater's answers about one reply; reverse-keyed items are recoded first.",
-      columns: [col('scale'), col('items', 'int'), col('answer sets', 'int'), col('alpha', 'd3'), col('95% CI'), col('omega', 'd3'), col('95% CI')],
+      columns: [col('scale'), col('items', 'int'), col('answer sets', 'int'), col('alpha', 'd3'), col('95% CI', 'interval'), col('omega', 'd3'), col('95% CI', 'interval')],
       rows: items.map((s) => [s.scale, s.items.length, s.answerSets, s.alpha.estimate, bracket(s.alpha, 3), s.omega.estimate, bracket(s.omega, 3)]),
     });
     tables.push({

@@ -10,8 +10,8 @@ import { formatTables } from './formats.js';
 import { plantedEffects, ratedSourceIds } from './record.js';
 
 export type Cell = string | number | null;
-/** `text`; `int`; `d2`, `d3`, `d4`: fixed decimals; `p`: APA p value. */
-export type ColumnFormat = 'text' | 'int' | 'd2' | 'd3' | 'd4' | 'p';
+/** `text`; `int`; `d2`, `d3`, `d4`: fixed decimals; `p`: APA p value; `interval`: "[lower, upper]" as written, kept on one line. */
+export type ColumnFormat = 'text' | 'int' | 'd2' | 'd3' | 'd4' | 'p' | 'interval';
 
 export interface ReportTable {
   /** Also the CSV file name (`tables/<id>.csv`) and the HTML id. */
