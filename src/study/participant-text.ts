@@ -73,6 +73,7 @@ export const PARTICIPANT_TEXT = {
   'slider.required': 'Please set the slider (click or tap the line).',
   'slider.range': 'Choose a whole number from 0 to 100.',
   'slider.value': 'Your answer (0 to 100)',
+  'slider.unset': 'not set yet',
   'instructions.slider': '{question} (a slider from 0 to 100)',
   'instructions.items': '{question} ({n} statements, 1 to {points} each)',
   'instructions.pairs': 'After the replies to a post, you will see pairs of them side by side: {question}',

@@ -101,7 +101,7 @@ function SliderField(p: { scale: SliderScale; t: Text; error: string | undefined
     <fieldset class="slider" data-slider={name} aria-describedby={p.error ? `${hintId} ${errorId}` : hintId} aria-invalid={p.error ? 'true' : undefined}>
       <legend id={`legend-${name}`}>{p.scale.question}</legend>
       <div class="slider-track" hidden>
-        <input type="range" min="0" max="100" step="1" value="50" class="untouched" aria-labelledby={`legend-${name}`} aria-valuetext={p.t('scale.required')} data-range-for={name} />
+        <input type="range" min="0" max="100" step="1" value="50" class="untouched" aria-labelledby={`legend-${name}`} aria-valuetext={p.t('slider.unset')} data-range-for={name} />
         <div class="ends" aria-hidden="true">
           <span>{p.scale.anchors[0]}</span>
           <span>{p.scale.anchors[1]}</span>
