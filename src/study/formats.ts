@@ -4,10 +4,9 @@
  * pairwise scale that compares two replies. A multi-item scale's answers are stored one rating per
  * item, under the scale id `SCALE.ITEM` (ids never contain a dot).
  */
-import type { MultiItemScale, PairwiseScale, Scale, SliderScale, Study } from './schema.js';
+import type { MultiItemScale, PairwiseScale, Scale, Study } from './schema.js';
 
 export type RatedScale = Exclude<Scale, PairwiseScale>;
-export type Format = Scale['type'];
 
 /** A slider's values: whole numbers from 0 to 100. */
 export const SLIDER_MIN = 0;
@@ -53,19 +52,9 @@ export function composite(scale: MultiItemScale, answers: ReadonlyMap<string, nu
   return sum / scale.items.length;
 }
 
-/** What one rated scale's question says, for instructions and methods text. */
-export function describeScale(scale: RatedScale): string {
-  if (scale.type === 'slider') return `a 0-100 slider from "${scale.anchors[0]}" to "${scale.anchors[1]}"`;
-  if (scale.type === 'multi-item') return `${scale.items.length} items on ${scale.points}-point scales, averaged`;
-  return `a ${scale.points}-point scale`;
-}
-
-export type { SliderScale };
-
 /**
  * A pairwise preference as stored: the right reply's side of a symmetric scale. Without strength:
  * -1 (left chosen) or 1 (right chosen); with strength: -2 clearly left, -1 slightly left, 1 slightly
  * right, 2 clearly right.
  */
-export const PREFERENCES = { plain: [-1, 1], strength: [-2, -1, 1, 2] } as const;
-export const preferenceValues = (scale: PairwiseScale): readonly number[] => (scale.strength ? PREFERENCES.strength : PREFERENCES.plain);
+export const preferenceValues = (scale: PairwiseScale): readonly number[] => (scale.strength ? [-2, -1, 1, 2] : [-1, 1]);
