@@ -1,13 +1,15 @@
 import { UserError } from '../errors.js';
 import { choicesForAnalysis, judgeScoresForAnalysis, ratersForAnalysis, ratingsForAnalysis, recordExclusions } from '../store/ratings.repository.js';
-import { composite, ratedScales, splitScaleId } from '../study/formats.js';
+import { composite, pairwiseScale, ratedScales, splitScaleId } from '../study/formats.js';
+import type { Db } from '../store/tables.js';
 import type { MultiItemScale, Study } from '../study/schema.js';
 import { judgeSamplesOk } from '../store/judges.repository.js';
 import { listResponsesWithPosts } from '../store/responses.repository.js';
 import { armLabel } from '../study/arm.js';
 import type { StoredStudy } from '../study/stored.js';
 import type { StudyAnalysis } from './schema.js';
-import { analyzeStudy, exclusionSettings } from './study-analysis.js';
+import type { ExclusionReport } from './schema.js';
+import { analyzeStudy, exclusionSettings, exclusionsOf } from './study-analysis.js';
 
 /**
  * The analysis of a stored study: its ratings, raters, replies and judge scores, under its manifest.
@@ -55,6 +57,21 @@ export async function analyzeStoredStudy({ db, study, studyId }: StoredStudy, di
 }
 
 type StoredRating = Awaited<ReturnType<typeof ratingsForAnalysis>>[number];
+
+/**
+ * The exclusions `analyze` applies, for the commands that only need them (export, the dashboard's
+ * Prolific decisions): on multi-item composites, with the slider and pairwise straight-lining rules.
+ */
+export async function storedExclusions(db: Db, study: Study, studyId: string, stored?: readonly StoredRating[]): Promise<ExclusionReport[]> {
+  const ratings = stored ?? (await ratingsForAnalysis(db, studyId));
+  return exclusionsOf({
+    ratings: withComposites(study, ratings).ratings,
+    raters: await ratersForAnalysis(db, studyId),
+    exclusions: exclusionSettings(study.exclusions),
+    sliders: ratedScales(study).flatMap((x) => (x.type === 'slider' ? [x.id] : [])),
+    formats: { specs: [], items: [], choices: pairwiseScale(study) ? await choicesForAnalysis(db, studyId) : [] },
+  });
+}
 
 /**
  * A multi-item scale's answers become one rating per rater and reply, the composite (the mean of

@@ -1,4 +1,4 @@
-import { withComposites } from '../analysis/stored.js';
+import { storedExclusions } from '../analysis/stored.js';
 import { SUMMARIES } from './commands.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { prolificDecisions } from '../analysis/prolific.js';
@@ -9,9 +9,8 @@ import type { Command } from 'commander';
 import { toCsv } from '../corpus/table.js';
 import { UserError } from '../errors.js';
 import type { Study } from '../study/schema.js';
-import { exclusionSettings, exclusionsOf } from '../analysis/study-analysis.js';
 import { exportTables } from '../store/export.repository.js';
-import { choicesForAnalysis, ratersForAnalysis, ratingsForAnalysis } from '../store/ratings.repository.js';
+import { choicesForAnalysis, ratingsForAnalysis } from '../store/ratings.repository.js';
 import { itemScaleId, pairwiseScale, ratedScales } from '../study/formats.js';
 import type { Output } from './output.js';
 import { withStudy, type StudyOptions } from './study-context.js';
@@ -125,14 +124,7 @@ export function registerExport(program: Command, output: Output): void {
         const { posts, responses, participants } = await exportTables(db, row.id);
         const ratings = await ratingsForAnalysis(db, row.id);
         const choices = pairwiseScale(loaded.study) ? await choicesForAnalysis(db, row.id) : [];
-        // The exclusions analyze applies: on composites of multi-item scales, with the slider and pairwise rules.
-        const exclusions = exclusionsOf({
-          ratings: withComposites(loaded.study, ratings).ratings,
-          raters: await ratersForAnalysis(db, row.id),
-          exclusions: exclusionSettings(loaded.study.exclusions),
-          sliders: ratedScales(loaded.study).flatMap((x) => (x.type === 'slider' ? [x.id] : [])),
-          formats: { specs: [], items: [], choices },
-        });
+        const exclusions = await storedExclusions(db, loaded.study, row.id, ratings);
         const why = new Map<string, string[]>();
         for (const e of exclusions) e.raters.forEach((r, i) => (why.get(r) ?? why.set(r, []).get(r))?.push(`${e.rule} (${e.reasons[i]})`));
         if (posts.length === 0) throw new UserError('the study is empty', dir, 'import a corpus first');

@@ -5,7 +5,7 @@ import { estimateGeneration, supersedeFailedChecks } from '../generate/estimate.
 import { stillToDo, type UnitTally } from '../generate/runner.js';
 import { completion, generateForStudy, median, summaryTable } from './generation.js';
 import { json, table, type Output } from './output.js';
-import { withStudy, type OpenStudy, type StudyOptions } from './study-context.js';
+import { withStudy, type StudyOptions } from './study-context.js';
 
 interface GenerateOptions extends StudyOptions {
   source?: string;

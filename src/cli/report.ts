@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { UserError, unfitted } from '../errors.js';
 import { writeReport } from '../report/write.js';
-import { json, type Output } from './output.js';
+import type { Output } from './output.js';
 import { storedStudy, withStudy, type StudyOptions } from './study-context.js';
 
 interface ReportOptions extends StudyOptions {

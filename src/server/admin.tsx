@@ -11,13 +11,12 @@ import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { HTTPException } from 'hono/http-exception';
 import { prolificDecisions } from '../analysis/prolific.js';
-import { exclusionSettings, exclusionsOf } from '../analysis/study-analysis.js';
+import { storedExclusions } from '../analysis/stored.js';
 import { toCsv } from '../corpus/table.js';
 import {
   adminSessionValid,
   appStatusCounts,
   changeParticipant,
-  choicesForDownload,
   commentsForDownload,
   completedSeconds,
   createAdminSession,
@@ -27,7 +26,7 @@ import {
   ratedCountsBySourceDomain,
   type PidAction,
 } from '../store/admin.repository.js';
-import { ratersForAnalysis, ratingsForAnalysis, ratingsForDownload } from '../store/ratings.repository.js';
+import { choicesForAnalysis, ratersForAnalysis, ratingsForDownload } from '../store/ratings.repository.js';
 import { attributesOf, ratedByResponse, releaseAssignment } from '../store/sessions.repository.js';
 import { appState, setAppState } from '../store/studies.repository.js';
 import type { AppState } from '../store/tables.js';
@@ -141,8 +140,7 @@ export function adminRoutes(app: App): Hono {
     return c.redirect(`/admin?done=${encodeURIComponent(said)}`, 303);
   });
 
-  const exclusions = async () =>
-    exclusionsOf({ ratings: await ratingsForAnalysis(app.db, app.studyId), raters: await ratersForAnalysis(app.db, app.studyId), exclusions: exclusionSettings(app.study.exclusions) });
+  const exclusions = () => storedExclusions(app.db, app.study, app.studyId);
 
   const decisions = async () => {
     const people = await prolificParticipants(app.db, app.studyId);
@@ -233,7 +231,10 @@ export function adminRoutes(app: App): Hono {
 
   admin.get('/comments.csv', async (c) => csv(c, 'comments', spreadsheetCsv(['rater', 'post', 'domain', 'response', 'source', 'condition', 'comment', 'created_at'], await commentsForDownload(app.db, app.studyId))));
 
-  admin.get('/choices.csv', async (c) => csv(c, 'choices', spreadsheetCsv(['rater', 'post', 'domain', 'scale', 'left', 'left_source', 'right', 'right_source', 'value', 'rt_ms', 'origin', 'chosen_at'], await choicesForDownload(app.db, app.studyId))));
+  admin.get('/choices.csv', async (c) => {
+    const rows = (await choicesForAnalysis(app.db, app.studyId)).map((x) => ({ ...x, left_source: armLabel(x.leftSource, x.leftCondition), right_source: armLabel(x.rightSource, x.rightCondition) }));
+    return csv(c, 'choices', spreadsheetCsv(['rater', 'post', 'domain', 'scale', 'left', 'left_source', 'right', 'right_source', 'value', 'rt_ms', 'origin', 'chosen_at'], rows));
+  });
 
   admin.get('/page-times.csv', async (c) => csv(c, 'page-times', spreadsheetCsv(['rater', 'step', 'page', 'response', 'client_ms', 'server_ms', 'submitted_at'], await pageTimesForDownload(app.db, app.studyId))));
 

@@ -148,7 +148,6 @@ export async function simulatePanelForStudy({ db, study, studyId, contentHash }:
     const panelSeed = seed + g * 7919;
     const participantIds = Array.from({ length: raters }, () => newId());
     let inattentive: boolean[] = [];
-    const before = ratingRows.length;
     // One latent per rater and reply behind every format (the traits Likert scales share, traitSeed).
     const traits = { ...DEFAULT_PANEL, effects: panelEffects, traitSeed: panelSeed * 1000, ...postSeed };
     // The latent is on the points of the first Likert or multi-item scale (5 when every rated scale is a slider).

@@ -58,21 +58,6 @@ export function commentsForDownload(db: Db, studyId: string) {
     .execute();
 }
 
-/** Every pairwise choice, with the two replies in the order shown, for the researcher's download. */
-export function choicesForDownload(db: Db, studyId: string) {
-  return db
-    .selectFrom('choices as c')
-    .innerJoin('participants as u', 'u.id', 'c.participant_id')
-    .innerJoin('posts as p', 'p.id', 'c.post_id')
-    .innerJoin('responses as l', 'l.id', 'c.left_id')
-    .innerJoin('responses as r', 'r.id', 'c.right_id')
-    .select(['u.external_id as rater', 'p.external_id as post', 'p.domain as domain', 'c.scale as scale', 'c.left_id as left', 'l.source as left_source', 'c.right_id as right', 'r.source as right_source', 'c.value as value', 'c.rt_ms as rt_ms', 'c.origin as origin', 'c.created_at as chosen_at'])
-    .where('c.study_id', '=', studyId)
-    .orderBy('u.external_id')
-    .orderBy('c.created_at')
-    .execute();
-}
-
 export function pageTimesForDownload(db: Db, studyId: string) {
   return db
     .selectFrom('page_views as v')

@@ -87,7 +87,7 @@ export function ratingsForAnalysis(db: Db, studyId: string) {
     .execute();
 }
 
-/** Every pairwise choice of a study, with the sources of the two replies in the order shown. */
+/** Every pairwise choice of a study, with the sources of the two replies in the order shown (for the analysis, the export and the researcher's download). */
 export function choicesForAnalysis(db: Db, studyId: string) {
   return db
     .selectFrom('choices as c')
@@ -108,6 +108,9 @@ export function choicesForAnalysis(db: Db, studyId: string) {
       'r.source as rightSource',
       'r.condition as rightCondition',
       'c.value as value',
+      'c.rt_ms as rt_ms',
+      'c.origin as origin',
+      'c.created_at as chosen_at',
     ])
     .where('c.study_id', '=', studyId)
     .orderBy('u.external_id')
