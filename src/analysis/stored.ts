@@ -57,19 +57,20 @@ export async function analyzeStoredStudy({ db, study, studyId }: StoredStudy, di
 }
 
 type StoredRating = Awaited<ReturnType<typeof ratingsForAnalysis>>[number];
+type StoredChoice = Awaited<ReturnType<typeof choicesForAnalysis>>[number];
 
 /**
  * The exclusions `analyze` applies, for the commands that only need them (export, the dashboard's
  * Prolific decisions): on multi-item composites, with the slider and pairwise straight-lining rules.
  */
-export async function storedExclusions(db: Db, study: Study, studyId: string, stored?: readonly StoredRating[]): Promise<ExclusionReport[]> {
-  const ratings = stored ?? (await ratingsForAnalysis(db, studyId));
+export async function storedExclusions(db: Db, study: Study, studyId: string, read: { ratings?: readonly StoredRating[]; choices?: readonly StoredChoice[] } = {}): Promise<ExclusionReport[]> {
+  const ratings = read.ratings ?? (await ratingsForAnalysis(db, studyId));
   return exclusionsOf({
     ratings: withComposites(study, ratings).ratings,
     raters: await ratersForAnalysis(db, studyId),
     exclusions: exclusionSettings(study.exclusions),
     sliders: ratedScales(study).flatMap((x) => (x.type === 'slider' ? [x.id] : [])),
-    formats: { specs: [], items: [], choices: pairwiseScale(study) ? await choicesForAnalysis(db, studyId) : [] },
+    formats: { specs: [], items: [], choices: read.choices ?? (pairwiseScale(study) ? await choicesForAnalysis(db, studyId) : []) },
   });
 }
 

@@ -124,7 +124,7 @@ export function registerExport(program: Command, output: Output): void {
         const { posts, responses, participants } = await exportTables(db, row.id);
         const ratings = await ratingsForAnalysis(db, row.id);
         const choices = pairwiseScale(loaded.study) ? await choicesForAnalysis(db, row.id) : [];
-        const exclusions = await storedExclusions(db, loaded.study, row.id, ratings);
+        const exclusions = await storedExclusions(db, loaded.study, row.id, { ratings, choices });
         const why = new Map<string, string[]>();
         for (const e of exclusions) e.raters.forEach((r, i) => (why.get(r) ?? why.set(r, []).get(r))?.push(`${e.rule} (${e.reasons[i]})`));
         if (posts.length === 0) throw new UserError('the study is empty', dir, 'import a corpus first');

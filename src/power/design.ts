@@ -3,8 +3,8 @@
  * (`chooseSlots`, seeded per arrival as the app and `plan` seed it), on posts that each have one reply
  * per source.
  */
-import { chooseSlots, hashSeed, type DesignType, type PlanPost } from '../server/assignment.js';
-import { seededRng } from '../stats/random.js';
+import { chooseSlots, type DesignType, type PlanPost } from '../server/assignment.js';
+import { hashSeed, seededRng } from '../stats/random.js';
 import type { PowerDesign } from '../stats/power.js';
 
 export interface DesignSpec {

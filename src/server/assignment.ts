@@ -10,7 +10,7 @@
  * - `one-per-post`: a rater gets P posts and one response to each, with sources balanced within the
  *   rater (each source floor(P/S) or ceil(P/S) times, Latin-square style).
  */
-import { seededRng, shuffled, type Rng } from '../stats/random.js';
+import { hashSeed, seededRng, shuffled, type Rng } from '../stats/random.js';
 
 export interface PlanResponse {
   readonly id: string;
@@ -58,16 +58,6 @@ export type DesignType = 'within-post' | 'one-per-post';
 export interface Chosen {
   readonly post: PlanPost;
   readonly responses: readonly PlanResponse[];
-}
-
-/** FNV-1a: a participant's id as a seed, so their draws do not depend on who else arrived. */
-export function hashSeed(text: string, seed: number): number {
-  let h = 0x811c9dc5 ^ seed;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
 }
 
 const fillOf = (fill: ReadonlyMap<string, number>, id: string) => fill.get(id) ?? 0;

@@ -33,8 +33,8 @@ import {
 } from '../store/sessions.repository.js';
 import { appState } from '../store/studies.repository.js';
 import type { Db } from '../store/tables.js';
-import { seededRng } from '../stats/random.js';
-import { chooseSlots, hashSeed, isFull } from './assignment.js';
+import { hashSeed, seededRng } from '../stats/random.js';
+import { chooseSlots, isFull } from './assignment.js';
 import type { StudyContent } from './content.js';
 import { buildSteps, type Step } from './steps.js';
 

@@ -44,15 +44,25 @@ export interface BradleyTerryFit {
 
 const logistic = (x: number) => 1 / (1 + Math.exp(-x));
 
-/** The design row of one choice: intercept, then +1 / -1 in the left / right source's column. */
-function rowOf(c: PairChoice, column: ReadonlyMap<string, number>, p: number): Float64Array {
-  const x = new Float64Array(p);
-  x[0] = 1;
-  const l = column.get(c.left);
-  const r = column.get(c.right);
-  if (l !== undefined) x[l] += 1;
-  if (r !== undefined) x[r] -= 1;
-  return x;
+/**
+ * The paired design shared by both models: the sources (the reference first) and each choice's row,
+ * +1 in the left source's column and -1 in the right's (the reference has none), after `offset`
+ * leading columns (the binary model's intercept).
+ */
+function pairDesign(choices: ReadonlyArray<{ readonly left: string; readonly right: string }>, reference: string, offset: number): { sources: string[]; rows: Float64Array[] } {
+  const seen = [...new Set(choices.flatMap((c) => [c.left, c.right]))].sort();
+  if (!seen.includes(reference)) throw new StatsInputError(`the reference source "${reference}" is in no pair`, undefined, 'choose a reference source that was compared');
+  const sources = [reference, ...seen.filter((s) => s !== reference)];
+  const column = new Map(sources.slice(1).map((s, i) => [s, i + offset]));
+  const rows = choices.map((c) => {
+    const x = new Float64Array(sources.length - 1 + offset);
+    const l = column.get(c.left);
+    const r = column.get(c.right);
+    if (l !== undefined) x[l] += 1;
+    if (r !== undefined) x[r] -= 1;
+    return x;
+  });
+  return { sources, rows };
 }
 
 /**
@@ -61,14 +71,11 @@ function rowOf(c: PairChoice, column: ReadonlyMap<string, number>, p: number): F
  * with fewer choices than parameters.
  */
 export function fitBradleyTerry(choices: readonly PairChoice[], reference: string, options: { maxIterations?: number; tolerance?: number } = {}): BradleyTerryFit {
-  const seen = [...new Set(choices.flatMap((c) => [c.left, c.right]))].sort();
-  if (!seen.includes(reference)) throw new StatsInputError(`the reference source "${reference}" is in no pair`, undefined, 'choose a reference source that was compared');
-  const sources = [reference, ...seen.filter((s) => s !== reference)];
+  const { sources, rows: X } = pairDesign(choices, reference, 1);
+  for (const x of X) x[0] = 1;
   const p = sources.length; // intercept + (sources - 1)
   if (sources.length < 2) throw new StatsInputError('pairwise choices need at least two sources', undefined, 'compare replies from two or more sources');
   if (choices.length <= p) throw new StatsInputError(`${choices.length} choices cannot estimate ${p} parameters`, undefined, 'collect more pairwise choices');
-  const column = new Map(sources.slice(1).map((s, i) => [s, i + 1]));
-  const X = choices.map((c) => rowOf(c, column, p));
   const y = choices.map((c) => c.leftChosen);
   const beta = new Float64Array(p);
   let iterations = 0;
@@ -217,21 +224,10 @@ export interface OrdinalPairFit {
 }
 
 export function fitOrdinalPairs(choices: readonly OrdinalPairChoice[], reference: string): OrdinalPairFit {
-  const seen = [...new Set(choices.flatMap((c) => [c.left, c.right]))].sort();
-  if (!seen.includes(reference)) throw new StatsInputError(`the reference source "${reference}" is in no pair`, undefined, 'choose a reference source that was compared');
-  const sources = [reference, ...seen.filter((s) => s !== reference)];
+  const { sources, rows: X } = pairDesign(choices, reference, 0);
   const q = sources.length - 1;
   if (choices.length <= q + 2) throw new StatsInputError(`${choices.length} choices cannot estimate ${q + 2} parameters`, undefined, 'collect more pairwise choices');
   for (const k of [0, 1, 2, 3]) if (!choices.some((c) => c.category === k)) throw new StatsInputError(`no choice has strength category ${k}, so the ordinal model's thresholds are not defined`, undefined, 'use the choice-only Bradley-Terry model');
-  const column = new Map(sources.slice(1).map((s, i) => [s, i]));
-  const X = choices.map((c) => {
-    const x = new Float64Array(q);
-    const l = column.get(c.left);
-    const r = column.get(c.right);
-    if (l !== undefined) x[l] += 1;
-    if (r !== undefined) x[r] -= 1;
-    return x;
-  });
   // theta = [c, log d, beta...]
   const negLogLik = (theta: Float64Array, grad?: Float64Array): number => {
     const c = theta[0] as number;

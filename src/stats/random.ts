@@ -37,3 +37,13 @@ export function streamSeed(seed: number, index: number): number {
 export function normalDraw(u: Rng): number {
   return Math.sqrt(-2 * Math.log(u() || 1e-300)) * Math.cos(2 * Math.PI * u());
 }
+
+/** FNV-1a of a text mixed with a seed: a participant's id or a stratum as a seed, stable across processes. */
+export function hashSeed(text: string, seed: number): number {
+  let h = 0x811c9dc5 ^ seed;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}

@@ -6,18 +6,8 @@
  * arm of the n-th unit of a stratum depends only on the seed, the stratum and n: a second server, a
  * restart or a replay gives the same arms.
  */
-import { seededRng, shuffled } from './random.js';
+import { hashSeed, seededRng, shuffled } from './random.js';
 import { StatsInputError } from './errors.js';
-
-/** FNV-1a of a string: a stratum's seed, stable across processes. */
-function hash(text: string, seed: number): number {
-  let h = 0x811c9dc5 ^ seed;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
 
 /** The arm of the unit with this index (0, 1, 2, ...) in its stratum. */
 export function blockArm<A extends string>(arms: readonly A[], stratum: string, index: number, options: { seed: number; blockSize?: number }): A {
@@ -28,7 +18,7 @@ export function blockArm<A extends string>(arms: readonly A[], stratum: string, 
   const block = Math.floor(index / size);
   const order = shuffled(
     Array.from({ length: size }, (_, i) => arms[i % arms.length] as A),
-    seededRng(hash(`${stratum}\u0000${block}`, options.seed)),
+    seededRng(hashSeed(`${stratum}\u0000${block}`, options.seed)),
   );
   return order[index % size] as A;
 }

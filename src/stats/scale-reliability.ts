@@ -11,26 +11,16 @@
 import { symmetricEigen, dense } from './dense.js';
 import { fQuantile } from './distributions.js';
 import { StatsInputError } from './errors.js';
+import { pearson as pearsonOrNull } from './reliability.js';
+
+/** Pearson's r, NaN where it is not defined (a constant item). */
+const pearson = (x: readonly number[], y: readonly number[]) => pearsonOrNull(x, y) ?? NaN;
 
 const mean = (x: readonly number[]) => x.reduce((s, v) => s + v, 0) / x.length;
 function variance(x: readonly number[]): number {
   const m = mean(x);
   return x.reduce((s, v) => s + (v - m) ** 2, 0) / (x.length - 1);
 }
-function pearson(x: readonly number[], y: readonly number[]): number {
-  const mx = mean(x);
-  const my = mean(y);
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let i = 0; i < x.length; i++) {
-    sxy += ((x[i] as number) - mx) * ((y[i] as number) - my);
-    sxx += ((x[i] as number) - mx) ** 2;
-    syy += ((y[i] as number) - my) ** 2;
-  }
-  return sxy / Math.sqrt(sxx * syy);
-}
-
 function check(rows: ReadonlyArray<readonly number[]>): number {
   const k = rows[0]?.length ?? 0;
   if (k < 2) throw new StatsInputError('a multi-item scale needs at least two items', undefined, 'add items to the scale');
