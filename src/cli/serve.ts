@@ -1,5 +1,6 @@
 import { SUMMARIES } from './commands.js';
 import { randomBytes } from 'node:crypto';
+import type { Server as HttpServer } from 'node:http';
 import type { Command } from 'commander';
 import { createAdaptorServer } from '@hono/node-server';
 import { UserError } from '../errors.js';
@@ -13,6 +14,8 @@ import { openStudy, type OpenStudy, type StudyOptions } from './study-context.js
 
 /** A frozen or unreachable database fails a request within seconds (a "try again" page), never hangs it. */
 const SERVE_DB_TIMEOUTS = { statementMs: 5000, connectMs: 5000 } as const;
+/** How long a stopping server waits for requests in flight and for the database's connections to close. */
+const SHUTDOWN_GRACE_MS = 10_000;
 
 interface ServeOptions extends StudyOptions {
   port: string;
@@ -114,7 +117,7 @@ export function registerServe(program: Command, output: Output): void {
           panelTokens: await readPanelTokens(loaded.study, loaded.dir),
           log: (line) => output.err(line),
         });
-        const server = createAdaptorServer({ fetch: app.fetch });
+        const server = createAdaptorServer({ fetch: app.fetch }) as HttpServer;
         await new Promise<void>((resolve, reject) => {
           server.once('error', (err: NodeJS.ErrnoException) =>
             reject(err.code === 'EADDRINUSE' ? new UserError(`port ${port} is in use`, '--port', 'choose another port, e.g. --port 8081') : err),
@@ -134,13 +137,36 @@ export function registerServe(program: Command, output: Output): void {
           const stop = () => {
             process.off('SIGINT', stop);
             process.off('SIGTERM', stop);
-            server.close(() => resolve());
+            // Requests in flight may finish; after the grace period the rest are cut, so that a
+            // request stuck on a frozen database cannot keep the process from stopping.
+            const cut = setTimeout(() => {
+              output.err(`empathy-lab: requests still open after ${SHUTDOWN_GRACE_MS / 1000} s; closing them`);
+              server.closeAllConnections();
+              resolve();
+            }, SHUTDOWN_GRACE_MS);
+            server.close(() => {
+              clearTimeout(cut);
+              resolve();
+            });
+            server.closeIdleConnections();
           };
           process.on('SIGINT', stop);
           process.on('SIGTERM', stop);
         });
       } finally {
-        await store.close();
+        // A connection checked out by a request that was cut would keep the pool from ending, and a
+        // socket to a database that does not answer (frozen, its network gone) keeps the process
+        // alive after the pool has ended. Whatever is still open a moment later is left behind.
+        let timer: NodeJS.Timeout | undefined;
+        const closed = await Promise.race([store.close().then(() => true), new Promise<false>((r) => (timer = setTimeout(() => r(false), SHUTDOWN_GRACE_MS)))]);
+        clearTimeout(timer);
+        setTimeout(
+          () => {
+            output.err('empathy-lab: the database did not close its connections; stopping anyway');
+            process.exit(process.exitCode ?? 0);
+          },
+          closed ? 2000 : 0,
+        ).unref();
       }
     });
 }

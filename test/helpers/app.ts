@@ -98,7 +98,10 @@ export interface Requester {
 }
 
 /** A running server at `base`, redirects not followed (the participant follows them). */
-export const overHttp = (base: string): Requester => ({ request: (url, init) => fetch(new URL(url, base), { ...init, redirect: 'manual' }) });
+/** A requester over HTTP; with `timeoutMs`, a request that takes longer fails (an AbortError) instead of hanging. */
+export const overHttp = (base: string, timeoutMs?: number): Requester => ({
+  request: (url, init) => fetch(new URL(url, base), { ...init, redirect: 'manual', ...(timeoutMs ? { signal: AbortSignal.timeout(timeoutMs) } : {}) }),
+});
 
 /** A participant's browser: keeps cookies, follows redirects, fills in the current page. */
 export class Participant {

@@ -60,18 +60,23 @@ export async function createPgCluster(bin: string): Promise<PgCluster> {
   await as(path.join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
   const ctl = (args: string[]) => as(path.join(bin, 'pg_ctl'), ['-D', data, ...args]);
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`;
-  const pids = async (): Promise<number[]> => {
-    const postmaster = Number((await readFile(path.join(data, 'postmaster.pid'), 'utf8')).split('\n')[0]);
-    const { stdout: children } = await run('ps', ['-o', 'pid=', '--ppid', String(postmaster)]).catch(() => ({ stdout: '' }));
-    return [postmaster, ...children.split('\n').map((l) => Number(l.trim())).filter((n) => n > 0)];
+  const postmaster = async () => Number((await readFile(path.join(data, 'postmaster.pid'), 'utf8')).split('\n')[0]);
+  const children = async (parent: number): Promise<number[]> => {
+    const { stdout } = await run('ps', ['-o', 'pid=', '--ppid', String(parent)]).catch(() => ({ stdout: '' }));
+    return stdout.split('\n').map((l) => Number(l.trim())).filter((n) => n > 0);
   };
   const cluster: PgCluster = {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,
     start: async () => void (await ctl(['-o', options, '-l', path.join(dir, 'log'), '-w', 'start'])),
     stop: async () => void (await ctl(['-m', 'fast', '-w', 'stop'])),
+    // The postmaster first when freezing (so that it forks no backend after its children are
+    // listed), last when thawing.
     freeze: async (frozen) => {
-      for (const pid of await pids()) process.kill(pid, frozen ? 'SIGSTOP' : 'SIGCONT');
+      const main = await postmaster();
+      if (frozen) process.kill(main, 'SIGSTOP');
+      for (const pid of await children(main)) process.kill(pid, frozen ? 'SIGSTOP' : 'SIGCONT');
+      if (!frozen) process.kill(main, 'SIGCONT');
     },
     destroy: async () => {
       await cluster.freeze(false).catch(() => undefined);

@@ -30,10 +30,19 @@ export function startServer(dir: string, args: readonly string[]): Promise<Serve
         base: m[1] as string,
         child,
         stderr: () => err,
+        // serve stops within its 10 s grace period; a process still running after 30 s is killed,
+        // so that a test's clean-up cannot hang (the test that cares asserts how it stopped).
         stop: (signal = 'SIGTERM') =>
           new Promise<void>((done) => {
             if (child.exitCode !== null || child.signalCode !== null) return done();
-            child.once('exit', () => done());
+            const kill = setTimeout(() => {
+              err += '\n[test helper: serve did not stop within 30 s of ' + signal + '; killed]\n';
+              child.kill('SIGKILL');
+            }, 30_000);
+            child.once('exit', () => {
+              clearTimeout(kill);
+              done();
+            });
             child.kill(signal);
           }),
       });

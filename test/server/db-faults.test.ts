@@ -21,12 +21,23 @@ if (!pgBin && process.env.CI) throw new Error('the database fault tests need ini
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** A request the server did not answer in this time is a hang: the app promises a "try again" page within seconds. */
+const HANG_MS = 30_000;
+interface Progress {
+  pages: number;
+  errors: number;
+  /** Requests that got no answer within HANG_MS. */
+  hung: number;
+}
+const hung = (err: unknown) => (err as { name?: string }).name === 'TimeoutError';
+
 /** A participant who, like a person, reloads the page after an error page or a failed connection. */
-async function persevere(p: Participant, pid: string, progress: { pages: number; errors: number }): Promise<string> {
+async function persevere(p: Participant, pid: string, progress: Progress): Promise<string> {
   const get = async (url: string): Promise<Page | null> => {
     try {
       return await p.get(url);
-    } catch {
+    } catch (err) {
+      if (hung(err)) progress.hung++;
       return null;
     }
   };
@@ -46,11 +57,18 @@ async function persevere(p: Participant, pid: string, progress: { pages: number;
     try {
       page = await p.next(page);
       progress.pages++;
-    } catch {
+    } catch (err) {
+      if (hung(err)) progress.hung++;
       page = null;
     }
   }
   throw new Error(`${pid} did not finish`);
+}
+
+/** Where a long test is, on stdout with the seconds since it began: a timeout then says which phase stalled. */
+function phases(name: string): (what: string) => void {
+  const t0 = Date.now();
+  return (what) => console.log(`[${name} +${((Date.now() - t0) / 1000).toFixed(1)} s] ${what}`);
 }
 
 async function until(what: string, check: () => boolean | Promise<boolean>, ms = 60_000): Promise<void> {
@@ -100,9 +118,9 @@ describe('the rating app when the database fails', () => {
     const admin = new pg.Client({ connectionString: PG_URL });
     await admin.connect();
     try {
-      const progress = { pages: 0, errors: 0 };
+      const progress: Progress = { pages: 0, errors: 0, hung: 0 };
       const pids = Array.from({ length: 8 }, (_, i) => `KILL${i}`);
-      const finished = Promise.all(pids.map((pid, i) => persevere(new Participant(overHttp(server.base), `10.1.0.${i}`), pid, progress)));
+      const finished = Promise.all(pids.map((pid, i) => persevere(new Participant(overHttp(server.base, HANG_MS), `10.1.0.${i}`), pid, progress)));
       let killed = 0;
       await until('the first pages', () => progress.pages >= 20);
       for (let round = 0; round < 8; round++) {
@@ -111,6 +129,7 @@ describe('the rating app when the database fails', () => {
         await sleep(150);
       }
       expect(await finished).toEqual(pids.map(() => 'Thank you'));
+      expect(progress.hung).toBe(0);
       expect(killed).toBeGreaterThan(0);
       expect(server.child.exitCode).toBeNull();
       expect(server.stderr()).toContain('a database connection was closed');
@@ -124,17 +143,19 @@ describe('the rating app when the database fails', () => {
   }, 180_000);
 
   it.runIf(havePg && pgBin)('Postgres of its own: stopped and restarted, then frozen (SIGSTOP); 503 and a "try again" page meanwhile, then everyone finishes', async () => {
+    const at = phases('own postgres');
     const cluster = await createPgCluster(pgBin as string);
     let server: ServerProcess | undefined;
     try {
       const dir = await demoStudy({ db: cluster.url });
       server = await startServer(dir, ['--db', cluster.url, '--entry-rate', '100000']);
       const base = server.base;
-      const progress = { pages: 0, errors: 0 };
+      const progress: Progress = { pages: 0, errors: 0, hung: 0 };
       const pids = Array.from({ length: 6 }, (_, i) => `DOWN${i}`);
-      const finished = Promise.all(pids.map((pid, i) => persevere(new Participant(overHttp(base), `10.2.0.${i}`), pid, progress)));
+      const finished = Promise.all(pids.map((pid, i) => persevere(new Participant(overHttp(base, HANG_MS), `10.2.0.${i}`), pid, progress)));
       await until('the first pages', () => progress.pages >= 15);
 
+      at('stopping the database');
       await cluster.stop();
       expect(await health(base)).toBe(503);
       const during = await fetch(`${base}/?PROLIFIC_PID=LATE1`, { redirect: 'manual', signal: AbortSignal.timeout(15_000) });
@@ -145,21 +166,37 @@ describe('the rating app when the database fails', () => {
       await sleep(1000);
       expect(server.child.exitCode).toBeNull();
       const before = progress.pages;
+      at('restarting the database');
       await cluster.start();
       await until('/healthz after the restart', async () => (await health(base)) === 200);
       await until('participants to go on', () => progress.pages > before + 10);
 
+      at('freezing the database');
       await cluster.freeze(true);
       expect(await health(base)).toBe(503);
       // A page while the database does not answer: the "try again" page, not a hang.
       const frozen = await fetch(`${base}/?PROLIFIC_PID=LATE2`, { redirect: 'manual', signal: AbortSignal.timeout(20_000) });
       expect(frozen.status).toBe(503);
+      at('thawing the database');
       await cluster.freeze(false);
       await until('/healthz after the freeze', async () => (await health(base)) === 200);
 
+      at('waiting for every participant to finish');
       expect(await finished).toEqual(pids.map(() => 'Thank you'));
+      at(`finished: ${progress.pages} pages, ${progress.errors} error pages or failed requests, ${progress.hung} hung`);
+      expect(progress.hung).toBe(0);
       expect(server.child.exitCode).toBeNull();
       await expectNothingLostNothingTwice(cluster.url, dir, pids);
+      // Stopped while the database is frozen: the pool cannot close its connections, and serve
+      // stops anyway once its grace period is over.
+      at('stopping serve with the database frozen');
+      await cluster.freeze(true);
+      const t0 = Date.now();
+      await server.stop();
+      at(`serve stopped after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      expect(server.stderr()).toContain('the database did not close its connections; stopping anyway');
+      expect(server.stderr()).not.toContain('[test helper');
+      expect(server.child.exitCode).toBe(0);
     } finally {
       await server?.stop();
       await cluster.destroy();
