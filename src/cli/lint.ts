@@ -1,5 +1,5 @@
 import { SUMMARIES } from './commands.js';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
@@ -8,6 +8,8 @@ import { readOptions } from '../corpus/import.js';
 import { importJobs } from './import-jobs.js';
 import { readTable, toCsv } from '../corpus/table.js';
 import { loadStudy } from '../study/load.js';
+import { parsePrompt } from '../generate/prompts.js';
+import { riskPhrases } from '../server/field-flow.js';
 import { json, type Output } from './output.js';
 import { manifestArg, type StudyOptions } from './study-context.js';
 
@@ -43,6 +45,22 @@ export function registerLint(program: Command, output: Output): void {
     .addHelpText('after', '\nExamples:\n  $ empathy-lab lint examples/demo\n  $ empathy-lab lint my-study --redact my-study/redacted')
     .action(async (dir: string, o: LintOptions) => {
       const { study, dir: studyDir } = await loadStudy(manifestArg(dir, o));
+      if (study.field) {
+        // A field study has no corpus: its posts are screened and redacted as seekers send them.
+        // What lint can check is what serve reads: the supporters' tokens and the draft prompt.
+        const tokens = await readFile(path.join(studyDir, study.field.supporters.tokens_file), 'utf8').catch((err: NodeJS.ErrnoException) => {
+          throw new UserError(`cannot read ${study.field?.supporters.tokens_file} (${err.code ?? err.message})`, 'field.supporters.tokens_file', 'check the path; it is relative to the study folder');
+        });
+        const lines = tokens.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+        const short = lines.findIndex((l) => l.length < 12);
+        if (lines.length === 0 || short >= 0) throw new UserError(lines.length === 0 ? 'no supporter token in the file' : `token ${short + 1} is shorter than 12 characters`, study.field.supporters.tokens_file, 'write one long random token per supporter, one per line (openssl rand -hex 12)');
+        const draft = study.sources.find((x) => x.id === study.field?.draft_source);
+        if (draft?.kind === 'model') for (const c of draft.conditions) parsePrompt(await readFile(path.join(studyDir, c.prompt), 'utf8').catch(() => { throw new UserError('cannot read the draft prompt', c.prompt, 'check the source\'s conditions[].prompt'); }), c.prompt);
+        const f = study.field;
+        if (o.json) output.out(json({ field: true, arms: f.arms, supporters: lines.length, riskPhrases: riskPhrases(f).length, errors: 0 }));
+        else output.out(`field study: arms ${f.arms.join(', ')}; ${lines.length} supporter token${lines.length === 1 ? '' : 's'}; ${riskPhrases(f).length} risk phrases; crisis resources for ${Object.keys(f.crisis_resources).join(', ')}. Posts are screened and redacted as seekers send them.`);
+        return;
+      }
       const inputs: Array<{ file: string; column: TextColumn; posts: boolean }> = [];
       // The files named on the command line (read as import reads them), or else the manifest's.
       const given = o.posts !== undefined || o.replies !== undefined;

@@ -1,3 +1,4 @@
+import { ratingDesign } from '../study/schema.js';
 import { SUMMARIES } from './commands.js';
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
@@ -40,14 +41,14 @@ export function registerPlan(program: Command, output: Output): void {
         const d = loaded.study.design;
         const content = await loadContent(store.db, row.id);
         if (content.responses.size === 0) throw new UserError('the study has no replies to rate', dir, 'import or generate replies first');
-        const needed = ratersNeeded(d.type, content.plan, d.posts_per_rater, d.target_ratings_per_response);
+        const needed = ratersNeeded(ratingDesign(d.type), content.plan, d.posts_per_rater, d.target_ratings_per_response);
         const raters = o.raters === undefined ? needed : Number(o.raters);
         if (!Number.isInteger(raters) || raters < 1) throw new UserError(`expected a whole number of raters, got "${o.raters}"`, '--raters', 'e.g. --raters 200');
-        const balance = simulateBalance(d.type, content.plan, d.posts_per_rater, raters, d.seed);
+        const balance = simulateBalance(ratingDesign(d.type), content.plan, d.posts_per_rater, raters, d.seed);
         const session = sessionLength(loaded.study, content);
         const panels = loaded.study.recruitment.panels.map((p) => {
           const target = p.target_ratings_per_response ?? d.target_ratings_per_response;
-          return { panel: p.id, entry: p.entry, target, ratersNeeded: ratersNeeded(d.type, content.plan, d.posts_per_rater, target) };
+          return { panel: p.id, entry: p.entry, target, ratersNeeded: ratersNeeded(ratingDesign(d.type), content.plan, d.posts_per_rater, target) };
         });
         const posts = content.plan.filter((p) => p.responses.length > 0).length;
         const wanted = loaded.study.analysis.power && o.power !== false ? loaded.study.analysis.power : null;

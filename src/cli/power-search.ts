@@ -3,6 +3,7 @@
  * power for the smallest difference of interest, between the reference source and the next one,
  * reaches the target, with the study's design, model test and adjustment.
  */
+import { ratingDesign } from '../study/schema.js';
 import { UserError } from '../errors.js';
 import { analyzeStoredStudy } from '../analysis/stored.js';
 import { ratersForPower, type PowerPoint } from '../power/analysis.js';
@@ -67,7 +68,7 @@ export async function powerSearch(o: { opened: OpenStudy; dir: string; content: 
   if (!o.quiet) o.output.err(`power search: ${power.simulations} simulations per design, ${contrast} = ${fixed(-power.smallest_effect, 2)} points`);
   const result = await ratersForPower(
     {
-      type: study.design.type,
+      type: ratingDesign(study.design.type),
       sources: ordered,
       postsPerRater: study.design.posts_per_rater,
       model: { kind: 'lmm', means, ...components, sdPostRater: study.design.type === 'within-post' ? components.sdPostRater : 0 },

@@ -10,6 +10,7 @@ import { appSecret } from '../store/studies.repository.js';
 import type { Output } from './output.js';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fieldDrafter } from './field-draft.js';
 import { openStudy, type OpenStudy, type StudyOptions } from './study-context.js';
 
 /** A frozen or unreachable database fails a request within seconds (a "try again" page), never hangs it. */
@@ -49,6 +50,27 @@ async function readPageFiles(study: OpenStudy['loaded']['study'], dir: string): 
   return out;
 }
 
+/** One token per non-empty line (# starts a comment), each at least 12 characters. */
+function tokensOf(text: string, file: string): Set<string> {
+  const tokens = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+  const short = tokens.findIndex((x) => x.length < 12);
+  if (short >= 0) throw new UserError(`token ${short + 1} is shorter than 12 characters`, file, 'give everyone a long random token (e.g. openssl rand -hex 12)');
+  return new Set(tokens);
+}
+
+/** A tokens file named by the manifest at `key`. */
+async function readTokens(file: string, dir: string, key: string): Promise<Set<string>> {
+  let text: string;
+  try {
+    text = await readFile(path.join(dir, file), 'utf8');
+  } catch (err) {
+    throw new UserError(`cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, key, 'check the path; it is relative to the study folder', { cause: err });
+  }
+  const tokens = tokensOf(text, file);
+  if (tokens.size === 0) throw new UserError('no token in the file', file, 'write one token per supporter, one per line');
+  return tokens;
+}
+
 /** The invitees' tokens of each link panel with a `tokens_file`: one token per non-empty line. */
 async function readPanelTokens(study: OpenStudy['loaded']['study'], dir: string): Promise<Map<string, Set<string>>> {
   const out = new Map<string, Set<string>>();
@@ -60,10 +82,7 @@ async function readPanelTokens(study: OpenStudy['loaded']['study'], dir: string)
     } catch (err) {
       throw new UserError(`cannot read ${p.tokens_file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, `recruitment.panels[${i}].tokens_file`, 'check the path; it is relative to the study folder', { cause: err });
     }
-    const tokens = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
-    const short = tokens.findIndex((x) => x.length < 12);
-    if (short >= 0) throw new UserError(`token ${short + 1} is shorter than 12 characters`, p.tokens_file, 'give every invitee a long random token (e.g. openssl rand -hex 12)');
-    out.set(p.id, new Set(tokens));
+    out.set(p.id, tokensOf(text, p.tokens_file));
   }
   return out;
 }
@@ -94,11 +113,12 @@ export function registerServe(program: Command, output: Output): void {
       const trustProxy = proxyHops(o.trustProxy);
       const entryPerMinute = Number(o.entryRate);
       if (!(entryPerMinute > 0)) throw new UserError(`expected a positive number, got "${o.entryRate}"`, '--entry-rate', 'e.g. --entry-rate 60');
-      const opened = await openStudy(dir, o, { timeouts: SERVE_DB_TIMEOUTS });
+      const opened = await openStudy(dir, o, { timeouts: SERVE_DB_TIMEOUTS, field: true });
       const { loaded, store, row, hashes } = opened;
+      const field = loaded.study.field;
       try {
         const content = await loadContent(store.db, row.id);
-        if (content.responses.size === 0) throw new UserError('the study has no replies to rate', dir, 'import or generate replies first (empathy-lab import, empathy-lab generate)');
+        if (!field && content.responses.size === 0) throw new UserError('the study has no replies to rate', dir, 'import or generate replies first (empathy-lab import, empathy-lab generate)');
         const adminToken = o.adminToken ?? process.env.EMPATHY_LAB_ADMIN_TOKEN ?? randomBytes(18).toString('base64url');
         const app = createApp({
           db: store.db,
@@ -115,6 +135,9 @@ export function registerServe(program: Command, output: Output): void {
           trustProxy,
           pageFiles: await readPageFiles(loaded.study, loaded.dir),
           panelTokens: await readPanelTokens(loaded.study, loaded.dir),
+          ...(field
+            ? { supporterTokens: await readTokens(field.supporters.tokens_file, loaded.dir, 'field.supporters.tokens_file'), draft: await fieldDrafter(loaded.study, loaded.dir, store.db) }
+            : {}),
           log: (line) => output.err(line),
         });
         const server = createAdaptorServer({ fetch: app.fetch }) as HttpServer;
@@ -128,7 +151,10 @@ export function registerServe(program: Command, output: Output): void {
         const address = server.address();
         const actual = typeof address === 'object' && address ? address.port : port;
         const base = `http://${o.host === '0.0.0.0' ? '127.0.0.1' : o.host}:${actual}`;
-        output.out(`rating app for "${loaded.study.name}" (${content.posts.size} posts, ${content.responses.size} replies) on ${store.label}`);
+        if (field) {
+          output.out(`field study "${loaded.study.name}" (arms: ${field.arms.join(', ')}) on ${store.label}`);
+          output.out(`  supporters:   ${base}/supporter?token=<a line of ${field.supporters.tokens_file}>`);
+        } else output.out(`rating app for "${loaded.study.name}" (${content.posts.size} posts, ${content.responses.size} replies) on ${store.label}`);
         output.out(`  participants: ${base}/`);
         output.out(`  Prolific URL: ${base}/?PROLIFIC_PID={{%PROLIFIC_PID%}}&STUDY_ID={{%STUDY_ID%}}&SESSION_ID={{%SESSION_ID%}}`);
         output.out(`  admin:        ${base}/admin  (token: ${o.adminToken || process.env.EMPATHY_LAB_ADMIN_TOKEN ? 'as given' : adminToken})`);

@@ -4,6 +4,7 @@ import { hashStudy, canonicalJson, type StudyHashes } from '../study/hash.js';
 import { upsertStudy } from '../store/studies.repository.js';
 import type { StudyRow } from '../store/tables.js';
 import type { StoredStudy } from '../study/stored.js';
+import { UserError } from '../errors.js';
 import { openDb, type DbTimeouts, type OpenedDb } from './open-db.js';
 
 export interface StudyOptions {
@@ -15,7 +16,12 @@ export interface StudyOptions {
 /** What a long-running process (`serve`) adds: limits on how long a database call may take. */
 export interface OpenOptions {
   readonly timeouts?: DbTimeouts;
+  /** The command serves field studies too (serve, simulate, analyze, report, export, status); others refuse them. */
+  readonly field?: boolean;
 }
+
+/** The commands that work on a field study (design.type: field). */
+export const FIELD_COMMANDS = ['serve', 'simulate', 'analyze', 'report', 'export', 'status', 'lint'] as const;
 
 export interface OpenStudy {
   readonly loaded: LoadedStudy;
@@ -30,6 +36,8 @@ export function manifestArg(dir: string | undefined, options: StudyOptions): str
 
 export async function openStudy(dir: string | undefined, options: StudyOptions, open: OpenOptions = {}): Promise<OpenStudy> {
   const loaded = await loadStudy(manifestArg(dir, options));
+  if (loaded.study.design.type === 'field' && !open.field)
+    throw new UserError('this command is for rating studies, and this is a field study (design.type: field)', loaded.manifestPath, `use ${FIELD_COMMANDS.join(', ')}`);
   const hashes = await hashStudy(loaded.study, loaded.dir);
   const store = await openDb(options.db, loaded.dir, open.timeouts);
   try {
@@ -48,8 +56,8 @@ export async function openStudy(dir: string | undefined, options: StudyOptions, 
 }
 
 /** Runs `fn` with an open study and always closes the database. */
-export async function withStudy<T>(dir: string | undefined, options: StudyOptions, fn: (s: OpenStudy) => Promise<T>): Promise<T> {
-  const s = await openStudy(dir, options);
+export async function withStudy<T>(dir: string | undefined, options: StudyOptions, fn: (s: OpenStudy) => Promise<T>, open: OpenOptions = {}): Promise<T> {
+  const s = await openStudy(dir, options, open);
   try {
     return await fn(s);
   } finally {

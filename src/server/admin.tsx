@@ -37,6 +37,7 @@ import { csrfToken, formFields, neutraliseCell, randomToken, ClientThrottle, sam
 import { Dashboard } from './views/dashboard.js';
 import { Layout } from './views/layout.js';
 import { armLabel } from '../study/arm.js';
+import { fieldAdminRoutes } from './field-admin.js';
 
 const ADMIN_COOKIE = 'el_admin';
 const ADMIN_PRE = 'el_admin_pre';
@@ -140,6 +141,23 @@ export function adminRoutes(app: App): Hono {
     return c.redirect(`/admin?done=${encodeURIComponent(said)}`, 303);
   });
 
+  const csv = (c: Context, name: string, body: string) => {
+    c.header('Content-Disposition', `attachment; filename="${app.study.name}-${name}.csv"`);
+    return c.body(body, 200, { 'Content-Type': 'text/csv; charset=utf-8' });
+  };
+
+  if (app.study.design.type === 'field') {
+    fieldAdminRoutes(admin, app, {
+      checkForm,
+      csrfOf: async (c) => {
+        const session = await cookieSession(c);
+        return session ? formToken(session) : '';
+      },
+      csv: (c, name, columns, rows) => csv(c, name, spreadsheetCsv(columns, rows)),
+    });
+    return admin;
+  }
+
   const exclusions = () => storedExclusions(app.db, app.study, app.studyId);
 
   const decisions = async () => {
@@ -212,11 +230,6 @@ export function adminRoutes(app: App): Hono {
       return { ...r, attention_failures: failures.get(r.rater) ?? 0, ...Object.fromEntries(Object.entries(demographics).map(([k, v]) => [`demographic_${k}`, v])) };
     });
   };
-  const csv = (c: Context, name: string, body: string) => {
-    c.header('Content-Disposition', `attachment; filename="${app.study.name}-${name}.csv"`);
-    return c.body(body, 200, { 'Content-Type': 'text/csv; charset=utf-8' });
-  };
-
   admin.get('/ratings.csv', async (c) => {
     const rows = await downloadRows();
     const columns = [...new Set(['rater', 'rater_origin', 'rater_status', 'prolific_study_id', 'prolific_session_id', 'started_at', 'completed_at', 'total_seconds', 'attention_failures', 'post', 'domain', 'response', 'source', 'condition', 'scale', 'value', 'rt_ms', 'origin', 'rated_at', ...rows.flatMap((r) => Object.keys(r))])];

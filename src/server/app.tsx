@@ -13,6 +13,7 @@ import { isDatabaseUnavailable } from '../store/unavailable.js';
 import { adminRoutes } from './admin.js';
 import { APP_CSS, APP_JS } from './assets.js';
 import { appOf, type AppDeps } from './deps.js';
+import { fieldRoutes } from './field.js';
 import { isHttps, participantRoutes } from './participant.js';
 import { SECURITY_HEADERS } from './security.js';
 import { Message } from './views/session.js';
@@ -66,7 +67,8 @@ export function createApp(deps: AppDeps): Hono {
     }
   });
 
-  participantRoutes(router, app);
+  if (app.study.design.type === 'field') fieldRoutes(router, app);
+  else participantRoutes(router, app);
   router.route('/admin', adminRoutes(app));
 
   const page = (title: string, message: string) => (

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { DEFAULT_CONSENT, participantText, type Text } from '../study/participant-text.js';
 import { sessionLength } from './duration.js';
+import type { Drafter } from './field-flow.js';
 import type { FlowDeps } from './flow.js';
 import { markdownToHtml } from './markdown.js';
 
@@ -28,6 +29,10 @@ export interface AppDeps extends FlowDeps {
   readonly pageFiles?: { readonly consent?: string; readonly instructions?: string };
   /** Link panels with one token per invitee: the panel's id -> its tokens (from `tokens_file`, read by the CLI). */
   readonly panelTokens?: ReadonlyMap<string, ReadonlySet<string>>;
+  /** A field study's supporters' tokens (from `field.supporters.tokens_file`, read by the CLI). */
+  readonly supporterTokens?: ReadonlySet<string>;
+  /** A field study's draft source (built by the CLI from `field.draft_source`). */
+  readonly draft?: Drafter;
 }
 
 /** The app's deps with what is derived from them once: the participant text and the study's pages as HTML. */
@@ -37,6 +42,8 @@ export interface App extends AppDeps {
   /** Panels with a consent text of their own: the panel's id -> its consent as HTML. */
   readonly panelConsentHtml: ReadonlyMap<string, string>;
   readonly instructionsHtml: string;
+  /** A field study's briefing for supporters, as HTML ('' when it has none). */
+  readonly supporterBriefingHtml: string;
 }
 
 export const DEFAULT_INSTRUCTIONS = 'Read each post and rate every response to it.';
@@ -54,6 +61,7 @@ export function appOf(deps: AppDeps): App {
     consentHtml: markdownToHtml(consent),
     panelConsentHtml: new Map(deps.study.recruitment.panels.flatMap((p) => (p.consent ? [[p.id, markdownToHtml(p.consent)] as [string, string]] : []))),
     instructionsHtml: markdownToHtml(instrument.instructions ?? deps.pageFiles?.instructions ?? DEFAULT_INSTRUCTIONS),
+    supporterBriefingHtml: deps.study.field?.supporters.briefing ? markdownToHtml(deps.study.field.supporters.briefing) : '',
   };
 }
 

@@ -9,6 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { pairwiseScale, preferenceValues, rangeOf, ratedScales, storedScaleIds } from '../study/formats.js';
 import type { PairwiseScale, Panel, Study } from '../study/schema.js';
+import { ratingDesign } from '../study/schema.js';
 import type { Text } from '../study/participant-text.js';
 import {
   addPairs,
@@ -392,7 +393,7 @@ async function takePlaces(deps: FlowDeps, session: Session, view: Parameters<typ
     await expireAssignments(trx, deps.studyId, now.toISOString());
     const rng = seededRng(hashSeed(participant.external_id, design.seed));
     const panel = participant.panel;
-    const chosen = chooseSlots(design.type, deps.content.plan, await slotCounts(trx, deps.studyId, panel), design.posts_per_rater, rng, targetOf(deps.study, panel));
+    const chosen = chooseSlots(ratingDesign(design.type), deps.content.plan, await slotCounts(trx, deps.studyId, panel), design.posts_per_rater, rng, targetOf(deps.study, panel));
     if (chosen.length === 0) {
       if (!(await releaseAssignment(trx, deps.studyId, assignment.id, 0))) return null;
       await endParticipant(trx, participant.id, { status: 'returned', code: null, attributes: { ...attributes, consented_at: view.now, ended: 'full' } });

@@ -3,6 +3,7 @@
  * without taking a place or writing anything. Its state is a signed cookie (a seed and a position);
  * the steps are drawn from the seed as an arrival's would be in an empty study.
  */
+import { ratingDesign } from '../study/schema.js';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
@@ -22,7 +23,7 @@ const PREVIEW_COOKIE = 'el_preview';
 function stepsOf(app: App, seed: number): Step[] {
   const d = app.study.design;
   const rng = seededRng(seed);
-  const chosen = chooseSlots(d.type, app.content.plan, new Map(), d.posts_per_rater, rng);
+  const chosen = chooseSlots(ratingDesign(d.type), app.content.plan, new Map(), d.posts_per_rater, rng);
   return buildSteps(chosen, { comprehension: Boolean(app.study.instrument.comprehension), attention: app.study.instrument.attention_checks, pairs: pairwiseScale(app.study) ? new Map() : undefined }, rng);
 }
 

@@ -15,6 +15,7 @@ import * as prompts from './migrations/2026_11_26_008_prompts.js';
 import * as panels from './migrations/2026_11_26_009_panels.js';
 import * as judgeSamples from './migrations/2026_11_26_010_judge_samples.js';
 import * as ratingFormats from './migrations/2026_11_27_011_rating_formats.js';
+import * as fieldStudy from './migrations/2026_11_27_012_field_study.js';
 
 /** Every migration, by dated name; add new files here in date order. */
 const migrations: Record<string, Migration> = {
@@ -29,6 +30,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_26_009_panels': panels,
   '2026_11_26_010_judge_samples': judgeSamples,
   '2026_11_27_011_rating_formats': ratingFormats,
+  '2026_11_27_012_field_study': fieldStudy,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

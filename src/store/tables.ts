@@ -297,6 +297,82 @@ export interface SlotCountsTable {
   assigned: number;
 }
 
+/** Where a field post is: screened out, waiting for (or held by) a supporter, answered, rated by its seeker, followed up. */
+export type FieldStatus = 'screened_out' | 'flagged' | 'waiting' | 'answered' | 'rated' | 'followed_up';
+
+export interface FieldPostsTable {
+  id: string;
+  study_id: string;
+  /** SHA-256 of the seeker's own link token (the link itself is never stored). */
+  seeker_hash: string;
+  /** `link`, `prolific` or `simulated`. */
+  origin: string;
+  external_id: string | null;
+  country: string;
+  domain: string;
+  /** The post as supporters and models see it: personal information redacted. */
+  text: string;
+  redactions: number;
+  word_count: number;
+  status: FieldStatus;
+  arm: string | null;
+  block_index: number | null;
+  claimed_by: string | null;
+  claim_expires_at: string | null;
+  draft_text: string | null;
+  /** The draft's provenance: provider, model, parameters sent, latency. */
+  draft_json: string | null;
+  created_at: string;
+  answered_at: string | null;
+  rated_at: string | null;
+  followed_up_at: string | null;
+}
+
+export interface FieldRepliesTable {
+  post_id: string;
+  study_id: string;
+  arm: string;
+  /** A supporter's id (a hash of their token); null for the model arm. */
+  supporter: string | null;
+  draft_text: string | null;
+  text: string;
+  word_count: number;
+  /** Words inserted, deleted or replaced from the draft to the reply sent (assisted arm). */
+  edit_distance: number | null;
+  edit_share: number | null;
+  opened_at: string | null;
+  sent_at: string;
+  origin: string;
+}
+
+export interface FieldMeasuresTable {
+  post_id: string;
+  /** `pre`, `rating` (the reply, on the instrument's scales), `post` or `follow_up`. */
+  phase: string;
+  item: string;
+  value: number;
+  created_at: string;
+}
+
+export interface FieldSafetyTable {
+  id: string;
+  study_id: string;
+  post_id: string;
+  /** `lexicon` (the risk screen) or `supporter` (a supporter's flag). */
+  rule: string;
+  kind: string;
+  detail: string;
+  created_at: string;
+  /** When the study team marked the alert as seen on the dashboard. */
+  seen_at: string | null;
+}
+
+export interface FieldBlocksTable {
+  study_id: string;
+  stratum: string;
+  next_index: number;
+}
+
 export interface Database {
   studies: StudiesTable;
   imports: ImportsTable;
@@ -320,6 +396,11 @@ export interface Database {
   comments: CommentsTable;
   panel_slot_counts: SlotCountsTable;
   admin_sessions: AdminSessionsTable;
+  field_posts: FieldPostsTable;
+  field_replies: FieldRepliesTable;
+  field_measures: FieldMeasuresTable;
+  field_safety: FieldSafetyTable;
+  field_blocks: FieldBlocksTable;
 }
 
 /** The database handle every repository function takes first. */
@@ -335,3 +416,5 @@ export type NewParticipant = Insertable<ParticipantsTable>;
 export type RatingRow = Selectable<RatingsTable>;
 export type NewRating = Insertable<RatingsTable>;
 export type NewChoice = Insertable<ChoicesTable>;
+export type FieldPostRow = Selectable<FieldPostsTable>;
+export type FieldReplyRow = Selectable<FieldRepliesTable>;

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { UserError } from '../errors.js';
-import { studySchema, type Study } from './schema.js';
+import { studySchema, unusedInField, type Study } from './schema.js';
 
 export interface LoadedStudy {
   readonly study: Study;
@@ -153,7 +153,12 @@ export function parseStudy(text: string, label = 'study.yaml'): Study {
     throw new UserError('expected a mapping of study settings (name, domains, sources, instrument, ...)', label, 'start from `empathy-lab init`');
   }
   const result = studySchema.safeParse(data);
-  if (result.success) return result.data;
+  if (result.success) {
+    const unused = unusedInField(data);
+    if (!unused) return result.data;
+    const line = lineOf(doc, counter, unused.path);
+    throw new UserError(unused.message, `${label}${line ? `:${line}` : ''} ${formatPath(unused.path)}`);
+  }
 
   // A misspelled key also makes its correct spelling "required": report the typo, which explains both.
   const issues = result.error.issues;

@@ -391,8 +391,11 @@ const instrument = z.strictObject({
 // ---------------------------------------------------------------- design, recruitment, exclusions, analysis
 
 const design = z.strictObject({
-  /** `within-post`: every response to each post (the reference design); `one-per-post`: one each. */
-  type: z.enum(['within-post', 'one-per-post']).default('within-post'),
+  /**
+   * `within-post`: every response to each post (the reference design); `one-per-post`: one each;
+   * `field`: seekers post, supporters answer in randomised arms, seekers rate (the `field` block).
+   */
+  type: z.enum(['within-post', 'one-per-post', 'field'], { error: 'expected a design type: within-post, one-per-post or field' }).default('within-post'),
   posts_per_rater: positiveInt('posts_per_rater').default(10),
   target_ratings_per_response: positiveInt('target_ratings_per_response').default(5),
   /** An assignment not finished in this time is reclaimed for the next participant. */
@@ -493,6 +496,75 @@ const analysis = z.strictObject({
     .optional(),
 });
 
+// ---------------------------------------------------------------- field study
+
+/** The arms a field post can be randomised to: a supporter alone, a supporter editing a model's draft, the model alone. */
+export const FIELD_ARMS = ['human', 'assisted', 'model'] as const;
+
+/** A pre/post measure of the seeker's own state: a 0-100 slider or a Likert item. */
+const fieldMeasure = z.discriminatedUnion('type', [likertScale, sliderScale], { error: 'expected a measure type: likert or slider' });
+
+const crisisResource = z.strictObject({
+  name: z.string().min(1),
+  /** A phone number, a text line, or how to reach it. */
+  contact: z.string().min(1),
+  url: z.url().optional(),
+  /** When it answers, e.g. "24/7". */
+  hours: z.string().optional(),
+});
+
+/**
+ * A field study (see the README, "Running a field study"): seekers write posts, supporters answer
+ * them in randomised arms, and the seekers rate the reply and report how they feel before and after.
+ */
+const field = z.strictObject({
+  /** The arms posts are randomised to, balanced by domain in permuted blocks (seed: design.seed). */
+  arms: z.array(z.enum(FIELD_ARMS, { error: 'expected an arm: human, assisted or model' })).min(2, { error: 'a randomised study needs at least two arms, e.g. [human, assisted]' }),
+  /** The model source that writes the drafts of the `assisted` arm (and the replies of the `model` arm). */
+  draft_source: id.optional(),
+  /** Replies sent without any person reading them first (the `model` arm): only where the ethics approval covers it. */
+  unreviewed_model_replies: z.boolean().default(false),
+  /** Posts per randomisation block, a multiple of the number of arms (default: twice the arms). */
+  block_size: positiveInt('block_size').optional(),
+  /** What seekers are told about when to expect a reply. */
+  reply_within_hours: positiveInt('reply_within_hours').default(24),
+  /** How long a supporter holds a post they opened before it goes back to the queue. */
+  claim_minutes: positiveInt('claim_minutes').default(30),
+  /** A follow-up of the measures this many days after the seeker rated the reply (none when absent). */
+  follow_up_days: positiveInt('follow_up_days').optional(),
+  /** The seeker's own state, asked before posting, after reading the reply and at the follow-up. */
+  measures: z.array(fieldMeasure).min(1, { error: 'give at least one measure, e.g. { id: feeling, type: slider, ... }' }),
+  /** The primary outcome: one of the measures (default: the first). */
+  outcome: id.optional(),
+  seekers: z
+    .strictObject({
+      /** What the writing page asks for. */
+      prompt: z.string().min(1).default('Write about an everyday difficulty you are facing now, as you would to someone you trust.'),
+      min_words: z.number().int().min(1).default(20),
+    })
+    .default({ prompt: 'Write about an everyday difficulty you are facing now, as you would to someone you trust.', min_words: 20 }),
+  supporters: z.strictObject({
+    /** One token per supporter, one per line: each supporter's link is /supporter?token=TOKEN. */
+    tokens_file: relPath,
+    /** What supporters read before the queue (Markdown). */
+    briefing: z.string().optional(),
+    /** Replies shorter than this are not sent. */
+    min_words: z.number().int().min(1).default(10),
+  }),
+  screening: z
+    .strictObject({
+      /** Phrases added to the built-in risk list, each with what it signals. */
+      phrases: z.array(z.strictObject({ kind: z.enum(['self_harm', 'harm_to_others', 'danger_from_others']), phrase: z.string().min(2) })).default([]),
+      /** Use only `phrases`, not the built-in list (for a study in another language). */
+      replace_builtin: z.boolean().default(false),
+    })
+    .default({ phrases: [], replace_builtin: false }),
+  /** Crisis resources by country (ISO 3166 alpha-2, e.g. GB, US) and `default` for everyone else. */
+  crisis_resources: z
+    .record(z.string().regex(/^([A-Z]{2}|default)$/, { error: 'expected a country code (GB, US, ...) or default' }), z.array(crisisResource).min(1))
+    .refine((r) => r.default !== undefined, { error: 'give crisis_resources.default: the resources shown to seekers from any other country' }),
+});
+
 const lint = z.strictObject({
   min_words: z.number().int().min(0).default(50),
   max_words: z.number().int().min(1).default(400),
@@ -504,8 +576,7 @@ const lint = z.strictObject({
   max_chars: z.number().int().min(1).default(20_000),
 });
 
-export const studySchema = z
-  .strictObject({
+const studyObject = z.strictObject({
     $schema: z.string().optional(),
     name: id,
     title: z.string().optional(),
@@ -538,7 +609,10 @@ export const studySchema = z
       clmm: { link: 'logit', thresholds: 'flexible' },
     }),
     lint: lint.default({ min_words: 50, max_words: 400, near_duplicate: 0.8, question_max_words: 25, max_chars: 20_000 }),
-  })
+    field: field.optional(),
+  });
+
+export const studySchema = studyObject
   .superRefine((study, ctx) => {
     const domains = new Set<string>();
     study.domains.forEach((d, i) => {
@@ -618,6 +692,7 @@ export const studySchema = z
     const powerScale = study.analysis.power?.scale;
     if (powerScale !== undefined && !study.instrument.scales.some((x) => x.id === powerScale && x.type !== 'pairwise'))
       ctx.addIssue({ code: 'custom', path: ['analysis', 'power', 'scale'], message: `"${powerScale}" is not a rated scale of the instrument; use one of ${study.instrument.scales.filter((x) => x.type !== 'pairwise').map((x) => x.id).join(', ')}` });
+    checkField(study, ctx);
     const formulaIssue = checkFormula(study.analysis.formula);
     if (formulaIssue) ctx.addIssue({ code: 'custom', path: ['analysis', 'formula'], message: formulaIssue });
   })
@@ -628,6 +703,64 @@ export const studySchema = z
     domain_labels: Object.fromEntries(study.domains.flatMap((d) => (typeof d === 'string' ? [] : [[d.id, d.label]]))) as Record<string, string>,
     analysis: { ...study.analysis, reference_source: study.analysis.reference_source ?? (study.sources.some((s) => s.id === 'human') ? 'human' : study.sources[0]?.id) },
   }));
+
+type Issues = { addIssue(issue: { code: 'custom'; path: PropertyKey[]; message: string }): void };
+
+/** A field study's own rules: its block, its arms and their draft source, and what its seekers rate. */
+function checkField(study: z.output<typeof studyObject>, ctx: Issues): void {
+  const f = study.field;
+  const isField = study.design.type === 'field';
+  if (!isField) {
+    if (f) ctx.addIssue({ code: 'custom', path: ['field'], message: 'the field block belongs to a field study: set design.type: field, or remove it' });
+    return;
+  }
+  if (!f) {
+    ctx.addIssue({ code: 'custom', path: ['design', 'type'], message: 'a field study needs a field block (arms, measures, supporters, crisis_resources); start from `empathy-lab init --type field`' });
+    return;
+  }
+  const at = (...p: PropertyKey[]) => ['field', ...p];
+  new Set<string>(f.arms).size !== f.arms.length && ctx.addIssue({ code: 'custom', path: at('arms'), message: 'an arm is listed twice' });
+  const modelAt = f.arms.indexOf('model');
+  if (modelAt >= 0 && !f.unreviewed_model_replies)
+    ctx.addIssue({
+      code: 'custom',
+      path: at('arms', modelAt),
+      message: 'the model arm sends replies no person has read: add unreviewed_model_replies: true only if the ethics approval covers it, or remove the arm',
+    });
+  const drafted = f.arms.filter((a) => a !== 'human');
+  const draft = f.draft_source === undefined ? undefined : study.sources.find((x) => x.id === f.draft_source);
+  if (drafted.length > 0 && f.draft_source === undefined) ctx.addIssue({ code: 'custom', path: at('draft_source'), message: `the ${drafted.join(' and ')} arm needs a model that writes the drafts: draft_source: <a model source>` });
+  else if (f.draft_source !== undefined && draft?.kind !== 'model') ctx.addIssue({ code: 'custom', path: at('draft_source'), message: `"${f.draft_source}" is not a model source of this study` });
+  if (f.block_size !== undefined && f.block_size % f.arms.length !== 0) ctx.addIssue({ code: 'custom', path: at('block_size'), message: `a block holds every arm equally often: use a multiple of ${f.arms.length}` });
+  const measures = new Set<string>();
+  f.measures.forEach((m, i) => {
+    if (measures.has(m.id)) ctx.addIssue({ code: 'custom', path: at('measures', i, 'id'), message: `duplicate measure id "${m.id}"` });
+    measures.add(m.id);
+  });
+  if (f.outcome !== undefined && !measures.has(f.outcome)) ctx.addIssue({ code: 'custom', path: at('outcome'), message: `"${f.outcome}" is not a measure; use one of ${[...measures].join(', ')}` });
+  study.instrument.scales.forEach((s, i) => {
+    if (s.type !== 'likert' && s.type !== 'slider') ctx.addIssue({ code: 'custom', path: ['instrument', 'scales', i, 'type'], message: `seekers rate their reply on likert or slider scales; a ${s.type} scale is for rating studies` });
+  });
+  if (study.instrument.consent === undefined && study.instrument.consent_file === undefined)
+    ctx.addIssue({ code: 'custom', path: ['instrument', 'consent'], message: 'a field study asks seekers to write about themselves: give the consent your ethics approval says (consent or consent_file)' });
+}
+
+/**
+ * Keys a field study would ignore, found in the manifest as written (defaults are not ignored keys):
+ * the rating study's assignment, panels, imports, exclusions, model and rater questions.
+ */
+export function unusedInField(raw: unknown): { path: Array<string | number>; message: string } | null {
+  const r = raw as Record<string, Record<string, unknown> | undefined>;
+  if (r?.design?.type !== 'field') return null;
+  const rating = 'is for rating studies; a field study does not use it: remove it';
+  for (const key of ['posts_per_rater', 'target_ratings_per_response', 'expiry_minutes', 'idle_minutes'])
+    if (r.design && key in r.design) return { path: ['design', key], message: `${key} ${rating}` };
+  for (const key of ['corpus', 'exclusions', 'analysis', 'judges']) if (key in r) return { path: [key], message: `${key} ${rating} (its posts come from its seekers, its analysis is fixed)` };
+  if (r.recruitment && 'panels' in r.recruitment) return { path: ['recruitment', 'panels'], message: `panels ${rating} (supporters come in by field.supporters)` };
+  for (const key of ['comprehension', 'attention_checks', 'demographics', 'free_text', 'instructions', 'instructions_file'])
+    if (r.instrument && key in r.instrument) return { path: ['instrument', key], message: `${key} ${rating}` };
+  return null;
+}
 
 /** The columns `analyze` gives the model of each scale. */
 export const ANALYSIS_COLUMNS = ['value', 'source', 'post', 'rater', 'domain'] as const;
@@ -644,6 +777,14 @@ function checkFormula(text: string): string | null {
 }
 
 export type Study = z.infer<typeof studySchema>;
+export type FieldSettings = NonNullable<Study['field']>;
+export type FieldArm = (typeof FIELD_ARMS)[number];
+
+/** The design of a rating study (every command that assigns raters opens only rating studies). */
+export function ratingDesign(type: Study['design']['type']): 'within-post' | 'one-per-post' {
+  if (type === 'field') throw new Error('internal: a field study has no rating design');
+  return type;
+}
 export type StudyInput = z.input<typeof studySchema>;
 export type Source = Study['sources'][number];
 export type ModelSource = Extract<Source, { kind: 'model' }>;
