@@ -59,7 +59,7 @@ export async function demoStudy(options: { edit?: (yaml: string) => string; prep
 }
 
 export async function studyApp(dir: string, options: { db?: string; entryPerMinute?: number; adminToken?: string; deps?: Partial<AppDeps> } = {}): Promise<StudyApp> {
-  const opened = await openStudy(dir, options.db ? { db: options.db } : {});
+  const opened = await openStudy(dir, options.db ? { db: options.db } : {}, { field: true });
   const clock: Clock = {
     now: new Date('2026-11-22T09:00:00Z'),
     advanceMinutes(m) {
@@ -134,6 +134,11 @@ export class Participant {
 
   get(url: string): Promise<Page> {
     return this.request('GET', url);
+  }
+
+  /** Submits a form as given (following the redirect). */
+  post(url: string, form: Record<string, string>): Promise<Page> {
+    return this.request('POST', url, form);
   }
 
   /** The hidden fields and the first option of every question of the page's step form. */
