@@ -230,11 +230,12 @@ for (const backend of await backends()) {
       const post = await db.selectFrom('field_posts').selectAll().where('domain', '=', 'everyday').where('arm', '!=', 'model').executeTakeFirstOrThrow();
       {
         const a = new Participant(s.app, '10.9.0.4');
-        const qa = await a.get(`/supporter?token=${SUPPORTERS[0]}`);
-        await a.post('/supporter/open', { csrf: csrfOf(qa), post: post.id });
         const b = new Participant(s.app, '10.9.0.5');
+        const qa = await a.get(`/supporter?token=${SUPPORTERS[0]}`);
         const qb = await b.get(`/supporter?token=${SUPPORTERS[1]}`);
-        expect(qb.html).not.toContain(`value="${post.id}"`);
+        expect(qb.html).toContain(`value="${post.id}"`);
+        await a.post('/supporter/open', { csrf: csrfOf(qa), post: post.id });
+        expect((await b.get('/supporter/queue')).html).not.toContain(`value="${post.id}"`);
         const taken = await b.post('/supporter/open', { csrf: csrfOf(qb), post: post.id });
         expect(taken.html).toContain('taken by another supporter');
         // Nor can a supporter open a post that was screened out, by its id.
