@@ -1,4 +1,6 @@
 import { UserError } from '../errors.js';
+import { analyzeField, type FieldAnalysis } from './field.js';
+import { fieldData } from '../store/field.repository.js';
 import { choicesForAnalysis, judgeScoresForAnalysis, ratersForAnalysis, ratingsForAnalysis, recordExclusions } from '../store/ratings.repository.js';
 import { composite, pairwiseScale, ratedScales, splitScaleId } from '../study/formats.js';
 import type { Db } from '../store/tables.js';
@@ -100,4 +102,11 @@ export function withComposites(study: Study, rows: readonly StoredRating[]): { r
     if (value !== null) ratings.push({ ...first, value });
   }
   return { ratings, items };
+}
+
+/** The analysis of a stored field study: its posts, replies, measures and safety log, under its manifest. */
+export async function analyzeStoredField({ db, study, studyId }: StoredStudy, dir: string): Promise<FieldAnalysis> {
+  const data = await fieldData(db, studyId);
+  if (data.posts.length === 0) throw new UserError('the field study has no posts yet', dir, 'serve it and recruit seekers, or try it with empathy-lab simulate');
+  return analyzeField(study, data);
 }

@@ -3,7 +3,8 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { modelFailures, modelWarnings } from '../analysis/study-analysis.js';
-import { analyzeStoredStudy } from '../analysis/stored.js';
+import { analyzeStoredField, analyzeStoredStudy } from '../analysis/stored.js';
+import { fieldFailures } from '../analysis/field.js';
 import { unfitted } from '../errors.js';
 import { json, table, type Output } from './output.js';
 import { storedStudy, withStudy, type StudyOptions } from './study-context.js';
@@ -32,6 +33,24 @@ export function registerAnalyze(program: Command, output: Output): void {
     .addHelpText('after', '\nExamples:\n  $ empathy-lab analyze my-study\n  $ empathy-lab analyze my-study --out results/analysis.json')
     .action(async (dir: string, o: AnalyzeOptions) => {
       await withStudy(dir, o, async (opened) => {
+        if (opened.loaded.study.field) {
+          const field = await analyzeStoredField(storedStudy(opened), dir);
+          const out = o.out ?? path.join(opened.loaded.dir, 'analysis.json');
+          const text = `${json(field)}\n`;
+          await writeFile(out, text);
+          if (o.json) output.out(text.trimEnd());
+          else {
+            output.out(`wrote ${out}`);
+            output.out(`posts: ${field.posts.total}, screened out ${field.posts.screenedOut}, flagged ${field.posts.flagged}; ${field.posts.byArm.map((r) => `${r.arm}: ${r.answered} answered, ${r.rated} rated`).join('; ')}`);
+            for (const m of field.measures.filter((x) => x.model && !x.model.error)) {
+              output.out(`\n${m.measure} (${m.phase === 'post' ? 'after the reply' : 'follow-up'}), adjusted for the pre-measure:`);
+              output.out(table(['contrast', 'estimate', 'lower.CL', 'upper.CL', 't.ratio', 'p.value'], (m.model as NonNullable<typeof m.model>).contrasts.map((c) => [c.contrast, Number(c.estimate.toFixed(3)), Number(c.lower.toFixed(3)), Number(c.upper.toFixed(3)), Number(c.t.toFixed(2)), Number(c.p.toPrecision(3))])));
+            }
+          }
+          const failed = fieldFailures(field);
+          if (failed.length) throw unfitted(failed, out);
+          return;
+        }
         const doc = await analyzeStoredStudy(storedStudy(opened), dir);
         const loaded = opened.loaded;
         const text = `${json(doc)}\n`;
@@ -59,6 +78,6 @@ export function registerAnalyze(program: Command, output: Output): void {
         }
         for (const w of modelWarnings(doc)) output.err(`warning: ${w}`);
         if (failures.length) throw unfitted(failures, out);
-      });
+      }, { field: true });
     });
 }

@@ -2,7 +2,7 @@ import { SUMMARIES } from './commands.js';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { UserError, unfitted } from '../errors.js';
-import { writeReport } from '../report/write.js';
+import { writeFieldReport, writeReport } from '../report/write.js';
 import type { Output } from './output.js';
 import { storedStudy, withStudy, type StudyOptions } from './study-context.js';
 
@@ -31,7 +31,16 @@ export function registerReport(program: Command, output: Output): void {
     .action(async (dir: string, o: ReportOptions) => {
       if (o.format !== 'html' && o.format !== 'md') throw new UserError(`unknown format "${o.format}"`, '--format', 'use --format html or --format md');
       const format = o.format;
-      const written = await withStudy(dir, o, (opened) => writeReport(storedStudy(opened), dir, { format, ...(o.out ? { out: o.out } : {}) }));
+      const written = await withStudy(
+        dir,
+        o,
+        (opened) => {
+          if (!opened.loaded.study.field) return writeReport(storedStudy(opened), dir, { format, ...(o.out ? { out: o.out } : {}) });
+          if (format !== 'html') throw new UserError('a field study\'s report is HTML only', '--format', 'use --format html (its tables are also written as CSV files)');
+          return writeFieldReport(storedStudy(opened), dir, o.out ? { out: o.out } : {});
+        },
+        { field: true },
+      );
       output.out(`wrote ${written.report}`);
       output.out(`      ${written.analysis} (the numbers in the report)`);
       output.out(`      ${written.tables.length} tables in ${path.join(path.dirname(written.report), 'tables')}/${written.figures.length ? `, ${written.figures.length} figures in ${path.join(path.dirname(written.report), 'figures')}/` : ''}`);

@@ -10,7 +10,7 @@ import { methodsParagraph, sectionLeads, simulatedBanner, summarySentences } fro
 import { resultSections } from './sections.js';
 import { buildTables, formatCell, type ReportTable } from './tables.js';
 
-const STYLE = `
+export const REPORT_STYLE = `
 :root { color-scheme: light; --ink: #111827; --muted: #4b5563; --rule: #d1d5db; --accent: #0072B2; }
 * { box-sizing: border-box; }
 body { margin: 0; font: 15px/1.55 system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; color: var(--ink); background: #fff; }
@@ -92,7 +92,7 @@ export function reportHtml(input: ReportInput, figures: readonly Figure[], svgs:
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
 <meta name="generator" content="empathy-lab ${e(context.software.find((s) => s.name === 'empathy-lab')?.version ?? '')}">
 <title>${e(title)}: empathy-lab report</title>
-<style>${STYLE}</style>
+<style>${REPORT_STYLE}</style>
 </head>
 <body>
 <main>

@@ -3,7 +3,10 @@ import { rangeOf } from '../study/formats.js';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { attentionRule, modelFailures } from '../analysis/study-analysis.js';
-import { analyzeStoredStudy } from '../analysis/stored.js';
+import { analyzeStoredField, analyzeStoredStudy } from '../analysis/stored.js';
+import { fieldFailures } from '../analysis/field.js';
+import type { FieldSimulationRecord } from '../simulation/field.js';
+import { fieldReportHtml, fieldTables } from './field.js';
 import { BATTERY } from '../language/features.js';
 import { packageRoot } from '../paths.js';
 import { panelRecordOf } from '../simulation/panel.js';
@@ -119,5 +122,24 @@ export async function writeReport(stored: StoredStudy, dir: string, options: { o
   } else {
     await writeFile(out, reportHtml(input, figures, svgs));
   }
+  return written;
+}
+
+/** A field study's report (HTML), its analysis.json and its tables, from the stored posts and answers. */
+export async function writeFieldReport(stored: StoredStudy, dir: string, options: { out?: string }): Promise<WrittenReport> {
+  const analysis = await analyzeStoredField(stored, dir);
+  const out = path.resolve(options.out ?? path.join(stored.dir, 'report.html'));
+  const folder = path.dirname(out);
+  await mkdir(path.join(folder, 'tables'), { recursive: true });
+  const written: WrittenReport = { report: out, analysis: path.join(folder, 'analysis.json'), tables: [], figures: [], failures: fieldFailures(analysis) };
+  await writeFile(written.analysis, `${JSON.stringify(analysis, null, 2)}\n`);
+  for (const t of fieldTables(analysis)) {
+    const file = path.join(folder, 'tables', `${t.id}.csv`);
+    await writeFile(file, tableCsv(t));
+    written.tables.push(file);
+  }
+  const recorded = (await simulatedPanelSettings(stored.db, stored.studyId)) as FieldSimulationRecord | null;
+  const pkg = JSON.parse(await readFile(path.join(packageRoot, 'package.json'), 'utf8')) as { version: string };
+  await writeFile(out, fieldReportHtml(analysis, stored.study, recorded?.kind === 'field' ? recorded : null, { manifestHash: stored.manifestHash, version: pkg.version }));
   return written;
 }

@@ -31,6 +31,8 @@ export interface FieldModel {
   readonly ratingSd: number;
   readonly points: number;
   readonly seed: number;
+  /** Units per randomisation block (default: twice the arms), as the study randomises. */
+  readonly blockSize?: number;
 }
 
 export const DEFAULT_FIELD: Omit<FieldModel, 'seekers' | 'supporters' | 'domains' | 'arms' | 'effects' | 'seed'> = {
@@ -64,7 +66,7 @@ export function simulateField(model: FieldModel): FieldSeeker[] {
     const domain = model.domains[i % model.domains.length] as string;
     const index = perDomain.get(domain) ?? 0;
     perDomain.set(domain, index + 1);
-    const arm = blockArm(model.arms, domain, index, { seed: model.seed });
+    const arm = blockArm(model.arms, domain, index, { seed: model.seed, ...(model.blockSize !== undefined ? { blockSize: model.blockSize } : {}) });
     const supporter = i % model.supporters;
     const pre = Math.round(clamp(model.preMean + model.sdSeeker * normalDraw(rng), 0, 100));
     const v = supporterEffect[supporter] as number;

@@ -307,7 +307,7 @@ export async function insertSimulatedField(db: Db, studyId: string, rows: Simula
     for (const batch of chunks(rows.posts, 24))
       await trx
         .insertInto('field_posts')
-        .values(batch.map((p) => ({ ...postRow(p, p.status, p.arm, p.blockIndex), answered_at: p.answeredAt, rated_at: p.ratedAt, followed_up_at: p.followedUpAt })))
+        .values(batch.map((p) => ({ ...postRow({ ...p, studyId }, p.status, p.arm, p.blockIndex), answered_at: p.answeredAt, rated_at: p.ratedAt, followed_up_at: p.followedUpAt })))
         .execute();
     for (const batch of chunks(rows.replies, 12))
       await trx
