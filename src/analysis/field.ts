@@ -235,3 +235,49 @@ export function fieldFailures(a: FieldAnalysis): string[] {
   const models = [...a.measures.map((m) => [`${m.measure} (${m.phase})`, m.model] as const), ...a.ratings.map((r) => [`rating ${r.scale}`, r.model] as const)];
   return models.flatMap(([name, m]) => (m?.error ? [`${name}: ${m.error}`] : []));
 }
+
+/** What the post table reads (the store's rows). */
+export interface FieldRowsInput {
+  readonly posts: ReadonlyArray<{ id: string; origin: string; domain: string; country: string; status: string; arm: string | null; block_index: number | null; created_at: string; answered_at: string | null; rated_at: string | null; followed_up_at: string | null; word_count: number; redactions: number; text: string }>;
+  readonly replies: ReadonlyArray<{ post_id: string; supporter: string | null; word_count: number; edit_distance: number | null; edit_share: number | null; draft_text: string | null; text: string }>;
+  readonly measures: ReadonlyArray<{ post_id: string; phase: string; item: string; value: number }>;
+}
+
+/** One row per post, wide: arm, status, supporter, times, edit distance, and every measure by phase; free text only when asked. */
+export function fieldPostRows(data: FieldRowsInput, withText: boolean): { rows: Array<Record<string, unknown>>; columns: string[] } {
+  const replies = new Map(data.replies.map((r) => [r.post_id, r]));
+  const measureColumns = [...new Set(data.measures.map((m) => `${m.phase}_${m.item}`))].sort();
+  const byPost = new Map<string, Record<string, number>>();
+  for (const m of data.measures) {
+    const row = byPost.get(m.post_id) ?? {};
+    row[`${m.phase}_${m.item}`] = m.value;
+    byPost.set(m.post_id, row);
+  }
+  const rows = data.posts.map((p) => {
+    const r = replies.get(p.id);
+    return {
+      post: p.id,
+      origin: p.origin,
+      domain: p.domain,
+      country: p.country,
+      status: p.status,
+      arm: p.arm ?? '',
+      block_index: p.block_index ?? '',
+      supporter: r?.supporter ?? (r ? 'model' : ''),
+      created_at: p.created_at,
+      answered_at: p.answered_at ?? '',
+      rated_at: p.rated_at ?? '',
+      followed_up_at: p.followed_up_at ?? '',
+      hours_to_reply: p.answered_at ? (new Date(p.answered_at).getTime() - new Date(p.created_at).getTime()) / 3_600_000 : '',
+      post_words: p.word_count,
+      redactions: p.redactions,
+      reply_words: r?.word_count ?? '',
+      edit_distance: r?.edit_distance ?? '',
+      edit_share: r?.edit_share ?? '',
+      ...Object.fromEntries(measureColumns.map((k) => [k, byPost.get(p.id)?.[k] ?? ''])),
+      ...(withText ? { post_text: p.text, draft_text: r?.draft_text ?? '', reply_text: r?.text ?? '' } : {}),
+    };
+  });
+  const columns = ['post', 'origin', 'domain', 'country', 'status', 'arm', 'block_index', 'supporter', 'created_at', 'answered_at', 'rated_at', 'followed_up_at', 'hours_to_reply', 'post_words', 'redactions', 'reply_words', 'edit_distance', 'edit_share', ...measureColumns, ...(withText ? ['post_text', 'draft_text', 'reply_text'] : [])];
+  return { rows, columns };
+}

@@ -14,6 +14,9 @@ import { choicesForAnalysis, ratingsForAnalysis } from '../store/ratings.reposit
 import { itemScaleId, pairwiseScale, ratedScales } from '../study/formats.js';
 import type { Output } from './output.js';
 import { withStudy, type StudyOptions } from './study-context.js';
+import { fieldPostRows } from '../analysis/field.js';
+import { fieldData } from '../store/field.repository.js';
+import type { Db } from '../store/tables.js';
 import { armLabel } from '../study/arm.js';
 import { ordinalFormula } from '../analysis/ordinal.js';
 import { CODEBOOK_COLUMNS, codebook, codebookMarkdown, datasetDescription } from '../study/codebook.js';
@@ -115,12 +118,15 @@ export function registerExport(program: Command, output: Output): void {
     .option('--study <file>', 'study manifest (instead of the folder)')
     .option('--db <url>', 'database: a SQLite file or postgres:// URL')
     .option('--out <dir>', 'the folder to write (default: export/ in the study folder)')
-    .addHelpText('after', '\nExample:\n  $ empathy-lab export my-study --out my-study/export && Rscript my-study/export/refit.R')
-    .action(async (dir: string, o: StudyOptions & { out?: string }) => {
+    .option('--with-text', 'a field study: also write the seekers\' posts, the drafts and the replies (personal data; left out by default)')
+    .addHelpText('after', '\nExamples:\n  $ empathy-lab export my-study --out my-study/export && Rscript my-study/export/refit.R\n  $ empathy-lab export my-field-study            # no free text\n  $ empathy-lab export my-field-study --with-text')
+    .action(async (dir: string, o: StudyOptions & { out?: string; withText?: boolean }) => {
       await withStudy(dir, o, async ({ loaded, store, row }) => {
         const out = o.out ?? path.join(loaded.dir, 'export');
         await mkdir(out, { recursive: true });
         const db = store.db;
+        if (loaded.study.field) return exportField(loaded.study, db, row.id, out, o.withText === true, output, dir);
+        if (o.withText) throw new UserError('--with-text is for field studies', '--with-text', 'a rating study\'s export always has its posts and replies');
         const { posts, responses, participants } = await exportTables(db, row.id);
         const ratings = await ratingsForAnalysis(db, row.id);
         const choices = pairwiseScale(loaded.study) ? await choicesForAnalysis(db, row.id) : [];
@@ -175,6 +181,49 @@ export function registerExport(program: Command, output: Output): void {
         output.out(
           `wrote ${tables.map(([n, r]) => `${n} (${r.length})`).join(', ')} as CSV and JSONL,${prolific.length ? ` prolific.csv (${prolific.length} submissions),` : ''} refit.R, codebook.csv, codebook.md and dataset_description.json (Psych-DS), to ${out}`,
         );
-      });
+      }, { field: true });
     });
+}
+
+/** R commands that refit a field study's models from the exported field-posts.csv. */
+function fieldRefitScript(study: Study): string {
+  const f = study.field as NonNullable<Study['field']>;
+  const outcome = f.outcome ?? (f.measures[0] as { id: string }).id;
+  return `# Refits the field study's models from field-posts.csv (empathy-lab export), as empathy-lab analyze fits them.
+#   Rscript refit.R   (needs lme4, lmerTest and emmeans)
+suppressPackageStartupMessages({ library(lmerTest); library(emmeans) })
+d <- read.csv("field-posts.csv", stringsAsFactors = FALSE)
+d <- d[d$arm != "" & !is.na(d$post_${outcome}), ]
+d$arm <- factor(d$arm, levels = c(${f.arms.map((a) => `"${a}"`).join(', ')}))
+# Model-arm replies have no supporter: they share one level.
+d$supporter[d$supporter == ""] <- "model"
+m <- lmer(post_${outcome} ~ arm + pre_${outcome} + (1 | supporter), data = d, REML = TRUE)
+print(summary(m))
+e <- emmeans(m, ~ arm, lmer.df = "satterthwaite")
+print(e)
+print(summary(pairs(e), adjust = "holm"))
+print(confint(pairs(e), adjust = "bonferroni"))
+# One line per contrast, for comparing with analysis.json (field.measures[0].model.contrasts).
+p <- as.data.frame(summary(pairs(e), adjust = "holm"))
+for (i in seq_len(nrow(p))) cat(sprintf('{"measure": "${outcome}", "contrast": "%s", "estimate": %.12g, "se": %.12g, "df": %.12g, "p": %.12g}\\n', p$contrast[i], p$estimate[i], p$SE[i], p$df[i], p$p.value[i]))
+${study.instrument.scales.map((s) => `print(summary(pairs(emmeans(lmer(rating_${s.id} ~ arm + (1 | supporter), data = d[!is.na(d$rating_${s.id}), ], REML = TRUE), ~ arm, lmer.df = "satterthwaite")), adjust = "holm"))`).join('\n')}
+`;
+}
+
+async function exportField(study: Study, db: Db, studyId: string, out: string, withText: boolean, output: Output, dir: string): Promise<void> {
+  const data = await fieldData(db, studyId);
+  if (data.posts.length === 0) throw new UserError('the field study has no posts yet', dir, 'serve it and recruit seekers, or try it with empathy-lab simulate');
+  const { rows, columns } = fieldPostRows(data, withText);
+  const tables: Array<[string, readonly string[], ReadonlyArray<Record<string, unknown>>]> = [
+    ['field-posts', columns, rows],
+    ['field-measures', ['post', 'phase', 'item', 'value', 'created_at'], data.measures.map((m) => ({ post: m.post_id, phase: m.phase, item: m.item, value: m.value, created_at: m.created_at }))],
+    // A supporter's flag reason is their own words about a seeker: free text, left out unless asked.
+    ['field-safety', ['post', 'rule', 'kind', 'detail', 'created_at', 'seen_at'], data.safety.map((x) => ({ post: x.post_id, rule: x.rule, kind: x.kind, detail: x.rule === 'supporter' && !withText ? '' : x.detail, created_at: x.created_at, seen_at: x.seen_at }))],
+  ];
+  for (const [name, cols, rs] of tables) {
+    await writeFile(path.join(out, `${name}.csv`), toCsv(cols, rs.map((r) => Object.fromEntries(cols.map((c) => [c, r[c] as string | number | null])))));
+    await writeFile(path.join(out, `${name}.jsonl`), rs.map((r) => JSON.stringify(r)).join('\n') + (rs.length ? '\n' : ''));
+  }
+  await writeFile(path.join(out, 'refit.R'), fieldRefitScript(study));
+  output.out(`wrote ${out}: field-posts, field-measures, field-safety (.csv and .jsonl) and refit.R; ${withText ? 'with the posts, drafts and replies (personal data: keep it safe)' : 'no free text (add --with-text for the posts, drafts and replies)'}`);
 }

@@ -14,7 +14,7 @@ export function registerStatus(program: Command, output: Output): void {
     .option('--json', 'print as JSON')
     .addHelpText('after', '\nExample:\n  $ empathy-lab status examples/demo --json')
     .action(async (dir: string, o: StudyOptions & { json?: boolean }) => {
-      await withStudy(dir, o, (s) => printStatus(s, output, o.json));
+      await withStudy(dir, o, (s) => printStatus(s, output, o.json), { field: true });
     });
 }
 

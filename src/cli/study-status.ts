@@ -4,11 +4,23 @@ import { countResponsesBySource } from '../store/responses.repository.js';
 import { countRatingsByScale } from '../store/ratings.repository.js';
 import { countParticipantsByStatus } from '../store/participants.repository.js';
 import { listImports } from '../store/imports.repository.js';
+import { fieldCounts, safetyLog } from '../store/field.repository.js';
 import { json, table, type Output } from './output.js';
 import type { OpenStudy } from './study-context.js';
 
 /** Prints what an open study holds (posts per domain, responses per source, ratings, hashes). */
 export async function printStatus({ loaded, hashes, store, row }: OpenStudy, output: Output, asJson = false): Promise<void> {
+  if (loaded.study.field) {
+    const counts = await fieldCounts(store.db, row.id);
+    const alerts = (await safetyLog(store.db, row.id)).filter((x) => x.seen_at === null);
+    const status = { study: loaded.study.name, type: 'field', manifest: loaded.manifestPath, database: store.label, hashes: { manifest: hashes.manifest, content: hashes.content }, posts: counts, unseenAlerts: new Set(alerts.map((a) => a.post_id)).size };
+    if (asJson) return output.out(json(status));
+    output.out(`${status.study} (field study)\nmanifest ${status.manifest}\ndatabase ${status.database}`);
+    output.out(`\nposts: ${counts.reduce((n, c) => n + c.n, 0)}`);
+    if (counts.length) output.out(table(['status', 'arm', 'posts'], counts.map((c) => [c.status, c.arm ?? '-', c.n])));
+    output.out(`\nsafety alerts not yet seen on /admin: ${status.unseenAlerts}`);
+    return;
+  }
     const [posts, responses, participants, ratings, imports] = await Promise.all([
       countPostsByDomain(store.db, row.id),
       countResponsesBySource(store.db, row.id),

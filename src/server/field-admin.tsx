@@ -5,6 +5,7 @@
  * downloads unless asked for with `?text=1`.
  */
 import type { Context, Hono } from 'hono';
+import { fieldPostRows } from '../analysis/field.js';
 import { fieldCounts, fieldData, markAlertSeen, safetyLog } from '../store/field.repository.js';
 import { appState } from '../store/studies.repository.js';
 import { studyNameOf, type App } from './deps.js';
@@ -133,41 +134,3 @@ export function fieldAdminRoutes(admin: Hono, app: App, h: AdminHelpers): void {
   });
 }
 
-/** One row per post, wide: arm, status, supporter, times, edit distance, and every measure by phase; free text only when asked. */
-export function fieldPostRows(data: Awaited<ReturnType<typeof fieldData>>, withText: boolean): { rows: Array<Record<string, unknown>>; columns: string[] } {
-  const replies = new Map(data.replies.map((r) => [r.post_id, r]));
-  const measureColumns = [...new Set(data.measures.map((m) => `${m.phase}_${m.item}`))].sort();
-  const byPost = new Map<string, Record<string, number>>();
-  for (const m of data.measures) {
-    const row = byPost.get(m.post_id) ?? {};
-    row[`${m.phase}_${m.item}`] = m.value;
-    byPost.set(m.post_id, row);
-  }
-  const rows = data.posts.map((p) => {
-    const r = replies.get(p.id);
-    return {
-      post: p.id,
-      origin: p.origin,
-      domain: p.domain,
-      country: p.country,
-      status: p.status,
-      arm: p.arm ?? '',
-      block_index: p.block_index ?? '',
-      supporter: r?.supporter ?? (r ? 'model' : ''),
-      created_at: p.created_at,
-      answered_at: p.answered_at ?? '',
-      rated_at: p.rated_at ?? '',
-      followed_up_at: p.followed_up_at ?? '',
-      hours_to_reply: p.answered_at ? (new Date(p.answered_at).getTime() - new Date(p.created_at).getTime()) / 3_600_000 : '',
-      post_words: p.word_count,
-      redactions: p.redactions,
-      reply_words: r?.word_count ?? '',
-      edit_distance: r?.edit_distance ?? '',
-      edit_share: r?.edit_share ?? '',
-      ...Object.fromEntries(measureColumns.map((k) => [k, byPost.get(p.id)?.[k] ?? ''])),
-      ...(withText ? { post_text: p.text, draft_text: r?.draft_text ?? '', reply_text: r?.text ?? '' } : {}),
-    };
-  });
-  const columns = ['post', 'origin', 'domain', 'country', 'status', 'arm', 'block_index', 'supporter', 'created_at', 'answered_at', 'rated_at', 'followed_up_at', 'hours_to_reply', 'post_words', 'redactions', 'reply_words', 'edit_distance', 'edit_share', ...measureColumns, ...(withText ? ['post_text', 'draft_text', 'reply_text'] : [])];
-  return { rows, columns };
-}
