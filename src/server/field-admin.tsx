@@ -54,7 +54,7 @@ export function fieldAdminRoutes(admin: Hono, app: App, h: AdminHelpers): void {
         <section aria-labelledby="posts">
           <h2 id="posts">Posts by status and arm</h2>
           <p>New posts: {state}. (Counts only: outcomes are not shown while the study runs.)</p>
-          <table>
+          <table class="admin">
             <thead>
               <tr>
                 <th scope="col">status</th>
@@ -69,9 +69,9 @@ export function fieldAdminRoutes(admin: Hono, app: App, h: AdminHelpers): void {
                 <tr>
                   <th scope="row">{s.replace('_', ' ')}</th>
                   {f.arms.map((a) => (
-                    <td>{n(s, a)}</td>
+                    <td class="num">{n(s, a)}</td>
                   ))}
-                  <td>{n(s, null)}</td>
+                  <td class="num">{n(s, null)}</td>
                 </tr>
               ))}
             </tbody>
@@ -79,7 +79,7 @@ export function fieldAdminRoutes(admin: Hono, app: App, h: AdminHelpers): void {
         </section>
         <section aria-labelledby="log">
           <h2 id="log">Safety log</h2>
-          <table>
+          <table class="admin">
             <thead>
               <tr>
                 <th scope="col">when (UTC)</th>

@@ -149,7 +149,7 @@ export function fieldRoutes(router: Hono, app: App): void {
         <h1>{app.t('field.write.title')}</h1>
         <p>{f.seekers.prompt}</p>
         <p class="hint">{app.t('field.write.privacy')}</p>
-        <form method="post" action="/write">
+        <form method="post" action="/write" data-step="field-write">
           <input type="hidden" name="csrf" value={seekerCsrf(p.token)} />
           <fieldset>
             <legend>
@@ -282,7 +282,7 @@ export function fieldRoutes(router: Hono, app: App): void {
             <span class="label">{app.t('field.reply.label')}</span>
             <div class="text">{reply.text}</div>
           </section>
-          <form method="post" action={`/s/${token}`}>
+          <form method="post" action={`/s/${token}`} data-step="field-rating">
             <input type="hidden" name="csrf" value={seekerCsrf(token)} />
             <input type="hidden" name="phase" value="rating" />
             <h2>{app.t('field.reply.rate')}</h2>
@@ -315,7 +315,7 @@ export function fieldRoutes(router: Hono, app: App): void {
       return c.html(
         <Page app={app} title={app.t('field.follow_up.title')}>
           <h1>{app.t('field.follow_up.title')}</h1>
-          <form method="post" action={`/s/${token}`}>
+          <form method="post" action={`/s/${token}`} data-step="field-follow-up">
             <input type="hidden" name="csrf" value={seekerCsrf(token)} />
             <input type="hidden" name="phase" value="follow_up" />
             <h2>{app.t('field.measures.now')}</h2>
