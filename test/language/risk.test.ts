@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { findPersonalInfo, redact } from '../../src/language/personal-info.js';
+import { medianInterval } from '../../src/stats/median.js';
 import { wordEditDistance } from '../../src/language/edit-distance.js';
 import { screenForRisk } from '../../src/language/risk.js';
 import { blockArm } from '../../src/stats/randomise.js';
@@ -48,5 +50,35 @@ describe('arms balanced within each domain', () => {
     expect(run('anxiety')).not.toEqual(anger);
     expect(Array.from({ length: 40 }, (_, i) => blockArm(arms, 'anger', i, { seed: 8 }))).not.toEqual(anger);
     expect(() => blockArm(arms, 'anger', 0, { seed: 1, blockSize: 3 })).toThrow(/cannot hold each of 2 arms equally often/);
+  });
+});
+
+describe('names and places in a field post', () => {
+  it('redacts a name or place after the words that introduce it, and leaves the cue and other capitals', () => {
+    const text = 'My name is Anna Kowalski and I live in Leeds. My boss Karen shouts; Dr. Patel said rest. I moved to New York from Monday on. My friend I trust. Call 07700 900123.';
+    const spans = findPersonalInfo(text, { namesAndPlaces: true });
+    expect(spans.map((s) => [s.kind, s.text])).toEqual([
+      ['name', 'Anna Kowalski'],
+      ['place', 'Leeds'],
+      ['name', 'Karen'],
+      ['name', 'Patel'],
+      ['place', 'New York'],
+      ['phone', '07700 900123'],
+    ]);
+    expect(redact(text, spans)).toBe('My name is [NAME] and I live in [PLACE]. My boss [NAME] shouts; Dr. [NAME] said rest. I moved to [PLACE] from Monday on. My friend I trust. Call [PHONE].');
+    // The corpus lint keeps to contact details.
+    expect(findPersonalInfo(text).map((s) => s.kind)).toEqual(['phone']);
+  });
+});
+
+describe('the median with its distribution-free interval', () => {
+  it('takes the order statistics R finds with pbinom (n = 10: the 2nd and 9th, coverage 97.9%)', () => {
+    const xs = [7, 1, 9, 3, 5, 10, 2, 8, 4, 6];
+    const m = medianInterval(xs);
+    expect([m.n, m.median, m.lower, m.upper]).toEqual([10, 5.5, 2, 9]);
+    // 1 - 2 * pbinom(1, 10, 0.5) in R
+    expect(m.coverage).toBeCloseTo(0.978515625, 12);
+    // n = 5 is too few for 95%: 1 - 2 * pbinom(0, 5, .5) = .9375
+    expect(Number.isNaN(medianInterval([1, 2, 3, 4, 5]).lower)).toBe(true);
   });
 });
