@@ -5,6 +5,7 @@
  * the model and shows the crisis resources; a supporter's flag does the same and alerts the team;
  * and a model-arm reply is never sent without `unreviewed_model_replies: true`.
  */
+import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -247,6 +248,54 @@ for (const backend of await backends()) {
     });
   });
 }
+
+describe('when the draft source fails', () => {
+  it('an assisted post goes back to the queue and a model-arm reply is made when its seeker looks, once the model answers again', async () => {
+    const [backend] = await backends();
+    const dir = await fieldStudy();
+    let down = true;
+    let calls = 0;
+    const s = await appOn(backend as { name: 'sqlite' }, async () => dir, {
+      deps: {
+        supporterTokens: new Set(SUPPORTERS),
+        draft: async (post) => {
+          calls++;
+          if (down) throw new Error('503 from the model server');
+          return { text: `A draft for a post of ${post.text.split(' ').length} words: that sounds hard, and you are not alone in it.`, provenance: { test: true } };
+        },
+      },
+    });
+    try {
+      const seekers = [];
+      for (let i = 0; i < 3; i++) seekers.push(await seek(s, `10.2.0.${i}`, POSTS[i] as string));
+      const db = s.deps.db;
+      const posts = await db.selectFrom('field_posts').selectAll().execute();
+      const model = posts.find((p) => p.arm === 'model') as (typeof posts)[number];
+      const assisted = posts.find((p) => p.arm === 'assisted') as (typeof posts)[number];
+      // The model arm's reply could not be made at posting: the post waits, its seeker sees "your post is in".
+      expect(model.status).toBe('waiting');
+      // A supporter opening the assisted post while the model is down: back to the queue, nobody holds it.
+      const sup = new Participant(s.app, '10.9.1.1');
+      const queue = await sup.get(`/supporter?token=${SUPPORTERS[0]}`);
+      const failed = await sup.post('/supporter/open', { csrf: csrfOf(queue), post: assisted.id });
+      expect(failed.html).toContain('The draft for that post could not be made just now');
+      expect((await db.selectFrom('field_posts').select(['claimed_by', 'draft_text']).where('id', '=', assisted.id).executeTakeFirstOrThrow())).toEqual({ claimed_by: null, draft_text: null });
+      // The model answers again: the seeker of the model-arm post gets their reply when they look.
+      down = false;
+      const hash = model.seeker_hash;
+      const mine = seekers.find((x) => createHash('sha256').update(x.token).digest('hex') === hash) as (typeof seekers)[number];
+      const page = await mine.p.get(`/s/${mine.token}`);
+      expect(page.title).toBe('Your reply');
+      expect(page.html).toContain('you are not alone in it');
+      expect((await db.selectFrom('field_replies').select(['supporter', 'arm']).where('post_id', '=', model.id).executeTakeFirstOrThrow())).toEqual({ supporter: null, arm: 'model' });
+      const opened = await sup.post('/supporter/open', { csrf: csrfOf(queue), post: assisted.id });
+      expect(opened.title).toBe('Reply to a post');
+      expect(calls).toBeGreaterThanOrEqual(4);
+    } finally {
+      await s.close();
+    }
+  });
+});
 
 describe('unreviewed model replies', () => {
   it('a model arm without unreviewed_model_replies: true is refused when the manifest loads', () => {
