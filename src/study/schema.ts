@@ -561,7 +561,7 @@ const field = z.strictObject({
     .default({ phrases: [], replace_builtin: false }),
   /** Crisis resources by country (ISO 3166 alpha-2, e.g. GB, US) and `default` for everyone else. */
   crisis_resources: z
-    .record(z.string().regex(/^([A-Z]{2}|default)$/, { error: 'expected a country code (GB, US, ...) or default' }), z.array(crisisResource).min(1))
+    .record(z.string(), z.array(crisisResource).min(1, { error: 'give at least one resource' }))
     .refine((r) => r.default !== undefined, { error: 'give crisis_resources.default: the resources shown to seekers from any other country' }),
 });
 
@@ -732,6 +732,8 @@ function checkField(study: z.output<typeof studyObject>, ctx: Issues): void {
   if (drafted.length > 0 && f.draft_source === undefined) ctx.addIssue({ code: 'custom', path: at('draft_source'), message: `the ${drafted.join(' and ')} arm needs a model that writes the drafts: draft_source: <a model source>` });
   else if (f.draft_source !== undefined && draft?.kind !== 'model') ctx.addIssue({ code: 'custom', path: at('draft_source'), message: `"${f.draft_source}" is not a model source of this study` });
   if (f.block_size !== undefined && f.block_size % f.arms.length !== 0) ctx.addIssue({ code: 'custom', path: at('block_size'), message: `a block holds every arm equally often: use a multiple of ${f.arms.length}` });
+  for (const key of Object.keys(f.crisis_resources))
+    if (!/^([A-Z]{2}|default)$/.test(key)) ctx.addIssue({ code: 'custom', path: at('crisis_resources', key), message: `"${key}" is not a country code: use two capital letters (ISO 3166, e.g. GB, US) or default` });
   const measures = new Set<string>();
   f.measures.forEach((m, i) => {
     if (measures.has(m.id)) ctx.addIssue({ code: 'custom', path: at('measures', i, 'id'), message: `duplicate measure id "${m.id}"` });
