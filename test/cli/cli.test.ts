@@ -118,8 +118,8 @@ describe('empathy-lab CLI', async () => {
   it.runIf(pg)('db migrate applies migrations to Postgres once, then reports it up to date', async () => {
     const database = await createPgDatabase();
     try {
-      expect((await cli('db', 'migrate', '--db', database.url)).stdout).toMatch(/applied 2026_11_22_001_initial, .*2026_11_27_011_rating_formats$/);
-      expect((await cli('db', 'migrate', '--db', database.url)).stdout).toMatch(/up to date \(2026_11_27_011_rating_formats\)$/);
+      expect((await cli('db', 'migrate', '--db', database.url)).stdout).toMatch(/applied 2026_11_22_001_initial, .*2026_11_27_012_field_study$/);
+      expect((await cli('db', 'migrate', '--db', database.url)).stdout).toMatch(/up to date \(2026_11_27_012_field_study\)$/);
       const full = await cli('demo', '--out', path.join(root, 'demo-pg'), '--db', database.url);
       expect(full.code).toBe(0);
       expect(full.stdout.trim().split('\n').at(-1)).toBe(`report: ${path.resolve(root, 'demo-pg', 'report.html')}`);

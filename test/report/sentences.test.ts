@@ -37,7 +37,7 @@ describe('report sentences', () => {
     const dir = path.join(await tempFolder({}), 'demo');
     expect((await cli('demo', '--out', dir)).code).toBe(0);
     input = await withStudy(dir, {}, async (s) => ({ analysis: await analyzeStoredStudy(storedStudy(s), dir), context: await reportContext(storedStudy(s)) }));
-  });
+  }, 180_000);
 
   it('counts each excluded rater once, however many rules they met', () => {
     const twice = input.analysis.exclusions.find((e) => e.raters.length > 0);
