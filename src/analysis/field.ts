@@ -14,6 +14,7 @@ import { fitLmm } from '../stats/lmm.js';
 import { medianInterval } from '../stats/median.js';
 import { binomialInterval } from '../stats/power.js';
 import { tQuantile } from '../stats/distributions.js';
+import { pearsonWithInterval } from '../stats/reliability.js';
 import type { Study } from '../study/schema.js';
 
 export const FIELD_ANALYSIS_SCHEMA = 'empathy-lab/field-analysis@1';
@@ -49,6 +50,26 @@ export interface Interval {
   readonly upper: number;
 }
 
+/** A reader's rating of a field reply (from the reader study's export), by the field post's id. */
+export interface ReaderRating {
+  readonly post: string;
+  readonly scale: string;
+  readonly value: number;
+  readonly rater: string;
+}
+
+export interface ReadersComparison {
+  readonly scale: string;
+  /** Replies both the readers and their seeker rated on this scale. */
+  readonly replies: number;
+  readonly raters: number;
+  readonly ratingsPerReply: { readonly min: number; readonly median: number; readonly max: number };
+  /** Pearson's r of the readers' mean rating of a reply and its seeker's own rating, with the Fisher-z 95% interval (as cor.test). */
+  readonly correlation: { readonly r: number; readonly lower: number; readonly upper: number; readonly n: number } | null;
+  /** Means over the same replies, per arm, with t intervals. */
+  readonly byArm: ReadonlyArray<{ arm: string; readers: Interval; seekers: Interval }>;
+}
+
 export interface FieldAnalysis {
   readonly schema: typeof FIELD_ANALYSIS_SCHEMA;
   readonly study: string;
@@ -73,6 +94,13 @@ export interface FieldAnalysis {
     readonly distance: Interval | null;
     /** Drafts sent unchanged: the share with its Clopper-Pearson interval. */
     readonly unchanged: Interval | null;
+  };
+  /** Readers' ratings of the same replies against the seekers' own (with `field.readers`), or null. */
+  readonly readers: null | {
+    readonly file: string;
+    /** Posts the readers' file names that are not answered posts of this study. */
+    readonly unmatchedPosts: number;
+    readonly scales: readonly ReadersComparison[];
   };
   readonly safety: {
     readonly screenedOut: Interval;
@@ -135,7 +163,40 @@ const share = (k: number, n: number): Interval => {
   return { n, estimate: n === 0 ? Number.NaN : round(k / n), lower: round(ci.lower), upper: round(ci.upper) };
 };
 
-export function analyzeField(study: Study, data: FieldInput): FieldAnalysis {
+function compareReaders(study: Study, answered: ReadonlyArray<{ id: string; arm: string | null }>, seekerRating: (post: string, scale: string) => number | undefined, readers: { file: string; ratings: readonly ReaderRating[] }): NonNullable<FieldAnalysis['readers']> {
+  const ids = new Set(answered.map((p) => p.id));
+  const unmatched = new Set(readers.ratings.filter((r) => !ids.has(r.post)).map((r) => r.post));
+  const scales = study.instrument.scales.filter((s) => readers.ratings.some((r) => r.scale === s.id));
+  return {
+    file: readers.file,
+    unmatchedPosts: unmatched.size,
+    scales: scales.map((scale) => {
+      const mine = readers.ratings.filter((r) => r.scale === scale.id && ids.has(r.post));
+      const byPost = new Map<string, number[]>();
+      for (const r of mine) byPost.set(r.post, [...(byPost.get(r.post) ?? []), r.value]);
+      const pairs = answered.flatMap((p) => {
+        const rs = byPost.get(p.id);
+        const own = seekerRating(p.id, scale.id);
+        return rs && own !== undefined ? [{ arm: p.arm as string, readers: rs.reduce((a, b) => a + b, 0) / rs.length, seeker: own, n: rs.length }] : [];
+      });
+      const counts = pairs.map((x) => x.n).sort((a, b) => a - b);
+      const r = pearsonWithInterval(pairs.map((x) => x.readers), pairs.map((x) => x.seeker));
+      return {
+        scale: scale.id,
+        replies: pairs.length,
+        raters: new Set(mine.map((x) => x.rater)).size,
+        ratingsPerReply: { min: counts[0] ?? 0, median: counts.length ? (counts[Math.floor((counts.length - 1) / 2)] as number) : 0, max: counts[counts.length - 1] ?? 0 },
+        correlation: r ? { r: round(r.r), lower: round(r.lower), upper: round(r.upper), n: r.n } : null,
+        byArm: (study.field?.arms ?? []).flatMap((arm) => {
+          const xs = pairs.filter((x) => x.arm === arm);
+          return xs.length ? [{ arm, readers: meanInterval(xs.map((x) => x.readers)), seekers: meanInterval(xs.map((x) => x.seeker)) }] : [];
+        }),
+      };
+    }),
+  };
+}
+
+export function analyzeField(study: Study, data: FieldInput, readers?: { file: string; ratings: readonly ReaderRating[] }): FieldAnalysis {
   const f = study.field;
   if (!f) throw new Error('internal: not a field study');
   const arms = f.arms;
@@ -219,6 +280,7 @@ export function analyzeField(study: Study, data: FieldInput): FieldAnalysis {
     ratings,
     timeToReply,
     edits,
+    readers: readers ? compareReaders(study, answered, (post, scale) => get(post, 'rating', scale), readers) : null,
     safety: {
       screenedOut: share(screened.length, data.posts.length),
       byRule: [...rules].map(([key, posts]) => {

@@ -1,5 +1,7 @@
 import { UserError } from '../errors.js';
-import { analyzeField, type FieldAnalysis } from './field.js';
+import path from 'node:path';
+import { cellWhere, parseNumber, readTable, requireColumns } from '../corpus/table.js';
+import { analyzeField, type FieldAnalysis, type ReaderRating } from './field.js';
 import { fieldData } from '../store/field.repository.js';
 import { choicesForAnalysis, judgeScoresForAnalysis, ratersForAnalysis, ratingsForAnalysis, recordExclusions } from '../store/ratings.repository.js';
 import { composite, pairwiseScale, ratedScales, splitScaleId } from '../study/formats.js';
@@ -105,8 +107,32 @@ export function withComposites(study: Study, rows: readonly StoredRating[]): { r
 }
 
 /** The analysis of a stored field study: its posts, replies, measures and safety log, under its manifest. */
-export async function analyzeStoredField({ db, study, studyId }: StoredStudy, dir: string): Promise<FieldAnalysis> {
+export async function analyzeStoredField({ db, study, studyId, dir: studyDir }: StoredStudy, dir: string): Promise<FieldAnalysis> {
   const data = await fieldData(db, studyId);
   if (data.posts.length === 0) throw new UserError('the field study has no posts yet', dir, 'serve it and recruit seekers, or try it with empathy-lab simulate');
-  return analyzeField(study, data);
+  const file = study.field?.readers?.ratings;
+  return analyzeField(study, data, file === undefined ? undefined : { file, ratings: await readerRatings(study, studyDir, file) });
+}
+
+/**
+ * Readers' ratings of the field replies: a reader study's exported ratings.csv (or any file with
+ * columns post, scale, value, and optionally rater and excluded). Rows with excluded = true are left
+ * out, as the reader study's analysis leaves them out.
+ */
+async function readerRatings(study: Study, dir: string, file: string): Promise<ReaderRating[]> {
+  const table = await readTable(path.join(dir, file), { label: file });
+  requireColumns(table, { post: 'post', scale: 'scale', value: 'value' }, 'field.readers.ratings', () => "the readers' ratings need columns post, scale and value, as empathy-lab export writes ratings.csv");
+  const hasRater = table.columns.includes('rater');
+  const hasExcluded = table.columns.includes('excluded');
+  const out: ReaderRating[] = [];
+  for (const rec of table.records) {
+    if (hasExcluded && /^(true|1|yes)$/i.test(rec.values.excluded ?? '')) continue;
+    const value = parseNumber(rec.values.value ?? '', table.decimalComma);
+    if (!Number.isFinite(value)) throw new UserError(`the value "${rec.values.value ?? ''}" is not a number`, cellWhere(table, rec, 'value'), 'give each rating as a number on its scale');
+    out.push({ post: rec.values.post ?? '', scale: rec.values.scale ?? '', value, rater: hasRater ? (rec.values.rater ?? '') : `row-${rec.line}` });
+  }
+  const shared = study.instrument.scales.filter((s) => out.some((r) => r.scale === s.id));
+  if (shared.length === 0)
+    throw new UserError(`no scale of the readers' file is one the seekers answered (the file has ${[...new Set(out.map((r) => r.scale))].join(', ') || 'no rows'})`, file, `rate the replies on a scale with the same id as the seekers' (${study.instrument.scales.map((s) => s.id).join(', ')})`);
+  return out;
 }

@@ -225,5 +225,14 @@ async function exportField(study: Study, db: Db, studyId: string, out: string, w
     await writeFile(path.join(out, `${name}.jsonl`), rs.map((r) => JSON.stringify(r)).join('\n') + (rs.length ? '\n' : ''));
   }
   await writeFile(path.join(out, 'refit.R'), fieldRefitScript(study));
-  output.out(`wrote ${out}: field-posts, field-measures, field-safety (.csv and .jsonl) and refit.R; ${withText ? 'with the posts, drafts and replies (personal data: keep it safe)' : 'no free text (add --with-text for the posts, drafts and replies)'}`);
+  if (withText) {
+    // The answered posts and their replies as a rating study's corpus, so readers can rate the same
+    // replies (the source is the arm); the rating study's ratings.csv goes back in as field.readers.
+    const replies = new Map(data.replies.map((r) => [r.post_id, r]));
+    const answered = data.posts.filter((p) => replies.has(p.id));
+    await mkdir(path.join(out, 'reader-corpus'), { recursive: true });
+    await writeFile(path.join(out, 'reader-corpus', 'posts.csv'), toCsv(['post_id', 'domain', 'text'], answered.map((p) => ({ post_id: p.id, domain: p.domain, text: p.text }))));
+    await writeFile(path.join(out, 'reader-corpus', 'replies.csv'), toCsv(['post_id', 'source', 'text'], answered.map((p) => ({ post_id: p.id, source: replies.get(p.id)?.arm ?? '', text: replies.get(p.id)?.text ?? '' }))));
+  }
+  output.out(`wrote ${out}: field-posts, field-measures, field-safety (.csv and .jsonl) and refit.R; ${withText ? 'with the posts, drafts and replies (personal data: keep it safe), and reader-corpus/ (posts.csv, replies.csv) for a rating study of the same replies' : 'no free text (add --with-text for the posts, drafts and replies)'}`);
 }

@@ -49,6 +49,14 @@ export function fieldTables(a: FieldAnalysis): ReportTable[] {
   const modelArm = a.arms.includes('model');
   for (const m of a.measures) tables.push(...modelTables(`field-${m.phase === 'post' ? 'post' : 'follow-up'}-${m.measure}`, `${m.measure} ${m.phase === 'post' ? 'after reading the reply' : 'at the follow-up'}`, m.model, modelArm));
   for (const r of a.ratings) tables.push(...modelTables(`field-rating-${r.scale}`, `Seekers' rating of the reply: ${r.scale}`, r.model, modelArm));
+  for (const c of a.readers?.scales ?? [])
+    tables.push({
+      id: `field-readers-${c.scale}`,
+      title: `Readers and seekers on the same replies: ${c.scale}`,
+      note: `${c.replies} replies rated by ${c.raters} readers (${c.ratingsPerReply.min} to ${c.ratingsPerReply.max} ratings per reply, median ${c.ratingsPerReply.median}) and by the seeker who asked. Means over the same replies with 95% t intervals; readers' ratings from ${a.readers?.file}${a.readers?.unmatchedPosts ? `, where ${a.readers.unmatchedPosts} posts are not answered posts of this study (left out)` : ''}.`,
+      columns: [col('arm'), col('replies', 'int'), col("readers' mean", 'd2'), col('95% CI', 'interval'), col("seekers' mean", 'd2'), col('95% CI', 'interval')],
+      rows: c.byArm.map((r) => [r.arm, r.readers.n, r.readers.estimate, interval(r.readers.lower, r.readers.upper), r.seekers.estimate, interval(r.seekers.lower, r.seekers.upper)]),
+    });
   tables.push({
     id: 'field-time-to-reply',
     title: 'Hours from post to reply, by arm',
@@ -99,6 +107,15 @@ export function fieldLead(a: FieldAnalysis): string[] {
     if (!r.model || r.model.error) continue;
     for (const c of r.model.contrasts) out.push(`Seekers' ${r.scale} rating of their reply: ${c.contrast} = ${fixed(c.estimate, 2)} (95% CI ${interval(c.lower, c.upper)}, ${pClause(c.p)}).`);
   }
+  for (const c of a.readers?.scales ?? []) {
+    if (!c.correlation) {
+      out.push(`Readers rated ${c.replies} of the replies on ${c.scale}: too few to correlate with the seekers' own ratings.`);
+      continue;
+    }
+    const { r, lower, upper, n } = c.correlation;
+    const what = lower > 0 ? "readers' ratings go with the seekers' own" : upper < 0 ? "readers' ratings go against the seekers' own" : "the interval includes 0: these data do not show that readers' ratings predict the seekers' own";
+    out.push(`Do readers' ratings predict the seeker's own? On ${c.scale}, the readers' mean rating of a reply and its seeker's rating: ${stat('r')} = ${fixed(r, 2)} (95% CI ${interval(lower, upper)}, ${stat('n')} = ${n} replies); ${what}.`);
+  }
   return out;
 }
 
@@ -110,6 +127,10 @@ export function fieldMethods(a: FieldAnalysis, study: Study, simulation: FieldSi
     `Seekers read the reply by their own link, rated it (${study.instrument.scales.map((s) => s.id).join(', ')}) and answered the measures again${f.follow_up_days !== undefined ? `, and once more ${f.follow_up_days} days later` : ''}; they were told the arm only in the debrief after their last answer.`,
     `Each post-measure was analysed with a linear mixed model, value ~ arm + pre + (1 | supporter) (REML; Satterthwaite df; estimated means at the mean pre-measure), the ratings with value ~ arm + (1 | supporter); differences between arms are Holm-adjusted. Replies of the model arm have no supporter and share one level of the supporter factor.`,
   ];
+  if (a.readers)
+    out.push(
+      `Readers rated the same replies in a separate rating study (${a.readers.file}); their mean rating of each reply was correlated with the seeker's own rating on the scales both used (Pearson's r, Fisher-z interval).`,
+    );
   if (simulation)
     out.push(
       `These data are simulated (empathy-lab simulate, seed ${simulation.seed}): ${simulation.seekers} seekers, ${simulation.supporters} supporters, planted effects on the 0-100 outcome ${Object.entries(simulation.effects).map(([k, v]) => `${k} ${v}`).join(', ')}, ${fixed(100 * simulation.screenedOutShare, 0)}% of posts screened out and ${fixed(100 * simulation.flaggedShare, 0)}% flagged by design, median hours to reply ${Object.entries(simulation.medianHours).map(([k, v]) => `${k} ${v}`).join(', ')}.`,

@@ -559,6 +559,12 @@ const field = z.strictObject({
       replace_builtin: z.boolean().default(false),
     })
     .default({ phrases: [], replace_builtin: false }),
+  /**
+   * Readers' ratings of the same replies (a rating study run on them): the `ratings.csv` its export
+   * writes (columns post, scale, value; rows with excluded = true are left out). The report compares
+   * them with the seekers' own ratings on the scales both have.
+   */
+  readers: z.strictObject({ ratings: relPath }).optional(),
   /** Crisis resources by country (ISO 3166 alpha-2, e.g. GB, US) and `default` for everyone else. */
   crisis_resources: z
     .record(z.string(), z.array(crisisResource).min(1, { error: 'give at least one resource' }))

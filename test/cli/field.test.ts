@@ -6,7 +6,7 @@
  * same model. Commands of rating studies refuse a field study in one line.
  */
 import { spawnSync, execFileSync } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
@@ -86,5 +86,54 @@ describe('a field study from the command line', async () => {
     expect(ours.estimate).toBeCloseTo(r.estimate, 6);
     expect(ours.se).toBeCloseTo(r.se, 6);
     expect(ours.df).toBeCloseTo(r.df, 3);
+  });
+
+  it("readers rate the same replies in a rating study; the report sets their ratings beside the seekers' own", async () => {
+    // The rating study of the replies, from the export's reader corpus (the source of a reply is its arm).
+    const readers = path.join(dir, '..', 'readers');
+    await mkdir(path.join(readers, 'corpus'), { recursive: true });
+    for (const f of ['posts.csv', 'replies.csv']) await copyFile(path.join(dir, 'export-text', 'reader-corpus', f), path.join(readers, 'corpus', f));
+    await writeFile(
+      path.join(readers, 'study.yaml'),
+      `name: readers
+domains: [work, relationships, everyday]
+corpus:
+  posts: { file: corpus/posts.csv }
+  replies: [{ file: corpus/replies.csv, columns: { post: post_id, text: text, source: source } }]
+sources: [{ id: human, kind: corpus }, { id: assisted, kind: corpus }]
+instrument:
+  scales:
+    - { id: empathy, question: How much does the reply show that its writer understood how the person feels?, points: 5 }
+design: { posts_per_rater: 20, target_ratings_per_response: 3 }
+lint: { min_words: 1 }
+`,
+    );
+    expect((await cli('import', readers)).code).toBe(0);
+    expect((await cli('simulate', readers, '--effect', 'human=0', '--effect', 'assisted=0.3')).code).toBe(0);
+    expect((await cli('export', readers)).code).toBe(0);
+    // Back into the field study as field.readers.
+    const file = path.join(dir, 'study.yaml');
+    await writeFile(file, (await readFile(file, 'utf8')).replace('  crisis_resources:', '  readers: { ratings: ../readers/export/ratings.csv }\n  crisis_resources:'));
+    const analyzed = await cli('analyze', dir, '--json');
+    expect(analyzed.code).toBe(0);
+    const a = JSON.parse(analyzed.stdout);
+    const rated = a.posts.byArm.reduce((n: number, x: { rated: number }) => n + x.rated, 0);
+    expect(a.readers.unmatchedPosts).toBe(0);
+    expect(a.readers.scales.map((x: { scale: string }) => x.scale)).toEqual(['empathy']);
+    const c = a.readers.scales[0];
+    // Every reply its seeker rated has the readers' ratings too.
+    expect(c.replies).toBe(rated);
+    expect(c.ratingsPerReply.min).toBeGreaterThanOrEqual(3);
+    expect(c.correlation.n).toBe(rated);
+    expect(c.correlation.lower).toBeLessThan(c.correlation.r);
+    expect((await cli('report', dir)).code).toBe(0);
+    const html = await readFile(path.join(dir, 'report.html'), 'utf8');
+    expect(html).toContain('Readers and seekers on the same replies: empathy');
+    expect(html).toContain("Do readers' ratings predict the seeker's own? On empathy");
+    // A readers' file without the seekers' scales is one line naming the file.
+    await writeFile(path.join(dir, 'other.csv'), 'post,scale,value\nsim-00001,warmth,3\n');
+    await writeFile(file, (await readFile(file, 'utf8')).replace('../readers/export/ratings.csv', 'other.csv'));
+    const bad = await cli('analyze', dir);
+    expect([bad.code, bad.stderr.trim()]).toEqual([1, "empathy-lab: other.csv: no scale of the readers' file is one the seekers answered (the file has warmth); rate the replies on a scale with the same id as the seekers' (empathy, heard, helpful)"]);
   });
 });
