@@ -9,7 +9,7 @@ import type { FieldAnalysis, ArmModel } from '../analysis/field.js';
 import type { FieldSimulationRecord } from '../simulation/field.js';
 import type { Study } from '../study/schema.js';
 import { fixed, formatDf, pClause, stat, statHtml as e } from './format.js';
-import { tableHtml, REPORT_STYLE } from './html.js';
+import { reportPage, tableHtml } from './html.js';
 import type { ReportTable } from './tables.js';
 
 const col = (label: string, format: ReportTable['columns'][number]['format'] = 'text') => ({ label, format });
@@ -144,25 +144,6 @@ export function fieldReportHtml(a: FieldAnalysis, study: Study, simulation: Fiel
     ['field', 'What did the people who asked think?', [...fieldLead(a).map((p) => `<p>${e(p)}</p>`), ...fieldTables(a).filter((t) => t.rows.length > 0).map(tableHtml)].join('\n')],
     ['methods', 'Methods', fieldMethods(a, study, simulation).map((p) => `<p>${e(p)}</p>`).join('\n')],
   ];
-  const banner = a.simulated ? 'Simulated data: every seeker, supporter and answer in this report was made by empathy-lab simulate, not by people.' : '';
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<meta name="generator" content="empathy-lab ${e(meta.version)}">
-<title>${e(title)}: empathy-lab field report</title>
-<style>${REPORT_STYLE}</style>
-</head>
-<body>
-<main>
-${banner ? `<p class="banner" id="simulated">${e(banner)}</p>\n` : ''}<h1>${e(title)}</h1>
-<p class="subtitle">empathy-lab report for the field study <strong>${e(study.name)}</strong> · manifest ${e(meta.manifestHash.slice(0, 12))}</p>
-<nav aria-label="Contents"><ol>${sections.map(([id, h]) => `<li><a href="#${id}">${e(h)}</a></li>`).join('')}</ol></nav>
-${sections.map(([id, h, body]) => `<section id="${id}"><h2>${e(h)}</h2>\n${body}\n</section>`).join('\n')}
-</main>
-</body>
-</html>
-`;
+  const banner = a.simulated ? 'Simulated data: every seeker, supporter and answer in this report was made by empathy-lab simulate, not by people.' : null;
+  return reportPage({ title, version: meta.version, banner, subtitle: `empathy-lab report for the field study <strong>${e(study.name)}</strong> · manifest ${e(meta.manifestHash.slice(0, 12))}`, sections });
 }

@@ -10,7 +10,7 @@ import { methodsParagraph, sectionLeads, simulatedBanner, summarySentences } fro
 import { resultSections } from './sections.js';
 import { buildTables, formatCell, type ReportTable } from './tables.js';
 
-export const REPORT_STYLE = `
+const REPORT_STYLE = `
 :root { color-scheme: light; --ink: #111827; --muted: #4b5563; --rule: #d1d5db; --accent: #0072B2; }
 * { box-sizing: border-box; }
 body { margin: 0; font: 15px/1.55 system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; color: var(--ink); background: #fff; }
@@ -83,21 +83,35 @@ export function reportHtml(input: ReportInput, figures: readonly Figure[], svgs:
     ...results,
     ['provenance', 'Appendix: provenance', provenanceHtml(input)],
   ];
-  const shown = sections.filter(([, , body]) => body.trim() !== '');
+  return reportPage({
+    title,
+    version: context.software.find((x) => x.name === 'empathy-lab')?.version ?? '',
+    banner,
+    subtitle: `empathy-lab report for the study <strong>${e(context.study.name)}</strong> · manifest ${e(context.study.manifestHash.slice(0, 12))} · corpus ${e(context.study.contentHash.slice(0, 12))}`,
+    sections,
+  });
+}
+
+/**
+ * The report's page: head, banner, title, subtitle (HTML), contents and the sections that have a
+ * body; shared by a rating study's report and a field study's.
+ */
+export function reportPage(p: { title: string; version: string; banner: string | null | undefined; subtitle: string; sections: ReadonlyArray<readonly [string, string, string]> }): string {
+  const shown = p.sections.filter(([, , body]) => body.trim() !== '');
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<meta name="generator" content="empathy-lab ${e(context.software.find((s) => s.name === 'empathy-lab')?.version ?? '')}">
-<title>${e(title)}: empathy-lab report</title>
+<meta name="generator" content="empathy-lab ${e(p.version)}">
+<title>${e(p.title)}: empathy-lab report</title>
 <style>${REPORT_STYLE}</style>
 </head>
 <body>
 <main>
-${banner ? `<p class="banner" id="simulated">${e(banner)}</p>\n` : ''}<h1>${e(title)}</h1>
-<p class="subtitle">empathy-lab report for the study <strong>${e(context.study.name)}</strong> · manifest ${e(context.study.manifestHash.slice(0, 12))} · corpus ${e(context.study.contentHash.slice(0, 12))}</p>
+${p.banner ? `<p class="banner" id="simulated">${e(p.banner)}</p>\n` : ''}<h1>${e(p.title)}</h1>
+<p class="subtitle">${p.subtitle}</p>
 <nav aria-label="Contents"><ol>${shown.map(([id, h]) => `<li><a href="#${id}">${e(h)}</a></li>`).join('')}</ol></nav>
 ${shown.map(([id, h, body]) => `<section id="${id}"><h2>${e(h)}</h2>\n${body}\n</section>`).join('\n')}
 </main>

@@ -237,6 +237,22 @@ export function fieldRoutes(router: Hono, app: App): void {
     return c.redirect(`/s/${token}`, 303);
   });
 
+  /** A seeker's answers of one phase by their link: `children` (the reply's scales) before the measures. */
+  const PhaseForm = (p: { token: string; phase: 'rating' | 'follow_up'; errors: Readonly<Record<string, string>>; children?: Child }) => (
+    <form method="post" action={`/s/${p.token}`} data-step={`field-${p.phase}`}>
+      <input type="hidden" name="csrf" value={seekerCsrf(p.token)} />
+      <input type="hidden" name="phase" value={p.phase} />
+      {p.children}
+      <h2>{app.t('field.measures.now')}</h2>
+      {measures.map((m) => (
+        <ScaleField scale={m} t={app.t} errors={p.errors} />
+      ))}
+      <div class="actions">
+        <button type="submit">{app.t('field.reply.send')}</button>
+      </div>
+    </form>
+  );
+
   const SeekerPage = async (c: Context, token: string, errors: Readonly<Record<string, string>> = {}) => {
     const found = await postOfSeeker(app.db, app.studyId, seekerHash(token));
     if (!found) throw new HTTPException(404, { message: app.t('field.no_post') });
@@ -282,21 +298,12 @@ export function fieldRoutes(router: Hono, app: App): void {
             <span class="label">{app.t('field.reply.label')}</span>
             <div class="text">{reply.text}</div>
           </section>
-          <form method="post" action={`/s/${token}`} data-step="field-rating">
-            <input type="hidden" name="csrf" value={seekerCsrf(token)} />
-            <input type="hidden" name="phase" value="rating" />
+          <PhaseForm token={token} phase="rating" errors={errors}>
             <h2>{app.t('field.reply.rate')}</h2>
             {outcomeScales().map((s) => (
               <ScaleField scale={s} t={app.t} errors={errors} />
             ))}
-            <h2>{app.t('field.measures.now')}</h2>
-            {measures.map((m) => (
-              <ScaleField scale={m} t={app.t} errors={errors} />
-            ))}
-            <div class="actions">
-              <button type="submit">{app.t('field.reply.send')}</button>
-            </div>
-          </form>
+          </PhaseForm>
         </Page>,
         status,
       );
@@ -315,17 +322,7 @@ export function fieldRoutes(router: Hono, app: App): void {
       return c.html(
         <Page app={app} title={app.t('field.follow_up.title')}>
           <h1>{app.t('field.follow_up.title')}</h1>
-          <form method="post" action={`/s/${token}`} data-step="field-follow-up">
-            <input type="hidden" name="csrf" value={seekerCsrf(token)} />
-            <input type="hidden" name="phase" value="follow_up" />
-            <h2>{app.t('field.measures.now')}</h2>
-            {measures.map((m) => (
-              <ScaleField scale={m} t={app.t} errors={errors} />
-            ))}
-            <div class="actions">
-              <button type="submit">{app.t('field.reply.send')}</button>
-            </div>
-          </form>
+          <PhaseForm token={token} phase="follow_up" errors={errors} />
         </Page>,
         status,
       );
