@@ -9,7 +9,7 @@ import path from 'node:path';
 import { UserError } from '../errors.js';
 import { parsePrompt, renderPrompt } from '../generate/prompts.js';
 import { blind } from '../generate/transforms.js';
-import type { Drafter } from '../server/field-flow.js';
+import { parseVerdict, type Drafter, type Screener } from '../server/field-flow.js';
 import { sha256 } from '../study/hash.js';
 import type { Study } from '../study/schema.js';
 import type { Db } from '../store/tables.js';
@@ -53,5 +53,36 @@ export async function fieldDrafter(study: Study, dir: string, db: Db): Promise<D
         blinding: cleaned.log,
       },
     };
+  };
+}
+
+/**
+ * The model screen of a field study (`field.screening.model`): the model source asked with the
+ * screening prompt about the redacted post, its answer read as RISK or SAFE. An answer that is
+ * neither is no answer: the post is not taken, and the seeker sends it again.
+ */
+export async function fieldScreener(study: Study, dir: string, db: Db): Promise<Screener | undefined> {
+  const spec = study.field?.screening.model;
+  if (!spec) return undefined;
+  const source = study.sources.find((s) => s.id === spec.source);
+  if (source?.kind !== 'model') throw new UserError(`"${spec.source}" is not a model source of this study`, 'field.screening.model.source');
+  const provider = (await providersFor(study, dir, db, { only: new Set([spec.source]), cacheRead: false })).get(spec.source);
+  if (!provider) throw new UserError(`no provider for "${spec.source}"`, 'field.screening.model.source');
+  let promptText: string;
+  try {
+    promptText = await readFile(path.join(dir, spec.prompt), 'utf8');
+  } catch (err) {
+    throw new UserError(`cannot read the screening prompt (${(err as NodeJS.ErrnoException).code ?? String(err)})`, spec.prompt, 'check field.screening.model.prompt', { cause: err });
+  }
+  const template = parsePrompt(promptText, spec.prompt);
+  return async (post) => {
+    const messages = renderPrompt(template, { post: post.text, title: '', domain: post.domain, min_words: '', max_words: '' });
+    const result = await provider.generate(
+      { model: source.model, messages, params: source.params, unit: { postId: 'screen', source: spec.source, condition: 'screen', sampleIndex: 0 }, post: { text: post.text, title: null, domain: post.domain } },
+      {},
+    );
+    const verdict = parseVerdict(result.text);
+    if (!verdict) throw new Error(`the screening model answered neither RISK nor SAFE: "${result.text.slice(0, 80)}"`);
+    return verdict;
   };
 }

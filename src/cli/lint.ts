@@ -57,8 +57,10 @@ export function registerLint(program: Command, output: Output): void {
         const draft = study.sources.find((x) => x.id === study.field?.draft_source);
         if (draft?.kind === 'model') for (const c of draft.conditions) parsePrompt(await readFile(path.join(studyDir, c.prompt), 'utf8').catch(() => { throw new UserError('cannot read the draft prompt', c.prompt, 'check the source\'s conditions[].prompt'); }), c.prompt);
         const f = study.field;
+        const screen = f.screening.model;
+        if (screen) parsePrompt(await readFile(path.join(studyDir, screen.prompt), 'utf8').catch(() => { throw new UserError('cannot read the screening prompt', screen.prompt, 'check field.screening.model.prompt'); }), screen.prompt);
         if (o.json) output.out(json({ field: true, arms: f.arms, supporters: lines.length, riskPhrases: riskPhrases(f).length, errors: 0 }));
-        else output.out(`field study: arms ${f.arms.join(', ')}; ${lines.length} supporter token${lines.length === 1 ? '' : 's'}; ${riskPhrases(f).length} risk phrases; crisis resources for ${Object.keys(f.crisis_resources).join(', ')}. Posts are screened and redacted as seekers send them.`);
+        else output.out(`field study: arms ${f.arms.join(', ')}; ${lines.length} supporter token${lines.length === 1 ? '' : 's'}; ${riskPhrases(f).length} risk phrases${f.screening.model ? ` and a model screen (${f.screening.model.source})` : ''}; crisis resources for ${Object.keys(f.crisis_resources).join(', ')}. Posts are screened and redacted as seekers send them.`);
         return;
       }
       const inputs: Array<{ file: string; column: TextColumn; posts: boolean }> = [];

@@ -10,7 +10,7 @@ import { appSecret } from '../store/studies.repository.js';
 import type { Output } from './output.js';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fieldDrafter } from './field-draft.js';
+import { fieldDrafter, fieldScreener } from './field-draft.js';
 import { openStudy, type OpenStudy, type StudyOptions } from './study-context.js';
 
 /** A frozen or unreachable database fails a request within seconds (a "try again" page), never hangs it. */
@@ -136,7 +136,11 @@ export function registerServe(program: Command, output: Output): void {
           pageFiles: await readPageFiles(loaded.study, loaded.dir),
           panelTokens: await readPanelTokens(loaded.study, loaded.dir),
           ...(field
-            ? { supporterTokens: await readTokens(field.supporters.tokens_file, loaded.dir, 'field.supporters.tokens_file'), draft: await fieldDrafter(loaded.study, loaded.dir, store.db) }
+            ? {
+                supporterTokens: await readTokens(field.supporters.tokens_file, loaded.dir, 'field.supporters.tokens_file'),
+                draft: await fieldDrafter(loaded.study, loaded.dir, store.db),
+                screen: await fieldScreener(loaded.study, loaded.dir, store.db),
+              }
             : {}),
           log: (line) => output.err(line),
         });

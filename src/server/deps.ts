@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { DEFAULT_CONSENT, participantText, type Text } from '../study/participant-text.js';
 import { sessionLength } from './duration.js';
-import type { Drafter } from './field-flow.js';
+import type { Drafter, Screener } from './field-flow.js';
 import type { FlowDeps } from './flow.js';
 import { markdownToHtml } from './markdown.js';
 
@@ -33,6 +33,8 @@ export interface AppDeps extends FlowDeps {
   readonly supporterTokens?: ReadonlySet<string>;
   /** A field study's draft source (built by the CLI from `field.draft_source`). */
   readonly draft?: Drafter;
+  /** A field study's model screen (built by the CLI from `field.screening.model`). */
+  readonly screen?: Screener;
 }
 
 /** The app's deps with what is derived from them once: the participant text and the study's pages as HTML. */

@@ -25,6 +25,29 @@ export interface Draft {
 /** Writes a draft reply to a (redacted) post: the draft source's provider, prompt and parameters. */
 export type Drafter = (post: { readonly id: string; readonly text: string; readonly domain: string }) => Promise<Draft>;
 
+/** The model screen's verdict on a (redacted) post: RISK or SAFE, with what it signals and its words. */
+export interface ScreenVerdict {
+  readonly risk: boolean;
+  readonly kind: string;
+  readonly detail: string;
+}
+
+/** Asks the study's screening model about a post; throws when it cannot answer (the post is then not taken). */
+export type Screener = (post: { readonly text: string; readonly domain: string }) => Promise<ScreenVerdict>;
+
+/** The post could not be screened (the screening model failed): nothing is stored, the seeker sends it again. */
+export class ScreenUnavailable extends Error {
+  override readonly name = 'ScreenUnavailable';
+}
+
+/** Reads a screening model's answer: RISK or SAFE first, then optionally what it signals; anything else is no answer. */
+export function parseVerdict(answer: string): ScreenVerdict | null {
+  const first = answer.trim().split(/\r?\n/)[0] ?? '';
+  const m = /^\W*(RISK|SAFE)\b[\s:,.-]*(self[_ -]harm|harm[_ -]to[_ -]others|danger[_ -]from[_ -]others)?/i.exec(first);
+  if (!m) return null;
+  return { risk: (m[1] as string).toUpperCase() === 'RISK', kind: m[2] ? m[2].toLowerCase().replace(/[ -]/g, '_') : 'unspecified', detail: first.slice(0, 200) };
+}
+
 export interface FieldDeps {
   readonly db: Db;
   readonly studyId: string;
@@ -32,6 +55,8 @@ export interface FieldDeps {
   readonly now: () => Date;
   /** The draft source (absent when the study has only the human arm, or in tests of that arm). */
   readonly draft?: Drafter;
+  /** The model screen (with `field.screening.model`). */
+  readonly screen?: Screener;
 }
 
 export function fieldOf(study: Study): FieldSettings {
@@ -89,6 +114,20 @@ export async function submitPost(deps: FieldDeps, s: Submission): Promise<Submit
     // The log names the phrase and what it signals, never the text around it.
     await insertScreenedOut(deps.db, post, s.pre, matches.map((m) => ({ rule: 'lexicon', kind: m.kind, detail: m.phrase })));
     return { kind: 'screened_out', postId: post.id, matches: matches.length };
+  }
+  if (f.screening.model) {
+    if (!deps.screen) throw new Error('internal: the study has a model screen but the app was given none');
+    // The model sees the post as supporters would: redacted.
+    let verdict: ScreenVerdict;
+    try {
+      verdict = await deps.screen({ text, domain: s.domain });
+    } catch (err) {
+      throw new ScreenUnavailable(err instanceof Error ? err.message : String(err), { cause: err });
+    }
+    if (verdict.risk) {
+      await insertScreenedOut(deps.db, post, s.pre, [{ rule: 'model', kind: verdict.kind, detail: verdict.detail }]);
+      return { kind: 'screened_out', postId: post.id, matches: 1 };
+    }
   }
   const blockSize = f.block_size ?? 2 * f.arms.length;
   const { arm } = await insertRandomised(deps.db, post, s.pre, s.domain, (index) => blockArm(f.arms, s.domain, index, { seed: deps.study.design.seed, blockSize }));

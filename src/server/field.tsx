@@ -14,7 +14,7 @@ import { appState } from '../store/studies.repository.js';
 import type { FieldPostRow } from '../store/tables.js';
 import type { FieldSettings, LikertScale, SliderScale } from '../study/schema.js';
 import { studyNameOf, type App } from './deps.js';
-import { answerByModel, fieldOf, followUpFrom, openPost, seekerHash, sendSupporterReply, submitPost, supporterId } from './field-flow.js';
+import { answerByModel, fieldOf, followUpFrom, openPost, ScreenUnavailable, seekerHash, sendSupporterReply, submitPost, supporterId } from './field-flow.js';
 import { fieldOf as fieldName } from './flow.js';
 import { cookieOptions, clientIpOf, PROLIFIC_ID } from './participant.js';
 import { ClientThrottle, csrfToken, formFields, randomToken, sameSecret } from './security.js';
@@ -85,7 +85,7 @@ const ARM_DEBRIEF: Readonly<Record<string, string>> = {
 export function fieldRoutes(router: Hono, app: App): void {
   const f = fieldOf(app.study);
   const limiter = new ClientThrottle(app.entryPerMinute ?? 60, () => app.now().getTime());
-  const deps = { db: app.db, studyId: app.studyId, study: app.study, now: app.now, ...(app.draft ? { draft: app.draft } : {}) };
+  const deps = { db: app.db, studyId: app.studyId, study: app.study, now: app.now, ...(app.draft ? { draft: app.draft } : {}), ...(app.screen ? { screen: app.screen } : {}) };
   const domainLabel = (d: string) => app.study.domain_labels[d] ?? d;
   const countries = Object.keys(f.crisis_resources).filter((c) => c !== 'default').sort();
   const outcomeScales = (): FieldScale[] => app.study.instrument.scales.filter((s): s is FieldScale => s.type === 'likert' || s.type === 'slider');
@@ -141,12 +141,17 @@ export function fieldRoutes(router: Hono, app: App): void {
     return c.redirect('/write', 303);
   });
 
-  const WritePage = (p: { token: string; values?: Readonly<Record<string, string>>; errors?: Readonly<Record<string, string>> }) => {
+  const WritePage = (p: { token: string; values?: Readonly<Record<string, string>>; errors?: Readonly<Record<string, string>>; notice?: string }) => {
     const v = p.values ?? {};
     const e = p.errors ?? {};
     return (
       <Page app={app} title={app.t('field.write.title')}>
         <h1>{app.t('field.write.title')}</h1>
+        {p.notice ? (
+          <p class="notice" role="alert">
+            {p.notice}
+          </p>
+        ) : null}
         <p>{f.seekers.prompt}</p>
         <p class="hint">{app.t('field.write.privacy')}</p>
         <form method="post" action="/write" data-step="field-write">
@@ -233,7 +238,15 @@ export function fieldRoutes(router: Hono, app: App): void {
     Object.assign(errors, pre.errors);
     if (Object.keys(errors).length > 0) return c.html(<WritePage token={token} values={form} errors={errors} />, 422);
     const pid = getCookie(c, SEEKER_PID);
-    await submitPost(deps, { seekerToken: token, origin: pid ? 'prolific' : 'link', externalId: pid ?? null, country, domain, text, pre: pre.values });
+    try {
+      await submitPost(deps, { seekerToken: token, origin: pid ? 'prolific' : 'link', externalId: pid ?? null, country, domain, text, pre: pre.values });
+    } catch (err) {
+      if (!(err instanceof ScreenUnavailable)) throw err;
+      // Nothing was stored: the seeker sends the same post again in a moment.
+      app.log?.(`field: the screening model could not check a post: ${err.message}`);
+      c.header('Retry-After', '30');
+      return c.html(<WritePage token={token} values={form} notice={app.t('field.write.screen_failed')} />, 503);
+    }
     return c.redirect(`/s/${token}`, 303);
   });
 

@@ -152,6 +152,7 @@ export const PARTICIPANT_TEXT = {
   'field.write.send': 'Send my post',
   'field.write.need_domain': 'Please choose what your post is about.',
   'field.write.need_country': 'Please choose where you live.',
+  'field.write.screen_failed': 'We could not check your post just now, so it has not been sent. Please send it again in a minute: everything you wrote is still here.',
   'field.write.too_short': 'Please write at least {min} words (you wrote {n}).',
   'field.measures.now': 'A few questions about how you are now',
   'field.no_post': 'We could not find a post for this link. Please check that you copied the whole link.',

@@ -557,6 +557,11 @@ const field = z.strictObject({
       phrases: z.array(z.strictObject({ kind: z.enum(['self_harm', 'harm_to_others', 'danger_from_others']), phrase: z.string().min(2) })).default([]),
       /** Use only `phrases`, not the built-in list (for a study in another language). */
       replace_builtin: z.boolean().default(false),
+      /**
+       * A model screen after the phrases: the model source asked with the prompt file (`{{post}}`, the
+       * redacted post) must answer RISK or SAFE first; RISK screens the post out like a phrase.
+       */
+      model: z.strictObject({ source: id, prompt: relPath }).optional(),
     })
     .default({ phrases: [], replace_builtin: false }),
   /**
@@ -737,6 +742,8 @@ function checkField(study: z.output<typeof studyObject>, ctx: Issues): void {
   const draft = f.draft_source === undefined ? undefined : study.sources.find((x) => x.id === f.draft_source);
   if (drafted.length > 0 && f.draft_source === undefined) ctx.addIssue({ code: 'custom', path: at('draft_source'), message: `the ${drafted.join(' and ')} arm needs a model that writes the drafts: draft_source: <a model source>` });
   else if (f.draft_source !== undefined && draft?.kind !== 'model') ctx.addIssue({ code: 'custom', path: at('draft_source'), message: `"${f.draft_source}" is not a model source of this study` });
+  const screen = f.screening.model;
+  if (screen && study.sources.find((x) => x.id === screen.source)?.kind !== 'model') ctx.addIssue({ code: 'custom', path: at('screening', 'model', 'source'), message: `"${screen.source}" is not a model source of this study` });
   if (f.block_size !== undefined && f.block_size % f.arms.length !== 0) ctx.addIssue({ code: 'custom', path: at('block_size'), message: `a block holds every arm equally often: use a multiple of ${f.arms.length}` });
   for (const key of Object.keys(f.crisis_resources))
     if (!/^([A-Z]{2}|default)$/.test(key)) ctx.addIssue({ code: 'custom', path: at('crisis_resources', key), message: `"${key}" is not a country code: use two capital letters (ISO 3166, e.g. GB, US) or default` });

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fieldDrafter } from '../../src/cli/field-draft.js';
 import { writeNewStudy } from '../../src/cli/init.js';
-import type { Drafter } from '../../src/server/field-flow.js';
+import { parseVerdict, type Drafter } from '../../src/server/field-flow.js';
 import type { UserError } from '../../src/errors.js';
 import { parseStudy } from '../../src/study/load.js';
 import { appOn, Participant, type Page, type StudyApp } from '../helpers/app.js';
@@ -294,6 +294,66 @@ describe('when the draft source fails', () => {
     } finally {
       await s.close();
     }
+  });
+});
+
+describe('the model screen', () => {
+  it('screens out what the model calls a risk, takes nothing when it cannot answer, and sees only the redacted post', async () => {
+    const [backend] = await backends();
+    const dir = await fieldStudy();
+    const file = path.join(dir, 'study.yaml');
+    await writeFile(file, (await readFile(file, 'utf8')).replace('  screening:\n', '  screening:\n    model: { source: drafter, prompt: prompts/screen.md }\n'));
+    await writeFile(path.join(dir, 'prompts', 'screen.md'), '## user\nDoes this post signal a risk of harm? Answer RISK or SAFE first.\n\n{{post}}\n');
+    const seen: string[] = [];
+    let drafts = 0;
+    const s = await appOn(backend as { name: 'sqlite' }, async () => dir, {
+      deps: {
+        supporterTokens: new Set(SUPPORTERS),
+        draft: async () => ((drafts += 1), { text: 'A draft that sounds caring and asks one open question about it.', provenance: {} }),
+        screen: async (post) => {
+          seen.push(post.text);
+          if (post.text.includes('model server down')) throw new Error('connect ECONNREFUSED 127.0.0.1:9');
+          return post.text.includes('tired of everything') ? { risk: true, kind: 'self_harm', detail: 'RISK: self_harm (hopelessness)' } : { risk: false, kind: 'unspecified', detail: 'SAFE' };
+        },
+      },
+    });
+    try {
+      const db = s.deps.db;
+      // No phrase of the list matches this post; the model calls it a risk.
+      const quiet = 'My name is Anna. I am so tired of everything lately, work and home and all of it, and I honestly do not see the point of trying any more at all these days.';
+      const risky = await seek(s, '10.3.0.1', quiet);
+      expect(risky.page.title).toBe('Support is available now');
+      const post = await db.selectFrom('field_posts').selectAll().executeTakeFirstOrThrow();
+      expect([post.status, post.arm]).toEqual(['screened_out', null]);
+      expect((await db.selectFrom('field_safety').select(['rule', 'kind', 'detail']).execute())).toEqual([{ rule: 'model', kind: 'self_harm', detail: 'RISK: self_harm (hopelessness)' }]);
+      expect(seen[0]).toContain('My name is [NAME].');
+      expect(seen.join(' ')).not.toContain('Anna');
+      // The model cannot answer: the seeker keeps their text and is asked to send it again; nothing is stored.
+      const text = 'The model server down test: my flatmate never cleans up and I am starting to dread coming home after work every single day of the week now.';
+      const p = new Participant(s.app, '10.3.0.2');
+      const consent = await p.get('/');
+      const write = await p.post('/consent', { csrf: csrfOf(consent), consent: 'yes' });
+      const failed = await p.post('/write', { csrf: csrfOf(write), domain: 'everyday', text, country: 'GB', 'scale_m-feeling': '40', 'scale_m-intensity': '3' });
+      expect(failed.status).toBe(503);
+      expect(failed.html).toContain('We could not check your post just now');
+      expect(failed.html).toContain('my flatmate never cleans up');
+      expect(await db.selectFrom('field_posts').select('id').where('domain', '=', 'everyday').execute()).toEqual([]);
+      // A post the model calls safe is randomised as usual.
+      await seek(s, '10.3.0.3', POSTS[1] as string);
+      const taken = await db.selectFrom('field_posts').select(['arm', 'block_index']).where('status', '!=', 'screened_out').execute();
+      expect(taken).toHaveLength(1);
+      expect(taken[0]?.block_index).toBe(0);
+      expect(drafts).toBeLessThanOrEqual(1);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('reads the model\'s answer as RISK or SAFE first, or as no answer', () => {
+    expect(parseVerdict('RISK: self-harm. The writer describes wanting to disappear.')).toEqual({ risk: true, kind: 'self_harm', detail: 'RISK: self-harm. The writer describes wanting to disappear.' });
+    expect(parseVerdict('**SAFE**\nAn everyday worry about work.')).toEqual({ risk: false, kind: 'unspecified', detail: '**SAFE**' });
+    expect(parseVerdict('risk - danger from others')).toMatchObject({ risk: true, kind: 'danger_from_others' });
+    expect(parseVerdict('I think this post is probably fine.')).toBeNull();
   });
 });
 
