@@ -10,6 +10,7 @@ import { readTable, toCsv } from '../corpus/table.js';
 import { loadStudy } from '../study/load.js';
 import { parsePrompt } from '../generate/prompts.js';
 import { riskPhrases } from '../server/field-flow.js';
+import { readTokens } from './tokens.js';
 import { json, type Output } from './output.js';
 import { manifestArg, type StudyOptions } from './study-context.js';
 
@@ -48,12 +49,7 @@ export function registerLint(program: Command, output: Output): void {
       if (study.field) {
         // A field study has no corpus: its posts are screened and redacted as seekers send them.
         // What lint can check is what serve reads: the supporters' tokens and the draft prompt.
-        const tokens = await readFile(path.join(studyDir, study.field.supporters.tokens_file), 'utf8').catch((err: NodeJS.ErrnoException) => {
-          throw new UserError(`cannot read ${study.field?.supporters.tokens_file} (${err.code ?? err.message})`, 'field.supporters.tokens_file', 'check the path; it is relative to the study folder');
-        });
-        const lines = tokens.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
-        const short = lines.findIndex((l) => l.length < 12);
-        if (lines.length === 0 || short >= 0) throw new UserError(lines.length === 0 ? 'no supporter token in the file' : `token ${short + 1} is shorter than 12 characters`, study.field.supporters.tokens_file, 'write one long random token per supporter, one per line (openssl rand -hex 12)');
+        const lines = [...(await readTokens(study.field.supporters.tokens_file, studyDir, 'field.supporters.tokens_file'))];
         const draft = study.sources.find((x) => x.id === study.field?.draft_source);
         if (draft?.kind === 'model') for (const c of draft.conditions) parsePrompt(await readFile(path.join(studyDir, c.prompt), 'utf8').catch(() => { throw new UserError('cannot read the draft prompt', c.prompt, 'check the source\'s conditions[].prompt'); }), c.prompt);
         const f = study.field;
