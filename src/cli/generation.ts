@@ -32,6 +32,8 @@ export interface ProviderOptions {
   readonly notes?: string[];
   /** The study's post ids, to check replay files against. */
   readonly postIds?: ReadonlySet<string>;
+  /** The command to name in a missing key's message (default generate). */
+  readonly command?: string;
 }
 
 /** A few ids, for a message: "p031, p032, p033 and 3 more". */
@@ -100,7 +102,7 @@ export async function providersFor(study: Study, dir: string, db: Db, po: Provid
       out.set(s.id, replayProvider(recordings, s.id));
       continue;
     }
-    out.set(s.id, httpProvider({ ...s, provider: s.provider }, where, db, po.cacheRead !== false, 'generate'));
+    out.set(s.id, httpProvider({ ...s, provider: s.provider }, where, db, po.cacheRead !== false, po.command ?? 'generate'));
   }
   return out;
 }
