@@ -20,7 +20,7 @@ export async function fieldDrafter(study: Study, dir: string, db: Db): Promise<D
   if (id === undefined) return undefined;
   const source = study.sources.find((s) => s.id === id);
   if (source?.kind !== 'model') throw new UserError(`"${id}" is not a model source of this study`, 'field.draft_source');
-  const provider = (await providersFor(study, dir, db, { only: new Set([id]), command: 'serve' })).get(id);
+  const provider = (await providersFor(study, dir, db, { only: new Set([id]), command: 'serve', interactive: true })).get(id);
   if (!provider) throw new UserError(`no provider for "${id}"`, 'field.draft_source');
   const condition = source.conditions[0];
   if (!condition) throw new UserError(`"${id}" has no condition (prompt)`, `sources[${study.sources.indexOf(source)}].conditions`);
@@ -66,7 +66,7 @@ export async function fieldScreener(study: Study, dir: string, db: Db): Promise<
   if (!spec) return undefined;
   const source = study.sources.find((s) => s.id === spec.source);
   if (source?.kind !== 'model') throw new UserError(`"${spec.source}" is not a model source of this study`, 'field.screening.model.source');
-  const provider = (await providersFor(study, dir, db, { only: new Set([spec.source]), cacheRead: false, command: 'serve' })).get(spec.source);
+  const provider = (await providersFor(study, dir, db, { only: new Set([spec.source]), cacheRead: false, command: 'serve', interactive: true })).get(spec.source);
   if (!provider) throw new UserError(`no provider for "${spec.source}"`, 'field.screening.model.source');
   let promptText: string;
   try {

@@ -34,6 +34,11 @@ export interface ProviderOptions {
   readonly postIds?: ReadonlySet<string>;
   /** The command to name in a missing key's message (default generate). */
   readonly command?: string;
+  /**
+   * A person waits for the call (serve's drafts and screen): one attempt of at most 30 s, so a model
+   * server that is down gives a page within seconds instead of a hang (the page says to try again).
+   */
+  readonly interactive?: boolean;
 }
 
 /** A few ids, for a message: "p031, p032, p033 and 3 more". */
@@ -52,16 +57,17 @@ export function httpProvider(
   db: Db,
   cacheRead: boolean,
   command: string,
+  interactive = false,
 ): Provider {
   const key = s.api_key_env ? process.env[s.api_key_env] : 'not-needed';
   if (!key) throw new UserError(`the environment variable ${s.api_key_env} is not set`, `${where}.api_key_env`, `export ${s.api_key_env}=... before running ${command} (local servers such as Ollama need no key: leave api_key_env out)`);
-  const timeoutMs = s.timeout_seconds * 1000;
+  const timeoutMs = interactive ? Math.min(30_000, s.timeout_seconds * 1000) : s.timeout_seconds * 1000;
   const options = { ...(s.endpoint ? { baseURL: s.endpoint } : {}), apiKey: key, timeoutMs, label: s.id };
   const provider = s.provider === 'openai' ? openAiProvider(options) : anthropicProvider(options);
   const retrying = withRetries(provider, {
-    maxAttempts: 6,
+    maxAttempts: interactive ? 1 : 6,
     baseDelayMs: 1000,
-    maxDelayMs: 60_000,
+    maxDelayMs: interactive ? 2000 : 60_000,
     timeoutMs,
     sleep: (ms, signal) =>
       new Promise<void>((resolve) => {
@@ -102,7 +108,7 @@ export async function providersFor(study: Study, dir: string, db: Db, po: Provid
       out.set(s.id, replayProvider(recordings, s.id));
       continue;
     }
-    out.set(s.id, httpProvider({ ...s, provider: s.provider }, where, db, po.cacheRead !== false, po.command ?? 'generate'));
+    out.set(s.id, httpProvider({ ...s, provider: s.provider }, where, db, po.cacheRead !== false, po.command ?? 'generate', po.interactive === true));
   }
   return out;
 }
