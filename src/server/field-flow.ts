@@ -57,6 +57,7 @@ export interface FieldDeps {
   readonly draft?: Drafter;
   /** The model screen (with `field.screening.model`). */
   readonly screen?: Screener;
+  readonly log?: (line: string) => void;
 }
 
 export function fieldOf(study: Study): FieldSettings {
@@ -131,7 +132,8 @@ export async function submitPost(deps: FieldDeps, s: Submission): Promise<Submit
   }
   const blockSize = f.block_size ?? 2 * f.arms.length;
   const { arm } = await insertRandomised(deps.db, post, s.pre, s.domain, (index) => blockArm(f.arms, s.domain, index, { seed: deps.study.design.seed, blockSize }));
-  if (arm === 'model') await answerByModel(deps, post.id).catch(() => undefined);
+  // A model that does not answer now is asked again when the seeker comes back (see the seeker's page).
+  if (arm === 'model') await answerByModel(deps, post.id).catch((err: unknown) => deps.log?.(`field: the model-arm reply to post ${post.id} could not be made yet: ${err instanceof Error ? err.message : String(err)}`));
   return { kind: 'randomised', postId: post.id, arm };
 }
 

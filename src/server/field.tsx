@@ -85,7 +85,7 @@ const ARM_DEBRIEF: Readonly<Record<string, string>> = {
 export function fieldRoutes(router: Hono, app: App): void {
   const f = fieldOf(app.study);
   const limiter = new ClientThrottle(app.entryPerMinute ?? 60, () => app.now().getTime());
-  const deps = { db: app.db, studyId: app.studyId, study: app.study, now: app.now, ...(app.draft ? { draft: app.draft } : {}), ...(app.screen ? { screen: app.screen } : {}) };
+  const deps = { db: app.db, studyId: app.studyId, study: app.study, now: app.now, ...(app.draft ? { draft: app.draft } : {}), ...(app.screen ? { screen: app.screen } : {}), ...(app.log ? { log: app.log } : {}) };
   const domainLabel = (d: string) => app.study.domain_labels[d] ?? d;
   const countries = Object.keys(f.crisis_resources).filter((c) => c !== 'default').sort();
   const outcomeScales = (): FieldScale[] => app.study.instrument.scales.filter((s): s is FieldScale => s.type === 'likert' || s.type === 'slider');
@@ -282,7 +282,7 @@ export function fieldRoutes(router: Hono, app: App): void {
       );
     // A model-arm post whose reply could not be made at once is tried again when its seeker looks.
     if (post.status === 'waiting' && post.arm === 'model' && f.unreviewed_model_replies) {
-      await answerByModel(deps, post.id).catch(() => undefined);
+      await answerByModel(deps, post.id).catch((err: unknown) => app.log?.(`field: the model-arm reply to post ${post.id} could not be made yet: ${err instanceof Error ? err.message : String(err)}`));
       const again = await postOfSeeker(app.db, app.studyId, seekerHash(token));
       if (again?.post.status === 'answered') return SeekerPage(c, token);
     }
