@@ -53,7 +53,22 @@ export function fieldAdminRoutes(admin: Hono, app: App, h: AdminHelpers): void {
         </section>
         <section aria-labelledby="posts">
           <h2 id="posts">Posts by status and arm</h2>
-          <p>New posts: {state}. (Counts only: outcomes are not shown while the study runs.)</p>
+          <p>
+            New posts: {state}. Paused or closed, the writing page is closed to new seekers; seekers already in come back by their link, and supporters go on replying. (Counts only: outcomes are not shown while the study runs.)
+          </p>
+          <div class="admin-forms">
+            {(['open', 'paused', 'closed'] as const)
+              .filter((x) => x !== state)
+              .map((x) => (
+                <form method="post" action="/admin/state">
+                  <input type="hidden" name="csrf" value={csrf} />
+                  <input type="hidden" name="state" value={x} />
+                  <button type="submit" class="secondary">
+                    {x === 'open' ? 'Open' : x === 'paused' ? 'Pause' : 'Close'}
+                  </button>
+                </form>
+              ))}
+          </div>
           <table class="admin">
             <thead>
               <tr>

@@ -216,6 +216,14 @@ for (const backend of await backends()) {
       const marked = await s.app.request('/admin/field/seen', { method: 'POST', headers: { authorization: 'Bearer admin-token-for-tests', 'content-type': 'application/x-www-form-urlencoded' }, body: `post=${post.id}` });
       expect(marked.status).toBe(303);
       expect((await db.selectFrom('field_safety').select('seen_at').where('post_id', '=', post.id).executeTakeFirstOrThrow()).seen_at).not.toBeNull();
+      // Paused from the dashboard: the writing page is closed to new seekers; this seeker's link still works.
+      const admin2 = await (await s.app.request('/admin', { headers: { authorization: 'Bearer admin-token-for-tests' } })).text();
+      expect(admin2).toContain('New posts: open.');
+      const paused = await s.app.request('/admin/state', { method: 'POST', headers: { authorization: 'Bearer admin-token-for-tests', 'content-type': 'application/x-www-form-urlencoded' }, body: 'state=paused' });
+      expect(paused.status).toBe(303);
+      expect((await new Participant(s.app, '10.0.2.9').get('/')).title).toBe('The study is paused');
+      expect((await p.get(`/s/${token}`)).title).toBe('Support is available now');
+      await s.app.request('/admin/state', { method: 'POST', headers: { authorization: 'Bearer admin-token-for-tests', 'content-type': 'application/x-www-form-urlencoded' }, body: 'state=open' });
     });
 
     it('refuses a wrong supporter token, a forged form and a stranger opening a post another supporter holds', async () => {
