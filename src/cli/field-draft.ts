@@ -15,22 +15,29 @@ import type { Study } from '../study/schema.js';
 import type { Db } from '../store/tables.js';
 import { providersFor } from './generation.js';
 
+/** A model source of a field study with its provider (one attempt, a person waits) and a prompt file, parsed. */
+async function promptedSource(study: Study, dir: string, db: Db, id: string, promptFile: string, where: { source: string; prompt: string }, cacheRead: boolean) {
+  const source = study.sources.find((s) => s.id === id);
+  if (source?.kind !== 'model') throw new UserError(`"${id}" is not a model source of this study`, where.source);
+  const provider = (await providersFor(study, dir, db, { only: new Set([id]), cacheRead, command: 'serve', interactive: true })).get(id);
+  if (!provider) throw new UserError(`no provider for "${id}"`, where.source);
+  let promptText: string;
+  try {
+    promptText = await readFile(path.join(dir, promptFile), 'utf8');
+  } catch (err) {
+    throw new UserError(`cannot read the prompt (${(err as NodeJS.ErrnoException).code ?? String(err)})`, promptFile, `check ${where.prompt}`, { cause: err });
+  }
+  return { source, provider, promptText, template: parsePrompt(promptText, promptFile) };
+}
+
 export async function fieldDrafter(study: Study, dir: string, db: Db): Promise<Drafter | undefined> {
   const id = study.field?.draft_source;
   if (id === undefined) return undefined;
-  const source = study.sources.find((s) => s.id === id);
-  if (source?.kind !== 'model') throw new UserError(`"${id}" is not a model source of this study`, 'field.draft_source');
-  const provider = (await providersFor(study, dir, db, { only: new Set([id]), command: 'serve', interactive: true })).get(id);
-  if (!provider) throw new UserError(`no provider for "${id}"`, 'field.draft_source');
-  const condition = source.conditions[0];
-  if (!condition) throw new UserError(`"${id}" has no condition (prompt)`, `sources[${study.sources.indexOf(source)}].conditions`);
-  let promptText: string;
-  try {
-    promptText = await readFile(path.join(dir, condition.prompt), 'utf8');
-  } catch (err) {
-    throw new UserError(`cannot read the draft prompt (${(err as NodeJS.ErrnoException).code ?? String(err)})`, condition.prompt, `check sources[${study.sources.indexOf(source)}].conditions[0].prompt`, { cause: err });
-  }
-  const template = parsePrompt(promptText, condition.prompt);
+  const declared = study.sources.find((s) => s.id === id);
+  const condition = declared?.kind === 'model' ? declared.conditions[0] : undefined;
+  if (!condition) throw new UserError(`"${id}" is not a model source with a condition (prompt)`, 'field.draft_source');
+  const where = `sources[${study.sources.indexOf(declared as (typeof study.sources)[number])}]`;
+  const { source, provider, promptText, template } = await promptedSource(study, dir, db, id, condition.prompt, { source: 'field.draft_source', prompt: `${where}.conditions[0].prompt` }, true);
   const range = { min: study.generation.min_words, max: study.generation.max_words };
   return async (post) => {
     const messages = renderPrompt(template, { post: post.text, title: '', domain: post.domain, min_words: String(range.min), max_words: String(range.max) });
@@ -64,17 +71,7 @@ export async function fieldDrafter(study: Study, dir: string, db: Db): Promise<D
 export async function fieldScreener(study: Study, dir: string, db: Db): Promise<Screener | undefined> {
   const spec = study.field?.screening.model;
   if (!spec) return undefined;
-  const source = study.sources.find((s) => s.id === spec.source);
-  if (source?.kind !== 'model') throw new UserError(`"${spec.source}" is not a model source of this study`, 'field.screening.model.source');
-  const provider = (await providersFor(study, dir, db, { only: new Set([spec.source]), cacheRead: false, command: 'serve', interactive: true })).get(spec.source);
-  if (!provider) throw new UserError(`no provider for "${spec.source}"`, 'field.screening.model.source');
-  let promptText: string;
-  try {
-    promptText = await readFile(path.join(dir, spec.prompt), 'utf8');
-  } catch (err) {
-    throw new UserError(`cannot read the screening prompt (${(err as NodeJS.ErrnoException).code ?? String(err)})`, spec.prompt, 'check field.screening.model.prompt', { cause: err });
-  }
-  const template = parsePrompt(promptText, spec.prompt);
+  const { source, provider, template } = await promptedSource(study, dir, db, spec.source, spec.prompt, { source: 'field.screening.model.source', prompt: 'field.screening.model.prompt' }, false);
   return async (post) => {
     const messages = renderPrompt(template, { post: post.text, title: '', domain: post.domain, min_words: '', max_words: '' });
     const result = await provider.generate(

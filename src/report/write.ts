@@ -22,7 +22,7 @@ import { reportHtml } from './html.js';
 import { reportMarkdown, tableCsv } from './markdown.js';
 import { sourceRecord } from './record.js';
 import { renderSvg } from './render-svg.js';
-import { buildTables } from './tables.js';
+import { buildTables, type ReportTable } from './tables.js';
 
 /** The study as run: posts, sources with prompts, design, rating counts and software versions. */
 export async function reportContext({ db, study, dir, studyId, manifestHash, contentHash }: StoredStudy): Promise<ReportContext> {
@@ -93,6 +93,17 @@ export interface WrittenReport {
   readonly failures: string[];
 }
 
+/** Writes each table as tables/<id>.csv in the folder; returns the files. */
+async function writeTables(folder: string, tables: readonly ReportTable[]): Promise<string[]> {
+  const files: string[] = [];
+  for (const t of tables) {
+    const file = path.join(folder, 'tables', `${t.id}.csv`);
+    await writeFile(file, tableCsv(t));
+    files.push(file);
+  }
+  return files;
+}
+
 /** Analyses the study and writes the report, its analysis.json and its CSV tables beside it. */
 export async function writeReport(stored: StoredStudy, dir: string, options: { out?: string; format: 'html' | 'md' }): Promise<WrittenReport> {
   const analysis = await analyzeStoredStudy(stored, dir);
@@ -105,11 +116,7 @@ export async function writeReport(stored: StoredStudy, dir: string, options: { o
   for (const f of figures) svgs.set(f.id, await renderSvg(f.spec));
   const written: WrittenReport = { report: out, analysis: path.join(folder, 'analysis.json'), tables: [], figures: [], failures: modelFailures(analysis) };
   await writeFile(written.analysis, `${JSON.stringify(analysis, null, 2)}\n`);
-  for (const t of buildTables(input)) {
-    const file = path.join(folder, 'tables', `${t.id}.csv`);
-    await writeFile(file, tableCsv(t));
-    written.tables.push(file);
-  }
+  written.tables.push(...(await writeTables(folder, buildTables(input))));
   if (options.format === 'md') {
     await mkdir(path.join(folder, 'figures'), { recursive: true });
     const files = new Map<string, string>();
@@ -133,11 +140,7 @@ export async function writeFieldReport(stored: StoredStudy, dir: string, options
   await mkdir(path.join(folder, 'tables'), { recursive: true });
   const written: WrittenReport = { report: out, analysis: path.join(folder, 'analysis.json'), tables: [], figures: [], failures: fieldFailures(analysis) };
   await writeFile(written.analysis, `${JSON.stringify(analysis, null, 2)}\n`);
-  for (const t of fieldTables(analysis)) {
-    const file = path.join(folder, 'tables', `${t.id}.csv`);
-    await writeFile(file, tableCsv(t));
-    written.tables.push(file);
-  }
+  written.tables.push(...(await writeTables(folder, fieldTables(analysis))));
   const recorded = (await simulatedPanelSettings(stored.db, stored.studyId)) as FieldSimulationRecord | null;
   const pkg = JSON.parse(await readFile(path.join(packageRoot, 'package.json'), 'utf8')) as { version: string };
   await writeFile(out, fieldReportHtml(analysis, stored.study, recorded?.kind === 'field' ? recorded : null, { manifestHash: stored.manifestHash, version: pkg.version }));
